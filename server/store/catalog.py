@@ -1,0 +1,181 @@
+"""The bookkeeping every backend needs in memory: who is where, at which seq.
+
+A ``Catalog`` knows, for every record ever written, its latest seq, bucket,
+partition and index entries -- but not its body. From that it answers
+listings (sorted index entries, keyset paging), per-bucket change feeds and
+"is this id live?". Bodies stay with the backend (a dict, TinyDB partitions
+on disk, ...), which keeps resident memory at roughly a hundred bytes per
+record however large the documents are.
+
+The catalog is not thread-safe; backends call it under their lock.
+"""
+from __future__ import annotations
+
+import base64
+import bisect
+from typing import Iterable, Iterator, Sequence
+
+import orjson
+
+from .base import Delete, Op, Put
+
+
+class Entry:
+    """Where a record is and what it is indexed under (no body)."""
+
+    __slots__ = ("seq", "bucket", "deleted", "partition", "index")
+
+    def __init__(self, seq, bucket, deleted, partition, index):
+        self.seq = seq
+        self.bucket = bucket
+        self.deleted = deleted
+        self.partition = partition
+        self.index = index  # tuple of (name, key, sort), () when none
+
+    def to_row(self, collection: str, id: str) -> list:
+        return [collection, id, self.seq, self.bucket, self.deleted, self.partition,
+                [list(t) for t in self.index]]
+
+
+def encode_cursor(sort: str, id: str) -> str:
+    return base64.urlsafe_b64encode(orjson.dumps([sort, id])).decode()
+
+
+def decode_cursor(cursor: str) -> tuple[str, str]:
+    """Parse a listing cursor; ValueError for anything that is not one of ours."""
+    try:
+        sort, id_ = orjson.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except Exception as exc:  # noqa: BLE001 - any garbage is one error to the caller
+        raise ValueError("malformed cursor") from exc
+    if not isinstance(sort, str) or not isinstance(id_, str):
+        raise ValueError("malformed cursor")
+    return sort, id_
+
+
+def check_ops(ops: Sequence[Op]) -> None:
+    """Refuse a batch the store cannot take, before anything is written."""
+    if not ops:
+        raise ValueError("empty batch")
+    for op in ops:
+        if not isinstance(op, (Put, Delete)):
+            raise TypeError(f"not a store operation: {op!r}")
+        if not op.collection or not isinstance(op.id, str) or not op.id:
+            raise ValueError("an operation needs a collection and a non-empty string id")
+        if isinstance(op, Put):
+            for name, value in op.index.items():
+                if not (isinstance(value, tuple) and len(value) == 2
+                        and all(isinstance(v, str) for v in value)):
+                    raise ValueError(f"index {name!r} entry must be a (key, sort) pair of strings")
+
+
+class Catalog:
+    """Entries, sorted index lists and per-bucket feeds for all records."""
+
+    def __init__(self):
+        self.entries: dict[tuple[str, str], Entry] = {}
+        self._indexes: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
+        self._feeds: dict[str, list[tuple[int, str, str]]] = {}
+        self._stale: dict[str, int] = {}
+        self.last_seq = 0
+        self.horizon = 0
+
+    # -- lookups -------------------------------------------------------------
+    def live(self, collection: str, id: str) -> Entry | None:
+        entry = self.entries.get((collection, id))
+        return None if entry is None or entry.deleted else entry
+
+    def ids(self, collection: str) -> Iterator[str]:
+        return (i for (c, i), e in self.entries.items() if c == collection and not e.deleted)
+
+    def count(self, collection: str, index: str, key: str) -> int:
+        return len(self._indexes.get((collection, index, key), ()))
+
+    def page(self, collection, index, key, after, limit, descending):
+        rows = self._indexes.get((collection, index, key), [])
+        if descending:
+            end = len(rows) if after is None else bisect.bisect_left(rows, decode_cursor(after))
+            chosen = rows[max(0, end - limit):end][::-1]
+            more = end - limit > 0
+        else:
+            start = 0 if after is None else bisect.bisect_right(rows, decode_cursor(after))
+            chosen = rows[start:start + limit]
+            more = start + limit < len(rows)
+        cursor = encode_cursor(*chosen[-1]) if chosen and more else None
+        return [id_ for _, id_ in chosen], cursor
+
+    def changes(self, bucket: str, since: int, limit: int) -> list[tuple[int, str, str, str]]:
+        feed = self._feeds.get(bucket, [])
+        pos = bisect.bisect_right(feed, (since, "\uffff", "\uffff"))
+        out = []
+        for seq, collection, id_ in feed[pos:]:
+            entry = self.entries[(collection, id_)]
+            if entry.seq != seq:
+                continue  # superseded by a later change further on
+            out.append((seq, collection, id_, "del" if entry.deleted else "put"))
+            if len(out) >= limit:
+                break
+        return out
+
+    def buckets(self) -> Iterable[str]:
+        return self._feeds.keys()
+
+    # -- changes -------------------------------------------------------------
+    def apply(self, ops: Sequence[Op], first_seq: int | None = None,
+              partitions: Sequence[str] | None = None) -> list[int]:
+        """Record a committed batch; seqs run on from ``first_seq`` (default: next)."""
+        seq = self.last_seq + 1 if first_seq is None else first_seq
+        seqs = []
+        for n, op in enumerate(ops):
+            partition = partitions[n] if partitions is not None else None
+            self._apply_one(op, seq, partition)
+            seqs.append(seq)
+            seq += 1
+        self.last_seq = max(self.last_seq, seq - 1)
+        return seqs
+
+    def _apply_one(self, op: Op, seq: int, partition: str | None) -> None:
+        key = (op.collection, op.id)
+        old = self.entries.get(key)
+        if old is not None:
+            self._unindex(op.collection, op.id, old)
+            if old.bucket is not None:
+                self._stale[old.bucket] = self._stale.get(old.bucket, 0) + 1
+        if isinstance(op, Put):
+            index = tuple((n, k, s) for n, (k, s) in sorted(op.index.items()))
+            entry = Entry(seq, op.bucket, False, partition, index)
+        else:
+            if old is None:
+                raise ValueError(f"delete of unknown record {op.collection}/{op.id}")
+            entry = Entry(seq, old.bucket, True, old.partition, ())
+        self.load_entry(op.collection, op.id, entry)
+
+    def load_entry(self, collection: str, id: str, entry: Entry) -> None:
+        """Install an entry (from a commit, or from a saved index at startup)."""
+        self.entries[(collection, id)] = entry
+        for name, key, sort in entry.index:
+            bisect.insort(self._indexes.setdefault((collection, name, key), []), (sort, id))
+        if entry.bucket is not None:
+            feed = self._feeds.setdefault(entry.bucket, [])
+            row = (entry.seq, collection, id)
+            if feed and feed[-1] > row:
+                bisect.insort(feed, row)  # only while loading saved indexes out of order
+            else:
+                feed.append(row)
+            self._compact_feed(entry.bucket)
+        self.last_seq = max(self.last_seq, entry.seq)
+
+    def _unindex(self, collection: str, id: str, entry: Entry) -> None:
+        for name, key, sort in entry.index:
+            rows = self._indexes[(collection, name, key)]
+            pos = bisect.bisect_left(rows, (sort, id))
+            if pos < len(rows) and rows[pos] == (sort, id):
+                del rows[pos]
+            if not rows:
+                del self._indexes[(collection, name, key)]
+
+    def _compact_feed(self, bucket: str) -> None:
+        feed = self._feeds[bucket]
+        if self._stale.get(bucket, 0) > 1024 and self._stale[bucket] * 2 > len(feed):
+            self._feeds[bucket] = [row for row in feed
+                                   if self.entries[(row[1], row[2])].seq == row[0]]
+            self._stale[bucket] = 0

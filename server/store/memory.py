@@ -1,0 +1,102 @@
+"""An in-memory backend: the reference the contract suite holds the others to.
+
+It keeps nothing across restarts, so it is for tests and throwaway demos only.
+The indexing and change-feed bookkeeping is shared with the TinyDB backend
+(``catalog.Catalog``); only the document bodies live in a plain dict here.
+"""
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from typing import Iterator, Sequence
+
+from .base import Change, Op, Page, Put, Record, Store, Transaction
+from .catalog import Catalog, check_ops
+
+
+class MemoryStore(Store):
+    """All records in process memory, one lock for writers."""
+
+    def __init__(self):
+        self._lock = threading.RLock()
+        self._catalog = Catalog()
+        self._docs: dict[tuple[str, str], dict] = {}
+
+    # -- reads -------------------------------------------------------------
+    def _load(self, collection: str, id: str, entry) -> Record:
+        return Record(collection, id, entry.seq, entry.bucket, self._docs[(collection, id)])
+
+    def get(self, collection, id):
+        with self._lock:
+            entry = self._catalog.live(collection, id)
+            return None if entry is None else self._load(collection, id, entry)
+
+    def list(self, collection, index, key, *, after=None, limit=50, descending=False):
+        with self._lock:
+            ids, cursor = self._catalog.page(collection, index, key, after, limit, descending)
+            return Page([self.get(collection, i) for i in ids], cursor)
+
+    def count(self, collection, index, key):
+        with self._lock:
+            return self._catalog.count(collection, index, key)
+
+    def scan(self, collection) -> Iterator[Record]:
+        with self._lock:
+            ids = list(self._catalog.ids(collection))
+        for id_ in ids:
+            rec = self.get(collection, id_)
+            if rec is not None:
+                yield rec
+
+    def changes(self, bucket, since, limit):
+        with self._lock:
+            out = []
+            for seq, collection, id_, op in self._catalog.changes(bucket, since, limit):
+                doc = self._docs[(collection, id_)] if op == "put" else None
+                out.append(Change(seq, collection, id_, op, doc))
+            return out
+
+    def high_water(self):
+        return self._catalog.last_seq
+
+    def tombstone_horizon(self):
+        return self._catalog.horizon
+
+    # -- writes ------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        with self._lock:
+            yield _MemoryTransaction(self)
+
+    def _apply(self, ops: Sequence[Op]) -> list[int]:
+        check_ops(ops)
+        seqs = self._catalog.apply(ops)
+        for op in ops:
+            if isinstance(op, Put):
+                self._docs[(op.collection, op.id)] = dict(op.doc)
+            else:
+                self._docs.pop((op.collection, op.id), None)
+        return seqs
+
+    def close(self):
+        pass
+
+
+class _MemoryTransaction(Transaction):
+    def __init__(self, store: MemoryStore):
+        self._store = store
+
+    def get(self, collection, id):
+        return self._store.get(collection, id)
+
+    def list(self, collection, index, key, **kw):
+        return self._store.list(collection, index, key, **kw)
+
+    def count(self, collection, index, key):
+        return self._store.count(collection, index, key)
+
+    def scan(self, collection):
+        return self._store.scan(collection)
+
+    def commit(self, ops):
+        return self._store._apply(list(ops))
