@@ -59,8 +59,8 @@ def check_ops(ops: Sequence[Op]) -> None:
     for op in ops:
         if not isinstance(op, (Put, Delete)):
             raise TypeError(f"not a store operation: {op!r}")
-        if not op.collection or not isinstance(op.id, str) or not op.id:
-            raise ValueError("an operation needs a collection and a non-empty string id")
+        if not op.collection or "/" in op.collection or not isinstance(op.id, str) or not op.id:
+            raise ValueError("an operation needs a collection without '/' and a non-empty id")
         if isinstance(op, Put):
             for name, value in op.index.items():
                 if not (isinstance(value, tuple) and len(value) == 2
@@ -120,23 +120,38 @@ class Catalog:
         return self._feeds.keys()
 
     # -- changes -------------------------------------------------------------
-    def apply(self, ops: Sequence[Op], first_seq: int | None = None,
-              partitions: Sequence[str] | None = None) -> list[int]:
-        """Record a committed batch; seqs run on from ``first_seq`` (default: next)."""
-        seq = self.last_seq + 1 if first_seq is None else first_seq
+    def check(self, ops: Sequence[Op]) -> None:
+        """Refuse a batch this catalog cannot apply, before anything is written."""
+        check_ops(ops)
+        live = {}
+        for op in ops:
+            key = (op.collection, op.id)
+            entry = self.entries.get(key)
+            if isinstance(op, Delete):
+                if not live.get(key, entry is not None and not entry.deleted):
+                    raise ValueError(f"delete of unknown record {op.collection}/{op.id}")
+                live[key] = False
+            else:
+                if entry is not None and entry.bucket != op.bucket:
+                    raise ValueError(f"{op.collection}/{op.id} cannot move from bucket "
+                                     f"{entry.bucket!r} to {op.bucket!r}")
+                live[key] = True
+
+    def apply(self, ops: Sequence[Op]) -> list[int]:
+        """Record a committed batch with the next seqs."""
         seqs = []
-        for n, op in enumerate(ops):
-            partition = partitions[n] if partitions is not None else None
-            self._apply_one(op, seq, partition)
-            seqs.append(seq)
-            seq += 1
-        self.last_seq = max(self.last_seq, seq - 1)
+        for op in ops:
+            seqs.append(self.last_seq + 1)
+            self.apply_op(op, self.last_seq + 1, None)
         return seqs
 
-    def _apply_one(self, op: Op, seq: int, partition: str | None) -> None:
+    def apply_op(self, op: Op, seq: int, partition: str | None) -> None:
+        """Record one committed op at ``seq``."""
         key = (op.collection, op.id)
         old = self.entries.get(key)
         if old is not None:
+            if old.seq >= seq:
+                raise ValueError(f"seq {seq} is not after {old.seq} for {op.collection}/{op.id}")
             self._unindex(op.collection, op.id, old)
             if old.bucket is not None:
                 self._stale[old.bucket] = self._stale.get(old.bucket, 0) + 1

@@ -10,8 +10,10 @@ import threading
 from contextlib import contextmanager
 from typing import Iterator, Sequence
 
+import orjson
+
 from .base import Change, Op, Page, Put, Record, Store, Transaction
-from .catalog import Catalog, check_ops
+from .catalog import Catalog
 
 
 class MemoryStore(Store):
@@ -69,11 +71,16 @@ class MemoryStore(Store):
             yield _MemoryTransaction(self)
 
     def _apply(self, ops: Sequence[Op]) -> list[int]:
-        check_ops(ops)
+        self._catalog.check(ops)
+        try:  # a JSON round trip: the same types a durable backend gives back, and a copy
+            docs = [orjson.loads(orjson.dumps(op.doc)) if isinstance(op, Put) else None
+                    for op in ops]
+        except TypeError as exc:
+            raise ValueError(f"document is not JSON-serialisable: {exc}") from None
         seqs = self._catalog.apply(ops)
-        for op in ops:
-            if isinstance(op, Put):
-                self._docs[(op.collection, op.id)] = dict(op.doc)
+        for op, doc in zip(ops, docs):
+            if doc is not None:
+                self._docs[(op.collection, op.id)] = doc
             else:
                 self._docs.pop((op.collection, op.id), None)
         return seqs

@@ -1,0 +1,382 @@
+"""JournalStore: the embedded default backend -- TinyDB partitions made durable and flat.
+
+How a commit works (under one lock, so commits are serialised):
+
+1. the batch is checked (nothing is written for a batch that cannot apply);
+2. it is framed with its first seq and appended to the journal with one
+   ``write`` and an ``fsync`` -- the seqs and the data become durable in the
+   same step, and only then is the commit acknowledged;
+3. it is applied to the in-memory TinyDB partitions and the catalog.
+
+Every so often (journal past ``checkpoint_bytes``, or too many unsaved
+documents) a checkpoint saves each dirty partition atomically, records them
+in the manifest, and starts a fresh journal. Startup reads the catalog frame
+of every saved partition, then replays the journal onto them (skipping what a
+partition's snapshot already holds); a torn tail is set aside and dropped,
+damage anywhere else stops the store with the file and offset.
+
+Only the catalog (ids, seqs, index keys) is resident for every record;
+document bodies are loaded a partition at a time and clean partitions are
+evicted least-recently-used, so memory does not grow with document size.
+
+Files under the store directory::
+
+    LOCK                     flock'ed by the owning process
+    MANIFEST                 journal generation + saved partitions and their seqs
+    journal-<gen>.log        frames of committed batches since the last checkpoint
+    parts/<key>.part         one saved partition (catalog rows + TinyDB documents)
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections import OrderedDict
+from contextlib import contextmanager
+from typing import Iterator, Sequence
+
+import orjson
+
+from .base import (Change, Delete, Page, Put, Record, Store, StoreCorrupt, StoreError,
+                   StoreUnavailable, Transaction)
+from .catalog import Catalog, Entry
+from .dirlock import DirectoryLock
+from .framing import TornTail, encode_frame, fsync_dir, iter_frames, read_snapshot, write_atomic
+from .partition import Partition, load_partition, partition_filename, read_rows
+
+log = logging.getLogger(__name__)
+MANIFEST_MAGIC = b"FIELDSYNC-MANIFEST 1\n"
+
+
+class JournalStore(Store):
+    """Durable store on a directory: journal + TinyDB partitions + resident catalog."""
+
+    def __init__(self, root: str, *, cache_docs: int = 100_000,
+                 checkpoint_bytes: int = 64 << 20):
+        self.root = os.path.abspath(root)
+        self.cache_docs = cache_docs
+        self.checkpoint_bytes = checkpoint_bytes
+        self.fsync = os.fsync  # tests swap in a failing one to prove nothing is acknowledged
+        os.makedirs(os.path.join(self.root, "parts"), exist_ok=True)
+        self._dirlock = DirectoryLock(os.path.join(self.root, "LOCK"))
+        self._lock = threading.RLock()
+        self._catalog = Catalog()
+        self._parts: OrderedDict[str, Partition] = OrderedDict()
+        self._saved: dict[str, int] = {}
+        self._members: dict[str, set[str]] = {}
+        self._broken: str | None = None
+        self._fd: int | None = None
+        try:
+            self._open()
+        except BaseException:
+            self._dirlock.release()
+            raise
+
+    # -- startup ---------------------------------------------------------------
+    def _path(self, name: str) -> str:
+        return os.path.join(self.root, name)
+
+    def _journal_path(self, gen: int) -> str:
+        return self._path(f"journal-{gen:08d}.log")
+
+    def _part_path(self, key: str) -> str:
+        return os.path.join(self.root, "parts", partition_filename(key))
+
+    def _open(self) -> None:
+        manifest = self._path("MANIFEST")
+        if not os.path.exists(manifest):
+            leftovers = [n for n in os.listdir(self.root) if n.startswith("journal-")]
+            if leftovers or os.listdir(os.path.join(self.root, "parts")):
+                raise StoreCorrupt(manifest, 0, "MANIFEST is missing but store files exist")
+            self._gen = 1
+            self._create_journal(1)
+            self._write_manifest()
+        meta = orjson.loads(read_snapshot(manifest, MANIFEST_MAGIC, 1)[0])
+        self._gen = meta["journal"]
+        self._load_catalog(meta["partitions"])
+        self._remove_stray_journals()
+        self._replay()
+
+    def _load_catalog(self, partitions: dict) -> None:
+        rows = []
+        for key in partitions:
+            path = self._part_path(key)
+            if not os.path.exists(path):
+                raise StoreCorrupt(path, 0, "partition named in MANIFEST is missing")
+            saved = read_rows(path)
+            self._saved[key] = saved["seq"]
+            self._members[key] = {row[1] for row in saved["rows"]}
+            rows.extend(saved["rows"])
+        rows.sort(key=lambda row: row[2])
+        for collection, id_, seq, bucket, deleted, partition, index in rows:
+            self._catalog.load_entry(collection, id_, Entry(
+                seq, bucket, deleted, partition, tuple(tuple(t) for t in index)))
+
+    def _remove_stray_journals(self) -> None:
+        """Journals of other generations are leftovers of an interrupted checkpoint."""
+        for name in os.listdir(self.root):
+            if name.startswith("journal-") and name.endswith(".log"):
+                gen = int(name[8:16])
+                if gen < self._gen or (gen > self._gen and
+                                        os.path.getsize(self._path(name)) == 0):
+                    os.unlink(self._path(name))
+                elif gen != self._gen:
+                    raise StoreCorrupt(self._path(name), 0,
+                                       "journal newer than MANIFEST holds commits")
+
+    def _replay(self) -> None:
+        path = self._journal_path(self._gen)
+        with open(path, "rb") as f:
+            end = 0
+            for frame in iter_frames(path, f):
+                if isinstance(frame, TornTail):
+                    self._set_aside_torn_tail(path, frame)
+                    break
+                offset, payload = frame
+                self._apply(orjson.loads(payload), replay=True)
+                end = offset + len(payload) + 8
+        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND)
+        self._journal_size = end
+
+    def _set_aside_torn_tail(self, path: str, torn: TornTail) -> None:
+        """Keep the unacknowledged bytes beside the journal, then cut them off."""
+        log.warning("%s: dropping torn tail at offset %d (%s)", path, torn.offset, torn.reason)
+        with open(path, "rb") as src, open(f"{path}.torn-{torn.offset}", "wb") as dst:
+            src.seek(torn.offset)
+            dst.write(src.read())
+            dst.flush()
+            os.fsync(dst.fileno())
+        with open(path, "r+b") as f:
+            f.truncate(torn.offset)
+            os.fsync(f.fileno())
+
+    def _create_journal(self, gen: int) -> None:
+        fd = os.open(self._journal_path(gen), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        os.fsync(fd)
+        os.close(fd)
+        fsync_dir(self.root)
+
+    def _write_manifest(self) -> None:
+        body = orjson.dumps({"format": 1, "journal": self._gen, "partitions": self._saved})
+        write_atomic(self._path("MANIFEST"), MANIFEST_MAGIC, [body])
+
+    # -- applying batches ------------------------------------------------------
+    def _partition(self, key: str) -> Partition:
+        part = self._parts.get(key)
+        if part is not None:
+            self._parts.move_to_end(key)
+            return part
+        if key in self._saved:
+            part = load_partition(key, self._part_path(key))
+        else:
+            part = Partition(key, self._part_path(key))
+        self._parts[key] = part
+        return part
+
+    def _apply(self, batch: dict, *, replay: bool = False) -> None:
+        """Apply a decoded journal frame ``{"s": first_seq, "o": [ops]}``."""
+        grouped: dict[str, tuple[dict, list]] = {}
+        for n, (kind, collection, id_, bucket, key, index, doc) in enumerate(batch["o"]):
+            seq = batch["s"] + n
+            if replay and seq <= self._saved.get(key, 0):
+                continue  # the partition's snapshot already holds this op
+            puts, deletes = grouped.setdefault(key, ({}, []))
+            if kind == "put":
+                puts[id_] = doc
+                op = Put(collection, id_, doc, bucket,
+                         index={k: tuple(v) for k, v in index.items()})
+            else:
+                puts.pop(id_, None)
+                deletes.append(id_)
+                op = Delete(collection, id_)
+            self._catalog.apply_op(op, seq, key)
+            self._members.setdefault(key, set()).add(id_)
+        for key, (puts, deletes) in grouped.items():
+            self._partition(key).apply(puts, deletes)
+        self._catalog.last_seq = max(self._catalog.last_seq, batch["s"] + len(batch["o"]) - 1)
+
+    def _commit(self, ops: Sequence) -> list[int]:
+        if self._fd is None:
+            raise StoreError("store is closed")
+        if self._broken:
+            raise StoreUnavailable(self._broken)
+        self._catalog.check(ops)
+        first = self._catalog.last_seq + 1
+        encoded, placed = [], {}
+        for op in ops:
+            if isinstance(op, Put):
+                key = f"{op.collection}/{op.partition or ''}"
+                placed[(op.collection, op.id)] = key
+                encoded.append(["put", op.collection, op.id, op.bucket, key,
+                                dict(op.index), op.doc])
+            else:
+                key = placed.get((op.collection, op.id)) or \
+                    self._catalog.entries[(op.collection, op.id)].partition
+                encoded.append(["del", op.collection, op.id, None, key, {}, None])
+        try:
+            payload = orjson.dumps({"s": first, "o": encoded})
+        except TypeError as exc:
+            raise ValueError(f"document is not JSON-serialisable: {exc}") from None
+        self._append(encode_frame(payload))
+        try:
+            # Apply what a replay would see, so memory never differs from disk.
+            self._apply(orjson.loads(payload))
+        except Exception as exc:
+            # Durable but not in memory: refuse further commits until a restart replays it.
+            self._broken = f"commit {first} is in the journal but failed to apply: {exc!r}"
+            log.exception(self._broken)
+            raise StoreUnavailable(self._broken) from exc
+        self._after_commit()
+        return list(range(first, first + len(ops)))
+
+    def _append(self, frame: bytes) -> None:
+        """Write and fsync one frame, or leave the journal as it was and raise."""
+        try:
+            view = memoryview(frame)
+            while view:
+                view = view[os.write(self._fd, view):]
+            self.fsync(self._fd)
+        except OSError as exc:
+            try:
+                os.ftruncate(self._fd, self._journal_size)
+                os.fsync(self._fd)
+            except OSError as again:
+                self._broken = f"journal cannot be written or repaired: {again}"
+            raise StoreUnavailable(f"commit not durable: {exc}") from exc
+        self._journal_size += len(frame)
+
+    def _after_commit(self) -> None:
+        dirty_docs = sum(len(p) for p in self._parts.values() if p.dirty)
+        if self._journal_size > self.checkpoint_bytes or dirty_docs > self.cache_docs // 2:
+            try:
+                self.checkpoint()
+            except OSError:
+                log.exception("checkpoint failed; the journal still holds every commit")
+        self._evict()
+
+    def _evict(self) -> None:
+        loaded = sum(len(p) for p in self._parts.values())
+        for key in list(self._parts):
+            if loaded <= self.cache_docs:
+                break
+            part = self._parts[key]
+            if not part.dirty:
+                loaded -= len(part)
+                del self._parts[key]
+
+    def checkpoint(self) -> None:
+        """Save dirty partitions, record them in the manifest, start a new journal."""
+        with self._lock:
+            seq = self._catalog.last_seq
+            dirty = [p for p in self._parts.values() if p.dirty]
+            for part in dirty:
+                rows = [self._catalog.entries[(part.key.split("/", 1)[0], id_)].to_row(
+                    part.key.split("/", 1)[0], id_) for id_ in self._members.get(part.key, ())]
+                part.save(rows, seq, sync_dir=False)
+                self._saved[part.key] = seq
+            fsync_dir(os.path.join(self.root, "parts"))
+            old = self._gen
+            self._create_journal(old + 1)
+            self._gen = old + 1
+            self._write_manifest()
+            os.close(self._fd)
+            self._fd = os.open(self._journal_path(self._gen), os.O_WRONLY | os.O_APPEND)
+            self._journal_size = 0
+            os.unlink(self._journal_path(old))
+            fsync_dir(self.root)
+
+    # -- reads -----------------------------------------------------------------
+    def _record(self, collection: str, id: str, entry: Entry) -> Record:
+        doc = self._partition(entry.partition).get(id)
+        return Record(collection, id, entry.seq, entry.bucket, doc)
+
+    def get(self, collection, id):
+        with self._lock:
+            entry = self._catalog.live(collection, id)
+            return None if entry is None else self._record(collection, id, entry)
+
+    def list(self, collection, index, key, *, after=None, limit=50, descending=False):
+        with self._lock:
+            ids, cursor = self._catalog.page(collection, index, key, after, limit, descending)
+            items = [self._record(collection, i, self._catalog.entries[(collection, i)])
+                     for i in ids]
+            self._evict()
+            return Page(items, cursor)
+
+    def count(self, collection, index, key):
+        with self._lock:
+            return self._catalog.count(collection, index, key)
+
+    def scan(self, collection) -> Iterator[Record]:
+        with self._lock:
+            keys = sorted(k for k in self._members if k.startswith(collection + "/"))
+        for key in keys:
+            with self._lock:
+                ids = sorted(self._members.get(key, ()))
+                records = [self._record(collection, i, e) for i in ids
+                           if (e := self._catalog.live(collection, i)) is not None]
+                self._evict()
+            yield from records
+
+    def changes(self, bucket, since, limit):
+        with self._lock:
+            out = []
+            for seq, collection, id_, op in self._catalog.changes(bucket, since, limit):
+                doc = (self._record(collection, id_, self._catalog.entries[(collection, id_)]).doc
+                       if op == "put" else None)
+                out.append(Change(seq, collection, id_, op, doc))
+            self._evict()
+            return out
+
+    def high_water(self):
+        return self._catalog.last_seq
+
+    def tombstone_horizon(self):
+        return self._catalog.horizon
+
+    # -- writes and lifetime ---------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        with self._lock:
+            tx = _JournalTransaction(self)
+            try:
+                yield tx
+            finally:
+                tx.closed = True
+
+    def close(self) -> None:
+        with self._lock:
+            if self._fd is None:
+                return
+            try:
+                if any(p.dirty for p in self._parts.values()) and not self._broken:
+                    self.checkpoint()
+            finally:
+                os.close(self._fd)
+                self._fd = None
+                self._dirlock.release()
+
+
+class _JournalTransaction(Transaction):
+    """Reads and commits while holding the store's lock."""
+
+    def __init__(self, store: JournalStore):
+        self._store = store
+        self.closed = False
+
+    def get(self, collection, id):
+        return self._store.get(collection, id)
+
+    def list(self, collection, index, key, **kw):
+        return self._store.list(collection, index, key, **kw)
+
+    def count(self, collection, index, key):
+        return self._store.count(collection, index, key)
+
+    def scan(self, collection):
+        return self._store.scan(collection)
+
+    def commit(self, ops):
+        if self.closed:
+            raise StoreError("transaction is closed")
+        return self._store._commit(list(ops))
