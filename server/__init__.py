@@ -1,0 +1,29 @@
+"""fieldsync server: ``create_app`` builds the Flask app (flaskr-style factory).
+
+Nothing is created at import time: each ``create_app`` call gets its own
+config, store and API, so tests and the CLI can make as many apps as they
+need (one per data directory -- the store locks it).
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from flask import Flask
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app; ``config`` overrides file and environment settings.
+
+    Raises ``server.store.StoreLocked`` if another process owns the data dir,
+    ``server.config.ConfigError`` for an unusable config file.
+    """
+    from . import api, extensions
+    from .config import load_config, secret_key
+
+    app = Flask(__name__)
+    load_config(app, config)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = secret_key(app.config["DATA_DIR"])
+    extensions.init_app(app)
+    api.init_app(app)
+    return app

@@ -1,0 +1,79 @@
+"""Sites: the properties people work at, and the unit of sync scope.
+
+A site's record is written to the bucket ``site:<id>`` so a device syncs the
+sites its user works at. Site codes are unique regardless of case; the check
+runs inside the store transaction so two admins cannot create the same code.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Iterable
+
+from server.services.errors import Conflict, Invalid, NotFound
+from server.services.paging import read_page
+from server.store import Page, Put, Store
+
+from .records import new_id, to_text, utc_now
+
+SITES = "sites"
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$"
+NAME_MAX = 200
+_CODE_RE = re.compile(CODE_PATTERN)
+
+
+def site_bucket(site_id: str) -> str:
+    """The sync bucket holding a site and what belongs to it."""
+    return f"site:{site_id}"
+
+
+def _code_key(code: str) -> str:
+    return code.casefold()
+
+
+def _put(doc: dict) -> Put:
+    key = _code_key(doc["code"])
+    return Put(SITES, doc["id"], doc, bucket=site_bucket(doc["id"]),
+               index={"code": (key, ""), "all": ("all", key)})
+
+
+def create_site(store: Store, *, code: str, name: str, now: datetime | None = None) -> dict:
+    """Create a site; ``Conflict`` if the code is taken, ``Invalid`` for a bad code or name."""
+    errors = {}
+    if not _CODE_RE.match(code or ""):
+        errors["code"] = ["Use 1-32 letters, digits, '_' or '-', starting with a letter or digit."]
+    if not name or not name.strip() or len(name) > NAME_MAX:
+        errors["name"] = [f"Give a name of 1-{NAME_MAX} characters."]
+    if errors:
+        raise Invalid(errors)
+    doc = {"id": new_id(), "code": code, "name": name.strip(),
+           "created_at": to_text(now or utc_now())}
+    with store.transaction() as tx:
+        if tx.count(SITES, "code", _code_key(code)):
+            raise Conflict(f"site code {code!r} is already in use")
+        tx.commit([_put(doc)])
+    return doc
+
+
+def get_site(store: Store, site_id: str) -> dict:
+    rec = store.get(SITES, site_id)
+    if rec is None:
+        raise NotFound(f"site {site_id} not found")
+    return dict(rec.doc)
+
+
+def list_sites(store: Store, *, cursor: str | None = None, limit: int = 50) -> Page:
+    """All sites by code, one page at a time."""
+    return read_page(store, SITES, "all", "all", cursor=cursor, limit=limit)
+
+
+def sites_by_ids(store: Store, site_ids: Iterable[str]) -> list[dict]:
+    """The existing sites among ``site_ids``, ordered by code."""
+    found = store.get_many(SITES, list(site_ids))
+    return sorted((dict(r.doc) for r in found.values()), key=lambda d: _code_key(d["code"]))
+
+
+def unknown_site_errors(reader, site_ids: list[str]) -> dict:
+    """``{position: ["Unknown site."]}`` for each id in ``site_ids`` that is no site."""
+    found = reader.get_many(SITES, site_ids)
+    return {str(n): ["Unknown site."] for n, sid in enumerate(site_ids) if sid not in found}

@@ -1,0 +1,162 @@
+"""Users: create, list, disable, assign to sites, and check a password.
+
+Passwords are stored only as werkzeug hashes. Hashing is deliberately slow
+(scrypt by default), so it happens *before* the store transaction is opened:
+the transaction holds the single writer lock and must stay short. Username
+uniqueness (case-insensitive) is checked inside the transaction, so two
+concurrent creates cannot both win.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from datetime import datetime
+from typing import Sequence
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from server.services.errors import Conflict, Invalid, NotFound, Unauthenticated
+from server.services.paging import read_page
+from server.store import Page, Put, Store
+
+from .access import ROLES, Principal
+from .records import new_id, to_text, utc_now
+from .sites import unknown_site_errors
+
+USERS = "users"
+USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@-]{2,63}$"
+PASSWORD_MIN = 8
+DEFAULT_HASH_METHOD = "scrypt"
+_USERNAME_RE = re.compile(USERNAME_PATTERN)
+
+
+@functools.lru_cache(maxsize=4)
+def _dummy_hash(method: str) -> str:
+    """Checked when the username is unknown, so a wrong username costs the same
+    time as a wrong password and response times do not reveal who exists."""
+    return generate_password_hash("not-a-real-password", method=method)
+
+
+def username_key(username: str) -> str:
+    """Usernames are unique and looked up regardless of case."""
+    return username.casefold()
+
+
+def _put(doc: dict) -> Put:
+    key = username_key(doc["username"])
+    return Put(USERS, doc["id"], doc, bucket=None,
+               index={"username": (key, ""), "all": ("all", key)})
+
+
+def create_user(store: Store, *, username: str, password: str, role: str,
+                display_name: str = "", site_ids: Sequence[str] = (),
+                hash_method: str = DEFAULT_HASH_METHOD, now: datetime | None = None) -> dict:
+    """Create a user; ``Conflict`` if the username is taken, ``Invalid`` for bad fields."""
+    site_ids = list(dict.fromkeys(site_ids))
+    errors = {}
+    if not _USERNAME_RE.match(username or ""):
+        errors["username"] = ["Use 3-64 letters, digits, '.', '_', '@' or '-', "
+                              "starting with a letter or digit."]
+    if len(password or "") < PASSWORD_MIN:
+        errors["password"] = [f"Use at least {PASSWORD_MIN} characters."]
+    if role not in ROLES:
+        errors["role"] = [f"Must be one of: {', '.join(ROLES)}."]
+    if errors:
+        raise Invalid(errors)
+    stamp = to_text(now or utc_now())
+    doc = {"id": new_id(), "username": username, "display_name": display_name or username,
+           "role": role, "site_ids": site_ids, "disabled": False,
+           "password_hash": generate_password_hash(password, method=hash_method),
+           "created_at": stamp, "updated_at": stamp}
+    with store.transaction() as tx:
+        if tx.count(USERS, "username", username_key(username)):
+            raise Conflict(f"username {username!r} is already taken")
+        bad_sites = unknown_site_errors(tx, site_ids)
+        if bad_sites:
+            raise Invalid({"site_ids": bad_sites})
+        tx.commit([_put(doc)])
+    return doc
+
+
+def get_user(store: Store, user_id: str) -> dict:
+    rec = store.get(USERS, user_id)
+    if rec is None:
+        raise NotFound(f"user {user_id} not found")
+    return dict(rec.doc)
+
+
+def find_user(store: Store, username: str) -> dict | None:
+    """The user called ``username`` (any case), or None."""
+    page = store.list(USERS, "username", username_key(username), limit=1)
+    return dict(page.items[0].doc) if page.items else None
+
+
+def list_users(store: Store, *, cursor: str | None = None, limit: int = 50) -> Page:
+    """All users by username, one page at a time."""
+    return read_page(store, USERS, "all", "all", cursor=cursor, limit=limit)
+
+
+def _update(store: Store, user_id: str, change, now: datetime | None) -> dict:
+    """Read-modify-write one user inside a transaction (no lost updates)."""
+    with store.transaction() as tx:
+        rec = tx.get(USERS, user_id)
+        if rec is None:
+            raise NotFound(f"user {user_id} not found")
+        doc = change(tx, dict(rec.doc))
+        doc["updated_at"] = to_text(now or utc_now())
+        tx.commit([_put(doc)])
+    return doc
+
+
+def set_disabled(store: Store, user_id: str, disabled: bool, *,
+                 now: datetime | None = None) -> dict:
+    """Disable (or re-enable) a user: a disabled user's sessions and devices get 401."""
+    def change(_tx, doc):
+        doc["disabled"] = disabled
+        return doc
+    return _update(store, user_id, change, now)
+
+
+def set_sites(store: Store, user_id: str, site_ids: Sequence[str], *,
+              now: datetime | None = None) -> dict:
+    """Replace the sites a user works at; ``Invalid`` names each unknown site id."""
+    site_ids = list(dict.fromkeys(site_ids))
+
+    def change(tx, doc):
+        bad_sites = unknown_site_errors(tx, site_ids)
+        if bad_sites:
+            raise Invalid({"site_ids": bad_sites})
+        doc["site_ids"] = site_ids
+        return doc
+    return _update(store, user_id, change, now)
+
+
+def check_password(store: Store, username: str, password: str, *,
+                   hash_method: str = DEFAULT_HASH_METHOD) -> dict:
+    """The enabled user with these credentials, else ``Unauthenticated``.
+
+    A disabled account is only reported after the password was right, so a
+    guesser learns nothing about which accounts exist or are disabled.
+    """
+    user = find_user(store, username or "")
+    if user is None:
+        check_password_hash(_dummy_hash(hash_method), password or "")
+        raise Unauthenticated("wrong username or password")
+    if not check_password_hash(user["password_hash"], password or ""):
+        raise Unauthenticated("wrong username or password")
+    if user["disabled"]:
+        raise Unauthenticated("this account is disabled")
+    return user
+
+
+def principal_of(user: dict, device_id: str | None = None) -> Principal:
+    return Principal(user_id=user["id"], username=user["username"], role=user["role"],
+                     site_ids=frozenset(user["site_ids"]), device_id=device_id)
+
+
+def session_principal(store: Store, user_id: str) -> Principal:
+    """The principal of a web session's user; ``Unauthenticated`` if gone or disabled."""
+    rec = store.get(USERS, user_id)
+    if rec is None or rec.doc["disabled"]:
+        raise Unauthenticated("your session is no longer valid; log in again")
+    return principal_of(dict(rec.doc))

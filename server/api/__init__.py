@@ -1,0 +1,27 @@
+"""The HTTP API: flask-smorest blueprints under ``/api/v1`` and the OpenAPI document.
+
+To add an area, write ``server/api/<area>.py`` with ``blp = Blueprint(...)``
+(``server.api.blueprint.Blueprint``) and add the module to ``AREAS`` below:
+it is then served, documented at ``/api/openapi.json`` and fuzzed by
+``tests/e2e/test_openapi_fuzz.py`` with no further wiring.
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+from . import auth, devices, docs, errors, me, sites, users
+from .blueprint import SECURITY_SCHEMES
+
+AREAS = (auth, me, users, sites, devices)
+
+
+def init_app(app: Flask) -> errors.Api:
+    """Create the Api on ``app``, register every area and the error handlers."""
+    api = errors.Api(app)
+    for name, scheme in SECURITY_SCHEMES.items():
+        api.spec.components.security_scheme(name, scheme)
+    for area in AREAS:
+        api.register_blueprint(area.blp)
+    app.register_blueprint(docs.bp)
+    errors.init_app(app)
+    return api

@@ -1,0 +1,1 @@
+"""marshmallow schemas of the HTTP API: what comes in (``*In``/``*Args``) and goes out."""

@@ -1,0 +1,103 @@
+"""Schemas of users, sites, devices, logins and ``/me``.
+
+Field rules come from the services (patterns, lengths) so the CLI and the
+HTTP API refuse the same input. Passwords are load-only; hashes never appear.
+"""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from server.accounts import devices, sites, users
+from server.accounts.access import ROLES
+
+from .paging import PageArgs, page_schema
+
+_ID = {"description": "32 hex digits", "example": "0f8fad5bd9cb469fa16570867728950e"}
+_TIME = {"format": "date-time", "example": "2024-05-01T08:30:00Z"}
+
+def _site_ids(**kwargs) -> fields.List:
+    return fields.List(fields.String(validate=validate.Length(1, 64)),
+                       validate=validate.Length(max=1000), **kwargs)
+
+
+class SiteOut(Schema):
+    id = fields.String(required=True, metadata=_ID)
+    code = fields.String(required=True, metadata={"example": "NHG-01"})
+    name = fields.String(required=True, metadata={"example": "南湖花园 Nanhu Garden"})
+    created_at = fields.String(required=True, metadata=_TIME)
+
+
+class SiteIn(Schema):
+    code = fields.String(required=True, validate=validate.Regexp(sites.CODE_PATTERN))
+    name = fields.String(required=True, validate=validate.Length(1, sites.NAME_MAX))
+
+
+class UserOut(Schema):
+    id = fields.String(required=True, metadata=_ID)
+    username = fields.String(required=True)
+    display_name = fields.String(required=True)
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    site_ids = fields.List(fields.String(), required=True)
+    disabled = fields.Boolean(required=True)
+    created_at = fields.String(required=True, metadata=_TIME)
+    updated_at = fields.String(required=True, metadata=_TIME)
+
+
+class UserIn(Schema):
+    username = fields.String(required=True, validate=validate.Regexp(users.USERNAME_PATTERN))
+    password = fields.String(required=True, load_only=True,
+                             validate=validate.Length(users.PASSWORD_MIN, 1024))
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    display_name = fields.String(load_default="", validate=validate.Length(max=100))
+    site_ids = _site_ids(load_default=list)
+
+
+class UserSitesIn(Schema):
+    site_ids = _site_ids(required=True)
+
+
+class DeviceOut(Schema):
+    id = fields.String(required=True, metadata=_ID)
+    user_id = fields.String(required=True)
+    name = fields.String(required=True)
+    install_id = fields.String(required=True, allow_none=True)
+    created_at = fields.String(required=True, metadata=_TIME)
+    last_seen_at = fields.String(required=True, metadata={
+        **_TIME, "description": "updated at most once a minute"})
+    revoked_at = fields.String(required=True, allow_none=True, metadata=_TIME)
+
+
+class DeviceArgs(PageArgs):
+    user_id = fields.String(load_default=None, validate=validate.Length(1, 64), metadata={
+        "description": "only this user's devices (non-admins may only name themselves)"})
+
+
+class LoginIn(Schema):
+    username = fields.String(required=True, validate=validate.Length(1, 64))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(1, 1024))
+
+
+class DeviceLoginIn(LoginIn):
+    device_name = fields.String(required=True, validate=validate.Length(1, devices.NAME_MAX),
+                                metadata={"example": "Guard phone 3"})
+    install_id = fields.String(load_default=None, validate=validate.Length(1, 100), metadata={
+        "description": "stable id of this app install; logging in again revokes its old token"})
+
+
+class DeviceLoginOut(Schema):
+    token = fields.String(required=True, metadata={
+        "description": "send as 'Authorization: Bearer <token>'; shown only this once"})
+    device = fields.Nested(DeviceOut, required=True)
+    user = fields.Nested(UserOut, required=True)
+
+
+class MeOut(Schema):
+    user = fields.Nested(UserOut, required=True)
+    sites = fields.List(fields.Nested(SiteOut), required=True)
+    device = fields.Nested(DeviceOut, required=True, allow_none=True, metadata={
+        "description": "the device the request came from; null for a web session"})
+
+
+SitePage = page_schema(SiteOut, "SitePage")
+UserPage = page_schema(UserOut, "UserPage")
+DevicePage = page_schema(DeviceOut, "DevicePage")

@@ -1,0 +1,20 @@
+"""Who is calling: device bearer tokens and web session cookies, for any view.
+
+Use from views (API or web pages)::
+
+    from server.auth import current_principal, require_auth
+
+    @require_auth("supervisor", "admin")        # 401 / 403 before the view runs
+    def view(...):
+        me = current_principal()                 # server.accounts.access.Principal
+        require_site(me, site_id, hide=True)     # from server.accounts.access
+
+flask-smorest views use ``blp.auth_required(...)`` (server.api.blueprint),
+which wraps ``require_auth`` and also documents it in OpenAPI. Failures raise
+``server.services.errors.Unauthenticated`` / ``Forbidden``; the app's error
+handlers answer them 401 (with ``WWW-Authenticate: Bearer``) / 403.
+"""
+from .request_auth import current_principal, require_auth
+from .sessions import end_session, start_session
+
+__all__ = ["current_principal", "end_session", "require_auth", "start_session"]

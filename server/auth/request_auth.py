@@ -1,0 +1,54 @@
+"""Resolving the caller of a request, once, and guarding views by role.
+
+A request authenticates with ``Authorization: Bearer <device token>`` or,
+failing that, the web session cookie. The header wins when both are sent: a
+device never depends on a cookie, and a malformed header is an error rather
+than a silent fall-back to the cookie.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import wraps
+
+from flask import current_app, g, request, session
+
+from server.accounts import devices, users
+from server.accounts.access import Principal, require_role
+from server.extensions import get_store
+from server.services.errors import Unauthenticated
+
+from .sessions import SESSION_USER_KEY
+
+
+def current_principal() -> Principal:
+    """The authenticated caller of this request; ``Unauthenticated`` if there is none."""
+    if "fieldsync_principal" not in g:
+        g.fieldsync_principal = _authenticate()
+    return g.fieldsync_principal
+
+
+def _authenticate() -> Principal:
+    header = request.headers.get("Authorization")
+    if header is not None:
+        scheme, _, token = header.strip().partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            raise Unauthenticated("use the header 'Authorization: Bearer <device token>'")
+        interval = timedelta(seconds=current_app.config["DEVICE_LAST_SEEN_INTERVAL_SECONDS"])
+        return devices.authenticate_token(get_store(), token, touch_interval=interval)
+    user_id = session.get(SESSION_USER_KEY)
+    if isinstance(user_id, str):
+        return users.session_principal(get_store(), user_id)
+    raise Unauthenticated("log in first: send 'Authorization: Bearer <device token>' "
+                          "or the session cookie from POST /api/v1/auth/login")
+
+
+def require_auth(*roles: str):
+    """Decorator: the caller must be authenticated and have one of ``roles`` (none: any)."""
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            require_role(current_principal(), roles)
+            return view(*args, **kwargs)
+        return wrapper
+    return decorator

@@ -1,0 +1,124 @@
+"""Configuration: defaults, then a config file, then ``FIELDSYNC_*`` env vars, then the caller.
+
+Precedence, lowest first:
+
+1. ``DEFAULTS`` below;
+2. the file named by ``FIELDSYNC_CONFIG`` -- ``.py`` (Flask ``from_pyfile``:
+   upper-case names), ``.toml`` or ``.json`` (a table of upper-case keys);
+3. environment variables ``FIELDSYNC_<KEY>`` (values parsed as JSON when
+   they parse, so ``FIELDSYNC_PORT=8080`` is an int, else kept as text);
+4. the mapping passed to ``create_app(config)`` -- tests and the CLI.
+
+Derived values are filled in last, so they follow whatever won: ``STORE_URL``
+defaults to ``tinydb://<DATA_DIR>/store``.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from typing import Any, Mapping
+
+from flask import Flask
+
+ENV_PREFIX = "FIELDSYNC"
+CONFIG_FILE_ENV = "FIELDSYNC_CONFIG"
+
+DEFAULTS: dict[str, Any] = {
+    # Where the store, photos and the generated secret key live.
+    "DATA_DIR": "fieldsync-data",
+    # Backend URL for server.store.open_store; None = tinydb://<DATA_DIR>/store.
+    "STORE_URL": None,
+    # None = generated once and kept in <DATA_DIR>/secret_key (sessions survive restarts).
+    "SECRET_KEY": None,
+    "HOST": "127.0.0.1",
+    "PORT": 8000,
+    "THREADS": 8,
+    # Largest request body accepted (413 above it). Sync batches are JSON;
+    # photo chunks may raise the limit per request.
+    "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+    # werkzeug.security method for new password hashes.
+    "PASSWORD_HASH_METHOD": "scrypt",
+    # Failed-login backoff (server.accounts.throttle.LoginThrottle).
+    "LOGIN_FREE_FAILURES": 5,
+    "LOGIN_BACKOFF_BASE_SECONDS": 2.0,
+    "LOGIN_BACKOFF_MAX_SECONDS": 900.0,
+    # A device's last-seen time is written at most this often.
+    "DEVICE_LAST_SEEN_INTERVAL_SECONDS": 60,
+    # Web session cookie: not readable by scripts, not sent on cross-site
+    # requests (our CSRF defence together with JSON-only unsafe endpoints).
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_NAME": "fieldsync_session",
+    # flask-smorest / OpenAPI. Docs load vendored JS (the field has no internet).
+    "API_TITLE": "fieldsync",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "OPENAPI_SWAGGER_UI_PATH": "docs",
+    "OPENAPI_SWAGGER_UI_URL": "/static/vendor/swagger-ui/",
+    "OPENAPI_REDOC_PATH": "redoc",
+    "OPENAPI_REDOC_URL": "/static/vendor/redoc/redoc.standalone.js",
+    # Keep JSON output in field order and readable (Chinese stays Chinese).
+    "JSON_SORT_KEYS": False,
+}
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message says which setting and why."""
+
+
+def load_config(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
+    """Fill ``app.config`` in precedence order (see module docstring)."""
+    app.config.from_mapping(DEFAULTS)
+    path = os.environ.get(CONFIG_FILE_ENV)
+    if path:
+        _load_file(app, path)
+    app.config.from_prefixed_env(ENV_PREFIX)
+    app.config.pop("CONFIG", None)  # FIELDSYNC_CONFIG names the file, it is no setting
+    if overrides:
+        app.config.from_mapping(overrides)
+    app.config["DATA_DIR"] = os.path.abspath(str(app.config["DATA_DIR"]))
+    if not app.config.get("STORE_URL"):
+        app.config["STORE_URL"] = "tinydb://" + os.path.join(app.config["DATA_DIR"], "store")
+    app.json.sort_keys = app.config["JSON_SORT_KEYS"]
+    app.json.ensure_ascii = False
+
+
+def _load_file(app: Flask, path: str) -> None:
+    if not os.path.isfile(path):
+        raise ConfigError(f"{CONFIG_FILE_ENV}={path}: no such file")
+    try:
+        if path.endswith(".py"):
+            app.config.from_pyfile(path)
+        elif path.endswith(".toml"):
+            app.config.from_file(path, load=tomllib.load, text=False)
+        elif path.endswith(".json"):
+            app.config.from_file(path, load=json.load)
+        else:
+            raise ConfigError(f"{CONFIG_FILE_ENV}={path}: use a .py, .toml or .json file")
+    except (ValueError, SyntaxError, OSError) as exc:  # tomllib/json errors are ValueErrors
+        raise ConfigError(f"{CONFIG_FILE_ENV}={path}: {exc}") from exc
+
+
+def secret_key(data_dir: str) -> str:
+    """The key kept in ``<data_dir>/secret_key``, created (mode 0600) on first use."""
+    path = os.path.join(data_dir, "secret_key")
+    try:
+        with open(path, encoding="ascii") as fh:
+            key = fh.read().strip()
+        if key:
+            return key
+    except FileNotFoundError:
+        pass
+    import secrets
+    os.makedirs(data_dir, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path + ".tmp", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(key)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(path + ".tmp", path)
+    return key
