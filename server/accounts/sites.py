@@ -62,6 +62,12 @@ def get_site(store: Store, site_id: str) -> dict:
     return dict(rec.doc)
 
 
+def find_site(store: Store, code: str) -> dict | None:
+    """The site with ``code`` (any case), or None."""
+    page = store.list(SITES, "code", _code_key(code), limit=1)
+    return dict(page.items[0].doc) if page.items else None
+
+
 def list_sites(store: Store, *, cursor: str | None = None, limit: int = 50) -> Page:
     """All sites by code, one page at a time."""
     return read_page(store, SITES, "all", "all", cursor=cursor, limit=limit)

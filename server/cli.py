@@ -1,0 +1,269 @@
+"""The ``fieldsync`` command: serve, demo, and account administration.
+
+Every command builds the app lazily (``--help`` touches nothing) from the
+same configuration as the server (``FIELDSYNC_*`` env vars, ``FIELDSYNC_CONFIG``
+file, ``--data-dir``). Expected failures -- another process owns the data
+dir, a taken username, an unknown site -- exit 1 with one clear line, never
+a traceback. Tests run it on their app via ``app.test_cli_runner()``.
+"""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+from flask.cli import ScriptInfo
+
+from server.accounts.access import ROLES
+from server.services.errors import NotFound, ServiceError
+from server.store import StoreLocked
+
+
+class _Loader:
+    """Creates the app once, on first use, turning start-up failures into CLI errors."""
+
+    def __init__(self, overrides: dict):
+        self.overrides = overrides
+        self.app: Flask | None = None
+
+    def load_app(self) -> Flask:  # same name as flask.cli.ScriptInfo, which tests pass in
+        if self.app is None:
+            from server import create_app
+            from server.config import ConfigError
+            try:
+                self.app = create_app(self.overrides)
+            except (StoreLocked, ConfigError) as exc:
+                raise click.ClickException(str(exc)) from None
+        return self.app
+
+
+class _Main(click.Group):
+    """Reports service errors (taken username, unknown id...) as one-line CLI errors."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except ServiceError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=_Main)
+@click.option("--data-dir", type=click.Path(file_okay=False), default=None,
+              help="Data directory (default: FIELDSYNC_DATA_DIR or ./fieldsync-data).")
+@click.pass_context
+def main(ctx: click.Context, data_dir: str | None) -> None:
+    """fieldsync: offline-first field inspection server."""
+    if not isinstance(ctx.obj, ScriptInfo):
+        ctx.obj = _Loader({"DATA_DIR": data_dir} if data_dir else {})
+
+
+def _app() -> Flask:
+    return click.get_current_context().obj.load_app()
+
+
+def _store():
+    from server.extensions import STORE_KEY
+    return _app().extensions[STORE_KEY]
+
+
+def _all(list_page):
+    """Every item of a paged listing."""
+    cursor = None
+    while True:
+        page = list_page(cursor)
+        yield from (rec.doc for rec in page.items)
+        if page.next_cursor is None:
+            return
+        cursor = page.next_cursor
+
+
+def _serve(app: Flask, host: str, port: int, threads: int) -> None:
+    try:
+        from waitress import serve
+    except ImportError:
+        raise click.ClickException("waitress is not installed: pip install 'waitress>=3'") from None
+    click.echo(f"fieldsync serving http://{host}:{port}/  (API docs: /api/docs, "
+               f"data: {app.config['DATA_DIR']}; Ctrl+C stops)")
+    serve(app, host=host, port=port, threads=threads, ident="fieldsync")
+
+
+_host = click.option("--host", default=None, help="Bind address (default: config HOST).")
+_port = click.option("--port", type=int, default=None, help="Port (default: config PORT).")
+
+
+@main.command()
+@_host
+@_port
+@click.option("--threads", type=int, default=None, help="Worker threads (default: THREADS).")
+def serve(host, port, threads):
+    """Serve the API and web pages (waitress, one process)."""
+    app = _app()
+    _serve(app, host or app.config["HOST"], port or app.config["PORT"],
+           threads or app.config["THREADS"])
+
+
+@main.command()
+@_host
+@_port
+@click.option("--no-serve", is_flag=True, help="Only create the demo data.")
+def demo(host, port, no_serve):
+    """Create demo sites and users (printing their passwords) and serve on 127.0.0.1:8000."""
+    from server.accounts.demo import seed_demo
+    app = _app()
+    credentials = seed_demo(_store(), hash_method=app.config["PASSWORD_HASH_METHOD"])
+    click.echo(f"Demo data in {app.config['DATA_DIR']}. Log in as:")
+    for c in credentials:
+        click.echo(f"  {c['username']:<12} {c['password']:<18} {c['role']:<11} "
+                   f"sites: {', '.join(c['sites']) or 'all'}")
+    _install_builtin_templates()
+    if not no_serve:
+        _serve(app, host or "127.0.0.1", port or 8000, app.config["THREADS"])
+
+
+def _install_builtin_templates() -> None:
+    try:
+        from checklists import builtin_definitions
+    except ImportError:
+        click.echo("Built-in checklist templates: not available yet "
+                   "(checklists.builtin_definitions is missing); skipped.")
+        return
+    # TODO(lead): publish the built-in definitions into the store once the
+    # definitions service exists; until then only report that they are there.
+    click.echo(f"Built-in checklist templates found ({builtin_definitions!r}); "
+               "publishing them is not wired yet.")
+
+
+# -- users ---------------------------------------------------------------------
+
+@main.group()
+def user():
+    """Add, list, disable and enable users."""
+
+
+def _user_named(username: str) -> dict:
+    from server.accounts import users
+    found = users.find_user(_store(), username)
+    if found is None:
+        raise NotFound(f"no user named {username!r}")
+    return found
+
+
+def _site_ids(codes) -> list[str]:
+    from server.accounts import sites
+    ids = []
+    for code in codes:
+        site = sites.find_site(_store(), code)
+        if site is None:
+            raise NotFound(f"no site with code {code!r} (see: fieldsync site list)")
+        ids.append(site["id"])
+    return ids
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(ROLES))
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="Prompted for when not given.")
+@click.option("--name", "display_name", default="", help="Display name (any language).")
+@click.option("--site", "site_codes", multiple=True, help="Site code; repeat for several.")
+def user_add(username, role, password, display_name, site_codes):
+    """Create a user."""
+    from server.accounts import users
+    created = users.create_user(_store(), username=username, password=password, role=role,
+                                display_name=display_name, site_ids=_site_ids(site_codes),
+                                hash_method=_app().config["PASSWORD_HASH_METHOD"])
+    click.echo(f"created {created['role']} {created['username']} (id {created['id']})")
+
+
+@user.command("list")
+def user_list():
+    """List users by username."""
+    from server.accounts import sites, users
+    store = _store()
+    codes = {s["id"]: s["code"] for s in _all(lambda c: sites.list_sites(store, cursor=c))}
+    for u in _all(lambda c: users.list_users(store, cursor=c)):
+        state = "DISABLED" if u["disabled"] else "active"
+        site_list = ",".join(codes.get(s, s) for s in u["site_ids"]) or "-"
+        click.echo(f"{u['username']:<20} {u['role']:<11} {state:<9} {site_list:<20} {u['id']}")
+
+
+def _set_disabled(username: str, disabled: bool) -> None:
+    from server.accounts import users
+    changed = users.set_disabled(_store(), _user_named(username)["id"], disabled)
+    click.echo(f"{changed['username']} is now {'disabled' if disabled else 'enabled'}")
+
+
+@user.command("disable")
+@click.argument("username")
+def user_disable(username):
+    """Disable a user: their sessions and devices stop working at once."""
+    _set_disabled(username, True)
+
+
+@user.command("enable")
+@click.argument("username")
+def user_enable(username):
+    """Re-enable a disabled user."""
+    _set_disabled(username, False)
+
+
+# -- sites ---------------------------------------------------------------------
+
+@main.group()
+def site():
+    """Add and list sites."""
+
+
+@site.command("add")
+@click.argument("code")
+@click.argument("name")
+def site_add(code, name):
+    """Create a site with a short CODE and a NAME (any language)."""
+    from server.accounts import sites
+    created = sites.create_site(_store(), code=code, name=name)
+    click.echo(f"created site {created['code']} (id {created['id']})")
+
+
+@site.command("list")
+def site_list():
+    """List sites by code."""
+    from server.accounts import sites
+    store = _store()
+    for s in _all(lambda c: sites.list_sites(store, cursor=c)):
+        click.echo(f"{s['code']:<12} {s['name']:<30} {s['id']}")
+
+
+# -- devices -------------------------------------------------------------------
+
+@main.group()
+def device():
+    """List and revoke device tokens."""
+
+
+@device.command("list")
+@click.option("--user", "username", default=None, help="Only this user's devices.")
+def device_list(username):
+    """List devices, newest first."""
+    from server.accounts import devices, users
+    store = _store()
+    user_id = _user_named(username)["id"] if username else None
+    names = {}
+    for d in _all(lambda c: devices.list_devices(store, user_id=user_id, cursor=c)):
+        if d["user_id"] not in names:
+            names[d["user_id"]] = users.get_user(store, d["user_id"])["username"]
+        state = f"revoked {d['revoked_at']}" if d["revoked_at"] else "active"
+        click.echo(f"{d['id']}  {names[d['user_id']]:<16} {d['name']:<20} "
+                   f"last seen {d['last_seen_at']}  {state}")
+
+
+@device.command("revoke")
+@click.argument("device_id")
+def device_revoke(device_id):
+    """Revoke a device's token at once."""
+    from server.accounts import devices
+    revoked = devices.revoke_device(_store(), device_id)
+    click.echo(f"device {revoked['id']} ({revoked['name']}) revoked at {revoked['revoked_at']}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
