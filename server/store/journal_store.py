@@ -15,6 +15,13 @@ of every saved partition, then replays the journal onto them (skipping what a
 partition's snapshot already holds); a torn tail is set aside and dropped,
 damage anywhere else stops the store with the file and offset.
 
+A new record goes into the open *chunk* of its placement group
+(``collection/partition``): chunks hold at most ``CHUNK_DOCS`` records, so
+saving one never costs more as the store grows -- a site's month may hold
+ten thousand results, but a checkpoint rewrites only the chunks that
+changed. A record stays in its chunk for life; ``Put.partition`` only places
+new records.
+
 Only the catalog (ids, seqs, index keys) is resident for every record;
 document bodies are loaded a partition at a time and clean partitions are
 evicted least-recently-used, so memory does not grow with document size.
@@ -51,7 +58,9 @@ MANIFEST_MAGIC = b"FIELDSYNC-MANIFEST 1\n"
 class JournalStore(Store):
     """Durable store on a directory: journal + TinyDB partitions + resident catalog."""
 
-    def __init__(self, root: str, *, cache_docs: int = 100_000,
+    CHUNK_DOCS = 256
+
+    def __init__(self, root: str, *, cache_docs: int = 20_000,
                  checkpoint_bytes: int = 64 << 20):
         self.root = os.path.abspath(root)
         self.cache_docs = cache_docs
@@ -64,6 +73,7 @@ class JournalStore(Store):
         self._parts: OrderedDict[str, Partition] = OrderedDict()
         self._saved: dict[str, int] = {}
         self._members: dict[str, set[str]] = {}
+        self._chunks: dict[str, tuple[int, int]] = {}  # group -> (open chunk, its size)
         self._broken: str | None = None
         self._fd: int | None = None
         try:
@@ -105,7 +115,8 @@ class JournalStore(Store):
                 raise StoreCorrupt(path, 0, "partition named in MANIFEST is missing")
             saved = read_rows(path)
             self._saved[key] = saved["seq"]
-            self._members[key] = {row[1] for row in saved["rows"]}
+            for row in saved["rows"]:
+                self._add_member(key, row[1])
             rows.extend(saved["rows"])
         rows.sort(key=lambda row: row[2])
         for collection, id_, seq, bucket, deleted, partition, index in rows:
@@ -160,6 +171,32 @@ class JournalStore(Store):
         body = orjson.dumps({"format": 1, "journal": self._gen, "partitions": self._saved})
         write_atomic(self._path("MANIFEST"), MANIFEST_MAGIC, [body])
 
+    # -- placement -------------------------------------------------------------
+    def _add_member(self, key: str, id_: str) -> None:
+        members = self._members.setdefault(key, set())
+        if id_ in members:
+            return
+        members.add(id_)
+        group, _, n = key.rpartition("#")
+        open_n, size = self._chunks.get(group, (-1, 0))
+        if int(n) > open_n:
+            self._chunks[group] = (int(n), 1)
+        elif int(n) == open_n:
+            self._chunks[group] = (open_n, size + 1)
+
+    def _place(self, op: Put, placed: dict, open_chunks: dict) -> str:
+        """The partition of a put: its record's chunk, or the open chunk of its group."""
+        known = placed.get((op.collection, op.id)) or \
+            getattr(self._catalog.entries.get((op.collection, op.id)), "partition", None)
+        if known:
+            return known
+        group = f"{op.collection}/{op.partition or ''}"
+        n, size = open_chunks.get(group) or self._chunks.get(group, (0, 0))
+        if size >= self.CHUNK_DOCS:
+            n, size = n + 1, 0
+        open_chunks[group] = (n, size + 1)
+        return f"{group}#{n}"
+
     # -- applying batches ------------------------------------------------------
     def _partition(self, key: str) -> Partition:
         part = self._parts.get(key)
@@ -190,7 +227,7 @@ class JournalStore(Store):
                 deletes.append(id_)
                 op = Delete(collection, id_)
             self._catalog.apply_op(op, seq, key)
-            self._members.setdefault(key, set()).add(id_)
+            self._add_member(key, id_)
         for key, (puts, deletes) in grouped.items():
             self._partition(key).apply(puts, deletes)
         self._catalog.last_seq = max(self._catalog.last_seq, batch["s"] + len(batch["o"]) - 1)
@@ -202,10 +239,10 @@ class JournalStore(Store):
             raise StoreUnavailable(self._broken)
         self._catalog.check(ops)
         first = self._catalog.last_seq + 1
-        encoded, placed = [], {}
+        encoded, placed, open_chunks = [], {}, {}
         for op in ops:
             if isinstance(op, Put):
-                key = f"{op.collection}/{op.partition or ''}"
+                key = self._place(op, placed, open_chunks)
                 placed[(op.collection, op.id)] = key
                 encoded.append(["put", op.collection, op.id, op.bucket, key,
                                 dict(op.index), op.doc])
