@@ -10,7 +10,7 @@ from server.auth import end_session, start_session
 from server.extensions import get_login_throttle, get_store
 
 from .blueprint import Blueprint
-from .schemas.accounts import DeviceLoginIn, DeviceLoginOut, LoginIn, UserOut
+from .schemas.accounts import DeviceLogin, DeviceLoginIn, LoginIn, User
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth",
                 description="Log in (web session or device token) and out.")
@@ -30,7 +30,7 @@ def _log_in(data: dict) -> dict:
 
 @blp.route("/login", methods=["POST"])
 @blp.arguments(LoginIn)
-@blp.response(200, UserOut)
+@blp.response(200, User)
 @blp.alt_response(401, **_WRONG_CREDENTIALS)
 @blp.alt_response(429, **_THROTTLED)
 def login(data):
@@ -49,7 +49,7 @@ def logout():
 
 @blp.route("/device-login", methods=["POST"])
 @blp.arguments(DeviceLoginIn)
-@blp.response(201, DeviceLoginOut)
+@blp.response(201, DeviceLogin)
 @blp.alt_response(401, **_WRONG_CREDENTIALS)
 @blp.alt_response(429, **_THROTTLED)
 def device_login(data):

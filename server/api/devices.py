@@ -9,7 +9,7 @@ from server.extensions import get_store
 from server.services.errors import Forbidden, NotFound
 
 from .blueprint import Blueprint
-from .schemas.accounts import DeviceArgs, DeviceOut, DevicePage
+from .schemas.accounts import DeviceArgs, Device, DevicePage
 from .schemas.paging import page_body
 
 blp = Blueprint("devices", __name__, url_prefix="/api/v1/devices",
@@ -34,7 +34,7 @@ def list_devices(args):
 
 @blp.route("/<device_id>/revoke", methods=["POST"])
 @blp.auth_required()
-@blp.response(200, DeviceOut)
+@blp.response(200, Device)
 @blp.alt_response(404, schema=ErrorSchema, description="No such device (of yours).")
 def revoke_device(device_id):
     """Revoke a device's token at once (admins: any device; others: their own)."""

@@ -6,7 +6,7 @@ from server.auth import current_principal
 from server.extensions import get_store
 
 from .blueprint import Blueprint
-from .schemas.accounts import MeOut
+from .schemas.accounts import Me
 
 blp = Blueprint("me", __name__, url_prefix="/api/v1/me",
                 description="Who am I: user, role, sites and device.")
@@ -14,7 +14,7 @@ blp = Blueprint("me", __name__, url_prefix="/api/v1/me",
 
 @blp.route("", methods=["GET"])
 @blp.auth_required()
-@blp.response(200, MeOut)
+@blp.response(200, Me)
 def me():
     """Your user, role, the sites you work at and the device you call from."""
     return profile(get_store(), current_principal())

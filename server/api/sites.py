@@ -10,7 +10,7 @@ from server.auth import current_principal
 from server.extensions import get_store
 
 from .blueprint import Blueprint
-from .schemas.accounts import SiteIn, SiteOut, SitePage
+from .schemas.accounts import SiteIn, Site, SitePage
 from .schemas.paging import PageArgs, page_body
 
 blp = Blueprint("sites", __name__, url_prefix="/api/v1/sites",
@@ -33,7 +33,7 @@ class Sites(MethodView):
 
     @blp.auth_required(ADMIN)
     @blp.arguments(SiteIn)
-    @blp.response(201, SiteOut)
+    @blp.response(201, Site)
     @blp.alt_response(409, schema=ErrorSchema, description="The site code is in use.")
     def post(self, data):
         """Create a site (codes are unique regardless of case)."""
@@ -42,7 +42,7 @@ class Sites(MethodView):
 
 @blp.route("/<site_id>")
 @blp.auth_required()
-@blp.response(200, SiteOut)
+@blp.response(200, Site)
 @blp.alt_response(404, schema=ErrorSchema,
                   description="No such site, or not one you work at.")
 def get_site(site_id):

@@ -10,7 +10,7 @@ from server.accounts.access import ADMIN
 from server.extensions import get_store
 
 from .blueprint import Blueprint
-from .schemas.accounts import UserIn, UserOut, UserPage, UserSitesIn
+from .schemas.accounts import UserIn, User, UserPage, UserSitesIn
 from .schemas.paging import PageArgs, page_body
 
 blp = Blueprint("users", __name__, url_prefix="/api/v1/users",
@@ -31,7 +31,7 @@ class Users(MethodView):
 
     @blp.auth_required(ADMIN)
     @blp.arguments(UserIn)
-    @blp.response(201, UserOut)
+    @blp.response(201, User)
     @blp.alt_response(409, schema=ErrorSchema, description="The username is taken.")
     def post(self, data):
         """Create a user (usernames are unique regardless of case)."""
@@ -41,7 +41,7 @@ class Users(MethodView):
 
 @blp.route("/<user_id>")
 @blp.auth_required(ADMIN)
-@blp.response(200, UserOut)
+@blp.response(200, User)
 @blp.alt_response(404, **_NOT_FOUND)
 def get_user(user_id):
     """One user."""
@@ -50,7 +50,7 @@ def get_user(user_id):
 
 @blp.route("/<user_id>/disable", methods=["POST"])
 @blp.auth_required(ADMIN)
-@blp.response(200, UserOut)
+@blp.response(200, User)
 @blp.alt_response(404, **_NOT_FOUND)
 def disable_user(user_id):
     """Disable a user: their sessions and device tokens get 401 from now on."""
@@ -59,7 +59,7 @@ def disable_user(user_id):
 
 @blp.route("/<user_id>/enable", methods=["POST"])
 @blp.auth_required(ADMIN)
-@blp.response(200, UserOut)
+@blp.response(200, User)
 @blp.alt_response(404, **_NOT_FOUND)
 def enable_user(user_id):
     """Re-enable a disabled user (their unrevoked devices work again)."""
@@ -69,7 +69,7 @@ def enable_user(user_id):
 @blp.route("/<user_id>/sites", methods=["PUT"])
 @blp.auth_required(ADMIN)
 @blp.arguments(UserSitesIn)
-@blp.response(200, UserOut)
+@blp.response(200, User)
 @blp.alt_response(404, **_NOT_FOUND)
 def set_sites(data, user_id):
     """Replace the sites a user works at."""

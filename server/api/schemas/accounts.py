@@ -20,7 +20,7 @@ def _site_ids(**kwargs) -> fields.List:
                        validate=validate.Length(max=1000), **kwargs)
 
 
-class SiteOut(Schema):
+class Site(Schema):
     id = fields.String(required=True, metadata=_ID)
     code = fields.String(required=True, metadata={"example": "NHG-01"})
     name = fields.String(required=True, metadata={"example": "南湖花园 Nanhu Garden"})
@@ -32,7 +32,7 @@ class SiteIn(Schema):
     name = fields.String(required=True, validate=validate.Length(1, sites.NAME_MAX))
 
 
-class UserOut(Schema):
+class User(Schema):
     id = fields.String(required=True, metadata=_ID)
     username = fields.String(required=True)
     display_name = fields.String(required=True)
@@ -56,7 +56,7 @@ class UserSitesIn(Schema):
     site_ids = _site_ids(required=True)
 
 
-class DeviceOut(Schema):
+class Device(Schema):
     id = fields.String(required=True, metadata=_ID)
     user_id = fields.String(required=True)
     name = fields.String(required=True)
@@ -84,20 +84,20 @@ class DeviceLoginIn(LoginIn):
         "description": "stable id of this app install; logging in again revokes its old token"})
 
 
-class DeviceLoginOut(Schema):
+class DeviceLogin(Schema):
     token = fields.String(required=True, metadata={
         "description": "send as 'Authorization: Bearer <token>'; shown only this once"})
-    device = fields.Nested(DeviceOut, required=True)
-    user = fields.Nested(UserOut, required=True)
+    device = fields.Nested(Device, required=True)
+    user = fields.Nested(User, required=True)
 
 
-class MeOut(Schema):
-    user = fields.Nested(UserOut, required=True)
-    sites = fields.List(fields.Nested(SiteOut), required=True)
-    device = fields.Nested(DeviceOut, required=True, allow_none=True, metadata={
+class Me(Schema):
+    user = fields.Nested(User, required=True)
+    sites = fields.List(fields.Nested(Site), required=True)
+    device = fields.Nested(Device, required=True, allow_none=True, metadata={
         "description": "the device the request came from; null for a web session"})
 
 
-SitePage = page_schema(SiteOut, "SitePage")
-UserPage = page_schema(UserOut, "UserPage")
-DevicePage = page_schema(DeviceOut, "DevicePage")
+SitePage = page_schema(Site, "SitePage")
+UserPage = page_schema(User, "UserPage")
+DevicePage = page_schema(Device, "DevicePage")

@@ -1,0 +1,147 @@
+"""Checklist definitions: admins draft, validate, publish and retire; everyone reads.
+
+Definition bodies are validated by ``checklists`` itself rather than by
+webargs, so a 422 lists *every* error with its flat path
+(``sections[2].items[5].deduction.max``) -- the same paths the validate
+endpoint and the CLI show. The OpenAPI document still describes the body
+with ``checklists.DefinitionSchema``.
+"""
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest.error_handler import ErrorSchema
+from marshmallow import INCLUDE, Schema, fields
+
+import checklists
+from server.accounts.access import ADMIN
+from server.auth import current_principal
+from server.extensions import get_store
+from server.services import definitions
+
+from .blueprint import Blueprint
+from .schemas.paging import PageArgs, page_body, page_schema
+
+blp = Blueprint("definitions", __name__, url_prefix="/api/v1/definitions",
+                description="Checklist definitions: versioned, immutable once published.")
+
+
+class DefinitionBody(Schema):
+    """Any JSON object; ``checklists.load_definition`` does the real validation."""
+
+    class Meta:
+        unknown = INCLUDE
+
+
+DOC_BODY = {"requestBody": {"content": {"application/json": {
+    "schema": checklists.DefinitionSchema}}}}
+
+
+class Stored(Schema):
+    """A stored definition version with its lifecycle status."""
+
+    definition = fields.Nested(checklists.DefinitionSchema, required=True)
+    status = fields.String(required=True, metadata={"enum": ["draft", "published", "retired"]})
+    published_at = fields.String()
+    published_by = fields.String()
+    retired_at = fields.String()
+    retired_by = fields.String()
+    updated_at = fields.String()
+    updated_by = fields.String()
+
+
+class ValidationReport(Schema):
+    valid = fields.Boolean(required=True)
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
+                         required=True, metadata={"description": "path → messages"})
+
+
+StoredPage = page_schema(Stored, "DefinitionPage")
+INVALID = {"schema": ErrorSchema, "description": "The definition is invalid; `errors.json` "
+           "maps each path (e.g. `sections[2].items[5].deduction.max`) to its messages."}
+
+
+@blp.route("")
+class Definitions(MethodView):
+    @blp.auth_required()
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, StoredPage)
+    def get(self, args):
+        """List published and retired versions (devices pull them through sync too)."""
+        return page_body(definitions.list_published(get_store(), **args))
+
+
+@blp.route("/drafts")
+@blp.auth_required(ADMIN)
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, StoredPage)
+def list_drafts(args):
+    """List open drafts."""
+    return page_body(definitions.list_drafts(get_store(), **args))
+
+
+@blp.route("/validate", methods=["POST"])
+@blp.auth_required(ADMIN)
+@blp.arguments(DefinitionBody)
+@blp.doc(**DOC_BODY)
+@blp.response(200, ValidationReport)
+def validate(body):
+    """Check a definition without storing it; every error is listed."""
+    return definitions.validate(body)
+
+
+@blp.route("/<def_id>/draft")
+class Draft(MethodView):
+    @blp.auth_required(ADMIN)
+    @blp.response(200, Stored)
+    @blp.alt_response(404, schema=ErrorSchema, description="No draft of this definition.")
+    def get(self, def_id):
+        """The open draft of a definition."""
+        return definitions.get_draft(get_store(), def_id)
+
+    @blp.auth_required(ADMIN)
+    @blp.arguments(DefinitionBody)
+    @blp.doc(**DOC_BODY)
+    @blp.response(200, Stored)
+    @blp.alt_response(422, **INVALID)
+    def put(self, body, def_id):
+        """Create or replace the draft; it becomes the next version when published."""
+        return definitions.save_draft(get_store(), def_id, body,
+                                      by=current_principal().user_id)
+
+
+@blp.route("/<def_id>/publish", methods=["POST"])
+@blp.auth_required(ADMIN)
+@blp.response(200, Stored)
+@blp.alt_response(404, schema=ErrorSchema, description="No draft to publish.")
+@blp.alt_response(409, schema=ErrorSchema, description="That version is already published.")
+def publish(def_id):
+    """Publish the draft: the version is frozen for ever and synced to devices."""
+    return definitions.publish(get_store(), def_id, by=current_principal().user_id)
+
+
+@blp.route("/<def_id>/versions")
+@blp.auth_required()
+@blp.response(200, Stored(many=True))
+@blp.alt_response(404, schema=ErrorSchema, description="No published definition of that id.")
+def list_versions(def_id):
+    """Every published or retired version of a definition, oldest first."""
+    return definitions.list_versions(get_store(), def_id)
+
+
+@blp.route("/<def_id>/versions/<int:version>")
+@blp.auth_required()
+@blp.response(200, Stored)
+@blp.alt_response(404, schema=ErrorSchema, description="No such version.")
+def get_version(def_id, version):
+    """One version, exactly as results filled against it are scored."""
+    return definitions.get_version(get_store(), def_id, version)
+
+
+@blp.route("/<def_id>/versions/<int:version>/retire", methods=["POST"])
+@blp.auth_required(ADMIN)
+@blp.response(200, Stored)
+@blp.alt_response(404, schema=ErrorSchema, description="No such version.")
+@blp.alt_response(409, schema=ErrorSchema, description="Already retired.")
+def retire(def_id, version):
+    """Retire a version: no new work against it, its results stay valid."""
+    return definitions.retire(get_store(), def_id, version, by=current_principal().user_id)

@@ -1,0 +1,152 @@
+"""The ``fieldsync`` console script: account admin, demo, serve, and clear failures."""
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from server.accounts import users
+from server.cli import main
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
+
+
+def ok(result):
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def fails(result, message):
+    assert result.exit_code == 1, result.output
+    assert f"Error: {message}" in result.output
+    assert "Traceback" not in result.output
+    return result.output
+
+
+def fieldsync(*args, **kw):
+    """Run the CLI as its own process, as an operator would."""
+    return subprocess.run([sys.executable, "-m", "server.cli", *args], cwd=REPO,
+                          capture_output=True, text=True, timeout=60, **kw)
+
+
+@pytest.mark.parametrize("command", [[], ["serve"], ["demo"], ["user"], ["user", "add"],
+                                     ["user", "list"], ["user", "disable"], ["site", "add"],
+                                     ["site", "list"], ["device", "list"], ["device", "revoke"]])
+def test_every_command_has_help(runner, command):
+    assert "Usage:" in ok(runner.invoke(main, [*command, "--help"]))
+
+
+def test_user_add_list_disable_enable(runner, app_store):
+    ok(runner.invoke(main, ["site", "add", "NHG", "南湖花园"]))
+    out = ok(runner.invoke(main, ["user", "add", "wang", "--role", "supervisor",
+                                  "--password", "long enough", "--name", "王经理",
+                                  "--site", "nhg"]))
+    assert "created supervisor wang" in out
+    wang = users.find_user(app_store, "wang")
+    assert wang["display_name"] == "王经理" and len(wang["site_ids"]) == 1
+    listing = ok(runner.invoke(main, ["user", "list"]))
+    assert "wang" in listing and "NHG" in listing and "active" in listing
+    ok(runner.invoke(main, ["user", "disable", "wang"]))
+    assert users.find_user(app_store, "wang")["disabled"] is True
+    assert "DISABLED" in ok(runner.invoke(main, ["user", "list"]))
+    ok(runner.invoke(main, ["user", "enable", "WANG"]))
+    assert users.find_user(app_store, "wang")["disabled"] is False
+
+
+def test_password_is_prompted_for_when_not_given(runner, app_store):
+    ok(runner.invoke(main, ["user", "add", "liwei", "--role", "guard"],
+                     input="a good password\na good password\n"))
+    assert users.check_password(app_store, "liwei", "a good password")["role"] == "guard"
+
+
+def test_user_add_errors_are_one_clear_line(runner, accounts):
+    accounts.user("guard", username="taken")
+    result = runner.invoke(main, ["user", "add", "x1", "--role", "boss", "--password", "p" * 9])
+    assert result.exit_code == 2 and "'boss' is not one of" in result.output
+    fails(runner.invoke(main, ["user", "add", "TAKEN", "--role", "guard", "--password",
+                               "p" * 9]), "username 'TAKEN' is already taken")
+    fails(runner.invoke(main, ["user", "add", "new", "--role", "guard", "--password", "short"]),
+          "password: Use at least 8 characters.")
+    fails(runner.invoke(main, ["user", "add", "new", "--role", "guard", "--password", "p" * 9,
+                               "--site", "NOPE"]), "no site with code 'NOPE'")
+    fails(runner.invoke(main, ["user", "disable", "ghost"]), "no user named 'ghost'")
+
+
+def test_site_add_list_and_duplicate(runner):
+    ok(runner.invoke(main, ["site", "add", "BJT", "滨江大厦"]))
+    assert "滨江大厦" in ok(runner.invoke(main, ["site", "list"]))
+    fails(runner.invoke(main, ["site", "add", "bjt", "again"]), "site code 'bjt' is already in use")
+    fails(runner.invoke(main, ["site", "add", "bad code", "x"]), "code:")
+
+
+def test_device_list_and_revoke(runner, accounts, client):
+    guard = accounts.user("guard", username="zhao")
+    token = accounts.token(guard, device_name="phone 3")
+    listing = ok(runner.invoke(main, ["device", "list", "--user", "zhao"]))
+    assert "zhao" in listing and "phone 3" in listing and "active" in listing
+    device_id = listing.split()[0]
+    assert "revoked" in ok(runner.invoke(main, ["device", "revoke", device_id]))
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}
+                      ).status_code == 401
+    assert "revoked" in ok(runner.invoke(main, ["device", "list"]))
+    fails(runner.invoke(main, ["device", "revoke", "nope"]), "device nope not found")
+
+
+def test_demo_creates_every_role_once_and_prints_credentials(runner, app_store, client):
+    first = ok(runner.invoke(main, ["demo", "--no-serve"]))
+    for role in ("admin", "supervisor", "engineer", "guard"):
+        assert role in first
+    assert "checklist templates" in first
+    assert ok(runner.invoke(main, ["demo", "--no-serve"])) == first  # idempotent
+    assert app_store.count("users", "all", "all") == 5
+    assert app_store.count("sites", "all", "all") == 2
+    resp = client.post("/api/v1/auth/login", json={"username": "guard", "password": "demo-guard"})
+    assert resp.status_code == 200
+
+
+def test_second_process_on_the_same_data_dir_exits_at_once(app):
+    started = time.monotonic()
+    result = fieldsync("--data-dir", app.config["DATA_DIR"], "user", "list")
+    assert result.returncode == 1
+    assert "in use by another fieldsync process" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert time.monotonic() - started < 30
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_answers_http(tmp_path):
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "server.cli", "--data-dir",
+                             str(tmp_path / "d"), "serve", "--port", str(port)], cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/openapi.json") as r:
+                    assert json.load(r)["openapi"] == "3.0.3"
+                    break
+            except OSError:
+                assert proc.poll() is None, proc.stdout.read()
+                assert time.monotonic() < deadline, "server did not come up"
+                time.sleep(0.1)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        proc.stdout.close()
+
+
+def test_unusable_config_file_is_a_clear_cli_error(tmp_path):
+    result = fieldsync("--data-dir", str(tmp_path / "d"), "site", "list",
+                       env={**os.environ, "FIELDSYNC_CONFIG": str(tmp_path / "missing.toml")})
+    assert result.returncode == 1 and "no such file" in result.stderr
+    assert "Traceback" not in result.stderr
