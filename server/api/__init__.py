@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import auth, devices, docs, errors, me, sites, users
+from . import auth, definitions, devices, docs, errors, me, sites, users
 from .blueprint import SECURITY_SCHEMES
 
-AREAS = (auth, me, users, sites, devices)
+AREAS = (auth, me, users, sites, devices, definitions)
 
 
 def init_app(app: Flask) -> errors.Api:
