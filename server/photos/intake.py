@@ -1,0 +1,254 @@
+"""Intake: decide whether an uploaded file is a photo we accept, in one decode.
+
+Every image the server reads goes through ``open_checked`` (format allow-list,
+our own pixel ceiling checked from the header, Pillow's decompression-bomb
+warning as an error) and is then fully decoded by ``decode_for_display``.
+``Image.verify()`` is not used: for JPEG it checks nothing and passes truncated
+files; a real decode raises on truncation.
+
+That decode is also the expensive part of making derived images, so it is done
+once and its result is the display copy: a JPEG is decoded straight at a
+reduced DCT scale (``draft``), which still walks the whole entropy-coded stream
+and so still catches truncation, then ``thumbnail`` and only then the EXIF
+rotation (rotating first would force a full-size decode).
+
+Global state: Pillow's ``Image.MAX_IMAGE_PIXELS`` is left alone (our ceiling,
+``PhotoConfig.max_pixels``, is checked by us and is stricter than Pillow's 89 MP
+default). To make Pillow's ``DecompressionBombWarning`` an error we add one
+process-wide ``warnings`` filter for that category on each intake (idempotent):
+``warnings.catch_warnings`` would be local but is not thread-safe before
+Python 3.14, and a server opening an image past Pillow's bomb limit should fail
+everywhere anyway.
+"""
+from __future__ import annotations
+
+import os
+import re
+import struct
+import warnings
+import zlib
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Iterator
+
+from PIL import Image, ImageFile, JpegImagePlugin, PngImagePlugin, WebPImagePlugin  # noqa: F401
+
+from .config import PhotoConfig
+from .exif import ExifFacts, read_exif_facts
+from .info import PhotoInfo
+from .sniff import ALLOWED_MEDIA_TYPES, sniff_file
+
+# Importing the three plugins above registers them, so ``Image.open`` with this
+# allow-list never triggers Pillow's import of all 40-odd plugins.
+ALLOWED_FORMATS = tuple(ALLOWED_MEDIA_TYPES)
+
+#: Same table as ``ImageOps.exif_transpose``; applied from the orientation we
+#: validated ourselves, because ``exif_transpose`` re-serialises the whole EXIF
+#: block and can raise on an unrelated damaged tag (derived copies carry no
+#: EXIF anyway: that also keeps GPS out of thumbnails).
+_TRANSPOSE_FOR_ORIENTATION = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+# Exceptions Pillow's decoders raise for damaged data (OSError only when it has
+# no errno: with one it is the disk failing, which is not the photo's fault).
+_DAMAGED_DATA = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError,
+                 struct.error, zlib.error)
+
+
+class PhotoRefused(Exception):
+    """The file is not a photo we accept. ``reason`` is shown to the device user
+    for that hash; ``code`` is for programs (``empty``, ``unsupported_format``,
+    ``not_an_image``, ``too_large``, ``truncated``, ``damaged``)."""
+
+    def __init__(self, reason: str, code: str):
+        super().__init__(reason)
+        self.reason = reason
+        self.code = code
+
+
+@dataclass(slots=True)
+class DecodedPhoto:
+    """The result of the one decode: the facts, and the upright display image
+    (RGB, long side at most ``display_long_side``) that other variants derive from."""
+
+    info: PhotoInfo
+    display: Image.Image
+
+
+def inspect_photo(path: str | os.PathLike[str], config: PhotoConfig) -> PhotoInfo:
+    """Check the file at ``path`` completely; return its facts or raise ``PhotoRefused``."""
+    return decode_for_display(path, config).info
+
+
+def decode_for_display(path: str | os.PathLike[str], config: PhotoConfig) -> DecodedPhoto:
+    """All intake checks plus the decode, returning the display copy as well."""
+    with open_checked(path, config) as im:
+        facts = read_exif_facts(im)
+        info = PhotoInfo(format=im.format or "", media_type=ALLOWED_MEDIA_TYPES[im.format or ""],
+                         width=im.width, height=im.height, exif=facts)
+        scale = draft_scale(im.size, config)
+        if scale > 1:
+            im.draft("RGB", (im.width // scale, im.height // scale))
+        _decode(im, info.format)
+        if info.format == "PNG":
+            _check_png_checksums(path)
+        display = _upright_rgb(_fit(im, config.display_long_side), facts)
+        if display is im:  # closing the file object would discard its pixels
+            display = im.copy()
+    return DecodedPhoto(info=info, display=display)
+
+
+@contextmanager
+def open_checked(path: str | os.PathLike[str], config: PhotoConfig) -> Iterator[ImageFile.ImageFile]:
+    """Open ``path`` lazily, refusing it unless its header passes every check.
+
+    Nothing is decoded yet, so a bomb (tiny file, huge dimensions) is refused
+    in the time it takes to read its header.
+    """
+    if os.stat(path).st_size == 0:
+        raise PhotoRefused("empty file (0 bytes)", "empty")
+    _ensure_bomb_warning_is_error()
+    try:
+        im = Image.open(path, formats=list(ALLOWED_FORMATS))
+    except Image.UnidentifiedImageError:
+        raise _unidentified(path) from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise _bomb(_header_size(path), config, str(exc)) from None
+    except _DAMAGED_DATA as exc:
+        _reraise_disk_errors(exc)
+        raise PhotoRefused(f"damaged {sniff_file(path)} header ({exc})", "damaged") from None
+    with im:
+        if im.width * im.height > config.max_pixels:
+            raise _too_large(im.size, config)
+        yield im
+
+
+def draft_scale(size: tuple[int, int], config: PhotoConfig) -> int:
+    """The largest JPEG DCT reduction (8, 4, 2 or 1) that still leaves the long
+    side at least ``display_min_fraction`` of the display size."""
+    long_side, short_side = max(size), min(size)
+    wanted = config.display_long_side * config.display_min_fraction
+    for scale in (8, 4, 2):
+        if -(-long_side // scale) >= wanted and short_side // scale >= 1:
+            return scale
+    return 1
+
+
+def _decode(im: ImageFile.ImageFile, fmt: str) -> None:
+    try:
+        im.load()
+    except _DAMAGED_DATA as exc:
+        _reraise_disk_errors(exc)
+        if "truncated" in str(exc):
+            raise PhotoRefused(f"truncated {fmt}", "truncated") from None
+        raise PhotoRefused(f"damaged {fmt} ({exc})", "damaged") from None
+
+
+def _check_png_checksums(path: str | os.PathLike[str]) -> None:
+    """Decoding a PNG does not check chunk CRCs, so flipped bits inside a deflate
+    stream that still inflates would pass; ``verify()`` (PNG's only real one) does."""
+    try:
+        with Image.open(path, formats=["PNG"]) as im:
+            im.verify()
+    except _DAMAGED_DATA as exc:
+        _reraise_disk_errors(exc)
+        raise PhotoRefused(f"damaged PNG ({exc})", "damaged") from None
+
+
+def _fit(im: Image.Image, long_side: int) -> Image.Image:
+    """Shrink to fit a square of ``long_side`` (never enlarge), in a mode that resamples well."""
+    if im.mode in ("1", "P") or im.mode.startswith("I;16"):
+        im = _convert_for_resampling(im)
+    im.thumbnail((long_side, long_side))
+    return im
+
+
+def _convert_for_resampling(im: Image.Image) -> Image.Image:
+    if im.mode == "P":
+        return im.convert("RGBA" if "transparency" in im.info else "RGB")
+    if im.mode == "1":
+        return im.convert("L")
+    # 16-bit greyscale: keep the top 8 bits instead of clipping everything to white.
+    return im.convert("I").point(lambda value: value / 256).convert("L")
+
+
+def _upright_rgb(im: Image.Image, facts: ExifFacts) -> Image.Image:
+    if facts.orientation in _TRANSPOSE_FOR_ORIENTATION:
+        im = im.transpose(_TRANSPOSE_FOR_ORIENTATION[facts.orientation])
+    if im.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
+        rgba = im.convert("RGBA")
+        flattened = Image.new("RGB", im.size, "white")
+        flattened.paste(rgba, mask=rgba.getchannel("A"))
+        return flattened
+    return im if im.mode == "RGB" else im.convert("RGB")
+
+
+def _unidentified(path: str | os.PathLike[str]) -> PhotoRefused:
+    fmt = sniff_file(path)
+    if fmt is None:
+        return PhotoRefused("not an image (unrecognised data)", "not_an_image")
+    if fmt in ALLOWED_FORMATS:
+        return PhotoRefused(f"damaged {fmt} header", "damaged")
+    return PhotoRefused(f"unsupported format {fmt} (send JPEG, PNG or WebP)",
+                        "unsupported_format")
+
+
+def _too_large(size: tuple[int, int], config: PhotoConfig) -> PhotoRefused:
+    width, height = size
+    return PhotoRefused(f"image of {width}×{height} exceeds {config.max_megapixels_label}",
+                        "too_large")
+
+
+def _bomb(size: tuple[int, int] | None, config: PhotoConfig, detail: str) -> PhotoRefused:
+    """Pillow's bomb check fired inside ``Image.open``: word it like our own ceiling,
+    unless the image is within ours and only Pillow's (global) limit is lower."""
+    if size is not None and size[0] * size[1] > config.max_pixels:
+        return _too_large(size, config)
+    pixels = re.search(r"\((\d+) pixels\)", detail)
+    what = (f"{size[0]}×{size[1]}" if size else
+            f"{int(pixels.group(1)) / 1e6:g} MP" if pixels else "this size")
+    limit = (Image.MAX_IMAGE_PIXELS or 0) / 1e6
+    return PhotoRefused(f"image of {what} exceeds Pillow's decompression-bomb limit of "
+                        f"{limit:g} MP", "too_large")
+
+
+def _header_size(path: str | os.PathLike[str]) -> tuple[int, int] | None:
+    """Dimensions from the header alone, for the refusal message after Pillow's
+    own bomb check fired (it fires inside ``Image.open``, before we see a size).
+    The plugin class parses the header exactly as ``Image.open`` just did."""
+    fmt = sniff_file(path)
+    if fmt not in ALLOWED_FORMATS:
+        return None
+    factory = Image.OPEN[fmt][0]
+    try:
+        with open(path, "rb") as fh, factory(fh, os.fspath(path)) as header_only:
+            return header_only.size
+    except Exception:  # noqa: BLE001 - only used to word the message
+        return None
+
+
+def _ensure_bomb_warning_is_error() -> None:
+    """Make ``DecompressionBombWarning`` raise (see module docstring for why global).
+
+    Checked on every call because test runners and ``catch_warnings`` blocks
+    restore the filter list behind our back; ``filterwarnings`` de-duplicates.
+    """
+    ours = ("error", None, Image.DecompressionBombWarning, None, 0)
+    for entry in warnings.filters:
+        if issubclass(Image.DecompressionBombWarning, entry[2]):
+            if entry == ours:
+                return
+            break
+    warnings.filterwarnings("error", category=Image.DecompressionBombWarning)
+
+
+def _reraise_disk_errors(exc: BaseException) -> None:
+    if isinstance(exc, OSError) and exc.errno is not None:
+        raise exc
