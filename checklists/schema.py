@@ -1,0 +1,195 @@
+"""marshmallow schemas of a checklist definition: item, section, definition.
+
+``DefinitionSchema().load(data)`` validates *everything* in one pass — field
+types, per-type rules and cross references (unique ids, show-if conditions that
+look back to a known earlier item with a compatible value, section weights) —
+and returns an immutable :class:`checklists.model.Definition`. Errors come back
+as marshmallow's nested dict; :func:`checklists.load_definition` flattens them
+to ``sections[2].items[5].deduction.max`` paths.
+
+Dumping accepts a ``Definition`` (or its ``to_dict()``), so flask-smorest can
+use the same schema for request bodies, responses and the OpenAPI document.
+
+Why the per-type rules are strict (a ``unit`` on a ``check`` item is an error
+rather than ignored): a field that silently does nothing is how a rubric ends
+up scoring differently from what its author believes.
+"""
+from __future__ import annotations
+
+from marshmallow import (
+    Schema, ValidationError, fields, post_load, pre_dump, validate, validates_schema,
+)
+
+from checklists.model import DEFAULT_MAX_PHOTOS, FAILABLE_TYPES, ITEM_TYPES, KINDS, SCORABLE_TYPES, Definition
+from checklists.references import check_references
+from checklists.schema_parts import (
+    BandSchema, ConditionSchema, CriterionSchema, DeductionSchema, EvidenceSchema, IdField,
+    LabelSchema, NonBlankString, OptionSchema, RangeSchema, ScoringSchema, SourceSchema,
+    StrictNumber, VetoSchema,
+)
+
+#: which item types may carry each type-specific field
+TYPE_SPECIFIC_FIELDS: dict[str, frozenset[str]] = {
+    "weight": SCORABLE_TYPES,
+    "points": frozenset({"check"}),
+    "deduction": frozenset({"check"}),
+    "criteria": frozenset({"check"}),
+    "options": frozenset({"choice"}),
+    "multiple": frozenset({"choice"}),
+    "unit": frozenset({"reading"}),
+    "thresholds": frozenset({"reading"}),
+    "limits": frozenset({"reading"}),
+    "min_count": frozenset({"photo"}),
+    "max_count": frozenset({"photo"}),
+    "tag": frozenset({"checkpoint"}),
+    "max_length": frozenset({"text"}),
+    "evidence": FAILABLE_TYPES,
+    "veto": SCORABLE_TYPES,
+}
+
+
+class ItemSchema(Schema):
+    """One question of a checklist. See ``TYPE_SPECIFIC_FIELDS`` for what each type takes."""
+
+    id = IdField(required=True, metadata={"description": "stable id results refer to, e.g. cs.01"})
+    type = fields.String(required=True, validate=validate.OneOf(ITEM_TYPES))
+    label = fields.Nested(LabelSchema, required=True)
+    help = fields.Nested(LabelSchema, metadata={"description": "guidance shown to the inspector"})
+    required = fields.Boolean(load_default=False, metadata={"description": "must be answered when shown"})
+    allow_na = fields.Boolean(load_default=False, metadata={"description": "may be answered N/A"})
+    weight = StrictNumber(validate=validate.Range(min=0),
+                          metadata={"description": "additive scoring: response score x weight"})
+    points = StrictNumber(validate=validate.Range(min=0, min_inclusive=False),
+                          metadata={"description": "deduction scoring: the item's full points"})
+    deduction = fields.Nested(DeductionSchema)
+    criteria = fields.List(fields.Nested(CriterionSchema), validate=validate.Length(min=1))
+    options = fields.List(fields.Nested(OptionSchema), validate=validate.Length(min=1))
+    multiple = fields.Boolean(metadata={"description": "choice: several options may be picked"})
+    unit = NonBlankString()
+    thresholds = fields.Nested(RangeSchema, metadata={"description": "reading outside -> flagged"})
+    limits = fields.Nested(RangeSchema, metadata={"description": "reading outside -> refused as a typo"})
+    min_count = fields.Integer(strict=True, validate=validate.Range(min=0, max=50))
+    max_count = fields.Integer(strict=True, validate=validate.Range(min=1, max=50))
+    tag = NonBlankString(metadata={"description": "checkpoint: expected tag code"})
+    max_length = fields.Integer(strict=True, validate=validate.Range(min=1, max=20000))
+    evidence = fields.Nested(EvidenceSchema)
+    veto = fields.Nested(VetoSchema)
+    show_if = fields.Nested(ConditionSchema)
+    note = fields.String(metadata={"description": "author's note (e.g. where the seed is cut)"})
+
+    @validates_schema(skip_on_field_errors=False, pass_original=True)
+    def _type_rules(self, data, original_data, **kwargs):
+        item_type = data.get("type")
+        if item_type is None or not isinstance(original_data, dict):
+            return
+        errors: dict[str, list[str]] = {}
+
+        def add(field: str, message: str) -> None:
+            errors.setdefault(field, []).append(message)
+
+        for field, allowed in TYPE_SPECIFIC_FIELDS.items():
+            if field in original_data and item_type not in allowed:
+                add(field, f"not valid for a {item_type} item (only {', '.join(sorted(allowed))})")
+        if item_type == "choice":
+            _choice_rules(data, original_data, add)
+        if item_type == "check":
+            _deduction_rules(data, original_data, add)
+        if item_type == "photo":
+            low, high = data.get("min_count"), data.get("max_count", DEFAULT_MAX_PHOTOS)
+            if low is not None and high is not None and low > high:
+                add("min_count", f"must not exceed max_count ({high})")
+        evidence = data.get("evidence")
+        if evidence and evidence.get("scope") == "defect" and item_type != "check":
+            add("evidence", "scope 'defect' is only for check items (defects are listed on checks)")
+        if errors:
+            raise ValidationError(errors)
+
+
+def _choice_rules(data, original, add) -> None:
+    options = data.get("options")
+    if "options" not in original:
+        add("options", "a choice item needs options")
+        return
+    ids = [o.get("id") for o in options or []]
+    dups = sorted({i for i in ids if i is not None and ids.count(i) > 1})
+    if dups:
+        add("options", f"duplicate option ids: {', '.join(dups)}")
+    weight = data.get("weight", 1.0)
+    raw = original["options"] if isinstance(original["options"], list) else []
+    scores = [o.get("score", 0) if isinstance(o, dict) else None for o in raw]
+    # judged on the input, so an option already refused for a bad score is not blamed twice
+    all_valid = all(isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0 for v in scores)
+    if scores and weight and all_valid and not any(scores):
+        add("options", "a scored choice needs at least one option with a positive score "
+                       "(or set weight to 0)")
+
+
+def _deduction_rules(data, original, add) -> None:
+    has_deduction = "deduction" in original
+    if has_deduction and "points" not in original:
+        add("points", "a deduction item needs its full points")
+    if "points" in original and not has_deduction:
+        add("deduction", "points are only used with a deduction rule")
+    if "criteria" in original and not has_deduction:
+        add("criteria", "criteria are only used with a deduction rule")
+    if has_deduction and "weight" in original:
+        add("weight", "an item is scored by weight or by deduction, not both")
+    deduction, points = data.get("deduction"), data.get("points")
+    if deduction and points is not None and deduction.get("max", 0) > points:
+        add("deduction", f"max deduction per defect ({deduction['max']:g}) exceeds the item's "
+                         f"points ({points:g})")
+    criteria = data.get("criteria") or []
+    ids = [c.get("id") for c in criteria]
+    dups = sorted({i for i in ids if i is not None and ids.count(i) > 1})
+    if dups:
+        add("criteria", f"duplicate criterion ids: {', '.join(dups)}")
+
+
+class SectionSchema(Schema):
+    """A group of items; ``weight`` combines sections into the total."""
+
+    id = IdField(required=True)
+    title = fields.Nested(LabelSchema, required=True)
+    weight = StrictNumber(validate=validate.Range(min=0, min_inclusive=False),
+                          metadata={"description": "relative weight of this section in the total"})
+    show_if = fields.Nested(ConditionSchema)
+    note = fields.String()
+    items = fields.List(fields.Nested(ItemSchema), required=True, validate=validate.Length(min=1))
+
+
+class DefinitionSchema(Schema):
+    """A checklist definition version (inspection, patrol checkpoint, handover, maintenance)."""
+
+    id = IdField(required=True, metadata={"description": "stable definition id, e.g. cs-supervision"})
+    version = fields.Integer(strict=True, required=True, validate=validate.Range(min=1))
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    title = fields.Nested(LabelSchema, required=True)
+    description = fields.Nested(LabelSchema)
+    source = fields.Nested(SourceSchema)
+    scoring = fields.Nested(ScoringSchema, load_default=dict)
+    sections = fields.List(fields.Nested(SectionSchema), required=True,
+                           validate=validate.Length(min=1))
+
+    @validates_schema(skip_on_field_errors=False, pass_original=True)
+    def _references(self, data, original_data, **kwargs):
+        errors = check_references(original_data) if isinstance(original_data, dict) else {}
+        if errors:
+            raise ValidationError(errors)
+
+    @post_load
+    def _build(self, data, **kwargs) -> Definition:
+        from checklists.build import build_definition
+
+        return build_definition(data)
+
+    @pre_dump
+    def _from_model(self, obj, **kwargs):
+        return obj.to_dict() if isinstance(obj, Definition) else obj
+
+
+# Re-exported so ``from checklists.schema import *`` documents the whole tree.
+__all__ = [
+    "BandSchema", "ConditionSchema", "CriterionSchema", "DeductionSchema", "DefinitionSchema",
+    "EvidenceSchema", "ItemSchema", "LabelSchema", "OptionSchema", "RangeSchema",
+    "ScoringSchema", "SectionSchema", "SourceSchema", "VetoSchema",
+]
