@@ -1,0 +1,120 @@
+"""Sync use cases: the pure protocol core (``sync``) run against a store.
+
+Each function opens the store's single write transaction, so what it reads
+and what it commits form one consistent step:
+
+* ``apply_push`` plans a batch against committed state and commits its
+  effects together with the client's ``last_mutation_id`` in ONE commit. The
+  response is built only after the commit returned; a ``StoreUnavailable``
+  propagates (503) with nothing acknowledged.
+* ``build_pull`` reads the change feed and ``last_mutation_id`` under the
+  same lock, so no pull shows an effect without its mutation id.
+* ``photo_completed`` gives every result citing a newly complete photo a new
+  seq (``media: complete`` once all its photos are in), so devices and
+  supervisors see the change through the normal pull.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from typing import BinaryIO, Callable
+
+from server.store.base import Put, Store
+from server.uploads import UploadState, UploadStore
+from sync.actor import Actor, buckets_for
+from sync.mutations import PushServices
+from sync.placement import CLIENTS, PHOTO_REFS, RESULTS, place
+from sync.pull import build_pull_page
+from sync.push import Write, check_owner, plan_push
+from sync.results import mark_photo_complete
+
+log = logging.getLogger(__name__)
+
+Evaluate = Callable[[dict, dict], dict]
+FindDefinition = Callable[[str, int], "dict | None"]
+
+
+def _put(write: Write) -> Put:
+    p = write.placement
+    return Put(write.collection, write.id, write.doc, p.bucket, p.partition, p.index)
+
+
+def apply_push(store: Store, actor: Actor, client_id: str, mutations: list[dict], *,
+               evaluate: Evaluate, find_definition: FindDefinition, uploads: UploadStore,
+               sent_at: str | None = None, now: datetime | None = None) -> dict:
+    """Apply a push batch exactly once; return the response body.
+
+    Raises ``sync.errors.MutationGap`` (409), ``sync.errors.ClientNotOwned``
+    (403) and lets ``StoreUnavailable`` (503) through.
+    """
+    now = now or datetime.now(timezone.utc)
+    with store.transaction() as tx:
+        def load(collection, id_):
+            rec = tx.get(collection, id_)
+            return None if rec is None else rec.doc
+
+        next_seq = store.high_water() + 1
+        services = PushServices(evaluate=evaluate, find_definition=find_definition,
+                                complete_photos=uploads.complete_among)
+        plan = plan_push(load, actor, client_id, mutations, services=services, now=now,
+                         sent_at=sent_at, next_seq=next_seq)
+        seqs = tx.commit([_put(w) for w in plan.writes]) if plan.writes else None
+    if seqs and seqs[0] != next_seq:  # the recent-log seqs were predicted from next_seq
+        log.error("push of %s committed at seq %s, planned for %s", client_id, seqs[0], next_seq)
+    return plan.response(seqs)
+
+
+def build_pull(store: Store, actor: Actor, client_id: str, cursors: dict[str, int],
+               limit: int) -> dict:
+    """One pull page for the actor's buckets; raises ``ClientNotOwned`` (403)."""
+    with store.transaction() as tx:  # no commit can slip between the reads below
+        rec = tx.get(CLIENTS, client_id)
+        check_owner(rec.doc if rec else None, actor, client_id)
+        last = rec.doc["last_mutation_id"] if rec else 0
+        return build_pull_page(store, buckets_for(actor), cursors, limit, last)
+
+
+def photo_completed(store: Store, sha256: str) -> list[int]:
+    """Re-put the results waiting for ``sha256``; return the seqs written.
+
+    Call it after the photo was published. A push checks photo completeness
+    inside its transaction, so either it saw the photo complete or its result
+    is already in ``photo_refs`` when this runs: no result stays pending.
+    """
+    with store.transaction() as tx:
+        ref = tx.get(PHOTO_REFS, sha256)
+        if ref is None:
+            return []
+        ops = []
+        for result in tx.get_many(RESULTS, ref.doc["results"]).values():
+            updated = mark_photo_complete(result.doc, sha256)
+            if updated is not None:
+                ops.append(_put(Write(RESULTS, result.id, updated, place(RESULTS, updated))))
+        return tx.commit(ops) if ops else []
+
+
+def receive_photo_chunk(store: Store, uploads: UploadStore, sha256: str, offset: int,
+                        stream: BinaryIO, length: int, *, upload_length: int,
+                        chunk_checksum: str | None = None) -> UploadState:
+    """``PATCH /photos/<sha256>``: append a chunk, and bump results when it completes.
+
+    Raises the ``server.uploads`` errors (each has ``.status``).
+    """
+    state = uploads.append(sha256, offset, stream, length, upload_length=upload_length,
+                           chunk_checksum=chunk_checksum)
+    if state.completed_now:
+        photo_completed(store, sha256)
+    return state
+
+
+def reconcile_media(store: Store, uploads: UploadStore) -> int:
+    """At startup: finish media bookkeeping a crash interrupted; return results bumped.
+
+    A photo can be published and the server killed before ``photo_completed``
+    committed; this re-runs it for every referenced photo that is complete.
+    """
+    bumped = 0
+    for ref in store.scan(PHOTO_REFS):
+        if uploads.complete_among([ref.id]):
+            bumped += len(photo_completed(store, ref.id))
+    return bumped

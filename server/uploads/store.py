@@ -1,0 +1,262 @@
+"""A content-addressed, resumable file store for photos (tus-like, Flask-free).
+
+Layout under ``root``::
+
+    partial/<sha256>.part   bytes received so far; its size *is* the offset,
+                            so the offset survives restarts with no metadata
+    partial/<sha256>.len    the declared total length of that upload
+    <sha[:2]>/<sha256>      a complete photo, published only after its
+                            bytes were fsync'ed and hashed to its name
+
+Why it is built this way: memory stays flat in the file size (64 KiB
+blocks in, 64 KiB blocks hashed); a photo is stored once however many
+devices send it (the name is the content); every error leaves the upload as
+it was, so a client can always resume from what ``status`` reports. A
+per-hash ``flock`` on the part file makes two concurrent appends to one hash
+impossible: the second gets ``UploadBusy`` (409) instead of interleaving.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import fcntl
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from typing import BinaryIO, Iterable
+
+from .errors import (ChecksumMismatch, HashMismatch, InvalidUpload, LengthMismatch,
+                     OffsetMismatch, UploadBusy, UploadTooLarge)
+
+BLOCK = 64 * 1024
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+@dataclass(frozen=True, slots=True)
+class UploadState:
+    sha256: str
+    state: str  # "complete" | "partial" | "absent"
+    offset: int
+    length: int | None = None
+    completed_now: bool = False  # this very append published the photo
+
+    def to_dict(self) -> dict:
+        body = {"state": self.state}
+        if self.state == "partial":
+            body["offset"] = self.offset
+        return body
+
+
+def parse_checksum(header: str) -> bytes:
+    """``Upload-Checksum: sha256 <base64>`` -> the expected digest bytes."""
+    algo, _, encoded = header.strip().partition(" ")
+    if algo.lower() != "sha256":
+        raise InvalidUpload(f"unsupported checksum algorithm {algo!r}; use sha256")
+    try:
+        digest = base64.b64decode(encoded.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidUpload("checksum is not valid base64") from None
+    if len(digest) != 32:
+        raise InvalidUpload("a sha256 checksum is 32 bytes")
+    return digest
+
+
+def _fsync_dir(path: str) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class UploadStore:
+    def __init__(self, root: str, *, max_bytes: int = DEFAULT_MAX_BYTES):
+        self.root = os.path.abspath(root)
+        self.max_bytes = max_bytes
+        self._partial = os.path.join(self.root, "partial")
+        os.makedirs(self._partial, exist_ok=True)
+
+    # -- paths -----------------------------------------------------------------
+    def path(self, sha256: str) -> str:
+        """Where a complete photo lives (whether or not it exists yet)."""
+        _check_hash(sha256)
+        return os.path.join(self.root, sha256[:2], sha256)
+
+    def _part(self, sha256: str) -> str:
+        return os.path.join(self._partial, sha256 + ".part")
+
+    def _declared(self, sha256: str) -> str:
+        return os.path.join(self._partial, sha256 + ".len")
+
+    # -- queries ---------------------------------------------------------------
+    def status(self, sha256: str) -> UploadState:
+        final = self.path(sha256)
+        if os.path.exists(final):
+            size = os.path.getsize(final)
+            return UploadState(sha256, "complete", size, size)
+        try:
+            size = os.path.getsize(self._part(sha256))
+        except FileNotFoundError:
+            return UploadState(sha256, "absent", 0)
+        return UploadState(sha256, "partial", size, self._read_declared(sha256))
+
+    def query(self, hashes: Iterable[str]) -> dict[str, dict]:
+        """``{sha256: {"state": complete|absent} | {"state": "partial", "offset": n}}``."""
+        return {h: self.status(h).to_dict() for h in hashes}
+
+    def complete_among(self, hashes: Iterable[str]) -> set[str]:
+        return {h for h in hashes if os.path.exists(self.path(h))}
+
+    def _read_declared(self, sha256: str) -> int | None:
+        try:
+            with open(self._declared(sha256), "rb") as fh:
+                return int(fh.read().decode())
+        except (FileNotFoundError, ValueError):
+            return None
+
+    # -- append ----------------------------------------------------------------
+    def append(self, sha256: str, offset: int, stream: BinaryIO, length: int, *,
+               upload_length: int, chunk_checksum: str | None = None) -> UploadState:
+        """Append ``length`` bytes of ``stream`` at ``offset`` of a ``upload_length`` upload.
+
+        Without a checksum a cut connection keeps what arrived (the returned
+        offset tells how much); with one, anything but the exact chunk is
+        truncated away (``ChecksumMismatch``). When the upload reaches
+        ``upload_length`` it is hashed and published, or removed on mismatch.
+        """
+        _check_hash(sha256)
+        if length < 0 or offset < 0 or upload_length < 1:
+            raise InvalidUpload("offset, length and upload length must be non-negative")
+        if upload_length > self.max_bytes:
+            raise UploadTooLarge(f"a photo may be at most {self.max_bytes} bytes")
+        expected_digest = parse_checksum(chunk_checksum) if chunk_checksum else None
+        if os.path.exists(self.path(sha256)):
+            return self.status(sha256)  # already here (maybe from another device)
+        existed = os.path.exists(self._part(sha256))
+        fd = self._lock_part(sha256)
+        try:
+            if os.path.exists(self.path(sha256)):
+                return self.status(sha256)
+            size = os.fstat(fd).st_size
+            declared = self._read_declared(sha256)
+            if declared is not None and declared != upload_length:
+                raise LengthMismatch(f"upload was started with length {declared}, "
+                                     f"not {upload_length}", offset=size)
+            if offset != size:
+                raise OffsetMismatch(f"upload is at offset {size}, not {offset}", offset=size)
+            if offset + length > upload_length:
+                raise UploadTooLarge(f"{offset}+{length} bytes exceed the declared length "
+                                     f"{upload_length}", offset=size)
+            if declared is None:
+                self._write_declared(sha256, upload_length)
+            received = self._receive(fd, offset, stream, length, expected_digest)
+            end = offset + received
+            if end == upload_length:
+                self._publish(fd, sha256)
+                return UploadState(sha256, "complete", end, end, completed_now=True)
+            return UploadState(sha256, "partial", end, upload_length)
+        except BaseException:
+            if not existed and os.fstat(fd).st_size == 0:
+                self._discard(sha256)  # a refused first request leaves no trace
+            raise
+        finally:
+            os.close(fd)
+
+    def _lock_part(self, sha256: str) -> int:
+        """Open and exclusively lock the part file of ``sha256``, or raise UploadBusy."""
+        path = self._part(sha256)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise UploadBusy("another request is uploading this photo") from None
+        try:
+            # The path may have been published or removed while we opened it:
+            # never write into an inode that is no longer the part file.
+            current = os.stat(path).st_ino
+        except FileNotFoundError:
+            current = None
+        if current != os.fstat(fd).st_ino:
+            os.close(fd)
+            raise UploadBusy("the upload changed under this request; retry")
+        return fd
+
+    def _write_declared(self, sha256: str, upload_length: int) -> None:
+        tmp = self._declared(sha256) + ".tmp"
+        with open(tmp, "wb") as fh:
+            fh.write(str(upload_length).encode())
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self._declared(sha256))
+
+    def _receive(self, fd: int, offset: int, stream: BinaryIO, length: int,
+                 expected_digest: bytes | None) -> int:
+        """Stream the chunk into the part file; return how many bytes were kept."""
+        hasher = hashlib.sha256() if expected_digest is not None else None
+        os.lseek(fd, offset, os.SEEK_SET)
+        remaining = length
+        try:
+            while remaining:
+                block = stream.read(min(BLOCK, remaining))
+                if not block:
+                    break
+                view = memoryview(block)
+                while view:
+                    view = view[os.write(fd, view):]
+                if hasher is not None:
+                    hasher.update(block)
+                remaining -= len(block)
+        except OSError:
+            if hasher is not None:
+                self._truncate(fd, offset)
+                raise ChecksumMismatch("the chunk was cut off; it was not kept",
+                                       offset=offset) from None
+            # tus: keep what arrived; the client resumes from the file size.
+        if hasher is not None and (remaining or hasher.digest() != expected_digest):
+            self._truncate(fd, offset)
+            raise ChecksumMismatch("the chunk does not match its Upload-Checksum",
+                                   offset=offset)
+        os.fsync(fd)
+        return length - remaining
+
+    @staticmethod
+    def _truncate(fd: int, offset: int) -> None:
+        os.ftruncate(fd, offset)
+        os.fsync(fd)
+
+    def _publish(self, fd: int, sha256: str) -> None:
+        """Verify the whole file hashes to its name, then make it visible atomically."""
+        hasher = hashlib.sha256()
+        os.lseek(fd, 0, os.SEEK_SET)
+        while block := os.read(fd, BLOCK):
+            hasher.update(block)
+        if hasher.hexdigest() != sha256:
+            self._discard(sha256)
+            raise HashMismatch("the uploaded bytes do not hash to the photo's name; "
+                               "start again from offset 0", offset=0)
+        final = self.path(sha256)
+        os.makedirs(os.path.dirname(final), exist_ok=True)
+        os.replace(self._part(sha256), final)
+        _fsync_dir(os.path.dirname(final))
+        self._remove(self._declared(sha256))
+        _fsync_dir(self._partial)
+
+    def _discard(self, sha256: str) -> None:
+        self._remove(self._part(sha256))
+        self._remove(self._declared(sha256))
+        _fsync_dir(self._partial)
+
+    @staticmethod
+    def _remove(path: str) -> None:
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass
+
+
+def _check_hash(sha256: str) -> None:
+    if not isinstance(sha256, str) or not _SHA256.match(sha256):
+        raise InvalidUpload("a photo is named by its sha256: 64 lowercase hex digits")

@@ -1,0 +1,31 @@
+"""What the rules need to know about the mutation being applied.
+
+Every change a mutation makes is stamped with who made it, from which
+client and mutation (so a supervisor can trace any value back to the device
+queue entry that produced it), the device's own clock reading, and the
+server's receive time, which is the only clock used for ordering.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .actor import Actor
+
+
+@dataclass(frozen=True, slots=True)
+class MutationContext:
+    actor: Actor
+    client_id: str
+    mutation_id: int
+    device_ts: str | None
+    received_at: str
+
+    @property
+    def ref(self) -> str:
+        """A stable name for the mutation: ``<client_id>#<id>``."""
+        return f"{self.client_id}#{self.mutation_id}"
+
+    def stamp(self) -> dict:
+        """Provenance recorded next to a change."""
+        return {"by": self.actor.user_id, "role": self.actor.role, "mutation": self.ref,
+                "at": self.received_at, "device_ts": self.device_ts}

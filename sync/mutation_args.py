@@ -1,0 +1,115 @@
+"""Schemas of each mutation's ``args``, validated one mutation at a time.
+
+The push envelope is validated as a whole (a bad envelope is a 422), but a
+mutation whose args fail these schemas is only *rejected*, naming the wrong
+fields, and consumes its id: one malformed entry must never block a device's
+queue. Unknown fields are refused (marshmallow's default ``RAISE``).
+"""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from .fields import Id, Sha256, StrictInt, Timestamp
+from .tickets import STATES
+
+ANNOTATION_KINDS = ("arrow", "box", "ellipse", "freehand", "text")
+UNIT = validate.Range(min=0.0, max=1.0)
+
+
+class ChecklistRef(Schema):
+    id = Id(required=True)
+    version = StrictInt(required=True, validate=validate.Range(min=1))
+
+
+class Annotation(Schema):
+    """Vector markup on a photo; coordinates normalised 0-1 so they survive resizing."""
+
+    kind = fields.String(required=True, validate=validate.OneOf(ANNOTATION_KINDS))
+    points = fields.List(fields.List(fields.Float(validate=UNIT), validate=validate.Length(equal=2)),
+                         required=True, validate=validate.Length(min=1, max=2000))
+    text = fields.String(validate=validate.Length(max=500))
+    color = fields.String(validate=validate.Regexp(r"^#[0-9a-fA-F]{6}$"))
+    width = fields.Float(validate=validate.Range(min=0.0, max=0.2))
+
+
+class PhotoRef(Schema):
+    sha256 = Sha256(required=True)
+    item = fields.String(validate=validate.Length(max=100))
+    content_type = fields.String(validate=validate.OneOf(("image/jpeg", "image/png", "image/webp")))
+    size = StrictInt(validate=validate.Range(min=1))
+    taken_at = Timestamp()
+    annotations = fields.List(fields.Nested(Annotation), validate=validate.Length(max=200))
+
+
+class Gps(Schema):
+    lat = fields.Float(required=True, validate=validate.Range(min=-90.0, max=90.0))
+    lon = fields.Float(required=True, validate=validate.Range(min=-180.0, max=180.0))
+    accuracy_m = fields.Float(validate=validate.Range(min=0.0))
+    at = Timestamp()
+
+
+class _ResultBody(Schema):
+    answers = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=100)),
+                          required=True)
+    photos = fields.List(fields.Nested(PhotoRef), validate=validate.Length(max=200))
+    gps = fields.Nested(Gps, allow_none=True)
+    started_at = Timestamp(allow_none=True)
+    finished_at = Timestamp(allow_none=True)
+    note = fields.String(allow_none=True, validate=validate.Length(max=4000))
+
+
+class SubmitResult(_ResultBody):
+    result_id = Id(required=True)
+    site_id = Id(required=True)
+    checklist = fields.Nested(ChecklistRef, required=True)
+    assignment_id = Id(allow_none=True)
+
+
+class AmendResult(_ResultBody):
+    result_id = Id(required=True)
+    supersedes = Id(required=True)
+    reason = fields.String(allow_none=True, validate=validate.Length(max=2000))
+
+
+class TicketFields(Schema):
+    """The scalar fields of a ticket (see ``tickets.FIELD_OWNERS``)."""
+
+    title = fields.String(validate=validate.Length(min=1, max=200))
+    description = fields.String(allow_none=True, validate=validate.Length(max=8000))
+    priority = fields.String(allow_none=True,
+                             validate=validate.OneOf(("low", "normal", "high", "urgent")))
+    assignee = Id(allow_none=True)
+    due_at = Timestamp(allow_none=True)
+    work_notes = fields.String(allow_none=True, validate=validate.Length(max=8000))
+    cause = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    measurements = fields.Dict(keys=fields.String(validate=validate.Length(max=100)),
+                               allow_none=True)
+
+
+class CreateTicket(TicketFields):
+    ticket_id = Id(required=True)
+    site_id = Id(required=True)
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    result_id = Id(allow_none=True)
+    item = fields.String(allow_none=True, validate=validate.Length(max=100))
+    photos = fields.List(Sha256(), validate=validate.Length(max=50))
+
+
+class EditTicket(Schema):
+    ticket_id = Id(required=True)
+    set = fields.Nested(TicketFields, required=True)
+    base_fv = fields.Dict(keys=fields.String(), values=StrictInt(validate=validate.Range(min=0)),
+                          required=True)
+
+
+class CommentTicket(Schema):
+    ticket_id = Id(required=True)
+    comment_id = Id(required=True)
+    text = fields.String(required=True, validate=validate.Length(min=1, max=8000))
+    photos = fields.List(Sha256(), validate=validate.Length(max=20))
+
+
+class MoveTicket(Schema):
+    ticket_id = Id(required=True)
+    from_state = fields.String(required=True, data_key="from", validate=validate.OneOf(STATES))
+    to = fields.String(required=True, validate=validate.OneOf(STATES))

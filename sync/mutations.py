@@ -1,0 +1,165 @@
+"""The named mutations a device may push, and how each one applies.
+
+Each handler reads through the batch's working set, checks the actor may
+touch the site, applies the pure rules (``results``, ``tickets``) and puts
+the changed documents back. It returns an ``Outcome`` or raises
+``Rejected``; it never commits anything itself.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Callable
+
+from marshmallow import Schema
+
+from . import mutation_args as schemas
+from . import results, tickets
+from .context import MutationContext
+from .errors import Rejected
+from .placement import PHOTO_REFS, RESULTS, TICKETS
+from .working_set import WorkingSet
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class PushServices:
+    """What the push needs from outside the protocol core, injected by the caller.
+
+    ``evaluate(definition_doc, answers)`` validates and scores answers and
+    raises an exception with ``.errors`` for invalid ones;
+    ``find_definition(checklist_id, version)`` returns the published
+    definition document or None; ``complete_photos(hashes)`` returns the
+    subset already complete in the upload store.
+    """
+
+    evaluate: Callable[[dict, dict], dict]
+    find_definition: Callable[[str, int], "dict | None"]
+    complete_photos: Callable[[list[str]], "set[str]"]
+
+
+@dataclass(slots=True)
+class Outcome:
+    status: str  # "applied" | "duplicate"
+    touched: list[tuple[str, str]]
+    missing_photos: list[str] = field(default_factory=list)
+    conflicts: list[dict] = field(default_factory=list)
+
+
+Handler = Callable[[WorkingSet, dict, MutationContext, PushServices], Outcome]
+
+
+def _require_site(ctx: MutationContext, site_id: str) -> None:
+    if not ctx.actor.works_at(site_id):
+        raise Rejected("forbidden", f"you do not work at site {site_id}")
+
+
+def _score(services: PushServices, checklist: dict, answers: dict) -> dict:
+    definition = services.find_definition(checklist["id"], checklist["version"])
+    if definition is None:
+        raise Rejected("unknown_checklist",
+                       f"checklist {checklist['id']} version {checklist['version']} "
+                       f"is not published")
+    try:
+        return services.evaluate(definition, answers)
+    except Exception as exc:  # noqa: BLE001 - any failure is answered, the data kept
+        errors = getattr(exc, "errors", None)
+        if errors is not None:
+            raise Rejected("invalid_answers", "the answers do not fit the checklist",
+                           errors=errors) from None
+        log.exception("evaluating checklist %s failed", checklist)
+        raise Rejected("evaluation_failed", f"the answers could not be scored: {exc!r}") from None
+
+
+def _store_result(ws: WorkingSet, args: dict, ctx: MutationContext, services: PushServices,
+                  checklist: dict, base: dict | None) -> Outcome:
+    score = _score(services, checklist, args["answers"])
+    hashes = results.photo_hashes(args)
+    complete = services.complete_photos(hashes) if hashes else set()
+    missing = [h for h in hashes if h not in complete]
+    doc = results.new_result(args, score, missing, ctx, base=base)
+    ws.put(RESULTS, doc["id"], doc)
+    for sha in hashes:
+        ref = ws.get(PHOTO_REFS, sha) or {"sha256": sha, "results": []}
+        if doc["id"] not in ref["results"]:
+            ws.put(PHOTO_REFS, sha, {**ref, "results": [*ref["results"], doc["id"]]})
+    return Outcome("applied", [(RESULTS, doc["id"])], missing)
+
+
+def submit_result(ws, args, ctx, services) -> Outcome:
+    _require_site(ctx, args["site_id"])
+    existing = ws.get(RESULTS, args["result_id"])
+    if results.check_insert_once(existing, args):
+        return Outcome("duplicate", [(RESULTS, existing["id"])], existing["missing_photos"])
+    return _store_result(ws, args, ctx, services, args["checklist"], None)
+
+
+def amend_result(ws, args, ctx, services) -> Outcome:
+    base = ws.get(RESULTS, args["supersedes"])
+    if base is None:
+        raise Rejected("not_found", f"result {args['supersedes']} does not exist")
+    _require_site(ctx, base["site_id"])
+    existing = ws.get(RESULTS, args["result_id"])
+    if results.check_insert_once(existing, args):
+        return Outcome("duplicate", [(RESULTS, existing["id"])], existing["missing_photos"])
+    outcome = _store_result(ws, args, ctx, services, base["checklist"], base)
+    ws.put(RESULTS, base["id"], results.link_superseded(base, args["result_id"]))
+    return outcome
+
+
+def _ticket(ws: WorkingSet, ctx: MutationContext, ticket_id: str) -> dict:
+    ticket = ws.get(TICKETS, ticket_id)
+    if ticket is None:
+        raise Rejected("not_found", f"ticket {ticket_id} does not exist")
+    _require_site(ctx, ticket["site_id"])
+    return ticket
+
+
+def create_ticket(ws, args, ctx, services) -> Outcome:
+    _require_site(ctx, args["site_id"])
+    existing = ws.get(TICKETS, args["ticket_id"])
+    if existing is not None:
+        if tickets.same_creation(existing, args):
+            return Outcome("duplicate", [(TICKETS, existing["id"])])
+        raise Rejected("id_conflict", f"ticket {args['ticket_id']} exists with other content")
+    doc = tickets.new_ticket(args, ctx)
+    ws.put(TICKETS, doc["id"], doc)
+    return Outcome("applied", [(TICKETS, doc["id"])])
+
+
+def edit_ticket(ws, args, ctx, services) -> Outcome:
+    ticket = _ticket(ws, ctx, args["ticket_id"])
+    changed = tickets.edit(ticket, args["set"], args["base_fv"], ctx)
+    new_conflicts = changed["conflicts"][len(ticket["conflicts"]):]
+    if changed != ticket:
+        ws.put(TICKETS, ticket["id"], tickets.bump(changed))
+    return Outcome("applied", [(TICKETS, ticket["id"])], conflicts=new_conflicts)
+
+
+def comment_ticket(ws, args, ctx, services) -> Outcome:
+    ticket = _ticket(ws, ctx, args["ticket_id"])
+    changed = tickets.add_comment(ticket, args, ctx)
+    if changed is None:
+        return Outcome("duplicate", [(TICKETS, ticket["id"])])
+    ws.put(TICKETS, ticket["id"], tickets.bump(changed))
+    return Outcome("applied", [(TICKETS, ticket["id"])])
+
+
+def move_ticket(ws, args, ctx, services) -> Outcome:
+    ticket = _ticket(ws, ctx, args["ticket_id"])
+    changed = tickets.move(ticket, args["from_state"], args["to"], ctx)
+    if changed is None:
+        return Outcome("duplicate", [(TICKETS, ticket["id"])])
+    ws.put(TICKETS, ticket["id"], tickets.bump(changed))
+    return Outcome("applied", [(TICKETS, ticket["id"])])
+
+
+MUTATIONS: dict[str, tuple[type[Schema], Handler]] = {
+    "submit_result": (schemas.SubmitResult, submit_result),
+    "amend_result": (schemas.AmendResult, amend_result),
+    "create_ticket": (schemas.CreateTicket, create_ticket),
+    "edit_ticket": (schemas.EditTicket, edit_ticket),
+    "comment_ticket": (schemas.CommentTicket, comment_ticket),
+    "move_ticket": (schemas.MoveTicket, move_ticket),
+}

@@ -1,0 +1,75 @@
+"""Pull: one page of every bucket the actor may see, since the device's cursors.
+
+The caller holds the store's write lock while calling ``build_pull_page``
+(see ``server.services.sync_service.build_pull``), so ``high_water``, every
+bucket's changes and the client's ``last_mutation_id`` come from one
+snapshot: a pull never shows the effect of mutation *k* without
+``last_mutation_id >= k``, and no seq at or below ``high_water`` can appear
+later.
+
+Cursor rules (anchors-sync §4.5): a segment returns the changes with
+``cursor < seq <= new cursor``; ``new cursor`` is ``high_water`` when the
+bucket is complete, else the seq of the last row sent, so paging under
+concurrent writes can repeat a record (it moved to a higher seq) but never
+skip one. A segment starting at 0 omits tombstones (the device holds nothing
+to delete). A cursor beyond ``high_water`` (server restored from an older
+copy) or at/below the tombstone horizon (tombstones it needed were purged)
+gets ``reset``: the device drops that bucket's pulled rows -- never its
+outbox -- and starts again from 0.
+"""
+from __future__ import annotations
+
+from typing import Protocol, Sequence
+
+
+class ChangeFeed(Protocol):
+    def changes(self, bucket: str, since: int, limit: int) -> list: ...
+    def high_water(self) -> int: ...
+    def tombstone_horizon(self) -> int: ...
+
+
+def needs_reset(cursor: int, high_water: int, horizon: int) -> bool:
+    return cursor > high_water or 0 < cursor <= horizon
+
+
+def build_pull_page(feed: ChangeFeed, buckets: Sequence[str], cursors: dict[str, int],
+                    limit: int, last_mutation_id: int) -> dict:
+    """The pull response body for ``buckets`` (in priority order), at most ``limit`` rows."""
+    if limit < 1:
+        raise ValueError("limit must be at least 1")
+    high_water, horizon = feed.high_water(), feed.tombstone_horizon()
+    remaining = limit
+    segments = []
+    for name in buckets:
+        cursor = cursors.get(name, 0)
+        reset = needs_reset(cursor, high_water, horizon)
+        since = 0 if reset else cursor
+        if remaining <= 0:
+            segments.append(_segment(name, since, reset, False, []))
+            continue
+        rows = feed.changes(name, since, remaining + 1)
+        complete = len(rows) <= remaining
+        rows = rows[:remaining]
+        remaining -= len(rows)
+        new_cursor = high_water if complete else rows[-1].seq
+        changes = [_change(row) for row in rows if not (since == 0 and row.op == "del")]
+        segments.append(_segment(name, new_cursor, reset, complete, changes))
+    return {
+        "last_mutation_id": last_mutation_id,
+        "high_water": high_water,
+        "buckets": segments,
+        "removed_buckets": sorted(set(cursors) - set(buckets)),
+        "has_more": not all(s["complete"] for s in segments),
+    }
+
+
+def _segment(name: str, cursor: int, reset: bool, complete: bool, changes: list) -> dict:
+    return {"name": name, "cursor": cursor, "reset": reset, "complete": complete,
+            "changes": changes}
+
+
+def _change(row) -> dict:
+    doc = row.doc if row.op == "put" else None
+    return {"seq": row.seq, "type": row.collection, "id": row.id,
+            "v": doc.get("v") if doc else None, "op": row.op,
+            "data": dict(doc) if doc is not None else None}
