@@ -15,6 +15,7 @@ from server.store import Page
 
 class PageArgs(Schema):
     cursor = fields.String(load_default=None, validate=validate.Length(max=1024), metadata={
+        "format": "cursor",  # opaque: only values this server returned as next_cursor
         "description": "next_cursor of the previous page; omit for the first page"})
     limit = fields.Integer(load_default=50, validate=validate.Range(1, MAX_LIMIT))
 
