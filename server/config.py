@@ -58,6 +58,8 @@ DEFAULTS: dict[str, Any] = {
     "OPENAPI_JSON_PATH": "openapi.json",
     "OPENAPI_SWAGGER_UI_PATH": "docs",
     "OPENAPI_SWAGGER_UI_URL": "/static/vendor/swagger-ui/",
+    # Swagger UI would otherwise send the spec to validator.swagger.io for a badge.
+    "OPENAPI_SWAGGER_UI_CONFIG": {"validatorUrl": None},
     "OPENAPI_REDOC_PATH": "redoc",
     "OPENAPI_REDOC_URL": "/static/vendor/redoc/redoc.standalone.js",
     # Keep JSON output in field order and readable (Chinese stays Chinese).

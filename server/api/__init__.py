@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Flask
 
 from . import auth, definitions, devices, docs, errors, me, sites, users
-from .blueprint import SECURITY_SCHEMES
+from .blueprint import security_schemes
 
 AREAS = (auth, me, users, sites, devices, definitions)
 
@@ -18,7 +18,7 @@ AREAS = (auth, me, users, sites, devices, definitions)
 def init_app(app: Flask) -> errors.Api:
     """Create the Api on ``app``, register every area and the error handlers."""
     api = errors.Api(app)
-    for name, scheme in SECURITY_SCHEMES.items():
+    for name, scheme in security_schemes(app.config["SESSION_COOKIE_NAME"]).items():
         api.spec.components.security_scheme(name, scheme)
     for area in AREAS:
         api.register_blueprint(area.blp)

@@ -30,14 +30,17 @@ from server.auth import require_auth
 
 from .errors import WWW_AUTHENTICATE
 
-#: OpenAPI security: a device token in the Authorization header, or a web session cookie
-SECURITY_SCHEMES = {
-    "deviceToken": {"type": "http", "scheme": "bearer",
-                    "description": "Token from POST /api/v1/auth/device-login"},
-    "session": {"type": "apiKey", "in": "cookie", "name": "fieldsync_session",
-                "description": "Cookie set by POST /api/v1/auth/login"},
-}
 SECURITY = [{"deviceToken": []}, {"session": []}]
+
+
+def security_schemes(session_cookie_name: str) -> dict:
+    """OpenAPI security: a device token in the Authorization header, or a web session cookie."""
+    return {
+        "deviceToken": {"type": "http", "scheme": "bearer",
+                        "description": "Token from POST /api/v1/auth/device-login"},
+        "session": {"type": "apiKey", "in": "cookie", "name": session_cookie_name,
+                    "description": "Cookie set by POST /api/v1/auth/login"},
+    }
 
 _JSON_BODY_ERRORS = {
     400: "The body is not valid JSON.",
