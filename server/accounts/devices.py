@@ -15,12 +15,12 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from server.services.errors import Invalid, NotFound, Unauthenticated
+from server.services.errors import Invalid, Unauthenticated
 from server.services.paging import read_page
 from server.store import Page, Put, Store
 
 from .access import Principal
-from .records import from_text, new_id, to_text, utc_now
+from .records import from_text, get_doc, new_id, to_text, utc_now
 from .users import USERS, principal_of
 
 DEVICES = "devices"
@@ -97,10 +97,7 @@ def _touch(store: Store, device_id: str, now: datetime) -> None:
 
 
 def get_device(store: Store, device_id: str) -> dict:
-    rec = store.get(DEVICES, device_id)
-    if rec is None:
-        raise NotFound(f"device {device_id} not found")
-    return dict(rec.doc)
+    return get_doc(store, DEVICES, device_id, "device")
 
 
 def list_devices(store: Store, *, user_id: str | None = None, cursor: str | None = None,
@@ -113,11 +110,9 @@ def list_devices(store: Store, *, user_id: str | None = None, cursor: str | None
 def revoke_device(store: Store, device_id: str, *, now: datetime | None = None) -> dict:
     """Revoke a device's token at once; revoking twice keeps the first time."""
     with store.transaction() as tx:
-        rec = tx.get(DEVICES, device_id)
-        if rec is None:
-            raise NotFound(f"device {device_id} not found")
-        if rec.doc["revoked_at"] is not None:
-            return dict(rec.doc)
-        doc = {**rec.doc, "revoked_at": to_text(now or utc_now())}
+        doc = get_doc(tx, DEVICES, device_id, "device")
+        if doc["revoked_at"] is not None:
+            return doc
+        doc["revoked_at"] = to_text(now or utc_now())
         tx.commit([_put(doc)])
     return doc

@@ -10,11 +10,11 @@ import re
 from datetime import datetime
 from typing import Iterable
 
-from server.services.errors import Conflict, Invalid, NotFound
+from server.services.errors import Conflict, Invalid
 from server.services.paging import read_page
 from server.store import Page, Put, Store
 
-from .records import new_id, to_text, utc_now
+from .records import find_doc, get_doc, new_id, to_text, utc_now
 
 SITES = "sites"
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$"
@@ -56,16 +56,12 @@ def create_site(store: Store, *, code: str, name: str, now: datetime | None = No
 
 
 def get_site(store: Store, site_id: str) -> dict:
-    rec = store.get(SITES, site_id)
-    if rec is None:
-        raise NotFound(f"site {site_id} not found")
-    return dict(rec.doc)
+    return get_doc(store, SITES, site_id, "site")
 
 
 def find_site(store: Store, code: str) -> dict | None:
     """The site with ``code`` (any case), or None."""
-    page = store.list(SITES, "code", _code_key(code), limit=1)
-    return dict(page.items[0].doc) if page.items else None
+    return find_doc(store, SITES, "code", _code_key(code))
 
 
 def list_sites(store: Store, *, cursor: str | None = None, limit: int = 50) -> Page:

@@ -15,12 +15,12 @@ from typing import Sequence
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from server.services.errors import Conflict, Invalid, NotFound, Unauthenticated
+from server.services.errors import Conflict, Invalid, Unauthenticated
 from server.services.paging import read_page
 from server.store import Page, Put, Store
 
 from .access import ROLES, Principal
-from .records import new_id, to_text, utc_now
+from .records import find_doc, get_doc, new_id, to_text, utc_now
 from .sites import unknown_site_errors
 
 USERS = "users"
@@ -79,16 +79,12 @@ def create_user(store: Store, *, username: str, password: str, role: str,
 
 
 def get_user(store: Store, user_id: str) -> dict:
-    rec = store.get(USERS, user_id)
-    if rec is None:
-        raise NotFound(f"user {user_id} not found")
-    return dict(rec.doc)
+    return get_doc(store, USERS, user_id, "user")
 
 
 def find_user(store: Store, username: str) -> dict | None:
     """The user called ``username`` (any case), or None."""
-    page = store.list(USERS, "username", username_key(username), limit=1)
-    return dict(page.items[0].doc) if page.items else None
+    return find_doc(store, USERS, "username", username_key(username))
 
 
 def list_users(store: Store, *, cursor: str | None = None, limit: int = 50) -> Page:
@@ -99,10 +95,7 @@ def list_users(store: Store, *, cursor: str | None = None, limit: int = 50) -> P
 def _update(store: Store, user_id: str, change, now: datetime | None) -> dict:
     """Read-modify-write one user inside a transaction (no lost updates)."""
     with store.transaction() as tx:
-        rec = tx.get(USERS, user_id)
-        if rec is None:
-            raise NotFound(f"user {user_id} not found")
-        doc = change(tx, dict(rec.doc))
+        doc = change(tx, get_doc(tx, USERS, user_id, "user"))
         doc["updated_at"] = to_text(now or utc_now())
         tx.commit([_put(doc)])
     return doc
