@@ -196,3 +196,23 @@ def test_concurrent_ticket_edits_keep_every_losing_value(store, uploads):
     assert [(c["field"], c["lost_value"]) for c in ticket["conflicts"]] == [
         ("description", "guard")]
     assert resp["results"][0]["conflicts"][0]["lost_value"] == "guard"
+
+
+def test_real_responses_fit_the_response_schemas(store, uploads):
+    from sync.schemas import PullResponseSchema, PushResponseSchema
+
+    from .helpers import Replica
+    resp = push(store, uploads, GUARD, "c1", [
+        submit(1, "r1", photos=["b" * 64]),
+        mutation(2, "launch_rocket"),
+        mutation(3, "submit_result", result_id=7),
+        mutation(4, "create_ticket", ticket_id="t1", site_id=SITE_A, title="Leak"),
+        mutation(5, "edit_ticket", ticket_id="t1", set={"title": "x"}, base_fv={"title": 9}),
+        mutation(6, "move_ticket", ticket_id="t1", **{"from": "done", "to": "open"}),
+        submit(7, "r1", answers={"q2": "pass"}),
+    ])
+    assert PushResponseSchema().load(resp) == resp
+    assert PushResponseSchema().load(push(store, uploads, GUARD, "c1", [submit(1, "r1")]))
+    replica = Replica()
+    page = replica.pull(store, GUARD, "c1", limit=2)
+    assert PullResponseSchema().load(page) == page

@@ -1,0 +1,73 @@
+"""Results accepted before their photos; completing a photo bumps the results citing it."""
+from __future__ import annotations
+
+import io
+import random
+
+from server.services import sync_service
+
+from .helpers import ENGINEER, GUARD, SITE_A, Replica, push, sha, submit
+
+P1 = random.Random(11).randbytes(5000)
+P2 = random.Random(12).randbytes(7000)
+H1, H2 = sha(P1), sha(P2)
+
+
+def upload(store, uploads, data):
+    return sync_service.receive_photo_chunk(store, uploads, sha(data), 0, io.BytesIO(data),
+                                            len(data), upload_length=len(data))
+
+
+def test_result_waits_for_its_photos_then_shows_media_complete(store, uploads):
+    resp = push(store, uploads, GUARD, "c1", [submit(1, "r1", photos=[H1, H2, H1])])
+    assert resp["results"][0]["missing_photos"] == [H1, H2]
+    replica = Replica()
+    replica.pull(store, GUARD, "c1", limit=2)
+    assert replica.records()[("results", "r1")]["media"] == "pending"
+    seq_before = store.get("results", "r1").seq
+
+    upload(store, uploads, P1)
+    after_one = store.get("results", "r1")
+    assert after_one.doc["missing_photos"] == [H2] and after_one.doc["media"] == "pending"
+    assert upload(store, uploads, P2).completed_now
+    done = store.get("results", "r1")
+    assert done.doc["media"] == "complete" and done.doc["missing_photos"] == []
+    assert done.seq > after_one.seq > seq_before
+    replica.pull(store, GUARD, "c1", limit=2)
+    assert replica.records()[("results", "r1")]["media"] == "complete"
+    assert done.doc["answers"] == {"q1": "pass"}  # the evidence itself is untouched
+
+
+def test_photo_already_uploaded_is_not_missing(store, uploads):
+    upload(store, uploads, P1)
+    resp = push(store, uploads, GUARD, "c1", [submit(1, "r1", photos=[H1])])
+    assert "missing_photos" not in resp["results"][0]
+    assert store.get("results", "r1").doc["media"] == "complete"
+
+
+def test_one_photo_cited_by_two_devices_completes_both(store, uploads):
+    push(store, uploads, GUARD, "c1", [submit(1, "r1", photos=[H1])])
+    push(store, uploads, ENGINEER, "e1", [submit(1, "r2", site=SITE_A, photos=[H1])])
+    upload(store, uploads, P1)
+    assert {store.get("results", r).doc["media"] for r in ("r1", "r2")} == {"complete"}
+    # a second delivery of the same bytes changes nothing
+    before = store.high_water()
+    assert not upload(store, uploads, P1).completed_now
+    assert store.high_water() == before
+
+
+def test_annotations_are_kept_with_the_photo(store, uploads):
+    mark = {"kind": "arrow", "points": [[0.1, 0.2], [0.5, 0.5]], "color": "#ff0000"}
+    m = submit(1, "r1")
+    m["args"]["photos"] = [{"sha256": H1, "item": "q1", "annotations": [mark]}]
+    push(store, uploads, GUARD, "c1", [m])
+    assert store.get("results", "r1").doc["photos"][0]["annotations"] == [mark]
+
+
+def test_reconcile_finishes_what_a_crash_interrupted(store, uploads):
+    push(store, uploads, GUARD, "c1", [submit(1, "r1", photos=[H1])])
+    uploads.append(H1, 0, io.BytesIO(P1), len(P1), upload_length=len(P1))  # no bookkeeping
+    assert store.get("results", "r1").doc["media"] == "pending"
+    assert sync_service.reconcile_media(store, uploads) == 1
+    assert store.get("results", "r1").doc["media"] == "complete"
+    assert sync_service.reconcile_media(store, uploads) == 0
