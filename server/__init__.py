@@ -22,8 +22,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     app = Flask(__name__)
     load_config(app, config)
+    extensions.init_app(app)  # first: the store's lock makes this process the data dir's owner
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = secret_key(app.config["DATA_DIR"])
-    extensions.init_app(app)
     api.init_app(app)
     return app

@@ -42,6 +42,7 @@ def security_schemes(session_cookie_name: str) -> dict:
                     "description": "Cookie set by POST /api/v1/auth/login"},
     }
 
+
 _JSON_BODY_ERRORS = {
     400: "The body is not valid JSON.",
     413: "The body is larger than the server accepts.",
