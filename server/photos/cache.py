@@ -37,14 +37,14 @@ from typing import Any, BinaryIO, Callable, Iterator, Mapping
 
 from PIL import Image
 
-from .annotations import AnnotationsSchema, markup_digest
+from .annotations import markup_digest
 from .config import RENDER_VERSION, PhotoConfig
+from .derive import Derivation
 from .fonts import FontBook
 from .info import PhotoInfo
 from .intake import ALLOWED_FORMATS, DecodedPhoto, PhotoRefused, decode_for_display
-from .markup import draw_markup
 from .sniff import media_type_of
-from .stamp import StampInfo, draw_stamp
+from .stamp import StampInfo
 
 VARIANTS = ("original", "display", "thumb", "annotated", "stamped")
 DERIVED_MEDIA_TYPE = "image/jpeg"
@@ -80,12 +80,15 @@ class VariantCache:
         ``PhotoRefused`` (remembered for later requests).
         """
         folder = self._folder(sha256)
+        _check_stamp(stamp)
         self._raise_if_refused(folder)
         with self._locked(folder):
             decoded = self._decode_original(folder, original)
+            derivation = Derivation(lambda: decoded.display, self.config, self.fonts,
+                                    annotations, stamp)
             for variant in VARIANTS[1:]:
                 if self._inputs_present(variant, annotations, stamp):
-                    self._ensure(folder, variant, annotations, stamp, lambda: decoded.display)
+                    self._ensure(folder, variant, derivation, annotations, stamp)
         return decoded.info
 
     def get(self, sha256: str, original: str | os.PathLike[str], variant: str,
@@ -102,6 +105,7 @@ class VariantCache:
         if variant not in VARIANTS:
             raise ValueError(f"unknown variant {variant!r}; expected one of {', '.join(VARIANTS)}")
         folder = self._folder(sha256)
+        _check_stamp(stamp)
         if variant == "original":
             return CachedVariant(Path(original), media_type_of(original), sha256)
         if not self._inputs_present(variant, annotations, stamp):
@@ -112,8 +116,9 @@ class VariantCache:
         if not target.exists():
             self._raise_if_refused(folder)
             with self._locked(folder):
-                self._ensure(folder, variant, annotations, stamp,
-                             lambda: self._display_source(folder, original))
+                derivation = Derivation(lambda: self._display_source(folder, original),
+                                        self.config, self.fonts, annotations, stamp)
+                self._ensure(folder, variant, derivation, annotations, stamp)
         return CachedVariant(target, DERIVED_MEDIA_TYPE, f"{sha256}-{name.removesuffix('.jpg')}")
 
     def path(self, sha256: str, original: str | os.PathLike[str], variant: str,
@@ -124,29 +129,15 @@ class VariantCache:
 
     # -- generation ---------------------------------------------------------
 
-    def _ensure(self, folder: Path, variant: str, annotations: Mapping[str, Any] | None,
-                stamp: StampInfo | None, display: Callable[[], Image.Image]) -> None:
+    def _ensure(self, folder: Path, variant: str, derivation: Derivation,
+                annotations: Mapping[str, Any] | None, stamp: StampInfo | None) -> None:
         """Write ``variant`` unless present; the caller holds the folder lock."""
         target = folder / self._file_name(variant, annotations, stamp)
         if target.exists():
             return
-        source = display()
-        if target.exists():  # making the display copy also writes display and thumb
-            return
-        if variant == "display":
-            image = source
-        elif variant == "thumb":
-            image = source.copy()
-            image.thumbnail((self.config.thumb_long_side,) * 2)
-        else:
-            image = source.copy()
-            if annotations is not None:
-                draw_markup(image, AnnotationsSchema().load(annotations), self.fonts)
-            if variant == "stamped":
-                if not isinstance(stamp, StampInfo):
-                    raise ValueError("stamp must be a StampInfo")
-                draw_stamp(image, stamp, self.fonts)
-        self._write_jpeg(image, target)
+        image = derivation.image(variant)
+        if not target.exists():  # making the display copy also writes display and thumb
+            self._write_jpeg(image, target)
 
     def _display_source(self, folder: Path, original: str | os.PathLike[str]) -> Image.Image:
         """The display copy: read back from disk, or made (with thumb) from the original."""
@@ -156,7 +147,8 @@ class VariantCache:
                 im.load()
                 return im.copy()
         decoded = self._decode_original(folder, original)
-        self._ensure(folder, "thumb", None, None, lambda: decoded.display)
+        by_product = Derivation(lambda: decoded.display, self.config, self.fonts)
+        self._ensure(folder, "thumb", by_product, None, None)
         return decoded.display
 
     def _decode_original(self, folder: Path, original: str | os.PathLike[str]) -> DecodedPhoto:
@@ -168,7 +160,9 @@ class VariantCache:
             self._atomic_write(folder / self._refusal_name(),
                                lambda fh: fh.write(json.dumps(memo).encode()))
             raise
-        self._ensure(folder, "display", None, None, lambda: decoded.display)
+        target = folder / self._file_name("display", None, None)
+        if not target.exists():
+            self._write_jpeg(decoded.display, target)
         return decoded
 
     def _write_jpeg(self, image: Image.Image, target: Path) -> None:
@@ -239,3 +233,8 @@ class VariantCache:
                 yield
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _check_stamp(stamp: Any) -> None:
+    if stamp is not None and not isinstance(stamp, StampInfo):
+        raise ValueError("stamp must be a StampInfo")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from marshmallow import ValidationError
-from PIL import Image
+from PIL import Image, ImageChops
 
 from server.photos import (AnnotationsSchema, GpsFix, PhotoConfig, PhotoRefused, StampInfo,
                            VariantCache)
@@ -26,12 +26,16 @@ STAMP = StampInfo(time=datetime(2024, 5, 6, 14, 32, tzinfo=timezone(timedelta(ho
 GPS = {1: "N", 2: (31.0, 13.0, 49.5), 3: "E", 4: (121.0, 28.0, 25.3)}
 
 
+@pytest.fixture(scope="module")
+def upload_bytes():
+    return encode(noisy_picture(1200, 900), quality=90, exif=exif_bytes(6, gps=GPS))
+
+
 @pytest.fixture
-def upload(tmp_path):
+def upload(tmp_path, upload_bytes):
     """A content-addressed original: 1200×900 JPEG stored sideways (orientation 6)."""
-    data = encode(noisy_picture(1200, 900), quality=90, exif=exif_bytes(6, gps=GPS))
-    sha = hashlib.sha256(data).hexdigest()
-    return sha, write(tmp_path, sha, data)
+    sha = hashlib.sha256(upload_bytes).hexdigest()
+    return sha, write(tmp_path, sha, upload_bytes)
 
 
 @pytest.fixture
@@ -87,6 +91,17 @@ def test_derived_files_carry_no_exif_and_are_world_readable(cache, upload):
         assert path.stat().st_mode & 0o777 == 0o644
         with Image.open(path) as im:
             assert im.format == "JPEG" and dict(im.getexif()) == {}
+
+
+def test_stamped_shows_the_markup_when_given_it(cache, upload):
+    sha, original = upload
+    with Image.open(cache.path(sha, original, "stamped", stamp=STAMP)) as plain, \
+            Image.open(cache.path(sha, original, "stamped", MARKUP, STAMP)) as marked, \
+            Image.open(cache.path(sha, original, "annotated", MARKUP)) as annotated:
+        top = (0, 0, plain.width, plain.height // 2)  # above the band
+        assert ImageChops.difference(plain.crop(top), marked.crop(top)).getbbox() is not None
+        same = ImageChops.difference(annotated.crop(top), marked.crop(top)).convert("L")
+        assert same.getextrema()[1] < 40  # only JPEG noise between the two
 
 
 def test_original_is_served_as_is(cache, upload):

@@ -66,6 +66,14 @@ def test_image_over_our_ceiling_but_under_pillows_is_refused_the_same_way(tmp_pa
     assert (err.code, err.reason) == ("too_large", "image of 8000×7000 exceeds 50 MP")
 
 
+def test_jpeg_claiming_huge_dimensions_is_refused_from_its_header(tmp_path):
+    data = bytearray(encode(noisy_picture(64, 48)))
+    sof = data.index(b"\xff\xc0")
+    data[sof + 5:sof + 9] = (60000).to_bytes(2, "big") + (50000).to_bytes(2, "big")
+    err = refusal(write(tmp_path, "bomb.jpg", bytes(data)))
+    assert (err.code, err.reason) == ("too_large", "image of 50000×60000 exceeds 50 MP")
+
+
 def test_pillows_bomb_warning_is_an_error_even_when_our_ceiling_is_higher(tmp_path):
     lenient = PhotoConfig(max_pixels=170_000_000)
     pixels = 10000 * 10000
