@@ -17,11 +17,14 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import re
 
 import orjson
 
 from .context import MutationContext
 from .errors import Rejected
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 # Fields of an amendment the new version takes over from the version it supersedes.
 INHERITED = ("site_id", "checklist", "assignment_id")
@@ -33,8 +36,27 @@ def content_hash(args: dict) -> str:
 
 
 def photo_hashes(args: dict) -> list[str]:
-    """The distinct sha256s a submission references, in first-mention order."""
-    return list(dict.fromkeys(p["sha256"] for p in args.get("photos") or []))
+    """The distinct sha256s a submission references, in first-mention order.
+
+    Evidence is listed in ``photos`` and may also be cited inside the answers
+    (``{"cs.01": {"value": "fail", "photos": [sha]}}``, defects too): a result
+    is only ``media: complete`` once every photo it cites anywhere has arrived.
+    """
+    found = [p["sha256"] for p in args.get("photos") or []]
+    _cited_in(args.get("answers"), found)
+    return list(dict.fromkeys(found))
+
+
+def _cited_in(value, found: list[str]) -> None:
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if key == "photos" and isinstance(inner, list):
+                found.extend(h for h in inner if isinstance(h, str) and _SHA256.match(h))
+            else:
+                _cited_in(inner, found)
+    elif isinstance(value, list):
+        for inner in value:
+            _cited_in(inner, found)
 
 
 def check_insert_once(existing: dict | None, args: dict) -> bool:

@@ -32,6 +32,26 @@ log = logging.getLogger(__name__)
 
 Evaluate = Callable[[dict, dict], dict]
 FindDefinition = Callable[[str, int], "dict | None"]
+_parsed_definitions: dict[tuple[str, int], object] = {}
+
+
+def evaluate_with_checklists(definition_doc: dict, answers: dict) -> dict:
+    """The default ``evaluate``: the checklist engine's validate + score.
+
+    Raises ``checklists.AnswersInvalid`` (it has ``.errors``) for bad answers.
+    Parsed definitions are cached by (id, version): a published version is
+    immutable, and parsing one per pushed result would dominate a push.
+    """
+    import checklists  # the domain package; imported here so sync stays usable without it
+
+    key = (definition_doc.get("id"), definition_doc.get("version"))
+    definition = _parsed_definitions.get(key)
+    if definition is None:
+        definition = checklists.load_definition(definition_doc)
+        if len(_parsed_definitions) > 256:
+            _parsed_definitions.clear()
+        _parsed_definitions[key] = definition
+    return checklists.evaluate(definition, answers).to_dict()
 
 
 def _put(write: Write) -> Put:
@@ -40,7 +60,8 @@ def _put(write: Write) -> Put:
 
 
 def apply_push(store: Store, actor: Actor, client_id: str, mutations: list[dict], *,
-               evaluate: Evaluate, find_definition: FindDefinition, uploads: UploadStore,
+               find_definition: FindDefinition, uploads: UploadStore,
+               evaluate: Evaluate = evaluate_with_checklists,
                sent_at: str | None = None, now: datetime | None = None) -> dict:
     """Apply a push batch exactly once; return the response body.
 

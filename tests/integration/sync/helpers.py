@@ -43,7 +43,8 @@ def sha(data: bytes) -> str:
 
 def push(store, uploads, actor, client_id, mutations, **kw):
     kw.setdefault("now", NOW)
-    return sync_service.apply_push(store, actor, client_id, mutations, evaluate=evaluate,
+    kw.setdefault("evaluate", evaluate)
+    return sync_service.apply_push(store, actor, client_id, mutations,
                                    find_definition=find_definition, uploads=uploads, **kw)
 
 

@@ -71,3 +71,12 @@ def test_reconcile_finishes_what_a_crash_interrupted(store, uploads):
     assert sync_service.reconcile_media(store, uploads) == 1
     assert store.get("results", "r1").doc["media"] == "complete"
     assert sync_service.reconcile_media(store, uploads) == 0
+
+
+def test_photos_cited_inside_answers_count_as_evidence(store, uploads):
+    m = submit(1, "r1")
+    m["args"]["answers"] = {"q1": {"value": "fail", "photos": [H2],
+                                   "defects": [{"photos": [H1, "not-a-hash"]}]}}
+    m["args"]["photos"] = [{"sha256": H1}]
+    resp = push(store, uploads, GUARD, "c1", [m], evaluate=lambda d, a: {"total": 0})
+    assert resp["results"][0]["missing_photos"] == [H1, H2]
