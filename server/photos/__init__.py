@@ -19,7 +19,7 @@ What the HTTP layer calls:
 
 Global state: see ``intake`` -- Pillow's ``MAX_IMAGE_PIXELS`` is untouched;
 one process-wide ``warnings`` filter turns ``DecompressionBombWarning`` into an
-error, added on first intake.
+error (ensured on every intake, never at import).
 """
 from __future__ import annotations
 

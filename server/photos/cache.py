@@ -116,6 +116,7 @@ class VariantCache:
         if not target.exists():
             self._raise_if_refused(folder)
             with self._locked(folder):
+                self._raise_if_refused(folder)  # another request may have just found out
                 derivation = Derivation(lambda: self._display_source(folder, original),
                                         self.config, self.fonts, annotations, stamp)
                 self._ensure(folder, variant, derivation, annotations, stamp)

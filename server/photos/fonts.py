@@ -47,6 +47,9 @@ class FontBook:
         return text.encode("latin-1", "replace").decode("latin-1")
 
 
+# Font objects are shared between threads. FreeType faces are not thread-safe,
+# but Pillow holds the GIL while it uses one (and locks it on free-threaded
+# builds since 12.2, python-pillow/Pillow#9498), so sharing is safe.
 @lru_cache(maxsize=64)
 def _load(path: str | None, index: int, size: int) -> ImageFont.FreeTypeFont | None:
     if not path:

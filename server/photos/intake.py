@@ -106,7 +106,8 @@ def decode_for_display(path: str | os.PathLike[str], config: PhotoConfig) -> Dec
 
 
 @contextmanager
-def open_checked(path: str | os.PathLike[str], config: PhotoConfig) -> Iterator[ImageFile.ImageFile]:
+def open_checked(path: str | os.PathLike[str],
+                 config: PhotoConfig) -> Iterator[ImageFile.ImageFile]:
     """Open ``path`` lazily, refusing it unless its header passes every check.
 
     Nothing is decoded yet, so a bomb (tiny file, huge dimensions) is refused

@@ -22,8 +22,10 @@ _WEEKDAYS_ZH = ("星期一", "星期二", "星期三", "星期四", "星期五",
 _WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 #: Field labels; the Latin set is used when the CJK font is missing, so the
 #: stamp stays readable instead of turning into boxes.
-_LABELS_ZH = {"site": "地点", "checkpoint": "检查点", "inspector": "巡检人", "gps": "坐标"}
-_LABELS_EN = {"site": "Site", "checkpoint": "Checkpoint", "inspector": "Inspector", "gps": "GPS"}
+_LABELS_ZH = {"site": "地点", "checkpoint": "检查点", "inspector": "巡检人",
+              "gps": "坐标"}
+_LABELS_EN = {"site": "Site", "checkpoint": "Checkpoint", "inspector": "Inspector",
+              "gps": "GPS"}
 _MAX_FIELD_CHARS = 120
 
 #: The band darkens what is under it to 53 %: blending with black at alpha

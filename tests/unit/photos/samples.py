@@ -92,7 +92,8 @@ def png_bomb(width: int, height: int) -> bytes:
     """A tiny PNG whose header claims ``width``×``height``. Its IDAT is junk, so
     anything that tried to decode it would fail with a *different* reason."""
     def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        crc = struct.pack(">I", zlib.crc32(kind + body))
+        return struct.pack(">I", len(body)) + kind + body + crc
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", b"\x00" * 64)
             + chunk(b"IEND", b""))

@@ -69,7 +69,8 @@ def test_first_request_decodes_once_and_later_ones_reuse_the_file(cache, upload)
     stat = first.path.stat()
     again = cache.get(sha, original, "annotated", MARKUP)
     assert again == first
-    assert again.path.stat().st_ino == stat.st_ino and again.path.stat().st_mtime_ns == stat.st_mtime_ns
+    assert (again.path.stat().st_ino, again.path.stat().st_mtime_ns) == \
+        (stat.st_ino, stat.st_mtime_ns)
     assert cache.stats == {"decodes": 1, "renders": 3}  # display and thumb came with it
     cache.get(sha, original, "thumb")
     cache.get(sha, original, "stamped", stamp=STAMP)
