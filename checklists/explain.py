@@ -13,8 +13,8 @@ from checklists.plan import CHECK, CHOICE, DEDUCTION, MULTI_CHOICE, READING
 
 def num(x: float) -> str:
     """A point value as people write it: 3, 2.5, 0.25 (no float noise)."""
-    text = f"{round(x, 4):.4f}".rstrip("0").rstrip(".")
-    return "0" if text in ("", "-0") else text
+    r = round(x, 4) + 0.0                   # + 0.0: no "-0"
+    return str(int(r)) if r.is_integer() else repr(r)
 
 
 def explain_line(line, lang: str) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from checklists.explain import explain_line, explain_report
 from checklists.model import Band, Label
 
 #: version of the scoring rules implemented here; stored with every report so a
@@ -57,8 +58,6 @@ class ItemLine:
         return self.planned.item.label
 
     def explanation(self, lang: str = "zh") -> str:
-        from checklists.explain import explain_line
-
         return explain_line(self, lang)
 
     def to_dict(self) -> dict[str, Any]:
@@ -137,8 +136,6 @@ class ScoreReport:
 
     def explanation(self, lang: str = "zh") -> list[str]:
         """Result-level sentences: how sections combine, veto, band."""
-        from checklists.explain import explain_report
-
         return explain_report(self, lang)
 
     def to_dict(self) -> dict[str, Any]:
