@@ -56,6 +56,10 @@ _TRANSPOSE_FOR_ORIENTATION = {
     8: Image.Transpose.ROTATE_90,
 }
 
+#: Pillow opens a JPEG carrying several pictures (CIPA "MPO": phones add depth
+#: maps and previews) as format "MPO"; its first frame is the ordinary photo.
+_FORMAT_OF_PLUGIN = {"MPO": "JPEG"}
+
 # Exceptions Pillow's decoders raise for damaged data (OSError only when it has
 # no errno: with one it is the disk failing, which is not the photo's fault).
 _DAMAGED_DATA = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError,
@@ -91,7 +95,8 @@ def decode_for_display(path: str | os.PathLike[str], config: PhotoConfig) -> Dec
     """All intake checks plus the decode, returning the display copy as well."""
     with open_checked(path, config) as im:
         facts = read_exif_facts(im)
-        info = PhotoInfo(format=im.format or "", media_type=ALLOWED_MEDIA_TYPES[im.format or ""],
+        fmt = _FORMAT_OF_PLUGIN.get(im.format or "", im.format or "")
+        info = PhotoInfo(format=fmt, media_type=ALLOWED_MEDIA_TYPES[fmt],
                          width=im.width, height=im.height, exif=facts)
         scale = draft_scale(im.size, config)
         if scale > 1:

@@ -47,6 +47,15 @@ class StampInfo:
     inspector: str
     gps: GpsFix | None = None
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.time, datetime):
+            raise TypeError(f"StampInfo.time must be a datetime, not {type(self.time).__name__}")
+        for name in ("site", "checkpoint", "inspector"):
+            if not isinstance(getattr(self, name), str):
+                raise TypeError(f"StampInfo.{name} must be a str")
+        if self.gps is not None and not isinstance(self.gps, GpsFix):
+            raise TypeError("StampInfo.gps must be a GpsFix or None")
+
     def digest(self) -> str:
         """A stable hash naming the rendering of this stamp in the cache."""
         gps = None if self.gps is None else [self.gps.lat, self.gps.lon]

@@ -182,6 +182,18 @@ def test_every_pixel_mode_gives_an_rgb_display_copy(tmp_path, mode):
         assert decoded.display.getpixel((5, 5))[0] < 200
 
 
+def test_multi_picture_jpeg_is_a_jpeg_and_uses_its_main_picture(tmp_path):
+    """Phones write MPO (a JPEG with extra pictures, e.g. a depth map); Pillow
+    names it "MPO", we keep calling it JPEG and show the first picture."""
+    main, extra = quadrant_picture(1024, 768), Image.new("RGB", (1024, 768), "black")
+    buf = io.BytesIO()
+    main.save(buf, "MPO", save_all=True, append_images=[extra], exif=exif_bytes(6))
+    decoded = decode_for_display(write(tmp_path, "p.jpg", buf.getvalue()), SMALL)
+    assert (decoded.info.format, decoded.info.media_type) == ("JPEG", "image/jpeg")
+    assert decoded.display.size == (192, 256)
+    assert decoded.display.getpixel((150, 50))[0] > 200  # red quadrant, rotated to top right
+
+
 def test_animated_png_uses_its_first_frame(tmp_path):
     frames = [Image.new("RGB", (40, 40), colour) for colour in ("red", "blue")]
     buf = io.BytesIO()

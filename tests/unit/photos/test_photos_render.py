@@ -158,3 +158,14 @@ def test_stamp_labels_switch_to_latin_without_the_cjk_font(tmp_path):
     draw_stamp(with_font, latin_only, CJK)
     draw_stamp(without, latin_only, missing_font(tmp_path))
     assert ImageChops.difference(with_font, without).getbbox() is not None
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("time", "2024-05-06 14:32", "StampInfo.time must be a datetime, not str"),
+    ("site", None, "StampInfo.site must be a str"),
+    ("gps", (31.2, 121.4), "StampInfo.gps must be a GpsFix or None"),
+])
+def test_stamp_info_names_a_wrong_field(field, value, message):
+    fields = {"time": STAMP.time, "site": "s", "checkpoint": "c", "inspector": "i", "gps": None}
+    with pytest.raises(TypeError, match=message):
+        StampInfo(**{**fields, field: value})
