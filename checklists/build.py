@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from checklists.model import (
-    DEFAULT_MAX_PHOTOS, DEFAULT_TEXT_LENGTH, Band, Condition, Criterion, Deduction, Definition, Evidence, Item, Label, Option, Range,
-    Scoring, Section, Source, Veto,
+    DEFAULT_MAX_PHOTOS, DEFAULT_TEXT_LENGTH, Band, Condition, Criterion, Deduction, Definition,
+    Evidence, Item, Label, Option, Range, Scoring, Section, Source, Veto,
 )
 
 def build_definition(data: dict[str, Any]) -> Definition:

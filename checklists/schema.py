@@ -23,9 +23,9 @@ from marshmallow import (
 from checklists.model import DEFAULT_MAX_PHOTOS, FAILABLE_TYPES, ITEM_TYPES, KINDS, SCORABLE_TYPES, Definition
 from checklists.references import check_references
 from checklists.schema_parts import (
-    BandSchema, ConditionSchema, CriterionSchema, DeductionSchema, EvidenceSchema, IdField,
-    LabelSchema, NonBlankString, OptionSchema, RangeSchema, ScoringSchema, SourceSchema,
-    StrictNumber, VetoSchema,
+    BilingualLabelSchema, ChoiceOptionSchema, DeductionCriterionSchema, DeductionRuleSchema,
+    EvidenceRuleSchema, IdField, NonBlankString, NumericRangeSchema, ScoreBandSchema,
+    ScoringPolicySchema, ShowIfConditionSchema, StrictNumber, TemplateSourceSchema, VetoRuleSchema,
 )
 
 #: which item types may carry each type-specific field
@@ -48,33 +48,34 @@ TYPE_SPECIFIC_FIELDS: dict[str, frozenset[str]] = {
 }
 
 
-class ItemSchema(Schema):
+class ChecklistItemSchema(Schema):
     """One question of a checklist. See ``TYPE_SPECIFIC_FIELDS`` for what each type takes."""
 
     id = IdField(required=True, metadata={"description": "stable id results refer to, e.g. cs.01"})
     type = fields.String(required=True, validate=validate.OneOf(ITEM_TYPES))
-    label = fields.Nested(LabelSchema, required=True)
-    help = fields.Nested(LabelSchema, metadata={"description": "guidance shown to the inspector"})
+    label = fields.Nested(BilingualLabelSchema, required=True)
+    help = fields.Nested(BilingualLabelSchema, metadata={"description": "guidance shown to the inspector"})
     required = fields.Boolean(load_default=False, metadata={"description": "must be answered when shown"})
     allow_na = fields.Boolean(load_default=False, metadata={"description": "may be answered N/A"})
     weight = StrictNumber(validate=validate.Range(min=0),
                           metadata={"description": "additive scoring: response score x weight"})
     points = StrictNumber(validate=validate.Range(min=0, min_inclusive=False),
                           metadata={"description": "deduction scoring: the item's full points"})
-    deduction = fields.Nested(DeductionSchema)
-    criteria = fields.List(fields.Nested(CriterionSchema), validate=validate.Length(min=1))
-    options = fields.List(fields.Nested(OptionSchema), validate=validate.Length(min=1))
+    deduction = fields.Nested(DeductionRuleSchema)
+    criteria = fields.List(fields.Nested(DeductionCriterionSchema), validate=validate.Length(min=1))
+    options = fields.List(fields.Nested(ChoiceOptionSchema), validate=validate.Length(min=1))
     multiple = fields.Boolean(metadata={"description": "choice: several options may be picked"})
     unit = NonBlankString()
-    thresholds = fields.Nested(RangeSchema, metadata={"description": "reading outside -> flagged"})
-    limits = fields.Nested(RangeSchema, metadata={"description": "reading outside -> refused as a typo"})
+    thresholds = fields.Nested(NumericRangeSchema, metadata={"description": "reading outside -> flagged"})
+    limits = fields.Nested(NumericRangeSchema,
+                           metadata={"description": "reading outside -> refused as a typo"})
     min_count = fields.Integer(strict=True, validate=validate.Range(min=0, max=50))
     max_count = fields.Integer(strict=True, validate=validate.Range(min=1, max=50))
     tag = NonBlankString(metadata={"description": "checkpoint: expected tag code"})
     max_length = fields.Integer(strict=True, validate=validate.Range(min=1, max=20000))
-    evidence = fields.Nested(EvidenceSchema)
-    veto = fields.Nested(VetoSchema)
-    show_if = fields.Nested(ConditionSchema)
+    evidence = fields.Nested(EvidenceRuleSchema)
+    veto = fields.Nested(VetoRuleSchema)
+    show_if = fields.Nested(ShowIfConditionSchema)
     note = fields.String(metadata={"description": "author's note (e.g. where the seed is cut)"})
 
     @validates_schema(skip_on_field_errors=False, pass_original=True)
@@ -145,16 +146,16 @@ def _deduction_rules(data, original, add) -> None:
         add("criteria", f"duplicate criterion ids: {', '.join(dups)}")
 
 
-class SectionSchema(Schema):
+class ChecklistSectionSchema(Schema):
     """A group of items; ``weight`` combines sections into the total."""
 
     id = IdField(required=True)
-    title = fields.Nested(LabelSchema, required=True)
+    title = fields.Nested(BilingualLabelSchema, required=True)
     weight = StrictNumber(validate=validate.Range(min=0, min_inclusive=False),
                           metadata={"description": "relative weight of this section in the total"})
-    show_if = fields.Nested(ConditionSchema)
+    show_if = fields.Nested(ShowIfConditionSchema)
     note = fields.String()
-    items = fields.List(fields.Nested(ItemSchema), required=True, validate=validate.Length(min=1))
+    items = fields.List(fields.Nested(ChecklistItemSchema), required=True, validate=validate.Length(min=1))
 
 
 class DefinitionSchema(Schema):
@@ -163,11 +164,11 @@ class DefinitionSchema(Schema):
     id = IdField(required=True, metadata={"description": "stable definition id, e.g. cs-supervision"})
     version = fields.Integer(strict=True, required=True, validate=validate.Range(min=1))
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
-    title = fields.Nested(LabelSchema, required=True)
-    description = fields.Nested(LabelSchema)
-    source = fields.Nested(SourceSchema)
-    scoring = fields.Nested(ScoringSchema, load_default=dict)
-    sections = fields.List(fields.Nested(SectionSchema), required=True,
+    title = fields.Nested(BilingualLabelSchema, required=True)
+    description = fields.Nested(BilingualLabelSchema)
+    source = fields.Nested(TemplateSourceSchema)
+    scoring = fields.Nested(ScoringPolicySchema, load_default=dict)
+    sections = fields.List(fields.Nested(ChecklistSectionSchema), required=True,
                            validate=validate.Length(min=1))
 
     @validates_schema(skip_on_field_errors=False, pass_original=True)
@@ -189,7 +190,18 @@ class DefinitionSchema(Schema):
 
 # Re-exported so ``from checklists.schema import *`` documents the whole tree.
 __all__ = [
-    "BandSchema", "ConditionSchema", "CriterionSchema", "DeductionSchema", "DefinitionSchema",
-    "EvidenceSchema", "ItemSchema", "LabelSchema", "OptionSchema", "RangeSchema",
-    "ScoringSchema", "SectionSchema", "SourceSchema", "VetoSchema",
+    "BilingualLabelSchema",
+    "ChecklistItemSchema",
+    "ChecklistSectionSchema",
+    "ChoiceOptionSchema",
+    "DeductionCriterionSchema",
+    "DeductionRuleSchema",
+    "DefinitionSchema",
+    "EvidenceRuleSchema",
+    "NumericRangeSchema",
+    "ScoreBandSchema",
+    "ScoringPolicySchema",
+    "ShowIfConditionSchema",
+    "TemplateSourceSchema",
+    "VetoRuleSchema",
 ]

@@ -46,14 +46,14 @@ class NonBlankString(fields.String):
         return text
 
 
-class LabelSchema(Schema):
+class BilingualLabelSchema(Schema):
     """A text in Chinese (``zh``) and English (``en``)."""
 
     zh = NonBlankString(required=True, metadata={"description": "Chinese text"})
     en = NonBlankString(required=True, metadata={"description": "English text"})
 
 
-class SourceSchema(Schema):
+class TemplateSourceSchema(Schema):
     """Provenance of a built-in template: the seed file it transcribes."""
 
     seed = NonBlankString(required=True, metadata={"description": "seed file name"})
@@ -61,7 +61,7 @@ class SourceSchema(Schema):
     note = fields.String(metadata={"description": "what was adapted or where the seed is cut"})
 
 
-class RangeSchema(Schema):
+class NumericRangeSchema(Schema):
     """Inclusive bounds ``{min, max}``; at least one end is given."""
 
     min = StrictNumber(allow_none=True)
@@ -76,7 +76,7 @@ class RangeSchema(Schema):
             raise ValidationError(f"must not exceed max ({high:g})", field_name="min")
 
 
-class ConditionSchema(Schema):
+class ShowIfConditionSchema(Schema):
     """Show-if rule on an *earlier* item: ``equals`` a value, ``in`` a list, or in a ``range``."""
 
     item = IdField(required=True, metadata={"description": "id of an earlier item"})
@@ -84,7 +84,7 @@ class ConditionSchema(Schema):
     in_ = fields.List(fields.Raw(allow_none=False), data_key="in", attribute="in",
                       validate=validate.Length(min=1),
                       metadata={"description": "any of these values (for multi-choice: any overlap)"})
-    range = fields.Nested(RangeSchema, metadata={"description": "numeric range (readings)"})
+    range = fields.Nested(NumericRangeSchema, metadata={"description": "numeric range (readings)"})
 
     @validates_schema(skip_on_field_errors=False, pass_original=True)
     def _one_operator(self, data, original_data, **kwargs):
@@ -96,29 +96,30 @@ class ConditionSchema(Schema):
                 field_name="item")
 
 
-class OptionSchema(Schema):
+class ChoiceOptionSchema(Schema):
     """A response of a ``choice`` item."""
 
     id = IdField(required=True)
-    label = fields.Nested(LabelSchema, required=True)
+    label = fields.Nested(BilingualLabelSchema, required=True)
     score = StrictNumber(load_default=0.0, validate=validate.Range(min=0),
                          metadata={"description": "points before the item weight"})
     flag = fields.Boolean(load_default=False, metadata={"description": "a flagged (failed) response"})
 
 
-class CriterionSchema(Schema):
+class DeductionCriterionSchema(Schema):
     """One requirement a deduction item checks (e.g. "制度上墙公示")."""
 
     id = IdField(required=True)
-    label = fields.Nested(LabelSchema, required=True)
+    label = fields.Nested(BilingualLabelSchema, required=True)
 
 
-class DeductionSchema(Schema):
+class DeductionRuleSchema(Schema):
     """扣分制: points per defect, fixed (min == max) or chosen in [min, max]."""
 
     min = StrictNumber(required=True, validate=validate.Range(min=0, min_inclusive=False))
     max = StrictNumber(required=True, validate=validate.Range(min=0, min_inclusive=False))
-    label = fields.Nested(LabelSchema, metadata={"description": "the rule as written, e.g. 每缺一项扣0.5-2分"})
+    label = fields.Nested(BilingualLabelSchema,
+                          metadata={"description": "the rule as written, e.g. 每缺一项扣0.5-2分"})
 
     @validates_schema(skip_on_field_errors=True)
     def _check_order(self, data, **kwargs):
@@ -126,7 +127,7 @@ class DeductionSchema(Schema):
             raise ValidationError(f"must be at least min ({data['min']:g})", field_name="max")
 
 
-class EvidenceSchema(Schema):
+class EvidenceRuleSchema(Schema):
     """What a failed or flagged answer must carry (photos, note, defect location)."""
 
     photos = fields.Integer(strict=True, load_default=0, validate=validate.Range(min=0, max=50),
@@ -143,7 +144,7 @@ class EvidenceSchema(Schema):
                                   field_name="location")
 
 
-class VetoSchema(Schema):
+class VetoRuleSchema(Schema):
     """一票否决: a failed answer zeroes the total (``zero``) or caps its percent (``cap``)."""
 
     effect = fields.String(required=True, validate=validate.OneOf(["zero", "cap"]))
@@ -158,24 +159,24 @@ class VetoSchema(Schema):
             raise ValidationError("only valid when effect is 'cap'", field_name="cap_percent")
 
 
-class BandSchema(Schema):
+class ScoreBandSchema(Schema):
     """A grade reached at ``min`` percent or more."""
 
     id = IdField(required=True)
-    label = fields.Nested(LabelSchema, required=True)
+    label = fields.Nested(BilingualLabelSchema, required=True)
     min = StrictNumber(required=True, validate=validate.Range(min=0, max=100))
 
 
-class ScoringSchema(Schema):
+class ScoringPolicySchema(Schema):
     """Definition-wide scoring policy."""
 
     unanswered = fields.String(load_default="zero", validate=validate.OneOf(["zero", "exclude"]),
                                metadata={"description": "unanswered scorable items: 0 of max, or left out"})
     scale = StrictNumber(load_default=100.0, validate=validate.Range(min=0, min_inclusive=False),
                          metadata={"description": "maximum total when section weights combine sections"})
-    bands = fields.List(fields.Nested(BandSchema), load_default=list,
+    bands = fields.List(fields.Nested(ScoreBandSchema), load_default=list,
                         metadata={"description": "exclusive grades; the highest reached applies"})
-    marks = fields.List(fields.Nested(BandSchema), load_default=list,
+    marks = fields.List(fields.Nested(ScoreBandSchema), load_default=list,
                         metadata={"description": "cumulative marks (e.g. team bonus at >=96)"})
     weight_in_overall = StrictNumber(validate=validate.Range(min=0, max=1, min_inclusive=False),
                                      metadata={"description": "share of this rubric in a combined score"})
@@ -196,6 +197,7 @@ class ScoringSchema(Schema):
             if len(set(mins)) != len(mins):
                 errors.setdefault("bands", []).append("two bands start at the same min")
             elif min(mins) != 0:
-                errors.setdefault("bands", []).append("the lowest band must start at 0 so every score has a band")
+                errors.setdefault("bands", []).append(
+                    "the lowest band must start at 0 so every score has a band")
         if errors:
             raise ValidationError(errors)

@@ -142,7 +142,8 @@ def test_deduction_within_range_and_criteria_once(rubric):
         "answers.range.defects[0].deduction": ["2.5 is outside the allowed 0.5-2"],
         "answers.range.defects[1].criterion": ["criterion 'range.1' is already counted"],
         "answers.range.defects[2].criterion": ["unknown criterion (one of range.1, range.2, range.3)"],
-        "answers.range.defects[3].criterion": ["required: name the missing criterion (range.1, range.2, range.3)"],
+        "answers.range.defects[3].criterion": [
+            "required: name the missing criterion (range.1, range.2, range.3)"],
         "answers.range.defects[4].deduction": ["required: pick 0.5-2"],
         "answers.fixed.defects[0].deduction": ["0.5 is outside the allowed 1"],
     }

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from checklists import WrongDefinitionVersion, rescore, score_result
+from checklists import (
+    AnswersInvalid, WrongDefinitionVersion, rescore, score_result, validate_answers,
+)
 from checklists.lifecycle import (
     LifecycleError, accepts_results, can_transition, check_transition, is_editable, next_version,
     version_for_edit,
@@ -75,7 +77,6 @@ def test_a_result_is_validated_and_scored_against_the_version_it_names():
     answers = {"x": {"value": "fail", "defects": [{}]}}
     report = score_result(v1, answers)
     assert (report.definition_version, report.total, report.max) == (1, 4.0, 5.0)
-    from checklists import AnswersInvalid, validate_answers
     validate_answers(v1, answers)
     with pytest.raises(AnswersInvalid):
         validate_answers(v2, answers)
