@@ -3,7 +3,9 @@
 Every change a mutation makes is stamped with who made it, from which
 client and mutation (so a supervisor can trace any value back to the device
 queue entry that produced it), the device's own clock reading, and the
-server's receive time, which is the only clock used for ordering.
+server's receive time, which is the only clock used for ordering. The
+device's clock offset measured at this push lets a report correct device
+timestamps (patrol times) without ever trusting them for ordering.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ class MutationContext:
     mutation_id: int
     device_ts: str | None
     received_at: str
+    clock_offset_ms: int | None = None  # server minus device clock at this push
 
     @property
     def ref(self) -> str:
@@ -28,4 +31,5 @@ class MutationContext:
     def stamp(self) -> dict:
         """Provenance recorded next to a change."""
         return {"by": self.actor.user_id, "role": self.actor.role, "mutation": self.ref,
-                "at": self.received_at, "device_ts": self.device_ts}
+                "at": self.received_at, "device_ts": self.device_ts,
+                "clock_offset_ms": self.clock_offset_ms}

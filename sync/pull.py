@@ -21,6 +21,10 @@ from __future__ import annotations
 
 from typing import Protocol, Sequence
 
+import orjson
+
+DEFAULT_MAX_BYTES = 1 << 20  # a page stays around 1 MB however large the records are
+
 
 class ChangeFeed(Protocol):
     def changes(self, bucket: str, since: int, limit: int) -> list: ...
@@ -33,12 +37,17 @@ def needs_reset(cursor: int, high_water: int, horizon: int) -> bool:
 
 
 def build_pull_page(feed: ChangeFeed, buckets: Sequence[str], cursors: dict[str, int],
-                    limit: int, last_mutation_id: int) -> dict:
-    """The pull response body for ``buckets`` (in priority order), at most ``limit`` rows."""
+                    limit: int, last_mutation_id: int, *,
+                    max_bytes: int = DEFAULT_MAX_BYTES) -> dict:
+    """The pull response body for ``buckets`` (in priority order).
+
+    At most ``limit`` rows, and rows stop once their JSON passes ``max_bytes``
+    (the first row is always sent, so every page makes progress).
+    """
     if limit < 1:
         raise ValueError("limit must be at least 1")
     high_water, horizon = feed.high_water(), feed.tombstone_horizon()
-    remaining = limit
+    remaining, budget = limit, _Budget(max_bytes)
     segments = []
     for name in buckets:
         cursor = cursors.get(name, 0)
@@ -49,10 +58,21 @@ def build_pull_page(feed: ChangeFeed, buckets: Sequence[str], cursors: dict[str,
             continue
         rows = feed.changes(name, since, remaining + 1)
         complete = len(rows) <= remaining
-        rows = rows[:remaining]
-        remaining -= len(rows)
-        new_cursor = high_water if complete else rows[-1].seq
-        changes = [_change(row) for row in rows if not (since == 0 and row.op == "del")]
+        rows, changes = rows[:remaining], []
+        for n, row in enumerate(rows):
+            if since == 0 and row.op == "del":
+                continue
+            change = _change(row)
+            if not budget.take(change):
+                rows, complete = rows[:n], False
+                remaining = 0
+                break
+            changes.append(change)
+        remaining = max(0, remaining - len(rows))
+        if complete:
+            new_cursor = high_water
+        else:
+            new_cursor = rows[-1].seq if rows else since
         segments.append(_segment(name, new_cursor, reset, complete, changes))
     return {
         "last_mutation_id": last_mutation_id,
@@ -61,6 +81,22 @@ def build_pull_page(feed: ChangeFeed, buckets: Sequence[str], cursors: dict[str,
         "removed_buckets": sorted(set(cursors) - set(buckets)),
         "has_more": not all(s["complete"] for s in segments),
     }
+
+
+class _Budget:
+    """Bytes left for this page; the first change always fits."""
+
+    def __init__(self, max_bytes: int):
+        self.left, self.spent = max_bytes, False
+
+    def take(self, change: dict) -> bool:
+        size = len(orjson.dumps(change))
+        if self.spent and size > self.left:
+            self.left = 0
+            return False
+        self.left -= size
+        self.spent = True
+        return True
 
 
 def _segment(name: str, cursor: int, reset: bool, complete: bool, changes: list) -> dict:

@@ -112,10 +112,11 @@ def plan_push(load: Loader, actor: Actor, client_id: str, mutations: list[dict],
     if not fresh:
         return PushPlan([], [answers[m["id"]] for m in mutations], expected - 1)
 
+    offset = clock_offset_ms(now, sent_at)
     ws = WorkingSet(load)
     touched: dict[int, tuple[str, str]] = {}
     for m in fresh:
-        ctx = MutationContext(actor, client_id, m["id"], m.get("client_ts"), received_at)
+        ctx = MutationContext(actor, client_id, m["id"], m.get("client_ts"), received_at, offset)
         savepoint = ws.savepoint()
         try:
             outcome = _apply_one(ws, m, ctx, services)
@@ -145,7 +146,7 @@ def plan_push(load: Loader, actor: Actor, client_id: str, mutations: list[dict],
     log_entries = [{"id": m["id"], "status": answers[m["id"]]["status"],
                     "seq": seq_of_key.get(touched.get(m["id"]))} for m in fresh]
     client.update(last_mutation_id=last, last_seen=received_at,
-                  clock_offset_ms=clock_offset_ms(now, sent_at),
+                  clock_offset_ms=offset if offset is not None else client["clock_offset_ms"],
                   recent=(client["recent"] + log_entries)[-RECENT_KEPT:])
     writes = [Write(c, i, d, place(c, d)) for c, i, d in changed]
     writes.append(Write(CLIENTS, client_id, client, place(CLIENTS, client)))

@@ -21,10 +21,10 @@ from typing import BinaryIO, Callable
 
 from server.store.base import Put, Store
 from server.uploads import UploadState, UploadStore
-from sync.actor import Actor, buckets_for
+from sync.actor import Actor, buckets_for, site_bucket
 from sync.mutations import PushServices
 from sync.placement import CLIENTS, PHOTO_REFS, RESULTS, place
-from sync.pull import build_pull_page
+from sync.pull import DEFAULT_MAX_BYTES, build_pull_page
 from sync.push import Write, check_owner, plan_push
 from sync.results import mark_photo_complete
 
@@ -86,13 +86,14 @@ def apply_push(store: Store, actor: Actor, client_id: str, mutations: list[dict]
 
 
 def build_pull(store: Store, actor: Actor, client_id: str, cursors: dict[str, int],
-               limit: int) -> dict:
+               limit: int, *, max_bytes: int = DEFAULT_MAX_BYTES) -> dict:
     """One pull page for the actor's buckets; raises ``ClientNotOwned`` (403)."""
     with store.transaction() as tx:  # no commit can slip between the reads below
         rec = tx.get(CLIENTS, client_id)
         check_owner(rec.doc if rec else None, actor, client_id)
         last = rec.doc["last_mutation_id"] if rec else 0
-        return build_pull_page(store, buckets_for(actor), cursors, limit, last)
+        return build_pull_page(store, buckets_for(actor), cursors, limit, last,
+                               max_bytes=max_bytes)
 
 
 def photo_completed(store: Store, sha256: str) -> list[int]:
@@ -139,3 +140,17 @@ def reconcile_media(store: Store, uploads: UploadStore) -> int:
         if uploads.complete_among([ref.id]):
             bumped += len(photo_completed(store, ref.id))
     return bumped
+
+
+def photo_visible(store: Store, actor: Actor, sha256: str) -> bool:
+    """Whether ``actor`` may download a photo: a result at one of their sites cites it.
+
+    Hash probes must not reveal other sites' photos, so an unknown or
+    foreign hash answers False (the endpoint should then say 404, not 403).
+    """
+    ref = store.get(PHOTO_REFS, sha256)
+    if ref is None:
+        return False
+    allowed = {site_bucket(s) for s in actor.site_ids}
+    return any(rec.bucket in allowed
+               for rec in store.get_many(RESULTS, ref.doc["results"]).values())

@@ -23,6 +23,7 @@ import fcntl
 import hashlib
 import os
 import re
+import time
 from dataclasses import dataclass
 from typing import BinaryIO, Iterable
 
@@ -243,6 +244,30 @@ class UploadStore:
         _fsync_dir(os.path.dirname(final))
         self._remove(self._declared(sha256))
         _fsync_dir(self._partial)
+
+    def expire_partials(self, max_age_seconds: float, *, now: float | None = None) -> list[str]:
+        """Remove uploads idle longer than ``max_age_seconds``; return their hashes.
+
+        An upload being appended to right now is locked and skipped.
+        """
+        now = time.time() if now is None else now
+        expired = []
+        for name in os.listdir(self._partial):
+            if not name.endswith(".part"):
+                continue
+            sha256 = name[:-len(".part")]
+            try:
+                if now - os.path.getmtime(os.path.join(self._partial, name)) <= max_age_seconds:
+                    continue
+                fd = self._lock_part(sha256)
+            except (UploadBusy, FileNotFoundError):
+                continue
+            try:
+                self._discard(sha256)
+                expired.append(sha256)
+            finally:
+                os.close(fd)
+        return expired
 
     def _discard(self, sha256: str) -> None:
         self._remove(self._part(sha256))

@@ -80,3 +80,11 @@ def test_photos_cited_inside_answers_count_as_evidence(store, uploads):
     m["args"]["photos"] = [{"sha256": H1}]
     resp = push(store, uploads, GUARD, "c1", [m], evaluate=lambda d, a: {"total": 0})
     assert resp["results"][0]["missing_photos"] == [H1, H2]
+
+
+def test_photos_are_visible_only_through_results_at_the_actors_sites(store, uploads):
+    from .helpers import SITE_B
+    push(store, uploads, GUARD, "c1", [submit(1, "r1", site=SITE_B, photos=[H1])])
+    assert sync_service.photo_visible(store, GUARD, H1)
+    assert not sync_service.photo_visible(store, ENGINEER, H1)  # works at site A only
+    assert not sync_service.photo_visible(store, GUARD, H2)  # cited by nothing

@@ -140,6 +140,7 @@ def test_clock_offset_is_recorded(store, uploads):
     sent = (NOW - timedelta(seconds=5)).isoformat()
     push(store, uploads, GUARD, "c1", [submit(1, "r1")], sent_at=sent)
     assert store.get("clients", "c1").doc["clock_offset_ms"] == 5000
+    assert store.get("results", "r1").doc["submitted"]["clock_offset_ms"] == 5000
 
 
 def test_amendments_and_branches(store, uploads):

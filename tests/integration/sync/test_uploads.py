@@ -7,6 +7,7 @@ import io
 import os
 import random
 import threading
+import time
 import tracemalloc
 
 import pytest
@@ -199,3 +200,11 @@ def test_memory_stays_flat_in_file_size(tmp_path):
         tracemalloc.stop()
     assert state.state == "complete"
     assert peak < 2 << 20, f"peak {peak} bytes for a {size}-byte upload"
+
+
+def test_idle_partial_uploads_expire(uploads):
+    send(uploads, 0, PHOTO[:100])
+    assert uploads.expire_partials(3600) == []
+    assert uploads.expire_partials(3600, now=time.time() + 7200) == [SHA]
+    assert uploads.query([SHA]) == {SHA: {"state": "absent"}}
+    assert os.listdir(os.path.join(uploads.root, "partial")) == []

@@ -72,3 +72,27 @@ def test_changes_carry_type_version_and_data(store):
 def test_limit_must_be_positive(store):
     with pytest.raises(ValueError):
         build_pull_page(store, ["site:a"], {}, 0, 0)
+
+
+def test_byte_budget_cuts_pages_but_always_makes_progress(store):
+    cursors, seen, pages = {}, [], 0
+    while True:
+        page = build_pull_page(store, ["site:a", "site:b"], cursors, 100, 0, max_bytes=10)
+        pages += 1
+        for seg in page["buckets"]:
+            seen += [c["id"] for c in seg["changes"]]
+            cursors[seg["name"]] = seg["cursor"]
+        if not page["has_more"]:
+            break
+    assert pages == 8 and sorted(seen) == sorted([f"a{i}" for i in range(5)] +
+                                                 [f"b{i}" for i in range(3)])
+
+
+def test_byte_budget_leaves_later_buckets_at_their_cursor(store):
+    size_of_two = 2 * 90  # each change of these notes serialises to ~70-80 bytes
+    page = build_pull_page(store, ["site:a", "site:b"], {"site:b": 0}, 100, 0,
+                           max_bytes=size_of_two)
+    a, b = page["buckets"]
+    assert [c["id"] for c in a["changes"]] == ["a0", "a1"] and a["cursor"] == 2
+    assert b == {"name": "site:b", "cursor": 0, "reset": False, "complete": False,
+                 "changes": []}
