@@ -1,0 +1,13 @@
+"""Sync protocol v1: the pure protocol core (no Flask, no store imports).
+
+* ``sync.push.plan_push`` -- exactly-once application of a device's mutation
+  batch, as a plan of writes plus the answers to send once they are durable;
+* ``sync.pull.build_pull_page`` -- one page of bucket changes since cursors;
+* ``sync.tickets`` / ``sync.results`` -- the conflict rules per record type;
+* ``sync.schemas`` -- request/response bodies; ``sync.mutation_args`` -- args
+  of each named mutation;
+* ``sync.errors`` -- request-level errors carrying their HTTP status.
+
+``server.services.sync_service`` runs these against a ``Store``;
+``sync.client`` is the device-side library.
+"""

@@ -102,13 +102,8 @@ def plan_push(load: Loader, actor: Actor, client_id: str, mutations: list[dict],
         if m["id"] != expected + n:
             raise MutationGap(expected + n, m["id"])
 
-    answers: dict[int, dict] = {}
-    for m in mutations:
-        if m["id"] < expected:
-            earlier = recent.get(m["id"])
-            answers[m["id"]] = {"id": m["id"], "status": "duplicate"}
-            if earlier:  # what the first delivery was answered, while the log holds it
-                answers[m["id"]].update(seq=earlier["seq"], original_status=earlier["status"])
+    answers = {m["id"]: _duplicate_answer(m["id"], recent) for m in mutations
+               if m["id"] < expected}
     if not fresh:
         return PushPlan([], [answers[m["id"]] for m in mutations], expected - 1)
 
@@ -117,40 +112,52 @@ def plan_push(load: Loader, actor: Actor, client_id: str, mutations: list[dict],
     touched: dict[int, tuple[str, str]] = {}
     for m in fresh:
         ctx = MutationContext(actor, client_id, m["id"], m.get("client_ts"), received_at, offset)
-        savepoint = ws.savepoint()
-        try:
-            outcome = _apply_one(ws, m, ctx, services)
-        except Rejected as rejection:
-            ws.rollback(savepoint)
-            rejection_id = f"{client_id}#{m['id']}"
-            ws.put(REJECTIONS, rejection_id, {
-                "type": "rejection", "id": rejection_id, "v": 1, "user_id": actor.user_id,
-                "client_id": client_id, "mutation": m, **rejection.to_dict(),
-                "at": received_at})
-            answers[m["id"]] = {"id": m["id"], "status": "rejected",
-                                "error": rejection.to_dict()}
-            touched[m["id"]] = (REJECTIONS, rejection_id)
-            continue
-        answer = {"id": m["id"], "status": outcome.status}
-        if outcome.missing_photos:
-            answer["missing_photos"] = outcome.missing_photos
-        if outcome.conflicts:
-            answer["conflicts"] = outcome.conflicts
-        answers[m["id"]] = answer
-        if outcome.touched:
-            touched[m["id"]] = outcome.touched[0]
+        answers[m["id"]], touched[m["id"]] = _apply_or_reject(ws, m, ctx, services)
 
-    last = fresh[-1]["id"]
     changed = ws.changed()  # the client record is written last, after these
     seq_of_key = {(c, i): next_seq + n for n, (c, i, _) in enumerate(changed)}
     log_entries = [{"id": m["id"], "status": answers[m["id"]]["status"],
-                    "seq": seq_of_key.get(touched.get(m["id"]))} for m in fresh]
-    client.update(last_mutation_id=last, last_seen=received_at,
+                    "seq": seq_of_key.get(touched[m["id"]])} for m in fresh]
+    client.update(last_mutation_id=fresh[-1]["id"], last_seen=received_at,
                   clock_offset_ms=offset if offset is not None else client["clock_offset_ms"],
                   recent=(client["recent"] + log_entries)[-RECENT_KEPT:])
     writes = [Write(c, i, d, place(c, d)) for c, i, d in changed]
     writes.append(Write(CLIENTS, client_id, client, place(CLIENTS, client)))
-    return PushPlan(writes, [answers[m["id"]] for m in mutations], last, touched)
+    return PushPlan(writes, [answers[m["id"]] for m in mutations], fresh[-1]["id"], touched)
+
+
+def _duplicate_answer(mutation_id: int, recent: dict[int, dict]) -> dict:
+    answer = {"id": mutation_id, "status": "duplicate"}
+    earlier = recent.get(mutation_id)
+    if earlier:  # what the first delivery was answered, while the log still holds it
+        answer.update(seq=earlier["seq"], original_status=earlier["status"])
+    return answer
+
+
+def _apply_or_reject(ws: WorkingSet, m: dict, ctx: MutationContext,
+                     services: PushServices) -> tuple[dict, tuple[str, str] | None]:
+    """Apply one mutation; on rejection undo its changes and keep it in ``rejections``.
+
+    Returns the answer and the record whose seq answers it.
+    """
+    savepoint = ws.savepoint()
+    try:
+        outcome = _apply_one(ws, m, ctx, services)
+    except Rejected as rejection:
+        ws.rollback(savepoint)
+        rejection_id = f"{ctx.client_id}#{m['id']}"
+        ws.put(REJECTIONS, rejection_id, {
+            "type": "rejection", "id": rejection_id, "v": 1, "user_id": ctx.actor.user_id,
+            "client_id": ctx.client_id, "mutation": m, **rejection.to_dict(),
+            "at": ctx.received_at})
+        return ({"id": m["id"], "status": "rejected", "error": rejection.to_dict()},
+                (REJECTIONS, rejection_id))
+    answer = {"id": m["id"], "status": outcome.status}
+    if outcome.missing_photos:
+        answer["missing_photos"] = outcome.missing_photos
+    if outcome.conflicts:
+        answer["conflicts"] = outcome.conflicts
+    return answer, (outcome.touched[0] if outcome.touched else None)
 
 
 def _apply_one(ws: WorkingSet, m: dict, ctx: MutationContext,

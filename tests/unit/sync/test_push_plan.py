@@ -1,0 +1,102 @@
+"""plan_push is pure: a dict-backed loader is all it needs to plan a batch."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from sync import results
+from sync.actor import Actor
+from sync.errors import ClientNotOwned, MutationGap
+from sync.mutations import PushServices
+from sync.push import plan_push
+from sync.working_set import WorkingSet
+
+GUARD = Actor("u1", "guard", {"s1"}, "d1")
+NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
+SERVICES = PushServices(evaluate=lambda d, a: {"total": len(a)},
+                        find_definition=lambda i, v: {"items": []},
+                        complete_photos=lambda hashes: set())
+
+
+def plan(state, mutations, actor=GUARD, next_seq=1):
+    return plan_push(lambda c, i: state.get((c, i)), actor, "c1", mutations,
+                     services=SERVICES, now=NOW, next_seq=next_seq)
+
+
+def ticket(mid, tid="t1"):
+    return {"id": mid, "name": "create_ticket", "client_ts": None,
+            "args": {"ticket_id": tid, "site_id": "s1", "title": "x"}}
+
+
+def test_plan_writes_effects_then_the_client_with_predicted_seqs():
+    p = plan({}, [ticket(1), ticket(2, "t2")], next_seq=41)
+    assert [(w.collection, w.id) for w in p.writes] == [
+        ("tickets", "t1"), ("tickets", "t2"), ("clients", "c1")]
+    client = p.writes[-1].doc
+    assert client["last_mutation_id"] == 2
+    assert [(r["id"], r["seq"]) for r in client["recent"]] == [(1, 41), (2, 42)]
+    response = p.response([41, 42, 43])
+    assert [a["seq"] for a in response["results"]] == [41, 42]
+    assert response["write_checkpoint"] == 43
+
+
+def test_gap_and_foreign_client_raise_before_anything_is_planned():
+    state = {("clients", "c1"): {"client_id": "c1", "user_id": "u1", "device_id": "d1",
+                                 "last_mutation_id": 4, "recent": [],
+                                 "clock_offset_ms": None}}
+    with pytest.raises(MutationGap) as info:
+        plan(state, [ticket(6)])
+    assert info.value.expected == 5
+    with pytest.raises(ClientNotOwned):
+        plan(state, [ticket(5)], actor=Actor("u1", "guard", {"s1"}, "other-device"))
+
+
+def test_all_duplicates_plan_no_write():
+    state = {("clients", "c1"): {"client_id": "c1", "user_id": "u1", "device_id": "d1",
+                                 "last_mutation_id": 2,
+                                 "recent": [{"id": 2, "status": "applied", "seq": 9}],
+                                 "clock_offset_ms": None}}
+    p = plan(state, [ticket(1), ticket(2)])
+    assert p.writes == []
+    assert p.response(None)["results"] == [
+        {"id": 1, "status": "duplicate"},
+        {"id": 2, "status": "duplicate", "seq": 9, "original_status": "applied"}]
+
+
+def test_a_rejected_mutation_is_kept_whole_and_consumes_its_id():
+    p = plan({}, [ticket(1), {"id": 2, "name": "comment_ticket", "client_ts": None,
+                              "args": {"ticket_id": "t1", "comment_id": "k", "text": ""}}])
+    assert [(w.collection, w.id) for w in p.writes] == [
+        ("tickets", "t1"), ("rejections", "c1#2"), ("clients", "c1")]
+    assert p.writes[0].doc["comments"] == []
+    assert p.writes[1].doc["mutation"]["args"]["text"] == ""
+    assert p.writes[1].doc["code"] == "invalid_args" and p.last_mutation_id == 2
+
+
+def test_working_set_rollback_undoes_a_mutations_puts():
+    ws = WorkingSet(lambda c, i: {"id": i, "v": 0} if i == "old" else None)
+    doc = {"id": "t", "site_id": "s1", "status": "open", "created": {"at": "2026"}}
+    ws.put("tickets", "t", doc)
+    mark = ws.savepoint()
+    ws.put("tickets", "t", {**doc, "status": "done"})
+    ws.put("tickets", "u", {**doc, "id": "u"})
+    ws.rollback(mark)
+    assert ws.changed() == [("tickets", "t", doc)]
+    assert ws.get("tickets", "u") is None and ws.get("x", "old") == {"id": "old", "v": 0}
+
+
+def test_content_hash_ignores_key_order():
+    assert results.content_hash({"a": 1, "b": [1, 2]}) == results.content_hash({"b": [1, 2], "a": 1})
+    assert results.content_hash({"a": 1}) != results.content_hash({"a": 2})
+
+
+def test_mark_photo_complete_only_changes_bookkeeping():
+    doc = {"id": "r", "v": 1, "answers": {"q": 1}, "missing_photos": ["h1", "h2"],
+           "media": "pending"}
+    one = results.mark_photo_complete(doc, "h1")
+    assert one["missing_photos"] == ["h2"] and one["media"] == "pending" and one["v"] == 2
+    both = results.mark_photo_complete(one, "h2")
+    assert both["media"] == "complete" and both["answers"] == doc["answers"]
+    assert results.mark_photo_complete(both, "h2") is None
+    assert doc["missing_photos"] == ["h1", "h2"]  # input untouched
