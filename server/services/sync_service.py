@@ -124,7 +124,9 @@ def receive_photo_chunk(store: Store, uploads: UploadStore, sha256: str, offset:
     """
     state = uploads.append(sha256, offset, stream, length, upload_length=upload_length,
                            chunk_checksum=chunk_checksum)
-    if state.completed_now:
+    if state.state == "complete":
+        # Also when it was complete before: if the bookkeeping commit failed last
+        # time (503), the client's retry heals it. With nothing to do it writes nothing.
         photo_completed(store, sha256)
     return state
 

@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import io
+import os
 import random
 
+import pytest
+
 from server.services import sync_service
+from server.store.base import StoreUnavailable
 
 from .helpers import ENGINEER, GUARD, SITE_A, Replica, push, sha, submit
 
@@ -88,3 +92,21 @@ def test_photos_are_visible_only_through_results_at_the_actors_sites(store, uplo
     assert sync_service.photo_visible(store, GUARD, H1)
     assert not sync_service.photo_visible(store, ENGINEER, H1)  # works at site A only
     assert not sync_service.photo_visible(store, GUARD, H2)  # cited by nothing
+
+
+def test_retried_final_chunk_heals_a_failed_media_commit(store, uploads):
+    push(store, uploads, GUARD, "c1", [submit(1, "r1", photos=[H1])])
+
+    def broken_fsync(fd):
+        raise OSError(5, "I/O error")
+
+    store.fsync = broken_fsync
+    try:
+        with pytest.raises(StoreUnavailable):
+            upload(store, uploads, P1)
+    finally:
+        store.fsync = os.fsync
+    assert uploads.query([H1]) == {H1: {"state": "complete"}}
+    assert store.get("results", "r1").doc["media"] == "pending"
+    upload(store, uploads, P1)  # the device retries: no bytes stored again
+    assert store.get("results", "r1").doc["media"] == "complete"
