@@ -25,7 +25,8 @@ class Annotation(Schema):
     """Vector markup on a photo; coordinates normalised 0-1 so they survive resizing."""
 
     kind = fields.String(required=True, validate=validate.OneOf(ANNOTATION_KINDS))
-    points = fields.List(fields.List(fields.Float(validate=UNIT), validate=validate.Length(equal=2)),
+    points = fields.List(fields.List(fields.Float(validate=UNIT),
+                                     validate=validate.Length(equal=2)),
                          required=True, validate=validate.Length(min=1, max=2000))
     text = fields.String(validate=validate.Length(max=500))
     color = fields.String(validate=validate.Regexp(r"^#[0-9a-fA-F]{6}$"))

@@ -43,7 +43,8 @@ PUSHER = textwrap.dedent("""
     uploads = UploadStore({photos!r})
     mid = int(sys.argv[1])
     while True:
-        resp = push(store, uploads, GUARD, "c1", [submit(mid, f"r{{mid}}"), submit(mid + 1, f"r{{mid + 1}}")])
+        batch = [submit(mid, f"r{{mid}}"), submit(mid + 1, f"r{{mid + 1}}")]
+        resp = push(store, uploads, GUARD, "c1", batch)
         print(resp["last_mutation_id"], flush=True)
         mid += 2
 """)

@@ -1,6 +1,7 @@
 """Push on the real JournalStore: exactly-once, gaps, rejections, ownership, durability."""
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -17,7 +18,8 @@ def result_ids(store):
 
 
 def test_submit_is_applied_with_score_and_seq(store, uploads):
-    resp = push(store, uploads, GUARD, "c1", [submit(1, "r1", answers={"q1": "pass", "q2": "fail"})])
+    resp = push(store, uploads, GUARD, "c1",
+                [submit(1, "r1", answers={"q1": "pass", "q2": "fail"})])
     assert resp["last_mutation_id"] == 1
     [answer] = resp["results"]
     assert answer["status"] == "applied"
@@ -217,3 +219,17 @@ def test_real_responses_fit_the_response_schemas(store, uploads):
     replica = Replica()
     page = replica.pull(store, GUARD, "c1", limit=2)
     assert PullResponseSchema().load(page) == page
+
+
+def test_the_same_batch_pushed_concurrently_applies_once(store, uploads):
+    batch = [submit(n, f"r{n}") for n in range(1, 21)]
+    answers = []
+    threads = [threading.Thread(target=lambda: answers.append(
+        push(store, uploads, GUARD, "c1", batch))) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    statuses = sorted(tuple({a["status"] for a in r["results"]}) for r in answers)
+    assert statuses == [("applied",)] + [("duplicate",)] * 3
+    assert result_ids(store) == sorted(f"r{n}" for n in range(1, 21))

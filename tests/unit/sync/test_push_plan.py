@@ -87,7 +87,8 @@ def test_working_set_rollback_undoes_a_mutations_puts():
 
 
 def test_content_hash_ignores_key_order():
-    assert results.content_hash({"a": 1, "b": [1, 2]}) == results.content_hash({"b": [1, 2], "a": 1})
+    assert results.content_hash({"a": 1, "b": [1, 2]}) == \
+        results.content_hash({"b": [1, 2], "a": 1})
     assert results.content_hash({"a": 1}) != results.content_hash({"a": 2})
 
 
