@@ -17,7 +17,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     Raises ``server.store.StoreLocked`` if another process owns the data dir,
     ``server.config.ConfigError`` for an unusable config file.
     """
-    from . import api, extensions
+    from . import api, extensions, media
     from .config import load_config, secret_key
 
     app = Flask(__name__)
@@ -25,5 +25,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     extensions.init_app(app)  # first: the store's lock makes this process the data dir's owner
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = secret_key(app.config["DATA_DIR"])
+    media.init_app(app)
     api.init_app(app)
     return app

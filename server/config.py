@@ -51,6 +51,11 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_NAME": "fieldsync_session",
+    # Photos: largest upload, pixel ceiling (larger images are refused, not
+    # decoded), and the CJK font of the watermark (Debian fonts-wqy-microhei).
+    "PHOTO_MAX_BYTES": 50 * 1024 * 1024,
+    "PHOTO_MAX_PIXELS": 50_000_000,
+    "PHOTO_FONT_PATH": "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
     # flask-smorest / OpenAPI. Docs load vendored JS (the field has no internet).
     "API_TITLE": "fieldsync",
     "API_VERSION": "v1",

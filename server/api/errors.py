@@ -35,8 +35,13 @@ class Api(flask_smorest.Api):
         return payload, code, {**werkzeug_headers, **(headers or {})}
 
 
+#: Statuses of our protocols that the HTTP registry does not name (tus uses 460).
+EXTRA_PHRASES = {460: "Checksum Mismatch"}
+
+
 def error_body(code: int, message: str, errors=None) -> dict:
-    body = {"code": code, "status": http.HTTPStatus(code).phrase, "message": message}
+    phrase = EXTRA_PHRASES.get(code) or http.HTTPStatus(code).phrase
+    body = {"code": code, "status": phrase, "message": message}
     if errors is not None:
         body["errors"] = errors
     return body

@@ -1,0 +1,149 @@
+"""Photos: resumable content-addressed upload (tus-like) and variant downloads.
+
+Upload headers follow tus so the protocol stays recognisable: ``HEAD`` tells
+the offset to resume from, ``PATCH`` appends at ``Upload-Offset`` (409 when
+the offset is not the server's, 460 when ``Upload-Checksum`` does not match
+the chunk, 422 when the finished file does not hash to its name -- each
+leaves the upload as ``HEAD`` described it, except the last, which removes
+the part so the device starts again).
+"""
+from __future__ import annotations
+
+from flask import Response, request, send_file
+from flask.views import MethodView
+from flask_smorest.error_handler import ErrorSchema
+from marshmallow import Schema, ValidationError, fields, validate
+
+from server.auth import current_principal
+from server.extensions import get_store
+from server.media import get_uploads, get_variants
+from server.photos import VARIANTS, PhotoRefused
+from server.services import photos
+from server.services.errors import Invalid
+from server.uploads import UploadError
+from sync import schemas
+from sync.fields import Sha256
+
+from .blueprint import Blueprint
+from .errors import error_body
+from .sync import ProtocolErrorSchema, protocol_error
+
+blp = Blueprint("photos", __name__, url_prefix="/api/v1/photos",
+                description="Photo evidence: resumable upload by sha256, and derived images.")
+
+OCTETS = "application/offset+octet-stream"
+
+
+@blp.app_errorhandler(UploadError)
+def _upload_error(error: UploadError):
+    return protocol_error(error.status, error)
+
+
+class PhotoState(schemas.PhotoStateSchema):
+    refused = fields.String(metadata={"description": "complete, but refused as an image: why"})
+
+
+class QueryResponse(Schema):
+    photos = fields.Dict(keys=Sha256(), values=fields.Nested(PhotoState), required=True)
+
+
+class UploadHeaders(Schema):
+    offset = fields.Integer(data_key="Upload-Offset", required=True, strict=False,
+                            validate=validate.Range(min=0))
+    length = fields.Integer(data_key="Upload-Length", required=True, strict=False,
+                            validate=validate.Range(min=1))
+    checksum = fields.String(data_key="Upload-Checksum", load_default=None,
+                             validate=validate.Length(max=200), metadata={
+                                 "description": "`sha256 <base64 digest of this chunk>`"})
+
+
+class VariantArgs(Schema):
+    variant = fields.String(load_default="original", validate=validate.OneOf(VARIANTS))
+    result = fields.String(load_default=None, validate=validate.Length(max=100), metadata={
+        "description": "draw the markup/stamp of this result (default: the first you may see)"})
+
+
+class CompleteBody(Schema):
+    state = fields.String(required=True)
+    offset = fields.Integer(required=True)
+    refused = fields.String(metadata={"description": "why the server refused the image "
+                                                     "(its bytes are kept as evidence)"})
+
+
+def _sha(sha256: str) -> str:
+    """The path's hash, or a 422 naming it (a photo is named by 64 lowercase hex digits)."""
+    try:
+        return Sha256().deserialize(sha256)
+    except ValidationError as exc:
+        raise Invalid({"sha256": exc.messages}, "path") from None
+
+
+@blp.route("/query", methods=["POST"])
+@blp.auth_required()
+@blp.arguments(schemas.PhotoQueryRequestSchema)
+@blp.response(200, QueryResponse)
+def query(body):
+    """Which photos the server has: complete, partial (resume at `offset`) or absent."""
+    return {"photos": photos.query(get_store(), get_uploads(), body["sha256"])}
+
+
+@blp.route("/<sha256>")
+class Photo(MethodView):
+    @blp.auth_required()
+    @blp.arguments(VariantArgs, location="query")
+    @blp.response(200, description="The image (JPEG for derived variants); Range supported.")
+    @blp.alt_response(404, schema=ErrorSchema, description="No such photo you may see.")
+    @blp.alt_response(422, schema=ErrorSchema, description="The image was refused, or the "
+                      "variant needs markup the result does not have.")
+    def get(self, args, sha256):
+        """Download the original or a derived copy (ETag, immutable caching, Range)."""
+        try:
+            found = photos.variant(get_store(), get_uploads(), get_variants(),
+                                   current_principal(), _sha(sha256), args["variant"],
+                                   args["result"])
+        except PhotoRefused as refused:
+            return error_body(422, refused.reason), 422
+        response = send_file(found.path, mimetype=found.media_type, conditional=True,
+                             etag=found.etag, max_age=31536000)
+        response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
+        return response
+
+    @blp.auth_required()
+    @blp.response(200, description="`Upload-Offset` and `Upload-Length` headers; "
+                                   "404 when the server has none of it.")
+    def head(self, sha256):
+        """Where to resume an upload."""
+        state = get_uploads().status(_sha(sha256))
+        if state.state == "absent":
+            return Response(status=404)
+        headers = {"Upload-Offset": str(state.offset), "Cache-Control": "no-store"}
+        if state.length is not None:
+            headers["Upload-Length"] = str(state.length)
+        return Response(status=200, headers=headers)
+
+    @blp.auth_required()
+    @blp.arguments(UploadHeaders, location="headers")
+    @blp.response(204, description="Chunk stored; `Upload-Offset` is the new offset.")
+    @blp.alt_response(200, schema=CompleteBody, description="The photo is complete.")
+    @blp.alt_response(409, schema=ProtocolErrorSchema, description="Wrong offset (`offset` "
+                      "is the server's) or another upload of this photo is running.")
+    @blp.alt_response(413, schema=ProtocolErrorSchema, description="Larger than allowed.")
+    @blp.alt_response(415, schema=ErrorSchema, description=f"Send the chunk as {OCTETS}.")
+    @blp.alt_response(422, schema=ProtocolErrorSchema, description="The finished file does "
+                      "not hash to its name (the part was removed), or bad headers.")
+    @blp.alt_response(460, schema=ProtocolErrorSchema,
+                      description="The chunk does not match `Upload-Checksum`; not stored.")
+    def patch(self, headers, sha256):
+        """Append a chunk at `Upload-Offset`; the last one publishes the verified photo."""
+        if request.mimetype != OCTETS:
+            return error_body(415, f"send the chunk as {OCTETS}"), 415
+        state, record = photos.receive_chunk(
+            get_store(), get_uploads(), get_variants(), _sha(sha256), headers["offset"],
+            request.stream, request.content_length or 0, upload_length=headers["length"],
+            chunk_checksum=headers["checksum"])
+        if state.state == "complete":
+            body = {"state": "complete", "offset": state.offset}
+            if record is not None and record["status"] == "refused":
+                body["refused"] = record["reason"]
+            return CompleteBody().dump(body), 200
+        return Response(status=204, headers={"Upload-Offset": str(state.offset)})

@@ -1,0 +1,91 @@
+"""Sync protocol v1 over HTTP: push mutations exactly once, pull bucket changes.
+
+The protocol lives in ``sync`` and ``server.services.sync_service``; these
+views only authenticate the device, parse the envelope and map protocol
+errors to their status (409 for a mutation gap with the id to send next, 403
+for a client id owned by another device, 503 when the commit was not made
+durable -- then nothing was acknowledged).
+"""
+from __future__ import annotations
+
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest.error_handler import ErrorSchema
+from marshmallow import fields
+
+from server.accounts.access import Principal
+from server.auth import current_principal
+from server.extensions import get_store
+from server.services import definitions, sync_service
+from server.services.errors import Forbidden, NotFound
+from sync import schemas
+from sync.actor import Actor
+from sync.errors import SyncError
+
+from .blueprint import Blueprint
+from .errors import error_body
+
+blp = Blueprint("sync", __name__, url_prefix="/api/v1/sync",
+                description="Offline sync: exactly-once push, state-based pull (DESIGN §3).")
+
+
+class ProtocolErrorSchema(ErrorSchema):
+    """The usual error body plus the protocol's own code and hints."""
+
+    error = fields.String(metadata={"description": "machine-readable reason"})
+    expected = fields.Integer(metadata={"description": "mutation_gap: the id to send next"})
+    offset = fields.Integer(metadata={"description": "upload errors: the current offset"})
+
+
+def protocol_error(status: int, error) -> tuple[dict, int]:
+    """A protocol error (``to_dict()`` gives ``error``, ``message``, hints) as a response."""
+    details = error.to_dict()
+    return {**error_body(status, details.pop("message")), **details}, status
+
+
+@blp.app_errorhandler(SyncError)
+def _sync_error(error: SyncError):
+    return protocol_error(error.status, error)
+
+
+def device_actor(principal: Principal) -> Actor:
+    """The syncing device; a web session cannot sync (it has no install to be exactly-once for)."""
+    if principal.device_id is None:
+        raise Forbidden("sync needs a device token (POST /api/v1/auth/device-login)")
+    return Actor(principal.user_id, principal.role, principal.site_ids, principal.device_id)
+
+
+def find_definition(def_id: str, version: int) -> dict | None:
+    try:
+        return definitions.get_version(get_store(), def_id, version)["definition"]
+    except NotFound:
+        return None
+
+
+@blp.route("/push")
+class Push(MethodView):
+    @blp.auth_required()
+    @blp.arguments(schemas.PushRequestSchema)
+    @blp.response(200, schemas.PushResponseSchema)
+    @blp.alt_response(409, schema=ProtocolErrorSchema,
+                      description="mutation_gap: `expected` is the id to send next; "
+                                  "nothing was applied.")
+    @blp.alt_response(503, schema=ErrorSchema, description="The commit was not durable; "
+                      "nothing was acknowledged. Retry after `Retry-After` seconds.")
+    def post(self, body):
+        """Apply a batch of mutations exactly once; answers only after the commit is durable."""
+        return sync_service.apply_push(
+            get_store(), device_actor(current_principal()), body["client_id"],
+            body["mutations"], find_definition=find_definition,
+            uploads=current_app.extensions["fieldsync.uploads"], sent_at=body.get("sent_at"))
+
+
+@blp.route("/pull")
+class Pull(MethodView):
+    @blp.auth_required()
+    @blp.arguments(schemas.PullRequestSchema)
+    @blp.response(200, schemas.PullResponseSchema)
+    def post(self, body):
+        """Changes of the device's buckets since its cursors, a page at a time."""
+        return sync_service.build_pull(get_store(), device_actor(current_principal()),
+                                       body["client_id"], body["cursors"], body["limit"])

@@ -1,0 +1,35 @@
+"""The app's photo resources: the upload store and the cache of derived images.
+
+Both live under the data directory: ``photos/`` holds the originals named by
+their sha256 (the evidence, never modified), ``photos-derived/`` the
+display, thumbnail, annotated and stamped copies, which can be deleted at
+any time and are regenerated on demand.
+"""
+from __future__ import annotations
+
+import os
+
+from flask import Flask, current_app
+
+from server.photos import PhotoConfig, VariantCache
+from server.uploads import UploadStore
+
+UPLOADS_KEY = "fieldsync.uploads"
+VARIANTS_KEY = "fieldsync.variants"
+
+
+def init_app(app: Flask) -> None:
+    data = app.config["DATA_DIR"]
+    app.extensions[UPLOADS_KEY] = UploadStore(os.path.join(data, "photos"),
+                                              max_bytes=app.config["PHOTO_MAX_BYTES"])
+    config = PhotoConfig(max_pixels=app.config["PHOTO_MAX_PIXELS"],
+                         font_path=app.config["PHOTO_FONT_PATH"])
+    app.extensions[VARIANTS_KEY] = VariantCache(os.path.join(data, "photos-derived"), config)
+
+
+def get_uploads() -> UploadStore:
+    return current_app.extensions[UPLOADS_KEY]
+
+
+def get_variants() -> VariantCache:
+    return current_app.extensions[VARIANTS_KEY]

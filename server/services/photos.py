@@ -1,0 +1,120 @@
+"""Photos as evidence: receive resumable uploads, check them once, serve their variants.
+
+The bytes live in the content-addressed ``UploadStore`` (never altered); the
+facts the server learnt from them -- accepted with EXIF capture time and GPS,
+or refused with a reason -- are a ``photos`` record beside them. A refused
+photo keeps its bytes (they are what the device sent) and the results that
+cite it keep their data: the refusal is reported, not a deletion.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import BinaryIO
+
+from server.accounts.access import Principal
+from server.photos import CachedVariant, GpsFix, PhotoRefused, StampInfo, VariantCache
+from server.store import Put, Store
+from server.uploads import UploadState, UploadStore
+from sync.actor import site_bucket
+from sync.placement import PHOTO_REFS, RESULTS
+
+from . import sync_service
+from .errors import Invalid, NotFound
+
+PHOTOS = "photos"
+
+
+def record_intake(store: Store, uploads: UploadStore, variants: VariantCache,
+                  sha256: str) -> dict:
+    """Check a complete upload (one decode makes display + thumb) and store what was found."""
+    try:
+        info = variants.intake(sha256, uploads.path(sha256))
+        doc = {"sha256": sha256, "status": "accepted", **info.to_record()}
+    except PhotoRefused as refused:
+        doc = {"sha256": sha256, "status": "refused", "reason": refused.reason,
+               "code": refused.code}
+    store.commit([Put(PHOTOS, sha256, doc)])
+    return doc
+
+
+def receive_chunk(store: Store, uploads: UploadStore, variants: VariantCache, sha256: str,
+                  offset: int, stream: BinaryIO, length: int, *, upload_length: int,
+                  chunk_checksum: str | None) -> tuple[UploadState, dict | None]:
+    """Append a chunk; on completion check the photo and move its results' seqs on.
+
+    Returns the upload state and, when the photo just completed, its record.
+    Raises the ``server.uploads`` errors (each carries its HTTP status).
+    """
+    state = uploads.append(sha256, offset, stream, length, upload_length=upload_length,
+                           chunk_checksum=chunk_checksum)
+    record = None
+    if state.completed_now:
+        record = record_intake(store, uploads, variants, sha256)
+        sync_service.photo_completed(store, sha256)
+    return state, record
+
+
+def query(store: Store, uploads: UploadStore, hashes: list[str]) -> dict:
+    """Upload state per hash, with the refusal reason of refused photos."""
+    states = uploads.query(hashes)
+    for sha256, state in states.items():
+        if state["state"] == "complete":
+            rec = store.get(PHOTOS, sha256)
+            if rec is not None and rec.doc["status"] == "refused":
+                state["refused"] = rec.doc["reason"]
+    return states
+
+
+def _citing_results(store: Store, principal: Principal, sha256: str) -> list[dict]:
+    """Results citing the photo that the caller may see (hash probes learn nothing else)."""
+    ref = store.get(PHOTO_REFS, sha256)
+    if ref is None:
+        return []
+    allowed = None if principal.is_admin else {site_bucket(s) for s in principal.site_ids}
+    return [rec.doc for rec in store.get_many(RESULTS, ref.doc["results"]).values()
+            if allowed is None or rec.bucket in allowed]
+
+
+def _aware(when: datetime) -> datetime:
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
+def _stamp(store: Store, result: dict, photo: dict) -> StampInfo:
+    """The watermark: device time corrected by the device's clock offset at that sync."""
+    submitted = result.get("submitted") or {}
+    device_time = photo.get("taken_at") or submitted.get("device_ts")
+    if device_time:
+        when = _aware(datetime.fromisoformat(device_time)) + timedelta(
+            milliseconds=submitted.get("clock_offset_ms") or 0)
+    else:
+        when = _aware(datetime.fromisoformat(submitted["at"]))
+    site = store.get("sites", result.get("site_id") or "")
+    user = store.get("users", submitted.get("by") or "")
+    gps = result.get("gps")
+    return StampInfo(time=when, site=site.doc["name"] if site else str(result.get("site_id")),
+                     checkpoint=photo.get("item") or result["checklist"]["id"],
+                     inspector=user.doc["username"] if user else "?",
+                     gps=GpsFix(lat=gps["lat"], lon=gps["lon"]) if gps else None)
+
+
+def variant(store: Store, uploads: UploadStore, variants: VariantCache, principal: Principal,
+            sha256: str, name: str, result_id: str | None = None) -> CachedVariant:
+    """The file of one variant, for a caller allowed to see a result citing the photo.
+
+    ``annotated``/``stamped`` draw the markup and facts of that result (the
+    first visible one citing the photo when ``result_id`` is not given).
+    """
+    results = _citing_results(store, principal, sha256)
+    if result_id is not None:
+        results = [r for r in results if r["id"] == result_id]
+    if not results or sha256 not in uploads.complete_among([sha256]):
+        raise NotFound("no such photo, or not one of a result you may see")
+    result = results[0]
+    photo = next((p for p in result.get("photos", []) if p["sha256"] == sha256),
+                 {"sha256": sha256})
+    annotations = photo.get("annotations") or None
+    if name == "annotated" and annotations is None:
+        raise Invalid({"variant": ["This photo has no markup in that result."]}, "query")
+    stamp = _stamp(store, result, photo) if name == "stamped" else None
+    return variants.get(sha256, uploads.path(sha256), name, annotations, stamp)
+

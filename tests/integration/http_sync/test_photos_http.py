@@ -1,0 +1,97 @@
+"""Resumable photo upload and variant downloads over HTTP."""
+import base64
+import hashlib
+import os
+
+from .conftest import Device, jpeg_bytes, sha, submit
+
+
+def checksum(chunk: bytes) -> str:
+    return "sha256 " + base64.b64encode(hashlib.sha256(chunk).digest()).decode()
+
+
+def test_result_first_then_photo_in_chunks_then_media_complete(guard, team, published, client):
+    photo = jpeg_bytes()
+    r = guard.push(submit(team.site_a["id"], "r1", photos=[sha(photo)]))
+    assert r.json["results"][0]["missing_photos"] == [sha(photo)]
+    first_seq = r.json["results"][0]["seq"]
+    q = client.post("/api/v1/photos/query", json={"sha256": [sha(photo)]},
+                    headers=guard.headers)
+    assert q.json["photos"][sha(photo)]["state"] == "absent"
+    half = len(photo) // 2
+    r = guard.upload(photo, chunk=photo[:half], checksum=checksum(photo[:half]))
+    assert r.status_code == 204 and r.headers["Upload-Offset"] == str(half)
+    head = client.head(f"/api/v1/photos/{sha(photo)}", headers=guard.headers)
+    assert head.headers["Upload-Offset"] == str(half)
+    r = guard.upload(photo, offset=half, checksum=checksum(photo[half:]))
+    assert r.status_code == 200 and r.json == {"state": "complete", "offset": len(photo)}
+    changes = [c for b in guard.pull().json["buckets"] for c in b["changes"] if c["id"] == "r1"]
+    assert changes[0]["data"]["media"] == "complete" and changes[0]["seq"] > first_seq
+
+
+def test_upload_errors_change_nothing(guard, client):
+    photo = jpeg_bytes()
+    name = sha(photo)
+    assert guard.upload(photo, chunk=photo[:100]).status_code == 204
+    r = guard.upload(photo, offset=50, chunk=photo[50:150])
+    assert r.status_code == 409 and r.json["offset"] == 100
+    r = guard.upload(photo, offset=100, chunk=photo[100:200], checksum=checksum(b"other"))
+    assert r.status_code == 460
+    head = client.head(f"/api/v1/photos/{name}", headers=guard.headers)
+    assert head.headers["Upload-Offset"] == "100"
+    r = client.patch(f"/api/v1/photos/{name}", data=b"x", headers={
+        **guard.headers, "Upload-Offset": "100", "Upload-Length": str(len(photo)),
+        "Content-Type": "text/plain"})
+    assert r.status_code == 415
+    r = client.patch(f"/api/v1/photos/{name}", data=b"x", headers={
+        **guard.headers, "Upload-Offset": "soon", "Upload-Length": str(len(photo)),
+        "Content-Type": "application/offset+octet-stream"})
+    assert r.status_code == 422
+    assert client.head("/api/v1/photos/NOT-HEX", headers=guard.headers).status_code == 422
+    assert guard.upload(photo, offset=100).status_code == 200
+
+
+def test_bytes_that_do_not_hash_to_the_name_are_removed(guard, client):
+    photo = jpeg_bytes()
+    r = guard.upload(photo, name="ab" * 32)
+    assert r.status_code == 422 and r.json["error"] == "hash_mismatch"
+    assert client.head(f"/api/v1/photos/{'ab' * 32}", headers=guard.headers).status_code == 404
+
+
+def test_the_same_photo_from_two_devices_is_stored_once(guard, client, team, accounts, app):
+    photo = jpeg_bytes()
+    assert guard.upload(photo).status_code == 200
+    other = Device(client, accounts.headers(team.users["engineer"]))
+    q = client.post("/api/v1/photos/query", json={"sha256": [sha(photo)]},
+                    headers=other.headers)
+    assert q.json["photos"][sha(photo)]["state"] == "complete"
+    assert other.upload(photo).status_code == 200
+    root = os.path.join(app.config["DATA_DIR"], "photos", sha(photo)[:2])
+    assert os.listdir(root) == [sha(photo)]
+
+
+def test_a_refused_image_is_kept_and_its_reason_reported(guard, client):
+    junk = os.urandom(2000)
+    r = guard.upload(junk)
+    assert r.status_code == 200 and "refused" in r.json
+    q = client.post("/api/v1/photos/query", json={"sha256": [sha(junk)]}, headers=guard.headers)
+    assert q.json["photos"][sha(junk)]["refused"] == r.json["refused"]
+
+
+def test_downloads_only_for_those_who_may_see_a_citing_result(guard, client, team, published):
+    photo = jpeg_bytes(size=(640, 480))
+    guard.push(submit(team.site_a["id"], "r1", photos=[sha(photo)]))
+    guard.upload(photo)
+    url = f"/api/v1/photos/{sha(photo)}"
+    r = client.get(url, headers=guard.headers)
+    assert r.status_code == 200 and r.data == photo and sha(photo) in r.headers["ETag"]
+    assert "immutable" in r.headers["Cache-Control"]
+    r = client.get(url, headers={**guard.headers, "Range": "bytes=0-9"})
+    assert r.status_code == 206 and r.data == photo[:10]
+    for variant in ("thumb", "display", "stamped"):
+        r = client.get(f"{url}?variant={variant}", headers=guard.headers)
+        assert r.status_code == 200 and r.data[:2] == b"\xff\xd8", variant
+    assert client.get(f"{url}?variant=annotated", headers=guard.headers).status_code == 422
+    assert client.get(url, headers=team.guard_b_headers).status_code == 404
+    assert client.get(f"{url}?variant=poster", headers=guard.headers).status_code == 422
+    assert client.get(url).status_code == 401
