@@ -94,7 +94,8 @@ def test_photos_are_visible_only_through_results_at_the_actors_sites(store, uplo
     assert not sync_service.photo_visible(store, GUARD, H2)  # cited by nothing
 
 
-def test_retried_final_chunk_heals_a_failed_media_commit(store, uploads):
+def test_retried_final_chunk_heals_a_failed_media_commit(journal, uploads):
+    store = journal
     push(store, uploads, GUARD, "c1", [submit(1, "r1", photos=[H1])])
 
     def broken_fsync(fd):

@@ -66,8 +66,13 @@ def test_tiny_pages_under_concurrent_writes_converge(store, uploads):
     rng = random.Random(7)
     buckets = [f"site:{SITE_A}", f"site:{SITE_B}"]
 
+    pulled = threading.Event()
+
     def writer():
         for n in range(200):
+            if n % 10 == 0:  # let the device pull between bursts, even on a fast store
+                pulled.wait(5)
+                pulled.clear()
             rid = f"n{rng.randrange(40)}"  # rewrites move a record to a higher seq
             bucket = buckets[int(rid[1:]) % 2]  # a record never changes bucket
             if rng.random() < 0.15 and store.get("notes", rid) is not None:
@@ -82,6 +87,7 @@ def test_tiny_pages_under_concurrent_writes_converge(store, uploads):
         page = replica.pull(store, GUARD, "c1", limit=rng.randint(1, 7))
         assert all(c <= page["high_water"] for c in replica.cursors.values())
         pulls += 1
+        pulled.set()
     thread.join()
     replica.pull(store, GUARD, "c1", limit=3)
     assert pulls > 1
@@ -90,10 +96,13 @@ def test_tiny_pages_under_concurrent_writes_converge(store, uploads):
 
 
 def test_pull_never_shows_an_effect_without_its_mutation_id(store, uploads):
-    done = threading.Event()
+    done, checked = threading.Event(), threading.Event()
 
     def device():
         for mid in range(1, 61):
+            if mid % 5 == 0:  # interleave with the checker, even on a fast store
+                checked.wait(5)
+                checked.clear()
             push(store, uploads, GUARD, "c1", [submit(mid, f"r{mid}")])
         done.set()
 
@@ -106,5 +115,6 @@ def test_pull_never_shows_an_effect_without_its_mutation_id(store, uploads):
         seen = {c["id"] for b in page["buckets"] for c in b["changes"] if c["type"] == "results"}
         assert seen == {f"r{i}" for i in range(1, page["last_mutation_id"] + 1)}
         checks += 1
+        checked.set()
     thread.join()
     assert checks > 1

@@ -125,7 +125,8 @@ def test_client_id_of_another_device_is_refused(store, uploads):
     assert store.high_water() == before
 
 
-def test_failed_commit_acknowledges_nothing(store, uploads):
+def test_failed_commit_acknowledges_nothing(journal, uploads):
+    store = journal
     def broken_fsync(fd):
         raise OSError(5, "I/O error")
 
