@@ -1,0 +1,204 @@
+"""``DeviceClient``: what a field device does, on top of its local files.
+
+Data dir layout (each file written atomically, see ``storage``)::
+
+    session.json   server URL, token (0600), user, sites, install id
+    pulled.json    pulled records per bucket + cursors (one write per page)
+    outbox.json    pending / rejected / archived mutations, client id, next id
+    photos.json    the photo upload queue
+    photos/<sha256>  the device's own copy of every queued photo
+
+The loop (anchors-sync §4.9): ``push`` the outbox, ``upload_photos``, then
+``pull`` until ``has_more`` is false. Each step is safe to interrupt at any
+point and to run again: that is the whole design.
+"""
+from __future__ import annotations
+
+import os
+from typing import Callable, Iterable
+
+from .api import ServerApi
+from .errors import DeviceError, InvalidInput, NotLoggedIn, UnknownDefinition
+from .fill import FillReceipt, PhotoInput, build_submit_args, new_result_id, preview_score
+from .outbox import Outbox
+from .photo_queue import COMPLETE, PhotoQueue
+from .pulled import PulledStore
+from .pusher import SCHEMA_VERSION, Pusher, PushReport
+from .transport import HttpTransport, Transport
+from .uploader import DEFAULT_CHUNK, Progress, Uploader, UploadReport
+
+PULL_LIMIT = 500
+
+
+class DeviceClient:
+    def __init__(self, data_dir: str, transport: Transport | None = None, *,
+                 chunk_size: int = DEFAULT_CHUNK, checksum: bool = True,
+                 pull_limit: int = PULL_LIMIT, sleep: Callable[[float], None] | None = None):
+        from .session import Session
+
+        self.data_dir = os.path.abspath(os.path.expanduser(data_dir))
+        os.makedirs(self.data_dir, mode=0o700, exist_ok=True)
+        self.session = Session(self._path("session.json"))
+        self.pulled = PulledStore(self._path("pulled.json"))
+        self.outbox = Outbox(self._path("outbox.json"))
+        self.photos = PhotoQueue(self._path("photos.json"), self._path("photos"))
+        self._transport = transport
+        self.chunk_size, self.checksum, self.pull_limit = chunk_size, checksum, pull_limit
+        self._sleep_kw = {} if sleep is None else {"sleep": sleep}
+
+    def _path(self, name: str) -> str:
+        return os.path.join(self.data_dir, name)
+
+    # -- the server --------------------------------------------------------------
+    def _api(self, *, auth: bool = True) -> ServerApi:
+        if auth:
+            self.session.require_login()
+        transport = self._transport
+        if transport is None:
+            if not self.session.server_url:
+                raise NotLoggedIn("no server known: run `fieldsync device login URL` first")
+            transport = HttpTransport(self.session.server_url)
+        return ServerApi(transport, self.session.token, **self._sleep_kw)
+
+    def login(self, username: str, password: str, device_name: str, *,
+              server_url: str | None = None) -> dict:
+        """Register this install with the server and keep its token; return the user."""
+        current = self.session.user
+        if current and current.get("username") != username and self.outbox.size():
+            raise DeviceError(f"{self.outbox.size()} unsent changes by {current['username']} "
+                              f"are waiting: log in as {current['username']} and push first")
+        if server_url:
+            if self._transport is None:
+                HttpTransport(server_url)  # validates the URL before anything is saved
+            self.session.update(server_url=server_url.rstrip("/"))
+        api = self._api(auth=False)
+        body = api.device_login(username, password, device_name, self.session.install_id)
+        api.token = body["token"]
+        sites = self._my_sites(api)
+        self.session.update(token=body["token"], user=body["user"], device=body["device"],
+                            sites=sites)
+        self.outbox.bind(device_id=body["device"]["id"], user_id=body["user"]["id"])
+        return body["user"]
+
+    @staticmethod
+    def _my_sites(api: ServerApi) -> list[dict]:
+        """The user's sites (id, code, name), so ``--site`` may name a site by its code."""
+        try:
+            body = api.me()
+        except DeviceError:
+            return []  # an older server: sites are then given by id
+        return [{k: s.get(k) for k in ("id", "code", "name")} for s in body.get("sites", [])]
+
+    # -- the loop ----------------------------------------------------------------
+    def push(self) -> PushReport:
+        return Pusher(self._api(), self.outbox).run()
+
+    def pull(self, on_page: Callable[[dict], None] | None = None) -> int:
+        """Pull until the server has nothing more; return how many pages were applied.
+
+        ``on_page(page)`` runs after each page and its cursors were saved.
+        """
+        api, pages, rotated = self._api(), 0, False
+        while True:
+            answer = api.pull({"client_id": self.outbox.client_id,
+                               "schema_version": SCHEMA_VERSION,
+                               "cursors": self.pulled.cursors(), "limit": self.pull_limit})
+            if answer.status == 403 and not rotated:
+                self.outbox.rotate()  # this client id belongs to an older login
+                rotated = True
+                continue
+            api.expect(answer, 200)
+            page = answer.body
+            self.pulled.apply_page(page)
+            self.outbox.acknowledge(page["last_mutation_id"])
+            pages += 1
+            if on_page is not None:
+                on_page(page)
+            if not page["has_more"]:
+                return pages
+
+    def upload_photos(self, progress: Progress | None = None) -> UploadReport:
+        uploader = Uploader(self._api(), self.photos, chunk_size=self.chunk_size,
+                            checksum=self.checksum, **self._sleep_kw)
+        return uploader.run(progress)
+
+    def sync(self, progress: Progress | None = None) -> dict:
+        """Push, upload photos, pull until quiet; return what each step did."""
+        pushed = self.push()
+        uploaded = self.upload_photos(progress)
+        pages = self.pull()
+        self.outbox.note_sync()
+        return {"push": pushed, "photos": uploaded, "pull_pages": pages}
+
+    # -- offline work ------------------------------------------------------------
+    def fill(self, definition_id: str, version: int | None, answers: dict,
+             photos: Iterable = (), *, site_id: str, assignment_id: str | None = None,
+             gps: dict | None = None, note: str | None = None, started_at: str | None = None,
+             result_id: str | None = None) -> FillReceipt:
+        """Record an inspection offline: checked, previewed, queued with its photos."""
+        definition = self.pulled.definition(definition_id, version)
+        if definition is None:
+            wanted = definition_id if version is None else f"{definition_id}@{version}"
+            raise UnknownDefinition(f"checklist {wanted} is not on this device "
+                                    f"(run `fieldsync device pull`; `list` shows what is)")
+        site_id = self.session.site_id(site_id)
+        self._check_site(site_id)
+        inputs = [PhotoInput.of(p) for p in photos]
+        described = [(p, self.photos.describe(p.path)) for p in inputs]
+        result_id = result_id or new_result_id()
+        args = build_submit_args(result_id=result_id, site_id=site_id, definition=definition,
+                                 answers=answers, photos=described, assignment_id=assignment_id,
+                                 gps=gps, note=note, started_at=started_at)
+        preview = preview_score(definition, args["answers"])
+        for photo, info in described:  # photos first: a queued result never lacks its files
+            self.photos.add(photo.path, info)
+        mutation_id = self.outbox.append("submit_result", args)
+        return FillReceipt(result_id, mutation_id, preview, [i["sha256"] for _, i in described])
+
+    def _check_site(self, site_id: str) -> None:
+        user = self.session.user or {}
+        known = user.get("site_ids")
+        if known is not None and site_id not in known:
+            names = ", ".join(s.get("code") or s["id"] for s in self.session.sites) or "none"
+            raise InvalidInput(f"you do not work at site {site_id!r} (your sites: {names})")
+
+    # -- looking --------------------------------------------------------------------
+    def rejected(self) -> list[dict]:
+        """Everything the server refused: from push answers, and from the pulled user bucket."""
+        seen = {(r["client_id"], r["id"]) for r in self.outbox.rejected()}
+        out = list(self.outbox.rejected())
+        for record in self.pulled.records("rejections"):
+            doc = record["data"] or {}
+            mutation = doc.get("mutation") or {}
+            key = (doc.get("client_id"), mutation.get("id"))
+            if key in seen or doc.get("client_id") is None:
+                continue
+            out.append({**mutation, "client_id": doc["client_id"],
+                        "error": {k: doc.get(k) for k in ("code", "message") if k in doc},
+                        "rejected_at": doc.get("at")})
+        return out
+
+    def status(self) -> dict:
+        photos = self.photos.all()
+        waiting = [p for p in photos if p["state"] != COMPLETE]
+        return {
+            "server": self.session.server_url,
+            "user": (self.session.user or {}).get("username"),
+            "client_id": self.outbox.client_id,
+            "outbox": self.outbox.size(),
+            "pending": [{"id": m["id"], "name": m["name"],
+                         "record": _record_id(m["args"])} for m in self.outbox.pending()],
+            "photos": [{k: p[k] for k in ("sha256", "size", "sent", "state", "error")}
+                       for p in waiting],
+            "photo_bytes_left": sum(p["size"] - p["sent"] for p in waiting),
+            "last_sync_at": self.outbox.last_sync_at(),
+            "rejected": self.rejected(),
+            "cursors": self.pulled.cursors(),
+        }
+
+
+def _record_id(args: dict) -> str | None:
+    for key in ("result_id", "ticket_id"):
+        if key in args:
+            return args[key]
+    return None

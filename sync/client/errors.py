@@ -1,0 +1,56 @@
+"""Errors a device user can act on, each with a one-line message.
+
+The CLI prints ``str(error)`` and exits non-zero for any ``DeviceError``; a
+traceback is reserved for bugs. Subclasses let the library's callers (and
+tests) tell the cases apart without parsing messages.
+"""
+from __future__ import annotations
+
+
+class DeviceError(Exception):
+    """Base of every expected failure on the device side."""
+
+
+class NotLoggedIn(DeviceError):
+    """No server and token saved in this data dir, or the server refused the token."""
+
+
+class ServerUnreachable(DeviceError):
+    """The server could not be reached or the connection broke (retry later)."""
+
+
+class ServerError(DeviceError):
+    """The server answered something the client cannot proceed with."""
+
+    def __init__(self, message: str, *, status: int | None = None, body=None):
+        super().__init__(message)
+        self.status, self.body = status, body
+
+
+class LoginFailed(DeviceError):
+    """Wrong username or password, a disabled account, or too many attempts."""
+
+
+class UnknownDefinition(DeviceError):
+    """The checklist (or that version) was not pulled to this device."""
+
+
+class InvalidInput(DeviceError):
+    """Answers, photos or options that do not fit; ``errors`` names each wrong field."""
+
+    def __init__(self, message: str, errors=None):
+        super().__init__(message if errors is None else f"{message}: {_flat(errors)}")
+        self.errors = errors
+
+
+def _flat(errors, prefix: str = "") -> str:
+    """``{"answers": {"q1": ["Bad."]}}`` -> ``answers.q1: Bad.`` (one line per field)."""
+    if isinstance(errors, dict):
+        parts = [_flat(v, f"{prefix}{k}." if not isinstance(v, list) else f"{prefix}{k}")
+                 for k, v in errors.items()]
+        return "; ".join(p for p in parts if p)
+    if isinstance(errors, list):
+        if all(isinstance(e, str) for e in errors):
+            return f"{prefix.rstrip('.')}: {' '.join(errors)}" if prefix else " ".join(errors)
+        return "; ".join(_flat(e, prefix) for e in errors)
+    return f"{prefix.rstrip('.')}: {errors}" if prefix else str(errors)

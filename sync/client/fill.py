@@ -1,0 +1,104 @@
+"""Filling a checklist offline: the ``submit_result`` mutation and a score preview.
+
+Everything is checked here, before anything is queued, with the server's
+own code: the mutation args with ``sync.mutation_args.SubmitResult`` and the
+answers with ``checklists`` against the pulled definition version. An
+inspector learns about a wrong answer while still on site, not after the
+server rejected it hours later; and the preview score is the score the
+server will compute (same engine, same definition version).
+"""
+from __future__ import annotations
+
+import copy
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from marshmallow import ValidationError
+
+import checklists
+from sync.mutation_args import SubmitResult
+
+from .errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class PhotoInput:
+    """A photo to attach: a file, optional vector markup, optional item it documents."""
+
+    path: str
+    annotations: list = field(default_factory=list)
+    item: str | None = None
+
+    @classmethod
+    def of(cls, value) -> "PhotoInput":
+        """Accept a ``PhotoInput``, a path, or ``(path, annotations[, item])``."""
+        if isinstance(value, PhotoInput):
+            return value
+        if isinstance(value, str):
+            return cls(value)
+        return cls(*value)
+
+
+@dataclass(frozen=True)
+class FillReceipt:
+    result_id: str
+    mutation_id: int
+    preview: dict
+    photos: list[str]
+
+
+def new_result_id() -> str:
+    return uuid.uuid4().hex
+
+
+def build_submit_args(*, result_id: str, site_id: str, definition: dict, answers: dict,
+                      photos: list[tuple[PhotoInput, dict]], assignment_id: str | None = None,
+                      gps: dict | None = None, note: str | None = None,
+                      started_at: str | None = None, finished_at: str | None = None) -> dict:
+    """The ``submit_result`` args; photos given an item are cited in that item's answer."""
+    if not isinstance(answers, dict):
+        raise InvalidInput("answers must be a JSON object keyed by item id")
+    answers = copy.deepcopy(answers)
+    refs = []
+    for photo, described in photos:
+        ref = {**described}
+        if photo.annotations:
+            ref["annotations"] = photo.annotations
+        if photo.item:
+            ref["item"] = photo.item
+            answer = answers.setdefault(photo.item, {})
+            if not isinstance(answer, dict):
+                raise InvalidInput("invalid answers", {f"answers.{photo.item}": [
+                    "Must be an object to attach a photo to it."]})
+            cited = answer.setdefault("photos", [])
+            if described["sha256"] not in cited:
+                cited.append(described["sha256"])
+        refs.append(ref)
+    args = {"result_id": result_id, "site_id": site_id,
+            "checklist": {"id": definition["id"], "version": definition["version"]},
+            "answers": answers, "photos": refs,
+            "finished_at": finished_at or datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    for key, value in (("assignment_id", assignment_id), ("gps", gps), ("note", note),
+                       ("started_at", started_at)):
+        if value is not None:
+            args[key] = value
+    try:
+        SubmitResult().load(args)
+    except ValidationError as exc:
+        raise InvalidInput("invalid result", exc.messages) from None
+    return args
+
+
+def preview_score(definition: dict, answers: dict) -> dict:
+    """Validate ``answers`` and score them exactly as the server will."""
+    try:
+        parsed = checklists.load_definition(definition)
+    except checklists.DefinitionInvalid as exc:
+        raise InvalidInput(f"the pulled definition {definition.get('id')} is not usable",
+                           exc.errors) from None
+    try:
+        return checklists.evaluate(parsed, answers).to_dict()
+    except checklists.AnswersInvalid as exc:
+        raise InvalidInput("the answers do not fit the checklist", {"answers": exc.errors}) \
+            from None
