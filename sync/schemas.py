@@ -21,6 +21,14 @@ QUERY_MAX_HASHES = 500
 PROTOCOL = 1
 
 
+def protocol_info(*, photo_max_bytes: int) -> dict:
+    """The body of ``GET /api/v1/sync/info``: what a device must stay within."""
+    return {"protocol": PROTOCOL,
+            "limits": {"push_max_mutations": PUSH_MAX_MUTATIONS,
+                       "pull_max_rows": PULL_MAX_LIMIT, "photo_max_bytes": photo_max_bytes,
+                       "photo_query_max": QUERY_MAX_HASHES}}
+
+
 class MutationSchema(Schema):
     id = StrictInt(required=True, validate=validate.Range(min=1))
     name = fields.String(required=True, validate=validate.Length(min=1, max=64))
@@ -139,4 +147,4 @@ class SyncErrorSchema(Schema):
 __all__ = ["ChangeSchema", "MutationResultSchema", "MutationSchema", "PhotoQueryRequestSchema",
            "PhotoQueryResponseSchema", "PhotoStateSchema", "PullRequestSchema",
            "PullResponseSchema", "PushRequestSchema", "PushResponseSchema", "SegmentSchema",
-           "SyncErrorSchema"]
+           "SyncErrorSchema", "protocol_info"]

@@ -73,3 +73,10 @@ def test_responses_dump_what_the_core_returns():
                          "changes": [{"seq": 3, "type": "definitions", "id": "d", "v": None,
                                       "op": "put", "data": {"x": 1}}]}]}
     assert PullResponseSchema().load(pull) == pull
+
+
+def test_protocol_info_states_the_limits_the_schemas_enforce():
+    from sync.schemas import PUSH_MAX_MUTATIONS, protocol_info
+    info = protocol_info(photo_max_bytes=1000)
+    assert info["limits"]["push_max_mutations"] == PUSH_MAX_MUTATIONS == 200
+    assert info["limits"]["photo_max_bytes"] == 1000
