@@ -19,6 +19,7 @@ import logging
 from datetime import datetime, timezone
 from typing import BinaryIO, Callable
 
+import checklists
 from server.store.base import Put, Store
 from server.uploads import UploadState, UploadStore
 from sync.actor import Actor, buckets_for, site_bucket
@@ -42,8 +43,6 @@ def evaluate_with_checklists(definition_doc: dict, answers: dict) -> dict:
     Parsed definitions are cached by (id, version): a published version is
     immutable, and parsing one per pushed result would dominate a push.
     """
-    import checklists  # the domain package; imported here so sync stays usable without it
-
     key = (definition_doc.get("id"), definition_doc.get("version"))
     definition = _parsed_definitions.get(key)
     if definition is None:
