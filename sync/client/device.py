@@ -23,7 +23,7 @@ from .fill import FillReceipt, PhotoInput, build_submit_args, new_result_id, pre
 from .outbox import Outbox
 from .photo_queue import COMPLETE, PhotoQueue
 from .pulled import PulledStore
-from .pusher import SCHEMA_VERSION, Pusher, PushReport
+from .pusher import BATCH_MAX, SCHEMA_VERSION, Pusher, PushReport
 from .transport import HttpTransport, Transport
 from .uploader import DEFAULT_CHUNK, Progress, Uploader, UploadReport
 
@@ -33,7 +33,8 @@ PULL_LIMIT = 500
 class DeviceClient:
     def __init__(self, data_dir: str, transport: Transport | None = None, *,
                  chunk_size: int = DEFAULT_CHUNK, checksum: bool = True,
-                 pull_limit: int = PULL_LIMIT, sleep: Callable[[float], None] | None = None):
+                 pull_limit: int = PULL_LIMIT, push_batch: int = BATCH_MAX,
+                 sleep: Callable[[float], None] | None = None):
         from .session import Session
 
         self.data_dir = os.path.abspath(os.path.expanduser(data_dir))
@@ -44,6 +45,7 @@ class DeviceClient:
         self.photos = PhotoQueue(self._path("photos.json"), self._path("photos"))
         self._transport = transport
         self.chunk_size, self.checksum, self.pull_limit = chunk_size, checksum, pull_limit
+        self.push_batch = push_batch
         self._sleep_kw = {} if sleep is None else {"sleep": sleep}
 
     def _path(self, name: str) -> str:
@@ -91,7 +93,7 @@ class DeviceClient:
 
     # -- the loop ----------------------------------------------------------------
     def push(self) -> PushReport:
-        return Pusher(self._api(), self.outbox).run()
+        return Pusher(self._api(), self.outbox, batch_max=self.push_batch).run()
 
     def pull(self, on_page: Callable[[dict], None] | None = None) -> int:
         """Pull until the server has nothing more; return how many pages were applied.

@@ -100,5 +100,4 @@ def preview_score(definition: dict, answers: dict) -> dict:
     try:
         return checklists.evaluate(parsed, answers).to_dict()
     except checklists.AnswersInvalid as exc:
-        raise InvalidInput("the answers do not fit the checklist", {"answers": exc.errors}) \
-            from None
+        raise InvalidInput("the answers do not fit the checklist", exc.errors) from None

@@ -40,13 +40,14 @@ class PushReport:
 
 
 class Pusher:
-    def __init__(self, api: ServerApi, outbox: Outbox):
+    def __init__(self, api: ServerApi, outbox: Outbox, *, batch_max: int = BATCH_MAX):
         self.api, self.outbox = api, outbox
+        self.batch_max = min(batch_max, BATCH_MAX)
 
     def run(self) -> PushReport:
         report, resend, rotations = PushReport(), [], 0
         while True:
-            batch = resend[:BATCH_MAX] or self.outbox.pending(BATCH_MAX, BATCH_BYTES)
+            batch = resend[:self.batch_max] or self.outbox.pending(self.batch_max, BATCH_BYTES)
             if not batch:
                 return report
             answer = self.api.push({"client_id": self.outbox.client_id,

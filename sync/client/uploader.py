@@ -77,6 +77,8 @@ class Uploader:
         failures = restarts = 0
         with open(path, "rb") as fh:
             while True:
+                if offset >= total:  # only a complete photo has all its bytes on the server
+                    return self._complete(photo, report, progress)
                 self.queue.mark(sha256, sent=offset)
                 if progress:
                     progress(sha256, offset, total)
