@@ -24,7 +24,7 @@ from .outbox import Outbox
 from .photo_queue import COMPLETE, PhotoQueue
 from .pulled import PulledStore
 from .pusher import BATCH_MAX, SCHEMA_VERSION, Pusher, PushReport
-from .transport import HttpTransport, Transport
+from .transport import HttpTransport, Transport, check_base_url
 from .uploader import DEFAULT_CHUNK, Progress, Uploader, UploadReport
 
 PULL_LIMIT = 500
@@ -69,10 +69,8 @@ class DeviceClient:
         if current and current.get("username") != username and self.outbox.size():
             raise DeviceError(f"{self.outbox.size()} unsent changes by {current['username']} "
                               f"are waiting: log in as {current['username']} and push first")
-        if server_url:
-            if self._transport is None:
-                HttpTransport(server_url)  # validates the URL before anything is saved
-            self.session.update(server_url=server_url.rstrip("/"))
+        if server_url:  # checked before anything is saved
+            self.session.update(server_url=check_base_url(server_url))
         api = self._api(auth=False)
         body = api.device_login(username, password, device_name, self.session.install_id)
         api.token = body["token"]

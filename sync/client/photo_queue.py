@@ -94,7 +94,7 @@ class PhotoQueue:
         fsync_dir(self.files_dir)
 
     def queued(self) -> list[dict]:
-        return sorted(self.db.table(PHOTOS).search(Query().state == QUEUED),
+        return sorted(self.db.table(PHOTOS).search(Query().state != COMPLETE),
                       key=lambda p: p["added_at"])
 
     def all(self) -> list[dict]:

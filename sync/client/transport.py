@@ -41,6 +41,14 @@ def encode_body(json, data: bytes | None, headers: Mapping[str, str] | None
     return data, out
 
 
+def check_base_url(base_url: str) -> str:
+    """``base_url`` without a trailing slash; ``ValueError`` unless it is an http(s) URL."""
+    parts = urlsplit(base_url.rstrip("/"))
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not an http(s) URL: {base_url!r}")
+    return base_url.rstrip("/")
+
+
 class HttpTransport:
     """``Transport`` over ``http.client``: one connection per request, plain and robust.
 
@@ -50,10 +58,8 @@ class HttpTransport:
     """
 
     def __init__(self, base_url: str, *, timeout: float = 60.0):
-        parts = urlsplit(base_url.rstrip("/"))
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"not an http(s) URL: {base_url!r}")
-        self.base_url = base_url.rstrip("/")
+        self.base_url = check_base_url(base_url)
+        parts = urlsplit(self.base_url)
         self._https = parts.scheme == "https"
         self._host, self._port = parts.hostname, parts.port
         self._prefix = parts.path
