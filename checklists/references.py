@@ -94,7 +94,7 @@ def _condition_errors(cond: dict, earlier: dict[str, dict], all_ids: set, self_i
             return [f"refers to {ref!r}, which comes later; conditions may only use earlier items"]
         return [f"unknown item {ref!r}"]
     source = earlier[ref]
-    source_type = source.get("type")
+    source_type = _str_or_none(source.get("type"))
     if source_type in _NOT_CONDITION_SOURCES:
         return [f"{ref!r} is a {source_type} item, which a condition cannot test"]
     return _operand_errors(cond, source, _CONDITION_SOURCES.get(source_type))
@@ -113,7 +113,8 @@ def _operand_errors(cond: dict, source: dict, kind: str | None) -> list[str]:
         return [f"a check item's answer is 'pass' or 'fail', not {bad[0]!r}"] if bad else []
     if kind == "option":
         options = source.get("options")
-        known = {o.get("id") for o in options if isinstance(o, dict)} if isinstance(options, list) else set()
+        known = ({_str_or_none(o.get("id")) for o in options if isinstance(o, dict)}
+                 if isinstance(options, list) else set())
         bad = [v for v in values if not isinstance(v, str) or v not in known]
         return [f"{ref!r} has no option {bad[0]!r}"] if bad else []
     if kind == "number":

@@ -89,6 +89,8 @@ class ShowIfConditionSchema(Schema):
     @validates_schema(skip_on_field_errors=False, pass_original=True)
     def _one_operator(self, data, original_data, **kwargs):
         # counted on the input, so a bad ``in`` list is not also reported as missing
+        if not isinstance(original_data, dict):
+            return  # already refused as "Invalid input type"
         present = [k for k in ("equals", "in", "range") if k in original_data]
         if len(present) != 1:
             raise ValidationError(

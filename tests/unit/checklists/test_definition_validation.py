@@ -1,6 +1,7 @@
 """Definition validation: exact error paths, every error at once, cross references."""
 from __future__ import annotations
 
+import orjson
 import pytest
 from marshmallow import Schema
 
@@ -179,3 +180,19 @@ def test_definition_schema_is_a_real_marshmallow_schema_that_dumps_the_model():
     dumped = schema.dump(defn)
     assert dumped["sections"][0]["items"][1]["show_if"] == {"item": "a", "in": ["pass"]}
     assert schema.load(dumped) == defn
+
+
+def test_definition_files_json_and_yaml(tmp_path):
+    data = definition(section("s", item("a")))
+    json_path = tmp_path / "d.json"
+    json_path.write_bytes(orjson.dumps(data))
+    yaml_path = tmp_path / "d.yaml"
+    yaml_path.write_text("id: test-def\nversion: 1\nkind: inspection\n"
+                         "title: {zh: 测试, en: test}\nsections:\n"
+                         "  - {id: s, title: {zh: 一, en: one}, items: [{id: a, type: check, "
+                         "label: {zh: 甲, en: a}}]}\n", encoding="utf-8")
+    assert checklists.load_definition_file(json_path).items_by_id["a"].type == "check"
+    assert checklists.load_definition_file(yaml_path).title.zh == "测试"
+    with pytest.raises(checklists.DefinitionInvalid) as err:
+        checklists.load_definition_text(b"{not json", "json")
+    assert "not valid JSON" in err.value.errors["_schema"][0]
