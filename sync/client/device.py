@@ -141,8 +141,7 @@ class DeviceClient:
             wanted = definition_id if version is None else f"{definition_id}@{version}"
             raise UnknownDefinition(f"checklist {wanted} is not on this device "
                                     f"(run `fieldsync device pull`; `list` shows what is)")
-        site_id = self.session.site_id(site_id)
-        self._check_site(site_id)
+        site_id = self._resolve_site(site_id)
         inputs = [PhotoInput.of(p) for p in photos]
         described = [(p, self.photos.describe(p.path)) for p in inputs]
         result_id = result_id or new_result_id()
@@ -155,12 +154,26 @@ class DeviceClient:
         mutation_id = self.outbox.append("submit_result", args)
         return FillReceipt(result_id, mutation_id, preview, [i["sha256"] for _, i in described])
 
-    def _check_site(self, site_id: str) -> None:
-        user = self.session.user or {}
-        known = user.get("site_ids")
-        if known is not None and site_id not in known:
-            names = ", ".join(s.get("code") or s["id"] for s in self.session.sites) or "none"
-            raise InvalidInput(f"you do not work at site {site_id!r} (your sites: {names})")
+    def _known_sites(self) -> list[dict]:
+        """Sites this device knows: pulled site records first, then those saved at login."""
+        pulled = [r["data"] for r in self.pulled.records("sites") if r.get("data")]
+        return pulled + self.session.sites
+
+    def _resolve_site(self, site: str) -> str:
+        """The id of ``site`` (an id or a code); ``InvalidInput`` if the user does not work there.
+
+        Which sites the user works at is what the server last said: the
+        pulled ``site:<id>`` buckets, or before any pull the login answer.
+        """
+        known = self._known_sites()
+        site_id = next((s["id"] for s in known if site in (s.get("id"), s.get("code"))), site)
+        pulled = [b.split(":", 1)[1] for b in self.pulled.cursors() if b.startswith("site:")]
+        allowed = pulled or (self.session.user or {}).get("site_ids")
+        if allowed is not None and site_id not in allowed:
+            names = ", ".join(sorted({s.get("code") or s["id"] for s in known
+                                      if s["id"] in allowed})) or "none"
+            raise InvalidInput(f"you do not work at site {site!r} (your sites: {names})")
+        return site_id
 
     # -- looking --------------------------------------------------------------------
     def rejected(self) -> list[dict]:

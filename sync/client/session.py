@@ -61,10 +61,3 @@ class Session:
     def require_login(self) -> None:
         if not self.token:
             raise NotLoggedIn("not logged in: run `fieldsync device login URL` first")
-
-    def site_id(self, site: str) -> str:
-        """The id of ``site`` given by id or by code (as the user's sites list them)."""
-        for known in self.sites:
-            if site in (known.get("id"), known.get("code")):
-                return known["id"]
-        return site

@@ -127,3 +127,20 @@ def test_relogin_rotates_the_client_id_and_keeps_pending_work(device, app_store)
     assert server_result(app_store, "r-2") is not None
     assert device.status()["outbox"] == 0
 
+
+
+def test_site_changes_reach_the_device_through_pull(device, team, app_store):
+    from server.accounts import users
+    device.pull()
+    with pytest.raises(InvalidInput, match="do not work at site 'B'"):
+        device.fill("daily-round", 1, PASS, site_id="B")
+    users.set_sites(app_store, team.users["guard"]["id"],
+                    [team.site_a["id"], team.site_b["id"]])
+    device.pull()  # the new site:<id> bucket (with the site record and its code) arrives
+    receipt = device.fill("daily-round", 1, PASS, site_id="B")
+    device.sync()
+    assert server_result(app_store, receipt.result_id)["site_id"] == team.site_b["id"]
+    users.set_sites(app_store, team.users["guard"]["id"], [team.site_a["id"]])
+    device.pull()  # removed_buckets: B's rows leave the device
+    assert f"site:{team.site_b['id']}" not in device.pulled.cursors()
+    assert device.pulled.record("results", receipt.result_id) is None
