@@ -89,11 +89,12 @@ class PlannedSection:
 class Plan:
     """The compiled definition: items in document order and their sections."""
 
-    __slots__ = ("definition", "items", "sections", "section_items", "by_id")
+    # no back-reference to the definition: the plan is cached on it, and a cycle
+    # would keep every definition version ever scored alive until a full GC
+    __slots__ = ("items", "sections", "section_items", "by_id")
 
     def __init__(self, definition: Definition):
         items_by_id = definition.items_by_id
-        self.definition = definition
         self.sections = tuple(
             PlannedSection(i, s, items_by_id) for i, s in enumerate(definition.sections))
         self.items = tuple(

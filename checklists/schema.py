@@ -13,6 +13,37 @@ use the same schema for request bodies, responses and the OpenAPI document.
 Why the per-type rules are strict (a ``unit`` on a ``check`` item is an error
 rather than ignored): a field that silently does nothing is how a rubric ends
 up scoring differently from what its author believes.
+
+Definition format (JSON or YAML; every label is ``{"zh": ..., "en": ...}``)::
+
+    {"id": "cs-supervision", "version": 1,
+     "kind": "inspection | patrol_checkpoint | handover | maintenance",
+     "title": {...}, "description": {...}, "source": {"seed", "section", "note"},
+     "scoring": {"unanswered": "zero | exclude", "scale": 100,
+                 "bands": [{"id", "label", "min"}], "marks": [{"id", "label", "min"}],
+                 "weight_in_overall": 0.25},
+     "sections": [{"id", "title", "weight"?, "show_if"?, "items": [item, ...]}]}
+
+Item: ``{id, type, label, help?, required, allow_na, show_if?, note?}`` plus,
+by type:
+
+=============  ==========================================================
+check          ``weight`` (additive, default 1) *or* ``points`` +
+               ``deduction {min, max, label?}`` + ``criteria [{id, label}]``
+               (扣分制); ``evidence``, ``veto``
+choice         ``options [{id, label, score, flag}]``, ``multiple``,
+               ``weight`` (default 1), ``evidence``, ``veto``
+reading        ``unit``, ``thresholds {min, max}`` (outside → flagged),
+               ``limits`` (outside → refused), ``weight`` (default unscored)
+photo          ``min_count``, ``max_count``
+checkpoint     ``tag`` (expected code; another scan → flagged), ``evidence``
+text           ``max_length``
+signature, date, time  (no extra fields)
+=============  ==========================================================
+
+``show_if {item, equals | in | range}`` names an earlier item;
+``evidence {photos, note, location, scope: answer | defect}`` applies to a
+failed/flagged answer; ``veto {effect: zero | cap, cap_percent}``.
 """
 from __future__ import annotations
 
