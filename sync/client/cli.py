@@ -34,14 +34,17 @@ class _DeviceGroup(click.Group):
 
 
 class _State:
-    def __init__(self, data_dir: str, transport):
-        self.data_dir, self.transport = data_dir, transport
+    """The group's data dir and transport; opens the client (and its dir lock) on first use."""
+
+    def __init__(self, ctx: click.Context, data_dir: str, transport):
+        self.ctx, self.data_dir, self.transport = ctx, data_dir, transport
         self._client: DeviceClient | None = None
 
     @property
     def client(self) -> DeviceClient:
         if self._client is None:
             self._client = DeviceClient(self.data_dir, self.transport)
+            self.ctx.call_on_close(self._client.close)
         return self._client
 
 
@@ -53,7 +56,7 @@ class _State:
 def device(ctx: click.Context, data_dir: str) -> None:
     """Act as a field device: log in, pull checklists, fill offline, push."""
     transport = ctx.obj.get("transport") if isinstance(ctx.obj, dict) else None
-    ctx.obj = _State(os.path.expanduser(data_dir), transport)
+    ctx.obj = _State(ctx, os.path.expanduser(data_dir), transport)
 
 
 def _client() -> DeviceClient:

@@ -18,6 +18,7 @@ import os
 from typing import Callable, Iterable
 
 from .api import ServerApi
+from .dirlock import DirLock
 from .errors import DeviceError, InvalidInput, NotLoggedIn, UnknownDefinition
 from .fill import FillReceipt, PhotoInput, build_submit_args, new_result_id, preview_score
 from .outbox import Outbox
@@ -34,11 +35,12 @@ class DeviceClient:
     def __init__(self, data_dir: str, transport: Transport | None = None, *,
                  chunk_size: int = DEFAULT_CHUNK, checksum: bool = True,
                  pull_limit: int = PULL_LIMIT, push_batch: int = BATCH_MAX,
-                 sleep: Callable[[float], None] | None = None):
+                 sleep: Callable[[float], None] | None = None, lock_timeout: float = 30.0):
         from .session import Session
 
         self.data_dir = os.path.abspath(os.path.expanduser(data_dir))
         os.makedirs(self.data_dir, mode=0o700, exist_ok=True)
+        self._lock = DirLock(self.data_dir, timeout=lock_timeout)  # before reading any file
         self.session = Session(self._path("session.json"))
         self.pulled = PulledStore(self._path("pulled.json"))
         self.outbox = Outbox(self._path("outbox.json"))
@@ -47,6 +49,16 @@ class DeviceClient:
         self.chunk_size, self.checksum, self.pull_limit = chunk_size, checksum, pull_limit
         self.push_batch = push_batch
         self._sleep_kw = {} if sleep is None else {"sleep": sleep}
+
+    def close(self) -> None:
+        """Let another process use the data dir (everything is already on disk)."""
+        self._lock.release()
+
+    def __enter__(self) -> "DeviceClient":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     def _path(self, name: str) -> str:
         return os.path.join(self.data_dir, name)

@@ -37,7 +37,8 @@ def noisy_jpeg(size=(400, 300), seed: int = 1) -> bytes:
     """A JPEG of random pixels: large enough (~100 KB+) for many small chunks."""
     import random
     rng = random.Random(seed)
-    img = Image.frombytes("RGB", size, bytes(rng.randrange(256) for _ in range(size[0] * size[1] * 3)))
+    pixels = rng.randbytes(size[0] * size[1] * 3)
+    img = Image.frombytes("RGB", size, pixels)
     out = io.BytesIO()
     img.save(out, "JPEG", quality=95)
     return out.getvalue()

@@ -102,6 +102,8 @@ def test_outbox_and_queue_survive_a_restart(device, tmp_path, app_store, transpo
     second = device.fill("daily-round", 1, PASS, site_id="A")
     client_id = device.outbox.client_id
 
+    device.close()  # the process ends: its lock goes with it
+
     restarted = DeviceClient(device.data_dir, transport)  # a new process on the same files
     assert restarted.outbox.client_id == client_id
     assert [m["id"] for m in restarted.outbox.pending()] == [1, 2]

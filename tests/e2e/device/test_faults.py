@@ -101,6 +101,7 @@ def test_resume_sends_only_the_missing_bytes(make_device, transport, app, tmp_pa
                                         "Content-Type": "application/offset+octet-stream"})[0]
     assert status == 204
     counting = CountingTransport(transport)
+    device.close()  # the process ends: its lock goes with it
     resumed = DeviceClient(device.data_dir, counting, chunk_size=16 * 1024)
     seen = []
     resumed.upload_photos(progress=lambda h, sent, total: seen.append(sent))
@@ -140,6 +141,7 @@ def test_kill_before_a_page_is_saved_converges(busy_site, make_device, transport
     with pytest.raises(KeyboardInterrupt):
         device.pull()
     monkeypatch.setattr(client_storage, "write_atomic", real)
+    device.close()  # the process ends: its lock goes with it
     before = DeviceClient(device.data_dir, transport, pull_limit=2)
     assert before.pulled.cursors() == device.pulled.cursors()  # memory == disk: 2 pages
 
@@ -156,6 +158,7 @@ def test_kill_right_after_a_page_is_saved_converges(busy_site, make_device, tran
 
     with pytest.raises(KeyboardInterrupt):
         device.pull(on_page=die)
+    device.close()  # the process ends: its lock goes with it
     saved = DeviceClient(device.data_dir, transport, pull_limit=2)
     assert saved.pulled.cursors()  # the first page and its cursors are on disk
     saved.pull()

@@ -178,3 +178,13 @@ def test_data_files_are_private(tmp_path):
     session = Session(str(tmp_path / "session.json"))
     session.update(token="secret")
     assert os.stat(tmp_path / "session.json").st_mode & 0o077 == 0
+
+
+def test_one_process_per_data_dir(tmp_path):
+    from sync.client import DeviceClient, DeviceError
+    first = DeviceClient(str(tmp_path / "d"))
+    with pytest.raises(DeviceError, match="another fieldsync device process"):
+        DeviceClient(str(tmp_path / "d"), lock_timeout=0.1)
+    first.close()
+    with DeviceClient(str(tmp_path / "d"), lock_timeout=0.1) as second:
+        assert second.outbox.client_id == first.outbox.client_id
