@@ -64,14 +64,15 @@ class DeviceClient:
         return os.path.join(self.data_dir, name)
 
     # -- the server --------------------------------------------------------------
-    def _api(self, *, auth: bool = True) -> ServerApi:
+    def _api(self, *, auth: bool = True, server_url: str | None = None) -> ServerApi:
         if auth:
             self.session.require_login()
         transport = self._transport
         if transport is None:
-            if not self.session.server_url:
+            server_url = server_url or self.session.server_url
+            if not server_url:
                 raise NotLoggedIn("no server known: run `fieldsync device login URL` first")
-            transport = HttpTransport(self.session.server_url)
+            transport = HttpTransport(server_url)
         return ServerApi(transport, self.session.token, **self._sleep_kw)
 
     def login(self, username: str, password: str, device_name: str, *,
@@ -81,14 +82,14 @@ class DeviceClient:
         if current and current.get("username") != username and self.outbox.size():
             raise DeviceError(f"{self.outbox.size()} unsent changes by {current['username']} "
                               f"are waiting: log in as {current['username']} and push first")
-        if server_url:  # checked before anything is saved
-            self.session.update(server_url=check_base_url(server_url))
-        api = self._api(auth=False)
+        server_url = check_base_url(server_url) if server_url else self.session.server_url
+        api = self._api(auth=False, server_url=server_url)
         body = api.device_login(username, password, device_name, self.session.install_id)
         api.token = body["token"]
         sites = self._my_sites(api)
-        self.session.update(token=body["token"], user=body["user"], device=body["device"],
-                            sites=sites)
+        # saved only now: a failed login leaves the previous server and token in place
+        self.session.update(server_url=server_url, token=body["token"], user=body["user"],
+                            device=body["device"], sites=sites)
         self.outbox.bind(device_id=body["device"]["id"], user_id=body["user"]["id"])
         return body["user"]
 

@@ -71,6 +71,9 @@ def test_user_errors_are_one_line_and_exit_1(cli, tmp_path):
 
     assert cli("login", "http://server.test", "--username", "guard-a",
                "--password", PASSWORD).exit_code == 0
+    failed = cli("login", "http://other.test", "--username", "guard-a", "--password", "nope")
+    assert failed.exit_code == 1
+    assert json.loads(cli("status", "--json").output)["server"] == "http://server.test"
     cli("pull")
     broken = tmp_path / "broken.json"
     broken.write_text("{not json")

@@ -103,7 +103,6 @@ def test_outbox_and_queue_survive_a_restart(device, tmp_path, app_store, transpo
     client_id = device.outbox.client_id
 
     device.close()  # the process ends: its lock goes with it
-
     restarted = DeviceClient(device.data_dir, transport)  # a new process on the same files
     assert restarted.outbox.client_id == client_id
     assert [m["id"] for m in restarted.outbox.pending()] == [1, 2]
