@@ -5,10 +5,12 @@ connection the uploader asks ``HEAD`` where to continue instead of trusting
 what it thinks it sent. Every chunk carries ``Upload-Checksum`` so a chunk
 damaged or cut on the way is refused whole (460) and simply sent again.
 
-Failures that retrying cannot fix (413 too large, the declared length
-conflicts with an earlier partial upload, the local copy no longer hashes
-to its name) mark that photo ``failed`` with the reason, visible in
-``status``; they never stop the other photos.
+A 413 for the *request* (a proxy or the server's body limit) halves the
+chunk size and goes on. Failures that retrying cannot fix (the photo is
+larger than the server takes, the declared length conflicts with an earlier
+partial upload, the local copy no longer hashes to its name) mark that photo
+``failed`` with the reason, visible in ``status``; they never stop the other
+photos, and the next run tries a failed photo again.
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from .errors import ServerUnreachable
 from .photo_queue import COMPLETE, FAILED, PhotoQueue, hash_file
 
 DEFAULT_CHUNK = 8 * 1024 * 1024
+MIN_CHUNK = 64 * 1024
 QUERY_BATCH = 500
 Progress = Callable[[str, int, int], None]  # (sha256, bytes confirmed, total)
 
@@ -122,6 +125,11 @@ class Uploader:
                         return self._fail(photo, "the local copy does not hash to its name",
                                           report)
                     offset = 0
+                elif status == 413 and body.get("error") != "too_large" \
+                        and self.chunk_size > MIN_CHUNK:
+                    # the request, not the photo, was too big for the server: smaller chunks
+                    self.chunk_size = max(MIN_CHUNK, self.chunk_size // 2)
+                    failures -= 1
                 elif status == 413:
                     return self._fail(photo, body.get("message", "too large for the server"),
                                       report)

@@ -174,3 +174,32 @@ def test_reapplying_a_page_is_a_no_op(busy_site, make_device, client, transport)
     assert counts["put"] == sum(1 for s in pages[0]["buckets"] for c in s["changes"]
                                 if c.get("v") is None)  # only unversioned rows re-put
     assert device.pulled.snapshot() == before
+
+
+def test_default_chunks_fit_the_servers_request_limit(make_device, transport, app, tmp_path):
+    """A 9 MB photo in 8 MiB chunks: the first chunk is exactly the server's body limit."""
+    data = noisy_jpeg(size=(3000, 2600), seed=3)
+    assert len(data) > 8 * 1024 * 1024
+    photo = tmp_path / "large.jpg"
+    photo.write_bytes(data)
+    device = make_device("large", transport)
+    device.pull()
+    device.fill("daily-round", 1, PASS, photos=[str(photo)], site_id="A")
+    report = device.sync()["photos"]
+    assert report.completed == [sha(data)] and report.failed == {}
+
+
+def test_a_request_limit_below_the_chunk_size_shrinks_the_chunks(make_device, transport, app,
+                                                                  tmp_path):
+    app.config["MAX_CONTENT_LENGTH"] = 100 * 1024  # e.g. a proxy in front of the server
+    data = noisy_jpeg(seed=8)
+    assert len(data) > 120 * 1024
+    photo = tmp_path / "p.jpg"
+    photo.write_bytes(data)
+    counting = CountingTransport(transport)
+    device = make_device("limited", counting)
+    device.pull()
+    device.fill("daily-round", 1, PASS, photos=[str(photo)], site_id="A")
+    report = device.sync()["photos"]
+    assert report.completed == [sha(data)]
+    assert counting.requests[("PATCH", "/api/v1/photos")] > 3  # refused big ones, then small
