@@ -21,6 +21,8 @@ def init_app(app: Flask) -> errors.Api:
     for name, scheme in security_schemes(app.config["SESSION_COOKIE_NAME"]).items():
         api.spec.components.security_scheme(name, scheme)
     for area in AREAS:
+        if hasattr(area, "init_api"):  # converters and the like, before routes exist
+            area.init_api(app, api)
         api.register_blueprint(area.blp)
     app.register_blueprint(docs.bp)
     errors.init_app(app)

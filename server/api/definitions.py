@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest.error_handler import ErrorSchema
-from marshmallow import INCLUDE, Schema, fields
+from marshmallow import INCLUDE, Schema, ValidationError, fields, validates_schema
 
 import checklists
 from server.accounts.access import ADMIN
@@ -30,6 +30,11 @@ class DefinitionBody(Schema):
 
     class Meta:
         unknown = INCLUDE
+
+    @validates_schema
+    def _not_empty(self, data, **kwargs):
+        if not data:
+            raise ValidationError("Send the definition as a JSON object.")
 
 
 DOC_BODY = {"requestBody": {"content": {"application/json": {
@@ -84,8 +89,9 @@ def list_drafts(args):
 @blp.arguments(DefinitionBody)
 @blp.doc(**DOC_BODY)
 @blp.response(200, ValidationReport)
+@blp.alt_response(422, **INVALID)
 def validate(body):
-    """Check a definition without storing it; every error is listed."""
+    """Check a definition without storing it: 422 lists every error with its path."""
     return definitions.validate(body)
 
 

@@ -10,17 +10,17 @@ the part so the device starts again).
 from __future__ import annotations
 
 from flask import Response, request, send_file
+from werkzeug.routing import BaseConverter
 from flask.views import MethodView
 from flask_smorest.error_handler import ErrorSchema
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 from server.auth import current_principal
 from server.extensions import get_store
 from server.media import get_uploads, get_variants
 from server.photos import VARIANTS, PhotoRefused
 from server.services import photos
-from server.services.errors import Invalid
-from server.uploads import UploadError
+from server.uploads import HashMismatch, LengthMismatch, UploadError
 from sync import schemas
 from sync.fields import Sha256
 
@@ -32,11 +32,37 @@ blp = Blueprint("photos", __name__, url_prefix="/api/v1/photos",
                 description="Photo evidence: resumable upload by sha256, and derived images.")
 
 OCTETS = "application/offset+octet-stream"
+SHA256_PATTERN = "[0-9a-f]{64}"
+
+
+class Sha256Converter(BaseConverter):
+    """``<sha256:name>``: a photo's name is 64 lowercase hex digits, nothing else.
+
+    Matching in the route (not in the view) keeps ``/photos/query`` from also
+    being read as a photo called "query".
+    """
+
+    regex = SHA256_PATTERN
+
+
+def init_api(app, api) -> None:
+    """Register the path converter with Flask and document it in OpenAPI."""
+    app.url_map.converters["sha256"] = Sha256Converter
+    api.register_converter(Sha256Converter, lambda _: {
+        "type": "string", "pattern": f"^{SHA256_PATTERN}$"})
+
+
+#: Where in the request each 422 upload error lies, so the body names it.
+_WRONG_PART = {HashMismatch: ("body", "bytes"), LengthMismatch: ("headers", "Upload-Length")}
 
 
 @blp.app_errorhandler(UploadError)
 def _upload_error(error: UploadError):
-    return protocol_error(error.status, error)
+    body, status = protocol_error(error.status, error)
+    if type(error) in _WRONG_PART:
+        location, field = _WRONG_PART[type(error)]
+        body["errors"] = {location: {field: [str(error)]}}
+    return body, status
 
 
 class PhotoState(schemas.PhotoStateSchema):
@@ -48,13 +74,16 @@ class QueryResponse(Schema):
 
 
 class UploadHeaders(Schema):
+    class Meta:
+        unknown = EXCLUDE  # a request carries many other headers; only these are ours
+
     offset = fields.Integer(data_key="Upload-Offset", required=True, strict=False,
                             validate=validate.Range(min=0))
     length = fields.Integer(data_key="Upload-Length", required=True, strict=False,
                             validate=validate.Range(min=1))
     checksum = fields.String(data_key="Upload-Checksum", load_default=None,
-                             validate=validate.Length(max=200), metadata={
-                                 "description": "`sha256 <base64 digest of this chunk>`"})
+                             validate=validate.Regexp(r"^sha256 [A-Za-z0-9+/]{43}=$"),
+                             metadata={"description": "`sha256 <base64 digest of this chunk>`"})
 
 
 class VariantArgs(Schema):
@@ -70,14 +99,6 @@ class CompleteBody(Schema):
                                                      "(its bytes are kept as evidence)"})
 
 
-def _sha(sha256: str) -> str:
-    """The path's hash, or a 422 naming it (a photo is named by 64 lowercase hex digits)."""
-    try:
-        return Sha256().deserialize(sha256)
-    except ValidationError as exc:
-        raise Invalid({"sha256": exc.messages}, "path") from None
-
-
 @blp.route("/query", methods=["POST"])
 @blp.auth_required()
 @blp.arguments(schemas.PhotoQueryRequestSchema)
@@ -87,7 +108,7 @@ def query(body):
     return {"photos": photos.query(get_store(), get_uploads(), body["sha256"])}
 
 
-@blp.route("/<sha256>")
+@blp.route("/<sha256:sha256>")
 class Photo(MethodView):
     @blp.auth_required()
     @blp.arguments(VariantArgs, location="query")
@@ -99,7 +120,7 @@ class Photo(MethodView):
         """Download the original or a derived copy (ETag, immutable caching, Range)."""
         try:
             found = photos.variant(get_store(), get_uploads(), get_variants(),
-                                   current_principal(), _sha(sha256), args["variant"],
+                                   current_principal(), sha256, args["variant"],
                                    args["result"])
         except PhotoRefused as refused:
             return error_body(422, refused.reason), 422
@@ -109,11 +130,11 @@ class Photo(MethodView):
         return response
 
     @blp.auth_required()
-    @blp.response(200, description="`Upload-Offset` and `Upload-Length` headers; "
-                                   "404 when the server has none of it.")
+    @blp.response(200, description="`Upload-Offset` and `Upload-Length` headers.")
+    @blp.alt_response(404, description="The server has none of this photo.")
     def head(self, sha256):
         """Where to resume an upload."""
-        state = get_uploads().status(_sha(sha256))
+        state = get_uploads().status(sha256)
         if state.state == "absent":
             return Response(status=404)
         headers = {"Upload-Offset": str(state.offset), "Cache-Control": "no-store"}
@@ -123,10 +144,13 @@ class Photo(MethodView):
 
     @blp.auth_required()
     @blp.arguments(UploadHeaders, location="headers")
+    @blp.doc(requestBody={"required": True, "content": {
+        OCTETS: {"schema": {"type": "string", "format": "binary"}}}})
     @blp.response(204, description="Chunk stored; `Upload-Offset` is the new offset.")
     @blp.alt_response(200, schema=CompleteBody, description="The photo is complete.")
     @blp.alt_response(409, schema=ProtocolErrorSchema, description="Wrong offset (`offset` "
                       "is the server's) or another upload of this photo is running.")
+    @blp.alt_response(404, schema=ErrorSchema, description="Not a photo name (64 hex digits).")
     @blp.alt_response(413, schema=ProtocolErrorSchema, description="Larger than allowed.")
     @blp.alt_response(415, schema=ErrorSchema, description=f"Send the chunk as {OCTETS}.")
     @blp.alt_response(422, schema=ProtocolErrorSchema, description="The finished file does "
@@ -138,7 +162,7 @@ class Photo(MethodView):
         if request.mimetype != OCTETS:
             return error_body(415, f"send the chunk as {OCTETS}"), 415
         state, record = photos.receive_chunk(
-            get_store(), get_uploads(), get_variants(), _sha(sha256), headers["offset"],
+            get_store(), get_uploads(), get_variants(), sha256, headers["offset"],
             request.stream, request.content_length or 0, upload_length=headers["length"],
             chunk_checksum=headers["checksum"])
         if state.state == "complete":

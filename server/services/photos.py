@@ -42,15 +42,18 @@ def receive_chunk(store: Store, uploads: UploadStore, variants: VariantCache, sh
                   chunk_checksum: str | None) -> tuple[UploadState, dict | None]:
     """Append a chunk; on completion check the photo and move its results' seqs on.
 
-    Returns the upload state and, when the photo just completed, its record.
+    Returns the upload state and, once the photo is complete, its record. A
+    retry of the last chunk (say after a 503) redoes whatever bookkeeping a
+    failure interrupted; when there is nothing left to do it writes nothing.
     Raises the ``server.uploads`` errors (each carries its HTTP status).
     """
     state = uploads.append(sha256, offset, stream, length, upload_length=upload_length,
                            chunk_checksum=chunk_checksum)
-    record = None
-    if state.completed_now:
-        record = record_intake(store, uploads, variants, sha256)
-        sync_service.photo_completed(store, sha256)
+    if state.state != "complete":
+        return state, None
+    found = store.get(PHOTOS, sha256)
+    record = found.doc if found else record_intake(store, uploads, variants, sha256)
+    sync_service.photo_completed(store, sha256)
     return state, record
 
 

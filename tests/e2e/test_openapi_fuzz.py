@@ -14,6 +14,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
+from schemathesis.core.failures import AcceptedNegativeData, FailureGroup
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from server.accounts import devices, sites, users
@@ -28,6 +29,8 @@ pytestmark = pytest.mark.slow
 # them -- any (sort key, id) position is a valid place to continue from.
 _text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)
 schemathesis.openapi.format("cursor", st.builds(encode_cursor, _text, _text))
+# Photo chunks are raw bytes in the tus-style media type.
+schemathesis.openapi.media_type("application/offset+octet-stream", st.binary(max_size=4096))
 
 
 @pytest.fixture(scope="module")
@@ -79,10 +82,25 @@ def test_api_conforms_to_its_openapi_document(case, fuzz_app, admin_headers):
     # cannot state -- a site id that does not exist, a cursor the server never
     # issued, mutation ids that must be consecutive, a checklist's own rules.
     # Everything else it demands stays: no other 4xx for valid input.
-    response = case.call_and_validate(app=fuzz_app, headers=admin_headers,
-                                      excluded_checks=[positive_data_acceptance])
+    try:
+        response = case.call_and_validate(app=fuzz_app, headers=admin_headers,
+                                          excluded_checks=[positive_data_acceptance])
+    except FailureGroup as group:
+        # Schemathesis treats documented header parameters as a closed object and
+        # expects an *extra* header to be refused (its issues #2726, #3730); every
+        # HTTP request carries headers we do not know, so only that one complaint
+        # is let through -- any other failure in the group still fails the test.
+        real = [f for f in group.exceptions if not (
+            isinstance(f, AcceptedNegativeData)
+            and "in header - object with unexpected properties" in str(f))]
+        if real:
+            raise
+        return
     if response.status_code == 422:
         assert response.json().get("errors"), "a 422 must name the wrong field"
     if case.meta is not None and case.meta.generation.mode.is_positive:
+        # 413 (a photo over the configured size) and 460 (a chunk that does not match
+        # its checksum) are, like 422, rules about the content a schema cannot state.
         assert response.status_code < 400 or response.status_code in (
-            401, 403, 404, 409, 422, 429), f"schema-valid request got {response.status_code}"
+            401, 403, 404, 409, 413, 422, 429, 460), \
+            f"schema-valid request got {response.status_code}"

@@ -47,7 +47,7 @@ def test_upload_errors_change_nothing(guard, client):
         **guard.headers, "Upload-Offset": "soon", "Upload-Length": str(len(photo)),
         "Content-Type": "application/offset+octet-stream"})
     assert r.status_code == 422
-    assert client.head("/api/v1/photos/NOT-HEX", headers=guard.headers).status_code == 422
+    assert client.head("/api/v1/photos/NOT-HEX", headers=guard.headers).status_code == 404
     assert guard.upload(photo, offset=100).status_code == 200
 
 
