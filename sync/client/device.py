@@ -48,6 +48,7 @@ class DeviceClient:
         self._transport = transport
         self.chunk_size, self.checksum, self.pull_limit = chunk_size, checksum, pull_limit
         self.push_batch = push_batch
+        self.requeued = 0  # results re-queued by pulls since the last sync() began
         self._sleep_kw = {} if sleep is None else {"sleep": sleep}
 
     def close(self) -> None:
@@ -104,12 +105,17 @@ class DeviceClient:
 
     # -- the loop ----------------------------------------------------------------
     def push(self) -> PushReport:
-        return Pusher(self._api(), self.outbox, batch_max=self.push_batch).run()
+        """Push the outbox; photos the server reports missing are queued (again)."""
+        report = Pusher(self._api(), self.outbox, batch_max=self.push_batch).run()
+        self.photos.requeue(report.missing_photos)
+        return report
 
     def pull(self, on_page: Callable[[dict], None] | None = None) -> int:
         """Pull until the server has nothing more; return how many pages were applied.
 
-        ``on_page(page)`` runs after each page and its cursors were saved.
+        ``on_page(page)`` runs after each page and its cursors were saved. A
+        ``reset`` of a bucket the device had pulled before re-queues the
+        recently acknowledged results (see ``Outbox.requeue_results``).
         """
         api, pages, rotated = self._api(), 0, False
         while True:
@@ -122,7 +128,10 @@ class DeviceClient:
                 continue
             api.expect(answer, 200)
             page = answer.body
+            had = self.pulled.cursors()
             self.pulled.apply_page(page)
+            if any(s["reset"] and had.get(s["name"], 0) > 0 for s in page["buckets"]):
+                self.requeued += self.outbox.requeue_results()
             self.outbox.acknowledge(page["last_mutation_id"])
             pages += 1
             if on_page is not None:
@@ -136,12 +145,22 @@ class DeviceClient:
         return uploader.run(progress)
 
     def sync(self, progress: Progress | None = None) -> dict:
-        """Push, upload photos, pull until quiet; return what each step did."""
+        """Push, upload photos, pull until quiet; return what each step did.
+
+        When the pull re-queued results (the server lost them), they are
+        pushed again in the same round.
+        """
         pushed = self.push()
         uploaded = self.upload_photos(progress)
+        self.requeued = 0
         pages = self.pull()
+        if self.requeued:
+            pushed = self.push()
+            uploaded = self.upload_photos(progress)
+            pages += self.pull()
         self.outbox.note_sync()
-        return {"push": pushed, "photos": uploaded, "pull_pages": pages}
+        return {"push": pushed, "photos": uploaded, "pull_pages": pages,
+                "requeued": self.requeued}
 
     # -- offline work ------------------------------------------------------------
     def fill(self, definition_id: str, version: int | None, answers: dict,

@@ -26,6 +26,7 @@ from .storage import LocalDB
 PENDING, REJECTED, ACKED = "pending", "rejected", "acked"
 ARCHIVE_DAYS = 30
 ARCHIVE_MAX = 1000
+RESUBMITTABLE = frozenset({"submit_result", "amend_result"})  # insert-once by result_id
 
 
 def now_text() -> str:
@@ -119,6 +120,25 @@ class Outbox:
             table.truncate()
             if kept:
                 table.insert_multiple(kept)
+
+    def requeue_results(self) -> int:
+        """Queue again every archived result submission not pending; return how many.
+
+        After a pull ``reset`` the server may have been restored from an older
+        copy and lost results it had acknowledged (anchors-sync §4.9.5).
+        Re-sending them is safe: the same ``result_id`` with the same content
+        is answered ``duplicate``. The originals stay archived.
+        """
+        pending = {m["args"].get("result_id") for m in self.pending()}
+        again: dict[str, dict] = {}
+        for m in sorted(self.db.table(ACKED).all(), key=lambda m: m["id"]):
+            result_id = m["args"].get("result_id")
+            if m["name"] in RESUBMITTABLE and result_id not in pending:
+                again.setdefault(result_id, m)
+        with self.db.batch():
+            for m in again.values():
+                self.append(m["name"], m["args"])
+        return len(again)
 
     def note_sync(self) -> None:
         self.db.set_meta(last_sync_at=now_text())

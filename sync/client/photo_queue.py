@@ -103,5 +103,15 @@ class PhotoQueue:
     def get(self, sha256: str) -> dict | None:
         return self.db.table(PHOTOS).get(Query().sha256 == sha256)
 
+    def requeue(self, hashes) -> int:
+        """Queue again photos the server says it lacks (e.g. restored from a backup)."""
+        again = 0
+        for sha256 in hashes:
+            photo = self.get(sha256)
+            if photo and photo["state"] == COMPLETE and os.path.exists(self.file_path(sha256)):
+                self.mark(sha256, state=QUEUED, sent=0)
+                again += 1
+        return again
+
     def mark(self, sha256: str, **fields) -> None:
         self.db.table(PHOTOS).update(fields, Query().sha256 == sha256)
