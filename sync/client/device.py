@@ -41,10 +41,14 @@ class DeviceClient:
         self.data_dir = os.path.abspath(os.path.expanduser(data_dir))
         os.makedirs(self.data_dir, mode=0o700, exist_ok=True)
         self._lock = DirLock(self.data_dir, timeout=lock_timeout)  # before reading any file
-        self.session = Session(self._path("session.json"))
-        self.pulled = PulledStore(self._path("pulled.json"))
-        self.outbox = Outbox(self._path("outbox.json"))
-        self.photos = PhotoQueue(self._path("photos.json"), self._path("photos"))
+        try:
+            self.session = Session(self._path("session.json"))
+            self.pulled = PulledStore(self._path("pulled.json"))
+            self.outbox = Outbox(self._path("outbox.json"))
+            self.photos = PhotoQueue(self._path("photos.json"), self._path("photos"))
+        except BaseException:
+            self._lock.release()
+            raise
         self._transport = transport
         self.chunk_size, self.checksum, self.pull_limit = chunk_size, checksum, pull_limit
         self.push_batch = push_batch

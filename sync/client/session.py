@@ -11,7 +11,7 @@ import uuid
 
 import orjson
 
-from .errors import NotLoggedIn
+from .errors import DeviceError, NotLoggedIn
 from .storage import write_atomic
 
 
@@ -29,6 +29,9 @@ class Session:
                 return orjson.loads(fh.read())
         except FileNotFoundError:
             return {}
+        except orjson.JSONDecodeError:
+            raise DeviceError(f"{self.path} is damaged; log in again after moving it "
+                              "aside") from None
 
     def _save(self) -> None:
         write_atomic(self.path, orjson.dumps(self.data, option=orjson.OPT_INDENT_2), mode=0o600)

@@ -20,6 +20,8 @@ import orjson
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
+from .errors import DeviceError
+
 
 def fsync_dir(path: str) -> None:
     fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
@@ -59,7 +61,12 @@ class AtomicJSONStorage(Storage):
                 raw = fh.read()
         except FileNotFoundError:
             return None
-        return orjson.loads(raw) if raw else None
+        try:
+            return orjson.loads(raw) if raw else None
+        except orjson.JSONDecodeError:
+            # never overwrite it: it may hold unsent inspections someone can recover
+            raise DeviceError(f"{self.path} is damaged and cannot be read; it was left "
+                              "untouched -- copy it aside before starting over") from None
 
     def read(self):
         return self._data

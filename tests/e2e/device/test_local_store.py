@@ -188,3 +188,18 @@ def test_one_process_per_data_dir(tmp_path):
     first.close()
     with DeviceClient(str(tmp_path / "d"), lock_timeout=0.1) as second:
         assert second.outbox.client_id == first.outbox.client_id
+
+
+def test_a_damaged_file_is_reported_and_left_alone(tmp_path):
+    from click.testing import CliRunner
+
+    from sync.client.cli import device as device_cli
+    data_dir = tmp_path / "d"
+    data_dir.mkdir()
+    (data_dir / "outbox.json").write_bytes(b'{"pending": {"1": {"id": 1, "na')
+    result = CliRunner().invoke(device_cli, ["--data-dir", str(data_dir), "status"])
+    assert result.exit_code == 1 and "outbox.json is damaged" in result.output
+    assert (data_dir / "outbox.json").read_bytes() == b'{"pending": {"1": {"id": 1, "na'
+    from sync.client import DeviceClient, DeviceError  # and the lock was let go
+    with pytest.raises(DeviceError, match="damaged"):
+        DeviceClient(str(data_dir), lock_timeout=0.1)
