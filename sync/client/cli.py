@@ -252,3 +252,7 @@ def status(as_json):
     for r in info["rejected"]:
         error = r.get("error") or {}
         click.echo(f"  #{r['id']} {r['name']}: {error.get('code')}: {error.get('message')}")
+
+
+if __name__ == "__main__":  # python -m sync.client.cli ... (without the server installed)
+    device(prog_name="fieldsync device")
