@@ -1,0 +1,453 @@
+"""Sync benchmark (issue 4): our server against pouchdb-server 4.2.0, same run, loopback.
+
+    python bench/sync.py [--results 20000] [--photos 20] [--chunk-mib 1] [--quick]
+
+Both servers run for real on 127.0.0.1: ours under waitress (the ``fieldsync
+serve`` server) on a JournalStore that fsyncs every commit; the anchor is
+pouchdb-server 4.2.0 on leveldb, whose leveldown writes default to
+``sync: false`` -- no fsync -- so the anchor does less durable work than we do.
+Our device is stdlib ``http.client`` on one keep-alive connection; the
+anchor's is PouchDB 7.3.1 in Node (bench/peer/device.js) replicating the same
+JSON documents (``_id`` added). Install the anchor with
+``cd bench/peer && npm install`` (~2 min); without it, only our figures print.
+
+Workloads (WHY these: they are what a field team's phones do to the server):
+
+1. push N results of 1 KB and of 10 KB from a cold device, batches of 100:
+   results/s and the server's CPU seconds (utime+stime, /proc/<pid>/stat);
+2. initial pull of the N 1 KB results into an empty device (pages of 500 on
+   both sides), and of the 10 KB ones;
+3. no-op sync with 2N stored: ours is one pull with up-to-date cursors (a
+   device with an empty outbox sends no push); PouchDB's is a replication
+   each way. Server time per no-op = server CPU seconds over R no-ops / R,
+   and the loopback round trip seen by the device (an upper bound);
+4. photos: M random-byte "photos" of 5 MiB, and of 1 MiB to see whether
+   memory is flat in size, each cut at 30 % and at 70 % of its bytes, then
+   resumed (ours: HEAD for the offset, 1 MiB chunks with Upload-Checksum;
+   PouchDB: it replicates the attachment again, the cut made by a proxy).
+   Random bytes are refused as images after upload (kept as evidence), so the
+   figures are the upload path, not the image pipeline (bench/photos.py).
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import http.client
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import orjson
+
+ROOT = Path(__file__).resolve().parents[1]
+# This file is named like the ``sync`` package: take bench/ off the path so
+# ``sync`` is the package, and reach the anchor's helpers in bench/peer.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench" / "peer")]
+
+from anchor import (CutProxy, PouchServer, cpu_seconds, free_port, peak_rss_mb,  # noqa: E402
+                         peer_missing, reset_peak_rss, run_device, wait_http)
+from server import create_app  # noqa: E402
+from server.accounts import devices, sites, users  # noqa: E402
+from server.extensions import STORE_KEY, close_store  # noqa: E402
+from server.services import definitions  # noqa: E402
+
+ITEMS = [f"r.{n:02d}" for n in range(1, 11)]
+DEFINITION = {
+    "id": "bench-round", "version": 1, "kind": "inspection",
+    "title": {"zh": "日常巡查", "en": "Daily round"},
+    "sections": [{"id": "r", "title": {"zh": "巡查", "en": "Round"}, "items": [
+        {"id": item, "type": "check", "label": {"zh": f"检查项 {item}", "en": f"Item {item}"},
+         "points": 5, "deduction": {"min": 1, "max": 1}} for item in ITEMS]}],
+}
+FILLER = "东门消防通道畅通，灭火器压力正常。Fire lane clear, extinguisher pressure OK. "
+PUSH_BATCH, PULL_PAGE = 100, 500
+CUTS = (0.3, 0.7)
+MIB = 1024 * 1024
+
+
+def text_of(nbytes: int) -> str:
+    """Realistic note text of exactly ``nbytes`` UTF-8 bytes (mixed Chinese and English)."""
+    raw = (FILLER * (nbytes // len(FILLER) + 1)).encode()[:nbytes].decode(errors="ignore")
+    return raw + "." * (nbytes - len(raw.encode()))
+
+
+def result_args(site_id: str, size: int) -> dict:
+    """``submit_result`` args whose JSON is exactly ``size`` bytes: padded notes, all passing."""
+    per_item = max(0, (size - 6000) // len(ITEMS))  # the result note holds at most 4000 chars
+    args = {"result_id": uuid.uuid4().hex, "site_id": site_id,
+            "checklist": {"id": DEFINITION["id"], "version": 1},
+            "answers": {i: {"value": "pass", **({"note": text_of(per_item)} if per_item else {})}
+                        for i in ITEMS},
+            "photos": [], "gps": {"lat": 31.230416, "lon": 121.473701}, "note": ""}
+    args["note"] = text_of(size - len(orjson.dumps(args)))
+    assert len(orjson.dumps(args)) == size
+    return args
+
+
+class OurServer:
+    """Accounts and the checklist made through the services, then the server in a subprocess."""
+
+    def __init__(self, data_dir: Path, threads: int, profile: str | None = None):
+        app = create_app({"DATA_DIR": str(data_dir), "SECRET_KEY": "x",
+                          "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
+        store = app.extensions[STORE_KEY]
+        self.sites, self.users = {}, {}
+        for code in ("A", "B"):
+            site = sites.create_site(store, code=code, name=f"Site {code}")
+            self.sites[code] = site["id"]
+            self.users[code] = users.create_user(
+                store, username=f"guard-{code.lower()}", password="correct horse battery",
+                role="guard", site_ids=[site["id"]], hash_method="pbkdf2:sha256:1000")
+        self.tokens = {(code, n): devices.register_device(store, self.users[code],
+                                                          name=f"phone {n}")[1]
+                       for code in ("A", "B") for n in range(3)}
+        definitions.install(store, DEFINITION, by="bench")
+        close_store(app)  # the server process must own the data dir (the store locks it)
+        self.port = free_port()
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        self.log = open(data_dir / "server.log", "wb")
+        self.proc = subprocess.Popen([sys.executable, __file__, "serve-ours", str(data_dir),
+                                      str(self.port), str(threads), profile or ""],
+                                     env=env, cwd=ROOT,
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        wait_http(f"http://127.0.0.1:{self.port}/api/v1/sync/info", self.proc)
+        self.pid = self.proc.pid
+
+    def device(self, site: str, n: int) -> "Device":
+        return Device(self.port, self.tokens[(site, n)])
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(30)
+        self.log.close()
+
+
+def serve_ours(data_dir: str, port: str, threads: str, profile: str) -> None:
+    """The server process: ``fieldsync serve``'s waitress; with ``profile``, every request
+    runs under one cProfile (the device sends one request at a time), dumped on SIGTERM."""
+    import signal
+
+    from waitress import serve
+    app = create_app({"DATA_DIR": data_dir, "SECRET_KEY": "x"})
+    if profile:
+        import cProfile
+        profiler, wsgi = cProfile.Profile(), app.wsgi_app
+
+        def profiled(environ, start_response):
+            profiler.enable()
+            try:
+                return list(wsgi(environ, start_response))
+            finally:
+                profiler.disable()
+
+        def dump(*_):
+            profiler.dump_stats(profile)
+            os._exit(0)
+
+        app.wsgi_app = profiled
+        signal.signal(signal.SIGTERM, dump)
+    serve(app, host="127.0.0.1", port=int(port), threads=int(threads), ident="fieldsync")
+
+
+class Device:
+    """Our protocol from a device: one keep-alive connection, a mutation counter, cursors."""
+
+    def __init__(self, port: int, token: str):
+        self.port, self.auth = port, {"Authorization": f"Bearer {token}"}
+        self.client_id = uuid.uuid4().hex
+        self.next_id, self.cursors, self.rows = 1, {}, {}
+        self.conn: http.client.HTTPConnection | None = None
+
+    def connection(self) -> http.client.HTTPConnection:
+        if self.conn is None:
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        return self.conn
+
+    def drop(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+    def request(self, method: str, path: str, body: bytes = b"", headers=None):
+        conn = self.connection()
+        conn.request(method, path, body, {**self.auth, **(headers or {})})
+        response = conn.getresponse()
+        return response, response.read()
+
+    def post(self, path: str, payload: dict) -> dict:
+        response, data = self.request("POST", path, orjson.dumps(payload),
+                                      {"Content-Type": "application/json"})
+        if response.status != 200:
+            raise RuntimeError(f"{path}: {response.status} {data[:500]!r}")
+        return orjson.loads(data)
+
+    def push(self, batch: list[dict]) -> None:
+        body = {"client_id": self.client_id, "schema_version": 1,
+                "sent_at": "2026-11-23T08:00:00+00:00",
+                "mutations": [{"id": self.next_id + n, "name": "submit_result",
+                               "client_ts": "2026-11-23T07:59:00+00:00", "args": args}
+                              for n, args in enumerate(batch)]}
+        answer = self.post("/api/v1/sync/push", body)
+        bad = [r for r in answer["results"] if r["status"] != "applied"]
+        if bad:
+            raise RuntimeError(f"push not applied: {bad[:2]}")
+        self.next_id += len(batch)
+
+    def pull(self) -> int:
+        """One pull page; keeps its rows and cursors; returns how many changes came."""
+        answer = self.post("/api/v1/sync/pull", {"client_id": self.client_id,
+                                                 "schema_version": 1, "cursors": self.cursors,
+                                                 "limit": PULL_PAGE})
+        count = 0
+        for segment in answer["buckets"]:
+            self.cursors[segment["name"]] = segment["cursor"]
+            for change in segment["changes"]:
+                self.rows[(change["type"], change["id"])] = change["data"]
+                count += 1
+        self.more = answer["has_more"]
+        return count
+
+    def pull_all(self) -> int:
+        count = self.pull()
+        while self.more:
+            count += self.pull()
+        return count
+
+    def upload(self, data: bytes, chunk: int, cuts=CUTS) -> list[int]:
+        """Upload in checksummed chunks, cutting the socket at each fraction in ``cuts``
+        mid-PATCH body and resuming from HEAD's offset; the bytes re-sent per cut."""
+        path = f"/api/v1/photos/{hashlib.sha256(data).hexdigest()}"
+        size, offset, resent = len(data), 0, []
+        cut_at = sorted(int(f * size) for f in cuts)
+        while offset < size:
+            body = data[offset:offset + chunk]
+            headers = {**self.auth, "Upload-Offset": str(offset), "Upload-Length": str(size),
+                       "Content-Type": "application/offset+octet-stream",
+                       "Upload-Checksum": "sha256 " + base64.b64encode(
+                           hashlib.sha256(body).digest()).decode()}
+            if cut_at and offset < cut_at[0] < offset + len(body):
+                point = cut_at.pop(0)
+                conn = self.connection()
+                conn.putrequest("PATCH", path)
+                for name, value in {**headers, "Content-Length": str(len(body))}.items():
+                    conn.putheader(name, value)
+                conn.endheaders()
+                conn.send(body[:point - offset])
+                self.drop()  # the cut
+                response, _ = self.request("HEAD", path)
+                offset = int(response.headers["Upload-Offset"]) if response.status == 200 else 0
+                resent.append(point - offset)  # on the wire before the cut, not kept
+                continue
+            response, answer = self.request("PATCH", path, body, headers)
+            if response.status == 204:
+                offset = int(response.headers["Upload-Offset"])
+            elif response.status == 200:
+                offset = size
+            else:
+                raise RuntimeError(f"PATCH: {response.status} {answer[:300]!r}")
+        return resent
+
+
+def timed_on(pid: int, fn):
+    """(wall seconds, server CPU seconds, fn's value) of ``fn()``."""
+    cpu, start = cpu_seconds(pid), time.perf_counter()
+    value = fn()
+    return time.perf_counter() - start, cpu_seconds(pid) - cpu, value
+
+
+class Report:
+    def __init__(self):
+        self.misses: list[str] = []
+
+    def row(self, label: str, ours: float, peer: float | None, unit: str, *,
+            goal: str = "", met: bool | None = None) -> None:
+        ratio = f"{ours / peer:7.2f}x" if peer else "      --"
+        peer_text = f"{peer:12.3f}" if peer is not None else f"{'n/a':>12}"
+        verdict = "" if met is None else ("  [goal met]" if met else "  [goal MISSED]")
+        if met is False:
+            self.misses.append(label)
+        print(f"{label:<44} ours {ours:12.3f}  peer {peer_text}  {unit:<10} ours/peer {ratio}"
+              f"{('  goal ' + goal) if goal else ''}{verdict}", flush=True)
+
+
+def bench_push(ours, pouch, work, n, size, site, db, report):
+    docs = [result_args(ours.sites[site], size) for _ in range(n)]
+    device = ours.device(site, 0)
+    wall, cpu, _ = timed_on(ours.pid, lambda: [device.push(docs[i:i + PUSH_BATCH])
+                                               for i in range(0, n, PUSH_BATCH)])
+    peer_rate = peer_cpu = None
+    if pouch:
+        path = work / f"{db}.jsonl"
+        path.write_bytes(b"\n".join(orjson.dumps({"_id": d["result_id"], **d}) for d in docs))
+        cpu0 = cpu_seconds(pouch.pid)
+        out = run_device("push", {"url": pouch.url, "db": db, "docs": str(path),
+                                  "batch": PUSH_BATCH})
+        peer_cpu = cpu_seconds(pouch.pid) - cpu0
+        assert out["docs_written"] == n, out
+        peer_rate = n / out["seconds"]
+    label = f"push {n} x {size // 1024} KB"
+    report.row(f"{label}: results/s", n / wall, peer_rate, "results/s", goal=">= 2x peer",
+               met=None if peer_rate is None else n / wall >= 2 * peer_rate)
+    report.row(f"{label}: server CPU", cpu, peer_cpu, "CPU-s")
+
+
+def bench_pull(ours, pouch, n, site, db, report, noops: int = 0):
+    device = ours.device(site, 1)
+    wall, cpu, count = timed_on(ours.pid, device.pull_all)
+    results = sum(1 for kind, _ in device.rows if kind == "results")
+    assert results == n, f"pulled {results} results of {n} ({count} changes)"
+    peer_rate = peer_cpu = proc = None
+    if pouch:
+        proc = subprocess.Popen(["node", str(Path(__file__).parent / "peer" / "device.js"), "pull",
+                                 orjson.dumps({"url": pouch.url, "db": db, "batch": PULL_PAGE,
+                                               "noops": noops}).decode()],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        cpu0 = cpu_seconds(pouch.pid)
+        first = orjson.loads(proc.stdout.readline())
+        peer_cpu = cpu_seconds(pouch.pid) - cpu0
+        if not noops:
+            proc.wait()
+        assert first["docs_written"] == n, first
+        peer_rate = n / first["seconds"]
+    label = f"initial pull {n} results ({'1' if db == 'r1k' else '10'} KB)"
+    report.row(f"{label}: results/s", n / wall, peer_rate, "results/s", goal=">= 2x peer",
+               met=None if peer_rate is None else n / wall >= 2 * peer_rate)
+    report.row(f"{label}: server CPU", cpu, peer_cpu, "CPU-s")
+    return device, proc
+
+
+def bench_noop(ours, pouch, device, proc, runs: int, stored: int, report):
+    walls = []
+
+    def many():
+        for _ in range(runs):
+            start = time.perf_counter()
+            if device.pull() != 0 or device.more:
+                raise RuntimeError("a no-op pull returned changes")
+            walls.append(time.perf_counter() - start)
+
+    _, cpu, _ = timed_on(ours.pid, many)
+    peer_cpu = peer_wall = None
+    if proc is not None:
+        cpu0 = cpu_seconds(pouch.pid)
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+        out = orjson.loads(proc.stdout.readline())
+        proc.wait()
+        peer_cpu = (cpu_seconds(pouch.pid) - cpu0) / len(out["noops"]) * 1000
+        peer_wall = statistics.median(out["noops"]) * 1000
+    label = f"no-op sync, {stored} stored"
+    report.row(f"{label}: server CPU/no-op", cpu / runs * 1000, peer_cpu, "ms",
+               goal="<= 5 ms", met=cpu / runs * 1000 <= 5)
+    report.row(f"{label}: round trip p50", statistics.median(walls) * 1000, peer_wall, "ms",
+               goal="<= 5 ms", met=statistics.median(walls) * 1000 <= 5)
+
+
+def bench_photos(ours, pouch, proxy, count, size, chunk, report):
+    device = ours.device("A", 2)
+    photos = [os.urandom(size) for _ in range(count)]
+    ours_base = peak_rss_mb(ours.pid, "VmRSS")
+    reset_peak_rss(ours.pid)
+    start = time.perf_counter()
+    resent = [device.upload(p, chunk) for p in photos]
+    wall = time.perf_counter() - start
+    ours_rss = peak_rss_mb(ours.pid)
+    peer = {}
+    if pouch:
+        mb = size // MIB
+        proxy.arm([])
+        run_device("photo", {"url": f"http://127.0.0.1:{proxy.port}", "db": "photos",
+                             "id": f"clean-{mb}", "size": size, "tries": 1})
+        clean = proxy.upstream_bytes
+        peer_base = peak_rss_mb(pouch.pid, "VmRSS")
+        reset_peak_rss(pouch.pid)
+        cut_bytes, extra, seconds = [], [], 0.0
+        for n in range(count):
+            proxy.arm([int(f * clean) for f in CUTS])
+            out = run_device("photo", {"url": f"http://127.0.0.1:{proxy.port}", "db": "photos",
+                                       "id": f"p{mb}-{n}", "size": size, "tries": 5})
+            seconds += out["seconds"]
+            cut_bytes.append(list(proxy.cut_bytes))
+            extra.append(proxy.upstream_bytes - clean)
+        peer = {"rss": peak_rss_mb(pouch.pid), "base": peer_base, "seconds": seconds, "clean": clean,
+                "cut": [statistics.mean(c[i] for c in cut_bytes) / MIB for i in range(2)],
+                "extra": statistics.mean(extra) / MIB}
+    label = f"{count} photos x {size // MIB} MiB, cuts at 30%/70%"
+    for i, frac in enumerate(CUTS):
+        ours_resent = statistics.mean(r[i] for r in resent) / MIB
+        report.row(f"{label}: re-sent after {int(frac * 100)}% cut", ours_resent,
+                   peer.get("cut", [None, None])[i], "MiB",
+                   goal=f"<= 1 chunk ({chunk / MIB:g} MiB)", met=ours_resent <= chunk / MIB)
+    if peer:
+        print(f"{'':<44} peer: PouchDB re-replicates the whole doc; a clean replication of one "
+              f"photo sends {peer['clean'] / MIB:.2f} MiB (base64 JSON); extra bytes per "
+              f"photo {peer['extra']:.2f} MiB")
+    report.row(f"{label}: MiB/s incl. cuts", count * size / MIB / wall,
+               count * size / MIB / peer["seconds"] if peer else None, "MiB/s")
+    report.row(f"{label}: peak server RSS", ours_rss, peer.get("rss"), "MiB")
+    report.row(f"{label}: peak RSS - RSS before", ours_rss - ours_base,
+               peer["rss"] - peer["base"] if peer else None, "MiB")
+    return ours_rss - ours_base, peer["rss"] - peer["base"] if peer else None
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["serve-ours"]:
+        return serve_ours(*sys.argv[2:6])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--results", type=int, default=20000)
+    parser.add_argument("--photos", type=int, default=20)
+    parser.add_argument("--photo-mib", type=int, default=5)
+    parser.add_argument("--chunk-mib", type=float, default=1.0)
+    parser.add_argument("--noops", type=int, default=200)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--quick", action="store_true", help="2,000 results, 4 photos")
+    parser.add_argument("--profile", metavar="FILE",
+                        help="cProfile our server's request handling into FILE (pstats)")
+    opts = parser.parse_args()
+    n, count = (2000, 4) if opts.quick else (opts.results, opts.photos)
+    chunk = int(opts.chunk_mib * MIB)
+    work = Path(tempfile.mkdtemp(prefix="fieldsync-bench-sync-"))
+    print(f"sync benchmark: {n} results per size, {count} photos; loopback; data in {work}")
+    print("ours: waitress + JournalStore, fsync on every commit.")
+    missing = peer_missing()
+    if missing:
+        print(f"peer: NOT RUN -- {missing}. Printing ours only.")
+    else:
+        print("peer: pouchdb-server 4.2.0 on leveldb -- leveldown writes default to sync:false, "
+              "i.e. NO fsync; device PouchDB 7.3.1 (memory adapter) in Node.")
+    ours = OurServer(work / "ours", opts.threads, opts.profile)
+    pouch = proxy = None
+    report = Report()
+    try:
+        if not missing:
+            pouch = PouchServer(work / "pouch")
+            proxy = CutProxy(pouch.port)
+        bench_push(ours, pouch, work, n, 1024, "A", "r1k", report)
+        bench_push(ours, pouch, work, n, 10240, "B", "r10k", report)
+        puller, proc = bench_pull(ours, pouch, n, "A", "r1k", report, noops=max(10, opts.noops // 4))
+        # the 10 KB pull runs while the 1 KB device waits for its no-ops
+        bench_pull(ours, pouch, n, "B", "r10k", report)
+        bench_noop(ours, pouch, puller, proc, opts.noops, 2 * n, report)
+        small = bench_photos(ours, pouch, proxy, count, 1 * MIB, chunk, report)
+        large = bench_photos(ours, pouch, proxy, count, opts.photo_mib * MIB, chunk, report)
+        print(f"server RSS growth during the photo runs, {opts.photo_mib} MiB vs 1 MiB photos: "
+              f"ours {large[0]:+.1f} vs {small[0]:+.1f} MiB"
+              + (f", peer {large[1]:+.1f} vs {small[1]:+.1f} MiB" if pouch else "")
+              + f"  (goal: flat in photo size: ours must not grow by ~{opts.photo_mib}x)")
+    finally:
+        ours.stop()
+        if pouch:
+            pouch.stop()
+            proxy.close()
+    print("goals missed: " + (", ".join(report.misses) if report.misses else "none"))
+
+
+if __name__ == "__main__":
+    main()
