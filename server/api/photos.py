@@ -150,6 +150,7 @@ class Photo(MethodView):
     @blp.alt_response(200, schema=CompleteBody, description="The photo is complete.")
     @blp.alt_response(409, schema=ProtocolErrorSchema, description="Wrong offset (`offset` "
                       "is the server's) or another upload of this photo is running.")
+    @blp.alt_response(400, schema=ProtocolErrorSchema, description="Malformed upload values.")
     @blp.alt_response(404, schema=ErrorSchema, description="Not a photo name (64 hex digits).")
     @blp.alt_response(413, schema=ProtocolErrorSchema, description="Larger than allowed.")
     @blp.alt_response(415, schema=ErrorSchema, description=f"Send the chunk as {OCTETS}.")

@@ -20,6 +20,8 @@ from datetime import datetime, timezone
 from typing import BinaryIO, Callable
 
 import checklists
+import orjson
+
 from server.store.base import Put, Store
 from server.uploads import UploadState, UploadStore
 from sync.actor import Actor, buckets_for, site_bucket
@@ -33,17 +35,20 @@ log = logging.getLogger(__name__)
 
 Evaluate = Callable[[dict, dict], dict]
 FindDefinition = Callable[[str, int], "dict | None"]
-_parsed_definitions: dict[tuple[str, int], object] = {}
+_parsed_definitions: dict[bytes, object] = {}
 
 
 def evaluate_with_checklists(definition_doc: dict, answers: dict) -> dict:
     """The default ``evaluate``: the checklist engine's validate + score.
 
     Raises ``checklists.AnswersInvalid`` (it has ``.errors``) for bad answers.
-    Parsed definitions are cached by (id, version): a published version is
-    immutable, and parsing one per pushed result would dominate a push.
+    Parsing a definition per pushed result would dominate a push, so parsed
+    definitions are cached -- by content, not by (id, version): two stores
+    (or a restored backup) may hold different bodies under the same version.
     """
-    key = (definition_doc.get("id"), definition_doc.get("version"))
+    import checklists  # the domain package; imported here so sync stays usable without it
+
+    key = orjson.dumps(definition_doc, option=orjson.OPT_SORT_KEYS)
     definition = _parsed_definitions.get(key)
     if definition is None:
         definition = checklists.load_definition(definition_doc)

@@ -46,7 +46,7 @@ import orjson
 
 from .base import (Change, Delete, Page, Put, Record, Store, StoreCorrupt, StoreError,
                    StoreUnavailable, Transaction)
-from .catalog import Catalog, Entry
+from .catalog import BUCKET, PARTITION, SEQ, Catalog, Entry, entry_row, make_entry
 from .dirlock import DirectoryLock
 from .framing import TornTail, encode_frame, fsync_dir, iter_frames, read_snapshot, write_atomic
 from .partition import Partition, load_partition, partition_filename, read_rows
@@ -60,7 +60,7 @@ class JournalStore(Store):
 
     CHUNK_DOCS = 256
 
-    def __init__(self, root: str, *, cache_docs: int = 20_000,
+    def __init__(self, root: str, *, cache_docs: int = 50_000,
                  checkpoint_bytes: int = 64 << 20):
         self.root = os.path.abspath(root)
         self.cache_docs = cache_docs
@@ -120,7 +120,7 @@ class JournalStore(Store):
             rows.extend(saved["rows"])
         rows.sort(key=lambda row: row[2])
         for collection, id_, seq, bucket, deleted, partition, index in rows:
-            self._catalog.load_entry(collection, id_, Entry(
+            self._catalog.load_entry(collection, id_, make_entry(
                 seq, bucket, deleted, partition, tuple(tuple(t) for t in index)))
 
     def _remove_stray_journals(self) -> None:
@@ -144,7 +144,9 @@ class JournalStore(Store):
                     self._set_aside_torn_tail(path, frame)
                     break
                 offset, payload = frame
-                self._apply(orjson.loads(payload), replay=True)
+                batch = orjson.loads(payload)
+                self._apply(batch["s"], [[*row[:6], None if row[6] is None else orjson.dumps(row[6])]
+                                         for row in batch["o"]], replay=True)
                 end = offset + len(payload) + 8
         self._fd = os.open(path, os.O_WRONLY | os.O_APPEND)
         self._journal_size = end
@@ -186,8 +188,8 @@ class JournalStore(Store):
 
     def _place(self, op: Put, placed: dict, open_chunks: dict) -> str:
         """The partition of a put: its record's chunk, or the open chunk of its group."""
-        known = placed.get((op.collection, op.id)) or \
-            getattr(self._catalog.entries.get((op.collection, op.id)), "partition", None)
+        entry = self._catalog.entries.get((op.collection, op.id))
+        known = placed.get((op.collection, op.id)) or (entry[PARTITION] if entry else None)
         if known:
             return known
         group = f"{op.collection}/{op.partition or ''}"
@@ -210,17 +212,17 @@ class JournalStore(Store):
         self._parts[key] = part
         return part
 
-    def _apply(self, batch: dict, *, replay: bool = False) -> None:
-        """Apply a decoded journal frame ``{"s": first_seq, "o": [ops]}``."""
+    def _apply(self, first: int, ops: list, *, replay: bool = False) -> None:
+        """Apply a batch: ``[kind, collection, id, bucket, partition, index, json bytes]`` each."""
         grouped: dict[str, tuple[dict, list]] = {}
-        for n, (kind, collection, id_, bucket, key, index, doc) in enumerate(batch["o"]):
-            seq = batch["s"] + n
+        for n, (kind, collection, id_, bucket, key, index, raw) in enumerate(ops):
+            seq = first + n
             if replay and seq <= self._saved.get(key, 0):
                 continue  # the partition's snapshot already holds this op
             puts, deletes = grouped.setdefault(key, ({}, []))
             if kind == "put":
-                puts[id_] = doc
-                op = Put(collection, id_, doc, bucket,
+                puts[id_] = raw
+                op = Put(collection, id_, {}, bucket,
                          index={k: tuple(v) for k, v in index.items()})
             else:
                 puts.pop(id_, None)
@@ -230,7 +232,7 @@ class JournalStore(Store):
             self._add_member(key, id_)
         for key, (puts, deletes) in grouped.items():
             self._partition(key).apply(puts, deletes)
-        self._catalog.last_seq = max(self._catalog.last_seq, batch["s"] + len(batch["o"]) - 1)
+        self._catalog.last_seq = max(self._catalog.last_seq, first + len(ops) - 1)
 
     def _commit(self, ops: Sequence) -> list[int]:
         if self._fd is None:
@@ -240,24 +242,25 @@ class JournalStore(Store):
         self._catalog.check(ops)
         first = self._catalog.last_seq + 1
         encoded, placed, open_chunks = [], {}, {}
-        for op in ops:
-            if isinstance(op, Put):
-                key = self._place(op, placed, open_chunks)
-                placed[(op.collection, op.id)] = key
-                encoded.append(["put", op.collection, op.id, op.bucket, key,
-                                dict(op.index), op.doc])
-            else:
-                key = placed.get((op.collection, op.id)) or \
-                    self._catalog.entries[(op.collection, op.id)].partition
-                encoded.append(["del", op.collection, op.id, None, key, {}, None])
         try:
-            payload = orjson.dumps({"s": first, "o": encoded})
+            for op in ops:
+                if isinstance(op, Put):
+                    key = self._place(op, placed, open_chunks)
+                    placed[(op.collection, op.id)] = key
+                    encoded.append(["put", op.collection, op.id, op.bucket, key,
+                                    dict(op.index), orjson.dumps(op.doc)])
+                else:
+                    key = placed.get((op.collection, op.id)) or \
+                        self._catalog.entries[(op.collection, op.id)][PARTITION]
+                    encoded.append(["del", op.collection, op.id, None, key, {}, None])
         except TypeError as exc:
             raise ValueError(f"document is not JSON-serialisable: {exc}") from None
+        # Each document is encoded once: the journal embeds the bytes, memory keeps them.
+        payload = orjson.dumps({"s": first, "o": [
+            [*row[:6], None if row[6] is None else orjson.Fragment(row[6])] for row in encoded]})
         self._append(encode_frame(payload))
         try:
-            # Apply what a replay would see, so memory never differs from disk.
-            self._apply(orjson.loads(payload))
+            self._apply(first, encoded)
         except Exception as exc:
             # Durable but not in memory: refuse further commits until a restart replays it.
             self._broken = f"commit {first} is in the journal but failed to apply: {exc!r}"
@@ -307,8 +310,9 @@ class JournalStore(Store):
             seq = self._catalog.last_seq
             dirty = [p for p in self._parts.values() if p.dirty]
             for part in dirty:
-                rows = [self._catalog.entries[(part.key.split("/", 1)[0], id_)].to_row(
-                    part.key.split("/", 1)[0], id_) for id_ in self._members.get(part.key, ())]
+                collection = part.key.split("/", 1)[0]
+                rows = [entry_row(collection, id_, self._catalog.entries[(collection, id_)])
+                        for id_ in self._members.get(part.key, ())]
                 part.save(rows, seq, sync_dir=False)
                 self._saved[part.key] = seq
             fsync_dir(os.path.join(self.root, "parts"))
@@ -324,8 +328,8 @@ class JournalStore(Store):
 
     # -- reads -----------------------------------------------------------------
     def _record(self, collection: str, id: str, entry: Entry) -> Record:
-        doc = self._partition(entry.partition).get(id)
-        return Record(collection, id, entry.seq, entry.bucket, doc)
+        doc = self._partition(entry[PARTITION]).get(id)
+        return Record(collection, id, entry[SEQ], entry[BUCKET], doc)
 
     def get(self, collection, id):
         with self._lock:

@@ -13,7 +13,7 @@ from typing import Iterator, Sequence
 import orjson
 
 from .base import Change, Op, Page, Put, Record, Store, Transaction
-from .catalog import Catalog
+from .catalog import BUCKET, SEQ, Catalog
 
 
 class MemoryStore(Store):
@@ -22,11 +22,12 @@ class MemoryStore(Store):
     def __init__(self):
         self._lock = threading.RLock()
         self._catalog = Catalog()
-        self._docs: dict[tuple[str, str], dict] = {}
+        self._docs: dict[tuple[str, str], bytes] = {}
 
     # -- reads -------------------------------------------------------------
     def _load(self, collection: str, id: str, entry) -> Record:
-        return Record(collection, id, entry.seq, entry.bucket, self._docs[(collection, id)])
+        return Record(collection, id, entry[SEQ], entry[BUCKET],
+                      orjson.loads(self._docs[(collection, id)]))
 
     def get(self, collection, id):
         with self._lock:
@@ -54,7 +55,7 @@ class MemoryStore(Store):
         with self._lock:
             out = []
             for seq, collection, id_, op in self._catalog.changes(bucket, since, limit):
-                doc = self._docs[(collection, id_)] if op == "put" else None
+                doc = orjson.loads(self._docs[(collection, id_)]) if op == "put" else None
                 out.append(Change(seq, collection, id_, op, doc))
             return out
 
@@ -72,9 +73,8 @@ class MemoryStore(Store):
 
     def _apply(self, ops: Sequence[Op]) -> list[int]:
         self._catalog.check(ops)
-        try:  # a JSON round trip: the same types a durable backend gives back, and a copy
-            docs = [orjson.loads(orjson.dumps(op.doc)) if isinstance(op, Put) else None
-                    for op in ops]
+        try:  # kept encoded: readers get fresh copies in the types a durable backend gives
+            docs = [orjson.dumps(op.doc) if isinstance(op, Put) else None for op in ops]
         except TypeError as exc:
             raise ValueError(f"document is not JSON-serialisable: {exc}") from None
         seqs = self._catalog.apply(ops)

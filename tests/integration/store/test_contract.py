@@ -184,3 +184,12 @@ def test_durable_backends_keep_everything_across_reopen(backend):
     assert store.get("results", "a") is None and store.get("results", "b").doc["site"] == "s2"
     assert [(c.id, c.op) for c in store.changes("site:s1", 0, 10)] == [("a", "del")]
     assert store.commit([result("c")]) == [4]
+
+
+def test_a_caller_cannot_change_stored_documents_by_mutating_them(store):
+    doc = {"answers": {"a": {"photos": []}}}
+    store.commit([Put("results", "m", doc, bucket="site:s1")])
+    doc["answers"]["a"]["photos"].append("changed after commit")
+    got = store.get("results", "m").doc
+    got["answers"]["a"]["photos"].append("changed after read")
+    assert store.get("results", "m").doc == {"answers": {"a": {"photos": []}}}

@@ -4,6 +4,7 @@ import os
 import pytest
 
 from server.store import Put, StoreCorrupt, StoreLocked, StoreUnavailable
+from server.store.catalog import PARTITION
 from server.store.journal_store import JournalStore
 
 from .test_contract import result
@@ -151,7 +152,7 @@ def test_records_fill_bounded_chunks_and_stay_in_them(root):
     store = JournalStore(root)
     store.CHUNK_DOCS = 3
     store.commit([result("c0"), result("c1")])
-    assert store._catalog.entries[("results", "c1")].partition.endswith("#3")
+    assert store._catalog.entries[("results", "c1")][PARTITION].endswith("#3")
     assert store.get("results", "a0").doc["v"] == 2
     assert store.count("results", "site_month", "s1/2026-11") == 11
     store.close()
