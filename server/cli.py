@@ -17,6 +17,7 @@ from flask.cli import ScriptInfo
 from server.accounts.access import ROLES
 from server.services.errors import NotFound, ServiceError
 from server.store import StoreLocked
+from sync.client.cli import device as device_client
 
 
 class _Loader:
@@ -115,22 +116,22 @@ def demo(host, port, no_serve):
     for c in credentials:
         click.echo(f"  {c['username']:<12} {c['password']:<18} {c['role']:<11} "
                    f"sites: {', '.join(c['sites']) or 'all'}")
+    click.echo("Built-in checklists:")
     _install_builtin_templates()
     if not no_serve:
         _serve(app, host or "127.0.0.1", port or 8000, app.config["THREADS"])
 
 
 def _install_builtin_templates() -> None:
-    try:
-        from checklists import builtin_definitions
-    except ImportError:
-        click.echo("Built-in checklist templates: not available yet "
-                   "(checklists.builtin_definitions is missing); skipped.")
-        return
-    # TODO(lead): publish the built-in definitions into the store once the
-    # definitions service exists; until then only report that they are there.
-    click.echo(f"Built-in checklist templates found ({builtin_definitions!r}); "
-               "publishing them is not wired yet.")
+    """Publish the shipped templates (idempotent: a version already there is kept)."""
+    from checklists import builtin_definitions
+    from server.services import definitions
+    store = _store()
+    for body in builtin_definitions():
+        added = definitions.install(store, body, by="fieldsync demo")
+        state = "published" if added else "already there"
+        click.echo(f"  checklist {body['id']}@{body['version']:<3} {body['title']['zh']}  "
+                   f"({state})")
 
 
 # -- users ---------------------------------------------------------------------
@@ -234,13 +235,15 @@ def site_list():
 
 
 # -- devices -------------------------------------------------------------------
+# ``devices`` manages the tokens this server issued; ``device`` (singular,
+# below) is the field client that a handheld or laptop runs against a server.
 
 @main.group()
-def device():
-    """List and revoke device tokens."""
+def devices():
+    """List and revoke device tokens issued by this server."""
 
 
-@device.command("list")
+@devices.command("list")
 @click.option("--user", "username", default=None, help="Only this user's devices.")
 def device_list(username):
     """List devices, newest first."""
@@ -256,13 +259,16 @@ def device_list(username):
                    f"last seen {d['last_seen_at']}  {state}")
 
 
-@device.command("revoke")
+@devices.command("revoke")
 @click.argument("device_id")
 def device_revoke(device_id):
     """Revoke a device's token at once."""
     from server.accounts import devices
     revoked = devices.revoke_device(_store(), device_id)
     click.echo(f"device {revoked['id']} ({revoked['name']}) revoked at {revoked['revoked_at']}")
+
+
+main.add_command(device_client, "device")
 
 
 if __name__ == "__main__":

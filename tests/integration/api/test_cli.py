@@ -35,7 +35,7 @@ def fieldsync(*args, **kw):
 
 @pytest.mark.parametrize("command", [[], ["serve"], ["demo"], ["user"], ["user", "add"],
                                      ["user", "list"], ["user", "disable"], ["site", "add"],
-                                     ["site", "list"], ["device", "list"], ["device", "revoke"]])
+                                     ["site", "list"], ["devices", "list"], ["devices", "revoke"]])
 def test_every_command_has_help(runner, command):
     assert "Usage:" in ok(runner.invoke(main, [*command, "--help"]))
 
@@ -86,22 +86,24 @@ def test_site_add_list_and_duplicate(runner):
 def test_device_list_and_revoke(runner, accounts, client):
     guard = accounts.user("guard", username="zhao")
     token = accounts.token(guard, device_name="phone 3")
-    listing = ok(runner.invoke(main, ["device", "list", "--user", "zhao"]))
+    listing = ok(runner.invoke(main, ["devices", "list", "--user", "zhao"]))
     assert "zhao" in listing and "phone 3" in listing and "active" in listing
     device_id = listing.split()[0]
-    assert "revoked" in ok(runner.invoke(main, ["device", "revoke", device_id]))
+    assert "revoked" in ok(runner.invoke(main, ["devices", "revoke", device_id]))
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}
                       ).status_code == 401
-    assert "revoked" in ok(runner.invoke(main, ["device", "list"]))
-    fails(runner.invoke(main, ["device", "revoke", "nope"]), "device nope not found")
+    assert "revoked" in ok(runner.invoke(main, ["devices", "list"]))
+    fails(runner.invoke(main, ["devices", "revoke", "nope"]), "device nope not found")
 
 
 def test_demo_creates_every_role_once_and_prints_credentials(runner, app_store, client):
     first = ok(runner.invoke(main, ["demo", "--no-serve"]))
     for role in ("admin", "supervisor", "engineer", "guard"):
         assert role in first
-    assert "checklist templates" in first
-    assert ok(runner.invoke(main, ["demo", "--no-serve"])) == first  # idempotent
+    assert first.count("(published)") == 7 and "cs-supervision@1" in first
+    again = ok(runner.invoke(main, ["demo", "--no-serve"]))  # idempotent
+    assert again == first.replace("(published)", "(already there)")
+    assert app_store.count("definitions", "all", "all") == 7
     assert app_store.count("users", "all", "all") == 5
     assert app_store.count("sites", "all", "all") == 2
     resp = client.post("/api/v1/auth/login", json={"username": "guard", "password": "demo-guard"})
