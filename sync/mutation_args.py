@@ -9,28 +9,13 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from .annotations import AnnotationsSchema
 from .fields import Id, Sha256, StrictInt, Timestamp
 from .tickets import STATES
-
-ANNOTATION_KINDS = ("arrow", "box", "ellipse", "freehand", "text")
-UNIT = validate.Range(min=0.0, max=1.0)
-
 
 class ChecklistRef(Schema):
     id = Id(required=True)
     version = StrictInt(required=True, validate=validate.Range(min=1))
-
-
-class Annotation(Schema):
-    """Vector markup on a photo; coordinates normalised 0-1 so they survive resizing."""
-
-    kind = fields.String(required=True, validate=validate.OneOf(ANNOTATION_KINDS))
-    points = fields.List(fields.List(fields.Float(validate=UNIT),
-                                     validate=validate.Length(equal=2)),
-                         required=True, validate=validate.Length(min=1, max=2000))
-    text = fields.String(validate=validate.Length(max=500))
-    color = fields.String(validate=validate.Regexp(r"^#[0-9a-fA-F]{6}$"))
-    width = fields.Float(validate=validate.Range(min=0.0, max=0.2))
 
 
 class PhotoRef(Schema):
@@ -39,7 +24,8 @@ class PhotoRef(Schema):
     content_type = fields.String(validate=validate.OneOf(("image/jpeg", "image/png", "image/webp")))
     size = StrictInt(validate=validate.Range(min=1))
     taken_at = Timestamp()
-    annotations = fields.List(fields.Nested(Annotation), validate=validate.Length(max=200))
+    annotations = fields.Nested(AnnotationsSchema, metadata={
+        "description": "vector markup drawn over this photo (kept as data, rendered on demand)"})
 
 
 class Gps(Schema):

@@ -23,7 +23,7 @@ error (ensured on every intake, never at import).
 """
 from __future__ import annotations
 
-from .annotations import (MAX_LABEL_CHARS, MAX_POINTS_PER_SHAPE, MAX_SHAPES, MAX_TOTAL_POINTS,
+from sync.annotations import (MAX_LABEL_CHARS, MAX_POINTS_PER_SHAPE, MAX_SHAPES, MAX_TOTAL_POINTS,
                           AnnotationsSchema, ShapeSchema)
 from .cache import VARIANTS, CachedVariant, VariantCache
 from .config import DEFAULT_FONT_PATH, PhotoConfig

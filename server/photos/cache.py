@@ -37,7 +37,7 @@ from typing import Any, BinaryIO, Callable, Iterator, Mapping
 
 from PIL import Image
 
-from .annotations import markup_digest
+from sync.annotations import markup_digest
 from .config import RENDER_VERSION, PhotoConfig
 from .derive import Derivation
 from .fonts import FontBook

@@ -11,7 +11,7 @@ from typing import Any, Callable, Mapping
 
 from PIL import Image
 
-from .annotations import AnnotationsSchema
+from sync.annotations import AnnotationsSchema
 from .config import PhotoConfig
 from .fonts import FontBook
 from .markup import draw_markup

@@ -141,11 +141,13 @@ def _photo(spec: str) -> PhotoInput:
     head, eq, rest = spec.partition("=")
     if eq and os.sep not in head:
         item, spec = head, rest
-    annotations = []
+    annotations = None
     path, colon, markup = spec.rpartition(":")
     if colon and markup.endswith(".json"):
+        # the markup file is {"shapes": [...]} (sync.annotations); a bare list of shapes is
+        # accepted as a shorthand
         loaded = _read_json(markup, "--photo")
-        annotations = loaded.get("annotations", loaded) if isinstance(loaded, dict) else loaded
+        annotations = {"shapes": loaded} if isinstance(loaded, list) else loaded
         spec = path
     return PhotoInput(spec, annotations, item)
 

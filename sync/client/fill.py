@@ -27,7 +27,7 @@ class PhotoInput:
     """A photo to attach: a file, optional vector markup, optional item it documents."""
 
     path: str
-    annotations: list = field(default_factory=list)
+    annotations: dict | None = None  # sync.annotations.AnnotationsSchema: {"shapes": [...]}
     item: str | None = None
 
     @classmethod

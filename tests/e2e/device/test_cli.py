@@ -40,7 +40,9 @@ def test_login_pull_list_fill_push_status(cli, tmp_path, app_store):
     photo = tmp_path / "door.jpg"
     photo.write_bytes(jpeg_bytes(5))
     markup = tmp_path / "markup.json"
-    markup.write_text(json.dumps([{"kind": "box", "points": [[0.1, 0.1], [0.5, 0.5]]}]))
+    markup.write_text(json.dumps({"shapes": [{"type": "rect", "points": [[0.1, 0.1], [0.5, 0.5]]},
+                                             {"type": "text", "points": [[0.5, 0.5]],
+                                              "text": "门未关 door open"}]}))
     filled = cli("fill", "daily-round@1", "--site", "A", "--answers", str(answers),
                  "--photo", f"env.clean={photo}:{markup}")
     assert filled.exit_code == 0, filled.output
@@ -53,7 +55,7 @@ def test_login_pull_list_fill_push_status(cli, tmp_path, app_store):
     assert pushed.exit_code == 0, pushed.output
     assert "1 applied" in pushed.output and "1 complete" in pushed.output
     [stored] = [r.doc for r in app_store.scan("results")]
-    assert stored["photos"][0]["annotations"][0]["kind"] == "box"
+    assert [s["type"] for s in stored["photos"][0]["annotations"]["shapes"]] == ["rect", "text"]
     after = json.loads(cli("status", "--json").output)
     assert after["outbox"] == 0 and after["photos"] == [] and after["last_sync_at"]
 

@@ -61,11 +61,12 @@ def test_one_photo_cited_by_two_devices_completes_both(store, uploads):
 
 
 def test_annotations_are_kept_with_the_photo(store, uploads):
-    mark = {"kind": "arrow", "points": [[0.1, 0.2], [0.5, 0.5]], "color": "#ff0000"}
+    mark = {"type": "arrow", "points": [[0.1, 0.2], [0.5, 0.5]], "color": "#ff0000"}
     m = submit(1, "r1")
-    m["args"]["photos"] = [{"sha256": H1, "item": "q1", "annotations": [mark]}]
+    m["args"]["photos"] = [{"sha256": H1, "item": "q1", "annotations": {"shapes": [mark]}}]
     push(store, uploads, GUARD, "c1", [m])
-    assert store.get("results", "r1").doc["photos"][0]["annotations"] == [mark]
+    [kept] = store.get("results", "r1").doc["photos"][0]["annotations"]["shapes"]
+    assert kept["type"] == "arrow" and kept["points"] == mark["points"]
 
 
 def test_reconcile_finishes_what_a_crash_interrupted(store, uploads):

@@ -10,7 +10,7 @@ from marshmallow import ValidationError
 
 from server.photos import (MAX_LABEL_CHARS, MAX_POINTS_PER_SHAPE, MAX_SHAPES, MAX_TOTAL_POINTS,
                            AnnotationsSchema)
-from server.photos.annotations import markup_digest
+from sync.annotations import markup_digest
 
 
 def load(shapes, **extra):
