@@ -18,7 +18,7 @@ from server.uploads import UploadState, UploadStore
 from sync.actor import site_bucket
 from sync.placement import PHOTO_REFS, RESULTS
 
-from . import sync_service
+from . import definitions, sync_service
 from .errors import Invalid, NotFound
 
 PHOTOS = "photos"
@@ -82,6 +82,18 @@ def _aware(when: datetime) -> datetime:
     return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
 
+def _what_it_proves(store: Store, result: dict, item_id: str | None) -> str:
+    """The checklist item the photo documents, by its Chinese label when known."""
+    checklist = result["checklist"]
+    try:
+        definition = definitions.definition_for_result(store, checklist["id"],
+                                                       checklist["version"])
+    except NotFound:
+        return item_id or checklist["id"]
+    item = definition.items_by_id.get(item_id) if item_id else None
+    return item.label.zh if item is not None else definition.title.zh
+
+
 def _stamp(store: Store, result: dict, photo: dict) -> StampInfo:
     """The watermark: device time corrected by the device's clock offset at that sync."""
     submitted = result.get("submitted") or {}
@@ -95,7 +107,7 @@ def _stamp(store: Store, result: dict, photo: dict) -> StampInfo:
     user = store.get("users", submitted.get("by") or "")
     gps = result.get("gps")
     return StampInfo(time=when, site=site.doc["name"] if site else str(result.get("site_id")),
-                     checkpoint=photo.get("item") or result["checklist"]["id"],
+                     checkpoint=_what_it_proves(store, result, photo.get("item")),
                      inspector=user.doc["username"] if user else "?",
                      gps=GpsFix(lat=gps["lat"], lon=gps["lon"]) if gps else None)
 
