@@ -98,12 +98,21 @@ def link_superseded(base: dict, new_id: str) -> dict:
     return out
 
 
-def mark_photo_complete(result: dict, sha256: str) -> dict | None:
-    """The result once ``sha256`` has arrived, or None if that changes nothing."""
-    if sha256 not in result.get("missing_photos", ()):
+def mark_photo_complete(result: dict, sha256: str, *, refused: str | None = None) -> dict | None:
+    """The result once ``sha256`` has arrived, or None if that changes nothing.
+
+    A photo the server refused as an image still arrived (its bytes are kept);
+    ``refused_photos`` says which and why, so nobody mistakes it for evidence
+    that was checked.
+    """
+    waiting = sha256 in result.get("missing_photos", ())
+    unmarked = refused is not None and sha256 not in result.get("refused_photos", {})
+    if not (waiting or unmarked):
         return None
     out = copy.deepcopy(result)
-    out["missing_photos"] = [h for h in out["missing_photos"] if h != sha256]
+    out["missing_photos"] = [h for h in out.get("missing_photos", []) if h != sha256]
     out["media"] = "pending" if out["missing_photos"] else "complete"
+    if refused is not None:
+        out.setdefault("refused_photos", {})[sha256] = refused
     out["v"] += 1
     return out

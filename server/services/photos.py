@@ -53,7 +53,7 @@ def receive_chunk(store: Store, uploads: UploadStore, variants: VariantCache, sh
         return state, None
     found = store.get(PHOTOS, sha256)
     record = found.doc if found else record_intake(store, uploads, variants, sha256)
-    sync_service.photo_completed(store, sha256)
+    sync_service.photo_completed(store, sha256, refused=record.get("reason"))
     return state, record
 
 

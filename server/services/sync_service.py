@@ -100,12 +100,14 @@ def build_pull(store: Store, actor: Actor, client_id: str, cursors: dict[str, in
                                max_bytes=max_bytes)
 
 
-def photo_completed(store: Store, sha256: str) -> list[int]:
+def photo_completed(store: Store, sha256: str, *, refused: str | None = None) -> list[int]:
     """Re-put the results waiting for ``sha256``; return the seqs written.
 
     Call it after the photo was published. A push checks photo completeness
     inside its transaction, so either it saw the photo complete or its result
     is already in ``photo_refs`` when this runs: no result stays pending.
+    ``refused`` is why the photo pipeline refused the image, recorded on each
+    result so the inspector and the supervisor see it (the result stays).
     """
     with store.transaction() as tx:
         ref = tx.get(PHOTO_REFS, sha256)
@@ -113,7 +115,7 @@ def photo_completed(store: Store, sha256: str) -> list[int]:
             return []
         ops = []
         for result in tx.get_many(RESULTS, ref.doc["results"]).values():
-            updated = mark_photo_complete(result.doc, sha256)
+            updated = mark_photo_complete(result.doc, sha256, refused=refused)
             if updated is not None:
                 ops.append(_put(Write(RESULTS, result.id, updated, place(RESULTS, updated))))
         return tx.commit(ops) if ops else []

@@ -70,12 +70,20 @@ def test_the_same_photo_from_two_devices_is_stored_once(guard, client, team, acc
     assert os.listdir(root) == [sha(photo)]
 
 
-def test_a_refused_image_is_kept_and_its_reason_reported(guard, client):
+def test_a_refused_image_is_kept_its_reason_reported_and_its_result_marked(
+        guard, client, team, published, app):
     junk = os.urandom(2000)
+    guard.push(submit(team.site_a["id"], "r1", photos=[sha(junk)]))
     r = guard.upload(junk)
-    assert r.status_code == 200 and "refused" in r.json
+    assert r.status_code == 200 and "not" in r.json["refused"]
     q = client.post("/api/v1/photos/query", json={"sha256": [sha(junk)]}, headers=guard.headers)
     assert q.json["photos"][sha(junk)]["refused"] == r.json["refused"]
+    [result] = [c["data"] for b in guard.pull().json["buckets"] for c in b["changes"]
+                if c["id"] == "r1"]
+    assert result["media"] == "complete"
+    assert result["refused_photos"] == {sha(junk): r.json["refused"]}
+    stored = os.path.join(app.config["DATA_DIR"], "photos", sha(junk)[:2], sha(junk))
+    assert open(stored, "rb").read() == junk  # the evidence is kept as sent
 
 
 def test_downloads_only_for_those_who_may_see_a_citing_result(guard, client, team, published):
