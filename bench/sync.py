@@ -27,6 +27,11 @@ Workloads (WHY these: they are what a field team's phones do to the server):
    PouchDB: it replicates the attachment again, the cut made by a proxy).
    Random bytes are refused as images after upload (kept as evidence), so the
    figures are the upload path, not the image pipeline (bench/photos.py).
+   The photo runs go first, on fresh servers: afterwards the heap freed by the
+   sync workloads could hide a buffered photo from the peak-RSS figure.
+
+``--profile FILE`` runs our server's request handling under cProfile (for
+finding what a missed goal costs; the figures of that run are not comparable).
 """
 from __future__ import annotations
 
@@ -52,7 +57,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"
 sys.path[:0] = [str(ROOT), str(ROOT / "bench" / "peer")]
 
 from anchor import (CutProxy, PouchServer, cpu_seconds, free_port, peak_rss_mb,  # noqa: E402
-                         peer_missing, reset_peak_rss, run_device, wait_http)
+                    peer_missing, pouch_photos, reset_peak_rss, run_device, wait_http)
 from server import create_app  # noqa: E402
 from server.accounts import devices, sites, users  # noqa: E402
 from server.extensions import STORE_KEY, close_store  # noqa: E402
@@ -296,6 +301,8 @@ def bench_push(ours, pouch, work, n, size, site, db, report):
     report.row(f"{label}: results/s", n / wall, peer_rate, "results/s", goal=">= 2x peer",
                met=None if peer_rate is None else n / wall >= 2 * peer_rate)
     report.row(f"{label}: server CPU", cpu, peer_cpu, "CPU-s")
+    report.row(f"{label}: server RSS after", peak_rss_mb(ours.pid, "VmRSS"),
+               peak_rss_mb(pouch.pid, "VmRSS") if pouch else None, "MiB")
 
 
 def bench_pull(ours, pouch, n, site, db, report, noops: int = 0):
@@ -350,35 +357,17 @@ def bench_noop(ours, pouch, device, proc, runs: int, stored: int, report):
                goal="<= 5 ms", met=statistics.median(walls) * 1000 <= 5)
 
 
-def bench_photos(ours, pouch, proxy, count, size, chunk, report):
+def bench_photos(ours, pouch, proxy, count, size, chunk, report, bases):
+    """``bases``: each server's RSS before the first photo run, when it was fresh (no free
+    heap left by the sync workloads to hide a buffered photo in)."""
     device = ours.device("A", 2)
     photos = [os.urandom(size) for _ in range(count)]
-    ours_base = peak_rss_mb(ours.pid, "VmRSS")
     reset_peak_rss(ours.pid)
     start = time.perf_counter()
     resent = [device.upload(p, chunk) for p in photos]
     wall = time.perf_counter() - start
     ours_rss = peak_rss_mb(ours.pid)
-    peer = {}
-    if pouch:
-        mb = size // MIB
-        proxy.arm([])
-        run_device("photo", {"url": f"http://127.0.0.1:{proxy.port}", "db": "photos",
-                             "id": f"clean-{mb}", "size": size, "tries": 1})
-        clean = proxy.upstream_bytes
-        peer_base = peak_rss_mb(pouch.pid, "VmRSS")
-        reset_peak_rss(pouch.pid)
-        cut_bytes, extra, seconds = [], [], 0.0
-        for n in range(count):
-            proxy.arm([int(f * clean) for f in CUTS])
-            out = run_device("photo", {"url": f"http://127.0.0.1:{proxy.port}", "db": "photos",
-                                       "id": f"p{mb}-{n}", "size": size, "tries": 5})
-            seconds += out["seconds"]
-            cut_bytes.append(list(proxy.cut_bytes))
-            extra.append(proxy.upstream_bytes - clean)
-        peer = {"rss": peak_rss_mb(pouch.pid), "base": peer_base, "seconds": seconds, "clean": clean,
-                "cut": [statistics.mean(c[i] for c in cut_bytes) / MIB for i in range(2)],
-                "extra": statistics.mean(extra) / MIB}
+    peer = pouch_photos(pouch, proxy, count, size, CUTS) if pouch else {}
     label = f"{count} photos x {size // MIB} MiB, cuts at 30%/70%"
     for i, frac in enumerate(CUTS):
         ours_resent = statistics.mean(r[i] for r in resent) / MIB
@@ -392,9 +381,9 @@ def bench_photos(ours, pouch, proxy, count, size, chunk, report):
     report.row(f"{label}: MiB/s incl. cuts", count * size / MIB / wall,
                count * size / MIB / peer["seconds"] if peer else None, "MiB/s")
     report.row(f"{label}: peak server RSS", ours_rss, peer.get("rss"), "MiB")
-    report.row(f"{label}: peak RSS - RSS before", ours_rss - ours_base,
-               peer["rss"] - peer["base"] if peer else None, "MiB")
-    return ours_rss - ours_base, peer["rss"] - peer["base"] if peer else None
+    growth = (ours_rss - bases[0], peer["rss"] - bases[1] if peer else None)
+    report.row(f"{label}: peak RSS - fresh RSS", *growth, "MiB")
+    return growth
 
 
 def main() -> None:
@@ -424,23 +413,31 @@ def main() -> None:
               "i.e. NO fsync; device PouchDB 7.3.1 (memory adapter) in Node.")
     ours = OurServer(work / "ours", opts.threads, opts.profile)
     pouch = proxy = None
+    print("ratios are ours/peer: above 1 is better for results/s and MiB/s, below 1 is better "
+          "for CPU-s, ms, MiB re-sent and RSS.\n"
+          "no-op server time = the server's CPU-s (utime+stime, /proc/<pid>/stat) over all the "
+          "no-ops / their number; round trip = the device's wall time per no-op on loopback "
+          "(server time plus the loopback HTTP round trip: an upper bound). Ours: one pull with "
+          "up-to-date cursors; PouchDB: a replication each way (checkpoint reads, _changes).")
     report = Report()
     try:
         if not missing:
             pouch = PouchServer(work / "pouch")
             proxy = CutProxy(pouch.port)
+        # photos first, on fresh servers, so their peak RSS is the upload path's own
+        bases = (peak_rss_mb(ours.pid, "VmRSS"), peak_rss_mb(pouch.pid, "VmRSS") if pouch else 0)
+        small = bench_photos(ours, pouch, proxy, count, 1 * MIB, chunk, report, bases)
+        large = bench_photos(ours, pouch, proxy, count, opts.photo_mib * MIB, chunk, report, bases)
+        print(f"server RSS growth over fresh, {opts.photo_mib} MiB vs 1 MiB photos: "
+              f"ours {large[0]:+.1f} vs {small[0]:+.1f} MiB"
+              + (f", peer {large[1]:+.1f} vs {small[1]:+.1f} MiB" if pouch else "")
+              + f"  (goal: flat in photo size, not ~{opts.photo_mib}x)")
         bench_push(ours, pouch, work, n, 1024, "A", "r1k", report)
         bench_push(ours, pouch, work, n, 10240, "B", "r10k", report)
         puller, proc = bench_pull(ours, pouch, n, "A", "r1k", report, noops=max(10, opts.noops // 4))
         # the 10 KB pull runs while the 1 KB device waits for its no-ops
         bench_pull(ours, pouch, n, "B", "r10k", report)
         bench_noop(ours, pouch, puller, proc, opts.noops, 2 * n, report)
-        small = bench_photos(ours, pouch, proxy, count, 1 * MIB, chunk, report)
-        large = bench_photos(ours, pouch, proxy, count, opts.photo_mib * MIB, chunk, report)
-        print(f"server RSS growth during the photo runs, {opts.photo_mib} MiB vs 1 MiB photos: "
-              f"ours {large[0]:+.1f} vs {small[0]:+.1f} MiB"
-              + (f", peer {large[1]:+.1f} vs {small[1]:+.1f} MiB" if pouch else "")
-              + f"  (goal: flat in photo size: ours must not grow by ~{opts.photo_mib}x)")
     finally:
         ours.stop()
         if pouch:

@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import socket
+import statistics
 import subprocess
 import threading
 import time
@@ -193,3 +194,29 @@ class CutProxy:
 
     def close(self) -> None:
         self.listener.close()
+
+
+def pouch_photos(pouch: PouchServer, proxy: CutProxy, count: int, size: int, cuts) -> dict:
+    """``count`` photo docs of ``size`` bytes replicated through ``proxy``, each cut at the
+    ``cuts`` fractions of a clean replication's bytes; PouchDB retries from scratch.
+
+    Returns the peak RSS of the run (MiB), seconds, the clean bytes, the mean
+    bytes forwarded by each cut connection (all re-sent, MiB) and extra MiB per photo.
+    """
+    url, mib = f"http://127.0.0.1:{proxy.port}", 1024 * 1024
+    proxy.arm([])
+    run_device("photo", {"url": url, "db": "photos", "id": f"clean-{size}", "size": size,
+                         "tries": 1})
+    clean = proxy.upstream_bytes
+    reset_peak_rss(pouch.pid)
+    cut_bytes, extra, seconds = [], [], 0.0
+    for n in range(count):
+        proxy.arm([int(f * clean) for f in cuts])
+        out = run_device("photo", {"url": url, "db": "photos", "id": f"p{size}-{n}",
+                                   "size": size, "tries": len(cuts) + 3})
+        seconds += out["seconds"]
+        cut_bytes.append(list(proxy.cut_bytes))
+        extra.append(proxy.upstream_bytes - clean)
+    return {"rss": peak_rss_mb(pouch.pid), "seconds": seconds, "clean": clean,
+            "cut": [statistics.mean(c[i] for c in cut_bytes) / mib for i in range(len(cuts))],
+            "extra": statistics.mean(extra) / mib}
