@@ -130,8 +130,28 @@ def _install_builtin_templates() -> None:
     for body in builtin_definitions():
         added = definitions.install(store, body, by="fieldsync demo")
         state = "published" if added else "already there"
-        click.echo(f"  checklist {body['id']}@{body['version']:<3} {body['title']['zh']}  "
-                   f"({state})")
+        click.echo(f"  {body['id'] + '@' + str(body['version']):<30} {body['title']['zh']}"
+                   f"  ({state})")
+
+
+@main.command()
+@click.argument("definition", metavar="DEFINITION@VERSION")
+@click.option("--dry-run", is_flag=True, help="Only report what would change.")
+def rescore(definition, dry_run):
+    """Recompute the scores of every result of DEFINITION@VERSION after a scoring fix."""
+    from checklists import RULES_VERSION
+    from server.services.rescoring import rescore_version
+    def_id, _, version = definition.partition("@")
+    if not version.isdigit():
+        raise click.BadParameter("give the version too, e.g. cs-supervision@1",
+                                 param_hint="DEFINITION@VERSION")
+    changes = rescore_version(_store(), def_id, int(version), apply=not dry_run,
+                              by="fieldsync rescore")
+    for c in changes:
+        click.echo(f"  {c['result_id']}: {c['old_total']}/{c['old_max']} {c['old_band'] or '-'}"
+                   f" -> {c['new_total']}/{c['new_max']} {c['new_band'] or '-'}")
+    verb = "would change" if dry_run else "changed"
+    click.echo(f"{len(changes)} result(s) {verb} (rules {RULES_VERSION}).")
 
 
 # -- users ---------------------------------------------------------------------

@@ -5,7 +5,9 @@ record (a push, a completed photo) puts it back exactly where it was -- the
 store refuses to move a record between buckets, and listings must not lose
 it. Collections the sync core writes:
 
-* ``results``  -- bucket ``site:<id>``, partitioned by site and receive month;
+* ``results``  -- bucket ``site:<id>``, partitioned by site and receive month,
+  listed by site, by correction chain (``by_root``) and by the checklist
+  version they were filled against (``by_checklist``, for rescoring);
 * ``tickets``  -- bucket ``site:<id>``, partitioned by site;
 * ``rejections`` -- bucket ``user:<id>``: what the server refused, kept whole
   so no field data is lost even when it cannot be applied;
@@ -24,6 +26,11 @@ RESULTS, TICKETS, REJECTIONS, CLIENTS, PHOTO_REFS = (
     "results", "tickets", "rejections", "clients", "photo_refs")
 
 
+def checklist_key(checklist: dict[str, Any]) -> str:
+    """``<definition id>@<version>``: how results are listed by what they were filled against."""
+    return f"{checklist['id']}@{checklist['version']}"
+
+
 @dataclass(frozen=True, slots=True)
 class Placement:
     bucket: str | None
@@ -37,7 +44,8 @@ def place(collection: str, doc: dict[str, Any]) -> Placement:
         site, at = doc["site_id"], doc["submitted"]["at"]
         return Placement(site_bucket(site), f"{site}.{at[:7]}",
                          {"by_site": (site, f"{at}|{doc['id']}"),
-                          "by_root": (doc["root_id"], f"{at}|{doc['id']}")})
+                          "by_root": (doc["root_id"], f"{at}|{doc['id']}"),
+                          "by_checklist": (checklist_key(doc["checklist"]), f"{at}|{doc['id']}")})
     if collection == TICKETS:
         site, at = doc["site_id"], doc["created"]["at"]
         return Placement(site_bucket(site), site,

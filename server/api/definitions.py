@@ -16,7 +16,7 @@ import checklists
 from server.accounts.access import ADMIN
 from server.auth import current_principal
 from server.extensions import get_store
-from server.services import definitions
+from server.services import definitions, rescoring
 
 from .blueprint import Blueprint
 from .schemas.paging import PageArgs, page_body, page_schema
@@ -141,6 +141,36 @@ def list_versions(def_id):
 def get_version(def_id, version):
     """One version, exactly as results filled against it are scored."""
     return definitions.get_version(get_store(), def_id, version)
+
+
+class RescoreArgs(Schema):
+    dry_run = fields.Boolean(load_default=False, metadata={
+        "description": "report what would change without storing it"})
+
+
+class ScoreChangeOut(Schema):
+    result_id = fields.String(required=True)
+    old_total = fields.Float(allow_none=True)
+    new_total = fields.Float(required=True)
+    old_max = fields.Float(allow_none=True)
+    new_max = fields.Float(required=True)
+    old_percent = fields.Float(allow_none=True)
+    new_percent = fields.Float(allow_none=True)
+    old_band = fields.String(allow_none=True)
+    new_band = fields.String(allow_none=True)
+    old_rules_version = fields.String(allow_none=True)
+    new_rules_version = fields.String(required=True)
+
+
+@blp.route("/<def_id>/versions/<int:version>/rescore", methods=["POST"])
+@blp.auth_required(ADMIN)
+@blp.arguments(RescoreArgs, location="query")
+@blp.response(200, ScoreChangeOut(many=True))
+@blp.alt_response(404, schema=ErrorSchema, description="No such version.")
+def rescore(args, def_id, version):
+    """Recompute every result of this version with today's scoring rules; list what moved."""
+    return rescoring.rescore_version(get_store(), def_id, version, apply=not args["dry_run"],
+                                     by=current_principal().user_id)
 
 
 @blp.route("/<def_id>/versions/<int:version>/retire", methods=["POST"])

@@ -1,0 +1,67 @@
+"""Rescoring: recompute the stored scores of a definition version after a rule fix.
+
+Definitions never change once published, but the scoring engine may (a bug
+fixed, an explanation improved: ``checklists.RULES_VERSION``). Rescoring
+recomputes every result filled against one version with today's engine and
+reports what moved. Answers are never touched -- they are the evidence --
+only the derived ``score``; the score it replaces is kept in
+``score_history`` and the result gets a new seq, so devices and reports see
+the change through the normal sync.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import checklists
+from server.store import Put, Store
+from sync.placement import RESULTS, checklist_key, place
+
+from . import definitions
+
+BATCH = 100
+
+
+def _summary(score: dict | None) -> dict | None:
+    if not score:
+        return None
+    return {k: score.get(k) for k in ("total", "max", "percent", "band", "rules_version")}
+
+
+def rescore_version(store: Store, def_id: str, version: int, *, apply: bool,
+                    by: str) -> list[dict]:
+    """Rescore every result of ``def_id@version``; store new scores unless ``apply`` is False.
+
+    Returns one ``ScoreChange.to_dict()`` per result whose score moved.
+    Raises ``NotFound`` for an unknown version. Works a page at a time, each
+    page re-read and written in one transaction, so a result amended
+    meanwhile is rescored as it now is.
+    """
+    definition = definitions.definition_for_result(store, def_id, version)
+    key = checklist_key({"id": def_id, "version": version})
+    changes, cursor = [], None
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    while True:
+        with store.transaction() as tx:
+            page = tx.list(RESULTS, "by_checklist", key, after=cursor, limit=BATCH)
+            docs = {r.id: r.doc for r in page.items}
+            moved = checklists.rescore(definition, [
+                {"id": d["id"], "answers": d["answers"], "score": d.get("score"),
+                 "definition_id": d["checklist"]["id"],
+                 "definition_version": d["checklist"]["version"]} for d in docs.values()])
+            ops = []
+            for change in moved:
+                doc = dict(docs[change.result_id])
+                history = list(doc.get("score_history") or [])
+                history.append({**(_summary(doc.get("score")) or {}), "replaced_at": now,
+                                "replaced_by": by})
+                doc.update(score=checklists.score_result(definition, doc["answers"]).to_dict(),
+                           score_history=history, v=doc["v"] + 1)
+                placement = place(RESULTS, doc)
+                ops.append(Put(RESULTS, doc["id"], doc, placement.bucket, placement.partition,
+                               placement.index))
+            if apply and ops:
+                tx.commit(ops)
+        changes += [c.to_dict() for c in moved]
+        cursor = page.next_cursor
+        if cursor is None:
+            return changes
