@@ -275,7 +275,8 @@ class Report:
             goal: str = "", met: bool | None = None) -> None:
         ratio = f"{ours / peer:7.2f}x" if peer else "      --"
         peer_text = f"{peer:12.3f}" if peer is not None else f"{'n/a':>12}"
-        verdict = "" if met is None else ("  [goal met]" if met else "  [goal MISSED]")
+        verdict = ("  [goal met]" if met else "  [goal MISSED]") if met is not None else \
+            ("  [not judged: no peer]" if goal else "")
         if met is False:
             self.misses.append(label)
         print(f"{label:<44} ours {ours:12.3f}  peer {peer_text}  {unit:<10} ours/peer {ratio}"
