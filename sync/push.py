@@ -168,7 +168,7 @@ def _apply_one(ws: WorkingSet, m: dict, ctx: MutationContext,
                        known=sorted(MUTATIONS))
     schema, handler = entry
     try:
-        args = schema().load(m["args"])
+        args = schema.load(m["args"])
     except ValidationError as exc:
         raise Rejected("invalid_args", "the arguments are not valid",
                        errors=exc.messages) from None
