@@ -31,7 +31,7 @@ Files under the store directory::
     LOCK                     flock'ed by the owning process
     MANIFEST                 journal generation + saved partitions and their seqs
     journal-<gen>.log        frames of committed batches since the last checkpoint
-    parts/<key>.part         one saved partition (catalog rows + TinyDB documents)
+    parts/<key>.part         one partition: segments of catalog rows + documents
 """
 from __future__ import annotations
 
@@ -49,7 +49,8 @@ from .base import (Change, Delete, Page, Put, Record, Store, StoreCorrupt, Store
 from .catalog import BUCKET, PARTITION, SEQ, Catalog, Entry, entry_row, make_entry
 from .dirlock import DirectoryLock
 from .framing import TornTail, encode_frame, fsync_dir, iter_frames, read_snapshot, write_atomic
-from .partition import Partition, load_partition, partition_filename, read_rows
+from .partition import Partition, load_partition, partition_filename
+from .partition_file import read_partition_file
 
 log = logging.getLogger(__name__)
 MANIFEST_MAGIC = b"FIELDSYNC-MANIFEST 1\n"
@@ -60,10 +61,10 @@ class JournalStore(Store):
 
     CHUNK_DOCS = 256
 
-    def __init__(self, root: str, *, cache_docs: int = 50_000,
+    def __init__(self, root: str, *, cache_bytes: int = 128 << 20,
                  checkpoint_bytes: int = 64 << 20):
         self.root = os.path.abspath(root)
-        self.cache_docs = cache_docs
+        self.cache_bytes = cache_bytes
         self.checkpoint_bytes = checkpoint_bytes
         self.fsync = os.fsync  # tests swap in a failing one to prove nothing is acknowledged
         os.makedirs(os.path.join(self.root, "parts"), exist_ok=True)
@@ -113,11 +114,12 @@ class JournalStore(Store):
             path = self._part_path(key)
             if not os.path.exists(path):
                 raise StoreCorrupt(path, 0, "partition named in MANIFEST is missing")
-            saved = read_rows(path)
-            self._saved[key] = saved["seq"]
-            for row in saved["rows"]:
-                self._add_member(key, row[1])
-            rows.extend(saved["rows"])
+            saved = read_partition_file(path, read_docs=False, repair=True,
+                                        expect_seq=partitions[key])
+            self._saved[key] = saved.seq
+            for id_ in saved.rows:
+                self._add_member(key, id_)
+            rows.extend(saved.rows.values())
         rows.sort(key=lambda row: row[2])
         for collection, id_, seq, bucket, deleted, partition, index in rows:
             self._catalog.load_entry(collection, id_, make_entry(
@@ -205,10 +207,13 @@ class JournalStore(Store):
         if part is not None:
             self._parts.move_to_end(key)
             return part
+        path = self._part_path(key)
         if key in self._saved:
-            part = load_partition(key, self._part_path(key))
+            part = load_partition(key, path, self._saved[key])
         else:
-            part = Partition(key, self._part_path(key))
+            if os.path.exists(path):  # left by a checkpoint cut short; the journal has it all
+                os.unlink(path)
+            part = Partition(key, path)
         self._parts[key] = part
         return part
 
@@ -286,8 +291,8 @@ class JournalStore(Store):
         self._journal_size += len(frame)
 
     def _after_commit(self) -> None:
-        dirty_docs = sum(len(p) for p in self._parts.values() if p.dirty)
-        if self._journal_size > self.checkpoint_bytes or dirty_docs > self.cache_docs // 2:
+        dirty = sum(p.nbytes for p in self._parts.values() if p.dirty)
+        if self._journal_size > self.checkpoint_bytes or dirty > self.cache_bytes // 2:
             try:
                 self.checkpoint()
             except OSError:
@@ -295,13 +300,14 @@ class JournalStore(Store):
         self._evict()
 
     def _evict(self) -> None:
-        loaded = sum(len(p) for p in self._parts.values())
+        """Drop least recently used clean partitions until the documents fit the cache."""
+        loaded = sum(p.nbytes for p in self._parts.values())
         for key in list(self._parts):
-            if loaded <= self.cache_docs:
+            if loaded <= self.cache_bytes:
                 break
             part = self._parts[key]
             if not part.dirty:
-                loaded -= len(part)
+                loaded -= part.nbytes
                 del self._parts[key]
 
     def checkpoint(self) -> None:
@@ -311,9 +317,12 @@ class JournalStore(Store):
             dirty = [p for p in self._parts.values() if p.dirty]
             for part in dirty:
                 collection = part.key.split("/", 1)[0]
-                rows = [entry_row(collection, id_, self._catalog.entries[(collection, id_)])
-                        for id_ in self._members.get(part.key, ())]
-                part.save(rows, seq, sync_dir=False)
+                entries = self._catalog.entries
+
+                def rows_of(ids, collection=collection):
+                    return [entry_row(collection, i, entries[(collection, i)]) for i in ids]
+
+                part.save(seq, rows_of, self._members.get(part.key, ()), sync_dir=False)
                 self._saved[part.key] = seq
             fsync_dir(os.path.join(self.root, "parts"))
             old = self._gen

@@ -1,4 +1,4 @@
-"""A partition: one small TinyDB database of documents, saved as one atomic file.
+"""A partition: one small TinyDB database of documents, saved to its own file.
 
 TinyDB rewrites a whole database on every write, so its cost grows with what
 the database holds. We keep that cost bounded by keeping each TinyDB small:
@@ -7,11 +7,8 @@ collections whole), and every write touches only its own partitions.
 
 TinyDB's in-place ``JSONStorage`` is not crash-safe, so a partition's
 TinyDB runs on ``ResidentStorage`` (the data lives in memory; durability comes
-from the journal) and is saved by ``save()`` as a snapshot file written
-atomically. A snapshot holds three frames: the catalog rows of the partition
-(small, read for every partition at startup), the ids and sizes of its
-documents, and the documents' JSON back to back (read only when the
-partition is first needed).
+from the journal) and ``save()`` writes what changed to the partition's file
+at checkpoints (``partition_file``: appended segments, compacted atomically).
 
 Documents sit in the table as ``EncodedDoc`` -- their JSON bytes, exactly
 as the journal holds them -- and the table's ``document_class`` decodes them
@@ -34,10 +31,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
-from .base import StoreCorrupt
-from .framing import read_snapshot, write_atomic
-
-MAGIC = b"FIELDSYNC-PARTITION 2\n"
+from .partition_file import append_delta, read_partition_file, write_full
 TABLE = "docs"
 
 
@@ -118,49 +112,68 @@ def partition_filename(key: str) -> str:
 class Partition:
     """The documents of one partition, kept in a TinyDB table."""
 
+    MAX_SEGMENTS = 16
+
     def __init__(self, key: str, path: str, seq: int = 0,
-                 docs: dict[str, EncodedDoc] | None = None):
+                 docs: dict[str, bytes] | None = None, *, segments: int = 0, size: int = 0):
         self.key = key
         self.path = path
-        self.seq = seq            # every op up to this seq is in the saved snapshot
-        self.dirty = False        # holds ops not yet saved (they are in the journal)
-        self._db = _PartitionDB({TABLE: docs or {}}, storage=ResidentStorage)
+        self.seq = seq            # every op up to this seq is in the saved file
+        self.changed: set[str] = set()   # ids changed since the last save (in the journal)
+        self.segments, self.file_bytes = segments, size
+        docs = {id_: EncodedDoc(raw) for id_, raw in (docs or {}).items()}
+        self.nbytes = sum(len(d.raw) for d in docs.values())
+        self._db = _PartitionDB({TABLE: docs}, storage=ResidentStorage)
         self.table = self._db.table(TABLE, cache_size=0)
 
+    @property
+    def dirty(self) -> bool:
+        return bool(self.changed)
+
+    @property
+    def _docs(self) -> dict[str, EncodedDoc]:
+        return self._db.storage.data.get(TABLE, {})
+
     def __len__(self) -> int:
-        return len(self._db.storage.data.get(TABLE, {}))
+        return len(self._docs)
 
     def get(self, id: str) -> dict | None:
         return self.table.get(doc_id=id)
 
     def apply(self, puts: Mapping[str, bytes], deletes: Iterable[str]) -> None:
         """Store ``puts`` (id -> JSON bytes) and drop ``deletes`` in one TinyDB write."""
+        deletes = list(deletes)
+        current = self._docs
+        self.nbytes += sum(len(r) for r in puts.values()) - sum(
+            len(current[i].raw) for i in {*deletes, *puts} if i in current)
         self.table.replace_encoded(puts, deletes)
-        self.dirty = True
+        self.changed.update(deletes, puts)
 
-    def save(self, rows: list, seq: int, *, sync_dir: bool = True) -> None:
-        """Write rows + documents atomically; afterwards the partition is clean at ``seq``."""
-        docs = self._db.storage.data.get(TABLE, {})
-        meta = orjson.dumps({"key": self.key, "seq": seq, "rows": rows})
-        sizes = orjson.dumps([[id_, len(doc.raw)] for id_, doc in docs.items()])
-        body = b"".join(doc.raw for doc in docs.values())
-        write_atomic(self.path, MAGIC, [meta, sizes, body], sync_dir=sync_dir)
+    def save(self, seq: int, rows_of, members: Iterable[str], *, sync_dir: bool = True) -> None:
+        """Write what changed since the last save; afterwards the partition is clean at ``seq``.
+
+        ``rows_of(ids)`` gives the catalog rows of ``ids``; ``members`` are all
+        ids ever placed here (tombstones included). A new, fragmented or mostly
+        dead file is rewritten whole; otherwise one segment is appended.
+        """
+        docs = self._docs
+        if (self.segments == 0 or self.segments >= self.MAX_SEGMENTS
+                or self.file_bytes > 2 * self.nbytes + (1 << 20)):
+            self.file_bytes = write_full(self.path, self.key, seq, rows_of(members),
+                                         {i: d.raw for i, d in docs.items()}, sync_dir=sync_dir)
+            self.segments = 1
+        else:
+            changed = sorted(self.changed)
+            self.file_bytes += append_delta(
+                self.path, self.key, seq, rows_of(changed),
+                {i: docs[i].raw for i in changed if i in docs},
+                [i for i in changed if i not in docs])
+            self.segments += 1
         self.seq = seq
-        self.dirty = False
+        self.changed.clear()
 
 
-def read_rows(path: str) -> dict:
-    """The catalog frame of a saved partition: ``{key, seq, rows}``."""
-    return orjson.loads(read_snapshot(path, MAGIC, 1)[0])
-
-
-def load_partition(key: str, path: str) -> Partition:
-    """Load a saved partition with its documents (the file must exist)."""
-    meta, sizes, body = read_snapshot(path, MAGIC, 3)
-    docs, at = {}, 0
-    for id_, size in orjson.loads(sizes):
-        docs[id_] = EncodedDoc(body[at:at + size])
-        at += size
-    if at != len(body):
-        raise StoreCorrupt(path, 0, f"documents take {len(body)} bytes, their sizes {at}")
-    return Partition(key, path, orjson.loads(meta)["seq"], docs)
+def load_partition(key: str, path: str, seq: int) -> Partition:
+    """Load a saved partition with its documents, holding changes up to ``seq``."""
+    found = read_partition_file(path, read_docs=True, expect_seq=seq)
+    return Partition(key, path, found.seq, found.docs, segments=found.segments, size=found.size)

@@ -13,7 +13,7 @@ PER_BATCH = 7
 
 
 def main(root, start, count):
-    store = JournalStore(root, checkpoint_bytes=20_000, cache_docs=50)
+    store = JournalStore(root, checkpoint_bytes=20_000, cache_bytes=5000)
     for batch in range(start, start + count):
         ops = [Put("results", f"b{batch}-{n}", {"batch": batch, "n": n, "pad": "x" * 150},
                    bucket=f"site:s{batch % 3}", partition=f"s{batch % 3}/m{batch // 40}",

@@ -34,7 +34,7 @@ def test_kill_minus_nine_never_loses_an_acknowledged_commit(tmp_path):
     acked, next_batch = [], 0
     for _ in range(int(os.environ.get("CRASH_ROUNDS", "8"))):
         acked += run_writer_until_killed(root, next_batch, 1000, rng)
-        store = JournalStore(root, checkpoint_bytes=20_000, cache_docs=50)
+        store = JournalStore(root, checkpoint_bytes=20_000, cache_bytes=5000)
         # every acknowledged batch is whole
         for batch in acked:
             page = store.list("results", "by_batch", str(batch), limit=100)

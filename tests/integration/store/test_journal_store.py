@@ -6,6 +6,7 @@ import pytest
 from server.store import Put, StoreCorrupt, StoreLocked, StoreUnavailable
 from server.store.catalog import PARTITION
 from server.store.journal_store import JournalStore
+from server.store.partition import Partition
 
 from .test_contract import result
 
@@ -26,11 +27,11 @@ def fill(store, batches=5, per=4):
 
 
 def test_checkpoints_and_eviction_keep_every_record(root):
-    store = JournalStore(root, cache_docs=6, checkpoint_bytes=2000)
+    store = JournalStore(root, cache_bytes=300, checkpoint_bytes=2000)
     fill(store, batches=30)
     assert store.get("results", "b0-0").doc["site"] == "s0"  # an evicted, saved partition
     store.close()
-    store = JournalStore(root, cache_docs=6, checkpoint_bytes=2000)
+    store = JournalStore(root, cache_bytes=300, checkpoint_bytes=2000)
     assert store.high_water() == 120
     assert store.count("results", "site_month", "s1/2026-11") == 60
     assert sum(1 for _ in store.scan("results")) == 120
@@ -155,4 +156,61 @@ def test_records_fill_bounded_chunks_and_stay_in_them(root):
     assert store._catalog.entries[("results", "c1")][PARTITION].endswith("#3")
     assert store.get("results", "a0").doc["v"] == 2
     assert store.count("results", "site_month", "s1/2026-11") == 11
+    store.close()
+
+
+def part_files(root):
+    d = os.path.join(root, "parts")
+    return {n: os.path.join(d, n) for n in os.listdir(d)}
+
+
+def test_checkpoints_append_changes_and_compact_fragmented_files(root):
+    store = JournalStore(root)
+    store.commit([result(f"a{n}") for n in range(3)])
+    store.checkpoint()
+    [path] = part_files(root).values()
+    first = os.path.getsize(path)
+    for round_ in range(20):
+        store.commit([result(f"a{round_ % 3}", v=round_)])
+        store.checkpoint()
+        if round_ == 0:  # one changed record: a small segment, not a rewrite
+            assert first < os.path.getsize(path) < 2 * first
+    assert store._parts[next(iter(store._parts))].segments < Partition.MAX_SEGMENTS
+    store.close()
+    store = JournalStore(root)
+    assert {r.id: r.doc.get("v") for r in store.scan("results")} == {"a0": 18, "a1": 19, "a2": 17}
+    store.close()
+
+
+def test_a_checkpoint_cut_mid_append_is_cut_off_and_replayed(root):
+    store = JournalStore(root)
+    store.commit([result("a"), result("b")])
+    store.checkpoint()
+    store.commit([result("b", v=2), result("c")])
+    store._dirlock.release()  # killed before its next checkpoint ...
+    [path] = part_files(root).values()
+    size = os.path.getsize(path)
+    with open(path, "ab") as f:  # ... or in the middle of appending a segment
+        f.write(b"\x30\x00\x00\x00\x00\x00\x00\x00{\"key\":")
+    store = JournalStore(root)
+    assert os.path.getsize(path) == size
+    assert store.get("results", "b").doc["v"] == 2 and store.get("results", "c") is not None
+    store.close()
+
+
+def test_damage_to_a_segment_the_manifest_acknowledged_is_reported_not_dropped(root):
+    store = JournalStore(root)
+    store.commit([result("a")])
+    store.checkpoint()
+    store.commit([result("b")])
+    store.close()  # the second segment is acknowledged by the manifest
+    [path] = part_files(root).values()
+    data = bytearray(open(path, "rb").read())
+    data[-3] ^= 0xFF  # inside the last segment's documents
+    open(path, "wb").write(data)
+    store = JournalStore(root)
+    with pytest.raises(StoreCorrupt) as err:
+        store.get("results", "b")
+    assert path in str(err.value)
+    assert open(path, "rb").read() == bytes(data)
     store.close()
