@@ -143,6 +143,36 @@ class Transaction(Reader):
         """Make ``ops`` durable as one atomic batch; return one seq per op."""
 
 
+class LockedTransaction(Transaction):
+    """The transaction of a backend that serialises writers with its own lock.
+
+    Reads go straight to the store (the caller holds its lock, so they see the
+    committed state); ``commit`` calls the backend's ``_commit``. It is only
+    valid inside the ``with store.transaction()`` block that made it.
+    """
+
+    def __init__(self, store: "Store"):
+        self._store = store
+        self.closed = False
+
+    def get(self, collection, id):
+        return self._store.get(collection, id)
+
+    def list(self, collection, index, key, **kw):
+        return self._store.list(collection, index, key, **kw)
+
+    def count(self, collection, index, key):
+        return self._store.count(collection, index, key)
+
+    def scan(self, collection):
+        return self._store.scan(collection)
+
+    def commit(self, ops):
+        if self.closed:
+            raise StoreError("transaction is closed")
+        return self._store._commit(list(ops))
+
+
 class Store(Reader):
     """A backend: one data directory (or database) owned by this process."""
 

@@ -44,8 +44,8 @@ from typing import Iterator, Sequence
 
 import orjson
 
-from .base import (Change, Delete, Page, Put, Record, Store, StoreCorrupt, StoreError,
-                   StoreUnavailable, Transaction)
+from .base import (Change, Delete, LockedTransaction, Page, Put, Record, Store, StoreCorrupt,
+                   StoreError, StoreUnavailable, Transaction)
 from .catalog import BUCKET, PARTITION, SEQ, Catalog, Entry, entry_row, make_entry
 from .dirlock import DirectoryLock
 from .framing import TornTail, encode_frame, fsync_dir, iter_frames, read_snapshot, write_atomic
@@ -388,7 +388,7 @@ class JournalStore(Store):
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
         with self._lock:
-            tx = _JournalTransaction(self)
+            tx = LockedTransaction(self)
             try:
                 yield tx
             finally:
@@ -406,27 +406,3 @@ class JournalStore(Store):
                 self._fd = None
                 self._dirlock.release()
 
-
-class _JournalTransaction(Transaction):
-    """Reads and commits while holding the store's lock."""
-
-    def __init__(self, store: JournalStore):
-        self._store = store
-        self.closed = False
-
-    def get(self, collection, id):
-        return self._store.get(collection, id)
-
-    def list(self, collection, index, key, **kw):
-        return self._store.list(collection, index, key, **kw)
-
-    def count(self, collection, index, key):
-        return self._store.count(collection, index, key)
-
-    def scan(self, collection):
-        return self._store.scan(collection)
-
-    def commit(self, ops):
-        if self.closed:
-            raise StoreError("transaction is closed")
-        return self._store._commit(list(ops))

@@ -12,7 +12,7 @@ from typing import Iterator, Sequence
 
 import orjson
 
-from .base import Change, Op, Page, Put, Record, Store, Transaction
+from .base import Change, LockedTransaction, Op, Page, Put, Record, Store, Transaction
 from .catalog import BUCKET, SEQ, Catalog
 
 
@@ -69,9 +69,13 @@ class MemoryStore(Store):
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
         with self._lock:
-            yield _MemoryTransaction(self)
+            tx = LockedTransaction(self)
+            try:
+                yield tx
+            finally:
+                tx.closed = True
 
-    def _apply(self, ops: Sequence[Op]) -> list[int]:
+    def _commit(self, ops: Sequence[Op]) -> list[int]:
         self._catalog.check(ops)
         try:  # kept encoded: readers get fresh copies in the types a durable backend gives
             docs = [orjson.dumps(op.doc) if isinstance(op, Put) else None for op in ops]
@@ -88,22 +92,3 @@ class MemoryStore(Store):
     def close(self):
         pass
 
-
-class _MemoryTransaction(Transaction):
-    def __init__(self, store: MemoryStore):
-        self._store = store
-
-    def get(self, collection, id):
-        return self._store.get(collection, id)
-
-    def list(self, collection, index, key, **kw):
-        return self._store.list(collection, index, key, **kw)
-
-    def count(self, collection, index, key):
-        return self._store.count(collection, index, key)
-
-    def scan(self, collection):
-        return self._store.scan(collection)
-
-    def commit(self, ops):
-        return self._store._apply(list(ops))

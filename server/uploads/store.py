@@ -27,6 +27,8 @@ import time
 from dataclasses import dataclass
 from typing import BinaryIO, Iterable
 
+from server.store.framing import fsync_dir
+
 from .errors import (ChecksumMismatch, HashMismatch, InvalidUpload, LengthMismatch,
                      OffsetMismatch, UploadBusy, UploadTooLarge)
 
@@ -62,14 +64,6 @@ def parse_checksum(header: str) -> bytes:
     if len(digest) != 32:
         raise InvalidUpload("a sha256 checksum is 32 bytes")
     return digest
-
-
-def _fsync_dir(path: str) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 class UploadStore:
@@ -241,9 +235,9 @@ class UploadStore:
         final = self.path(sha256)
         os.makedirs(os.path.dirname(final), exist_ok=True)
         os.replace(self._part(sha256), final)
-        _fsync_dir(os.path.dirname(final))
+        fsync_dir(os.path.dirname(final))
         self._remove(self._declared(sha256))
-        _fsync_dir(self._partial)
+        fsync_dir(self._partial)
 
     def expire_partials(self, max_age_seconds: float, *, now: float | None = None) -> list[str]:
         """Remove uploads idle longer than ``max_age_seconds``; return their hashes.
@@ -272,7 +266,7 @@ class UploadStore:
     def _discard(self, sha256: str) -> None:
         self._remove(self._part(sha256))
         self._remove(self._declared(sha256))
-        _fsync_dir(self._partial)
+        fsync_dir(self._partial)
 
     @staticmethod
     def _remove(path: str) -> None:
