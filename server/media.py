@@ -19,9 +19,14 @@ VARIANTS_KEY = "fieldsync.variants"
 
 
 def init_app(app: Flask) -> None:
+    """Open the photo stores; finish media bookkeeping a crash may have cut short."""
+    from server.extensions import STORE_KEY
+    from server.services.sync_service import reconcile_media
+
     data = app.config["DATA_DIR"]
-    app.extensions[UPLOADS_KEY] = UploadStore(os.path.join(data, "photos"),
-                                              max_bytes=app.config["PHOTO_MAX_BYTES"])
+    uploads = UploadStore(os.path.join(data, "photos"), max_bytes=app.config["PHOTO_MAX_BYTES"])
+    app.extensions[UPLOADS_KEY] = uploads
+    reconcile_media(app.extensions[STORE_KEY], uploads)
     config = PhotoConfig(max_pixels=app.config["PHOTO_MAX_PIXELS"],
                          font_path=app.config["PHOTO_FONT_PATH"])
     app.extensions[VARIANTS_KEY] = VariantCache(os.path.join(data, "photos-derived"), config)

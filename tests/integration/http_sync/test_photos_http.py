@@ -1,7 +1,12 @@
 """Resumable photo upload and variant downloads over HTTP."""
 import base64
+import io
 import hashlib
 import os
+
+from server.extensions import close_store
+from server.media import get_uploads
+from tests.conftest import make_app
 
 from .conftest import Device, jpeg_bytes, sha, submit
 
@@ -103,3 +108,19 @@ def test_downloads_only_for_those_who_may_see_a_citing_result(guard, client, tea
     assert client.get(url, headers=team.guard_b_headers).status_code == 404
     assert client.get(f"{url}?variant=poster", headers=guard.headers).status_code == 422
     assert client.get(url).status_code == 401
+
+
+def test_a_photo_published_just_before_a_crash_completes_its_results_at_startup(
+        guard, team, published, app):
+    photo = jpeg_bytes()
+    guard.push(submit(team.site_a["id"], "r1", photos=[sha(photo)]))
+    with app.app_context():  # the bytes land, but the server dies before bookkeeping
+        get_uploads().append(sha(photo), 0, io.BytesIO(photo), len(photo),
+                             upload_length=len(photo))
+    close_store(app)
+    again = make_app(app.config["DATA_DIR"])
+    try:
+        doc = again.extensions["fieldsync.store"].get("results", "r1").doc
+        assert doc["media"] == "complete" and doc["missing_photos"] == []
+    finally:
+        close_store(again)
