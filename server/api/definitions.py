@@ -143,6 +143,39 @@ def get_version(def_id, version):
     return definitions.get_version(get_store(), def_id, version)
 
 
+class AnswersBody(Schema):
+    answers = fields.Dict(keys=fields.String(), required=True, metadata={
+        "description": "item id → answer (see checklists/answers.py)"})
+
+
+class ScoreReportOut(Schema):
+    """The score with a line per item saying why points were lost (checklists/report.py)."""
+
+    definition_id = fields.String(required=True)
+    definition_version = fields.Integer(required=True)
+    rules_version = fields.String(required=True)
+    total = fields.Float(required=True)
+    max = fields.Float(required=True)
+    percent = fields.Float(allow_none=True)
+    band = fields.Raw(allow_none=True)
+    marks = fields.Raw()
+    veto = fields.Raw(allow_none=True)
+    weighted = fields.Raw()
+    flags = fields.Raw()
+    explanation = fields.Raw()
+    sections = fields.List(fields.Dict(), required=True)
+
+
+@blp.route("/<def_id>/versions/<int:version>/score", methods=["POST"])
+@blp.auth_required()
+@blp.arguments(AnswersBody)
+@blp.response(200, ScoreReportOut)
+@blp.alt_response(404, schema=ErrorSchema, description="No such version.")
+def score(body, def_id, version):
+    """Validate and score answers without storing them (what a device previews offline)."""
+    return definitions.preview(get_store(), def_id, version, body["answers"])
+
+
 class RescoreArgs(Schema):
     dry_run = fields.Boolean(load_default=False, metadata={
         "description": "report what would change without storing it"})

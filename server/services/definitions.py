@@ -169,5 +169,12 @@ def definition_for_result(reader: Reader, def_id: str, version: int) -> checklis
 def evaluate(reader: Reader, def_id: str, version: int, answers: Mapping[str, Any]) -> dict:
     """Validate ``answers`` against that version and score them (``AnswersInvalid`` if bad)."""
     definition = definition_for_result(reader, def_id, version)
-    checklists.validate_answers(definition, answers)
-    return checklists.score_result(definition, answers).to_dict()
+    return checklists.evaluate(definition, answers).to_dict()
+
+
+def preview(reader: Reader, def_id: str, version: int, answers: Mapping[str, Any]) -> dict:
+    """Score answers without storing anything; ``Invalid`` names each wrong item."""
+    try:
+        return evaluate(reader, def_id, version, answers)
+    except checklists.AnswersInvalid as exc:
+        raise Invalid(exc.errors) from None

@@ -92,3 +92,17 @@ def test_results_are_scored_against_the_version_they_cite(client, admin, app_sto
     old = definitions.evaluate(app_store, "daily-round", 1, answers)
     new = definitions.evaluate(app_store, "daily-round", 2, answers)
     assert old["max"] != new["max"]
+
+
+def test_score_preview_explains_points_and_names_wrong_items(client, admin, team):
+    publish(client, admin)
+    url = "/api/v1/definitions/daily-round/versions/1/score"
+    r = client.post(url, headers=team.headers["guard"], json={"answers": {
+        "env.clean": {"value": "fail", "defects": [{"deduction": 1, "note": "积水"}]}}})
+    assert r.status_code == 200 and (r.json["total"], r.json["max"]) == (4, 5)
+    [line] = r.json["sections"][0]["lines"]
+    assert "4" in str(line) and "5" in str(line)
+    r = client.post(url, headers=team.headers["guard"], json={"answers": {
+        "env.clean": {"value": "maybe"}, "ghost": {"value": "pass"}}})
+    assert r.status_code == 422
+    assert {"answers.env.clean.value", "answers.ghost"} <= set(r.json["errors"]["json"])
