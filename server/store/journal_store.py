@@ -15,12 +15,9 @@ of every saved partition, then replays the journal onto them (skipping what a
 partition's snapshot already holds); a torn tail is set aside and dropped,
 damage anywhere else stops the store with the file and offset.
 
-A new record goes into the open *chunk* of its placement group
-(``collection/partition``): chunks hold at most ``CHUNK_DOCS`` records, so
-saving one never costs more as the store grows -- a site's month may hold
-ten thousand results, but a checkpoint rewrites only the chunks that
-changed. A record stays in its chunk for life; ``Put.partition`` only places
-new records.
+Records are placed in bounded *chunks* (``chunks.ChunkMap``), and a
+checkpoint appends only what changed to each chunk's file, so neither
+commits nor checkpoints cost more as the store grows.
 
 Only the catalog (ids, seqs, index keys) is resident for every record;
 document bodies are loaded a partition at a time and clean partitions are
@@ -47,6 +44,7 @@ import orjson
 from .base import (Change, Delete, LockedTransaction, Page, Put, Record, Store, StoreCorrupt,
                    StoreError, StoreUnavailable, Transaction)
 from .catalog import BUCKET, PARTITION, SEQ, Catalog, Entry, entry_row, make_entry
+from .chunks import ChunkMap
 from .dirlock import DirectoryLock
 from .framing import TornTail, encode_frame, fsync_dir, iter_frames, read_snapshot, write_atomic
 from .partition import Partition, load_partition, partition_filename
@@ -59,10 +57,8 @@ MANIFEST_MAGIC = b"FIELDSYNC-MANIFEST 1\n"
 class JournalStore(Store):
     """Durable store on a directory: journal + TinyDB partitions + resident catalog."""
 
-    CHUNK_DOCS = 256
-
     def __init__(self, root: str, *, cache_bytes: int = 128 << 20,
-                 checkpoint_bytes: int = 64 << 20):
+                 checkpoint_bytes: int = 64 << 20, chunk_docs: int = 256):
         self.root = os.path.abspath(root)
         self.cache_bytes = cache_bytes
         self.checkpoint_bytes = checkpoint_bytes
@@ -73,8 +69,7 @@ class JournalStore(Store):
         self._catalog = Catalog()
         self._parts: OrderedDict[str, Partition] = OrderedDict()
         self._saved: dict[str, int] = {}
-        self._members: dict[str, set[str]] = {}
-        self._chunks: dict[str, tuple[int, int]] = {}  # group -> (open chunk, its size)
+        self._chunks = ChunkMap(chunk_docs)
         self._broken: str | None = None
         self._fd: int | None = None
         try:
@@ -118,7 +113,7 @@ class JournalStore(Store):
                                         expect_seq=partitions[key])
             self._saved[key] = saved.seq
             for id_ in saved.rows:
-                self._add_member(key, id_)
+                self._chunks.add(key, id_)
             rows.extend(saved.rows.values())
         rows.sort(key=lambda row: row[2])
         for collection, id_, seq, bucket, deleted, partition, index in rows:
@@ -175,32 +170,6 @@ class JournalStore(Store):
         body = orjson.dumps({"format": 1, "journal": self._gen, "partitions": self._saved})
         write_atomic(self._path("MANIFEST"), MANIFEST_MAGIC, [body])
 
-    # -- placement -------------------------------------------------------------
-    def _add_member(self, key: str, id_: str) -> None:
-        members = self._members.setdefault(key, set())
-        if id_ in members:
-            return
-        members.add(id_)
-        group, _, n = key.rpartition("#")
-        open_n, size = self._chunks.get(group, (-1, 0))
-        if int(n) > open_n:
-            self._chunks[group] = (int(n), 1)
-        elif int(n) == open_n:
-            self._chunks[group] = (open_n, size + 1)
-
-    def _place(self, op: Put, placed: dict, open_chunks: dict) -> str:
-        """The partition of a put: its record's chunk, or the open chunk of its group."""
-        entry = self._catalog.entries.get((op.collection, op.id))
-        known = placed.get((op.collection, op.id)) or (entry[PARTITION] if entry else None)
-        if known:
-            return known
-        group = f"{op.collection}/{op.partition or ''}"
-        n, size = open_chunks.get(group) or self._chunks.get(group, (0, 0))
-        if size >= self.CHUNK_DOCS:
-            n, size = n + 1, 0
-        open_chunks[group] = (n, size + 1)
-        return f"{group}#{n}"
-
     # -- applying batches ------------------------------------------------------
     def _partition(self, key: str) -> Partition:
         part = self._parts.get(key)
@@ -234,7 +203,7 @@ class JournalStore(Store):
                 deletes.append(id_)
                 op = Delete(collection, id_)
             self._catalog.apply_op(op, seq, key)
-            self._add_member(key, id_)
+            self._chunks.add(key, id_)
         for key, (puts, deletes) in grouped.items():
             self._partition(key).apply(puts, deletes)
         self._catalog.last_seq = max(self._catalog.last_seq, first + len(ops) - 1)
@@ -250,7 +219,9 @@ class JournalStore(Store):
         try:
             for op in ops:
                 if isinstance(op, Put):
-                    key = self._place(op, placed, open_chunks)
+                    entry = self._catalog.entries.get((op.collection, op.id))
+                    key = self._chunks.place(op, placed.get((op.collection, op.id)) or (
+                        entry[PARTITION] if entry else None), open_chunks)
                     placed[(op.collection, op.id)] = key
                     encoded.append(["put", op.collection, op.id, op.bucket, key,
                                     dict(op.index), orjson.dumps(op.doc)])
@@ -322,7 +293,7 @@ class JournalStore(Store):
                 def rows_of(ids, collection=collection):
                     return [entry_row(collection, i, entries[(collection, i)]) for i in ids]
 
-                part.save(seq, rows_of, self._members.get(part.key, ()), sync_dir=False)
+                part.save(seq, rows_of, self._chunks.members.get(part.key, ()), sync_dir=False)
                 self._saved[part.key] = seq
             fsync_dir(os.path.join(self.root, "parts"))
             old = self._gen
@@ -359,10 +330,10 @@ class JournalStore(Store):
 
     def scan(self, collection) -> Iterator[Record]:
         with self._lock:
-            keys = sorted(k for k in self._members if k.startswith(collection + "/"))
+            keys = list(self._chunks.of_collection(collection))
         for key in keys:
             with self._lock:
-                ids = sorted(self._members.get(key, ()))
+                ids = sorted(self._chunks.members.get(key, ()))
                 records = [self._record(collection, i, e) for i in ids
                            if (e := self._catalog.live(collection, i)) is not None]
                 self._evict()

@@ -142,16 +142,14 @@ def test_documents_come_back_as_json_types(root):
 
 
 def test_records_fill_bounded_chunks_and_stay_in_them(root):
-    store = JournalStore(root)
-    store.CHUNK_DOCS = 3
+    store = JournalStore(root, chunk_docs=3)
     store.commit([result(f"a{n}") for n in range(5)])
     store.commit([result(f"b{n}") for n in range(4)])
     store.commit([result("a0", v=2)])  # an update stays in its chunk
     store.close()
     parts = sorted(os.listdir(os.path.join(root, "parts")))
     assert parts == [f"results%2Fs1%2F2026-11%23{n}.part" for n in range(3)]
-    store = JournalStore(root)
-    store.CHUNK_DOCS = 3
+    store = JournalStore(root, chunk_docs=3)
     store.commit([result("c0"), result("c1")])
     assert store._catalog.entries[("results", "c1")][PARTITION].endswith("#3")
     assert store.get("results", "a0").doc["v"] == 2
