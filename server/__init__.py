@@ -19,8 +19,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """
     from . import api, extensions, media
     from .config import load_config, secret_key
+    from .json_provider import OrjsonProvider
 
     app = Flask(__name__)
+    app.json = OrjsonProvider(app)  # before load_config, which may tune app.json
     load_config(app, config)
     extensions.init_app(app)  # first: the store's lock makes this process the data dir's owner
     if not app.config["SECRET_KEY"]:
