@@ -31,7 +31,7 @@ import orjson
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from server.store import Put  # noqa: E402
-from server.store.journal_store import JournalStore  # noqa: E402
+from server.store.journal_store import JournalStore, relax_gc  # noqa: E402
 
 SITES = 100
 BATCH = 100
@@ -117,6 +117,7 @@ def main() -> None:
     points = [p for p in (1_000, 10_000, 100_000, 1_000_000) if p <= args.stored]
 
     store = JournalStore(os.path.join(root, "journal"))
+    relax_gc()  # as the server does when it opens its store
     lite = Sqlite(os.path.join(root, "anchor.sqlite"))
     ours, theirs = {}, {}
     b = 0

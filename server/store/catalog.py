@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import bisect
+from sys import intern
 from typing import Iterable, Iterator, Sequence
 
 import orjson
@@ -161,8 +162,10 @@ class Catalog:
             if old[BUCKET] is not None:
                 self._stale[old[BUCKET]] = self._stale.get(old[BUCKET], 0) + 1
         if isinstance(op, Put):
-            index = tuple((n, k, s) for n, (k, s) in sorted(op.index.items()))
-            entry = make_entry(seq, op.bucket, False, partition, index)
+            # Buckets, partitions and index keys repeat across many records: one copy each.
+            index = tuple((intern(n), intern(k), s) for n, (k, s) in sorted(op.index.items()))
+            entry = make_entry(seq, op.bucket and intern(op.bucket), False,
+                               partition and intern(partition), index)
         else:
             if old is None:
                 raise ValueError(f"delete of unknown record {op.collection}/{op.id}")
