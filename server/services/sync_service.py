@@ -46,8 +46,6 @@ def evaluate_with_checklists(definition_doc: dict, answers: dict) -> dict:
     definitions are cached -- by content, not by (id, version): two stores
     (or a restored backup) may hold different bodies under the same version.
     """
-    import checklists  # the domain package; imported here so sync stays usable without it
-
     key = orjson.dumps(definition_doc, option=orjson.OPT_SORT_KEYS)
     definition = _parsed_definitions.get(key)
     if definition is None:

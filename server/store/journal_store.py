@@ -35,16 +35,14 @@ from __future__ import annotations
 import gc
 import logging
 import os
-import threading
 from collections import OrderedDict
-from contextlib import contextmanager
 from typing import Iterator, Sequence
 
 import orjson
 
-from .base import (Change, Delete, LockedTransaction, Page, Put, Record, Store, StoreCorrupt,
-                   StoreError, StoreUnavailable, Transaction)
-from .catalog import BUCKET, PARTITION, SEQ, Catalog, Entry, entry_row, make_entry
+from .base import Delete, Put, Record, StoreCorrupt, StoreError, StoreUnavailable
+from .catalog import PARTITION, entry_row, make_entry
+from .catalog_store import CatalogStore
 from .chunks import ChunkMap
 from .dirlock import DirectoryLock
 from .framing import TornTail, encode_frame, fsync_dir, iter_frames, read_snapshot, write_atomic
@@ -71,7 +69,7 @@ def relax_gc() -> None:
     gc.set_threshold(young, middle, 1000)
 
 
-class JournalStore(Store):
+class JournalStore(CatalogStore):
     """Durable store on a directory: journal + TinyDB partitions + resident catalog."""
 
     def __init__(self, root: str, *, cache_bytes: int = 128 << 20,
@@ -82,8 +80,7 @@ class JournalStore(Store):
         self.fsync = os.fsync  # tests swap in a failing one to prove nothing is acknowledged
         os.makedirs(os.path.join(self.root, "parts"), exist_ok=True)
         self._dirlock = DirectoryLock(os.path.join(self.root, "LOCK"))
-        self._lock = threading.RLock()
-        self._catalog = Catalog()
+        super().__init__()
         self._parts: OrderedDict[str, Partition] = OrderedDict()
         self._saved: dict[str, int] = {}
         self._chunks = ChunkMap(chunk_docs)
@@ -324,26 +321,11 @@ class JournalStore(Store):
             fsync_dir(self.root)
 
     # -- reads -----------------------------------------------------------------
-    def _record(self, collection: str, id: str, entry: Entry) -> Record:
-        doc = self._partition(entry[PARTITION]).get(id)
-        return Record(collection, id, entry[SEQ], entry[BUCKET], doc)
+    def _body(self, collection, id, entry):
+        return self._partition(entry[PARTITION]).get(id)
 
-    def get(self, collection, id):
-        with self._lock:
-            entry = self._catalog.live(collection, id)
-            return None if entry is None else self._record(collection, id, entry)
-
-    def list(self, collection, index, key, *, after=None, limit=50, descending=False):
-        with self._lock:
-            ids, cursor = self._catalog.page(collection, index, key, after, limit, descending)
-            items = [self._record(collection, i, self._catalog.entries[(collection, i)])
-                     for i in ids]
-            self._evict()
-            return Page(items, cursor)
-
-    def count(self, collection, index, key):
-        with self._lock:
-            return self._catalog.count(collection, index, key)
+    def _after_read(self) -> None:
+        self._evict()
 
     def scan(self, collection) -> Iterator[Record]:
         with self._lock:
@@ -353,35 +335,10 @@ class JournalStore(Store):
                 ids = sorted(self._chunks.members.get(key, ()))
                 records = [self._record(collection, i, e) for i in ids
                            if (e := self._catalog.live(collection, i)) is not None]
-                self._evict()
+                self._after_read()
             yield from records
 
-    def changes(self, bucket, since, limit):
-        with self._lock:
-            out = []
-            for seq, collection, id_, op in self._catalog.changes(bucket, since, limit):
-                doc = (self._record(collection, id_, self._catalog.entries[(collection, id_)]).doc
-                       if op == "put" else None)
-                out.append(Change(seq, collection, id_, op, doc))
-            self._evict()
-            return out
-
-    def high_water(self):
-        return self._catalog.last_seq
-
-    def tombstone_horizon(self):
-        return self._catalog.horizon
-
-    # -- writes and lifetime ---------------------------------------------------
-    @contextmanager
-    def transaction(self) -> Iterator[Transaction]:
-        with self._lock:
-            tx = LockedTransaction(self)
-            try:
-                yield tx
-            finally:
-                tx.closed = True
-
+    # -- lifetime --------------------------------------------------------------
     def close(self) -> None:
         with self._lock:
             if self._fd is None:

@@ -6,42 +6,23 @@ The indexing and change-feed bookkeeping is shared with the TinyDB backend
 """
 from __future__ import annotations
 
-import threading
-from contextlib import contextmanager
 from typing import Iterator, Sequence
 
 import orjson
 
-from .base import Change, LockedTransaction, Op, Page, Put, Record, Store, Transaction
-from .catalog import BUCKET, SEQ, Catalog
+from .base import Op, Put, Record
+from .catalog_store import CatalogStore
 
 
-class MemoryStore(Store):
+class MemoryStore(CatalogStore):
     """All records in process memory, one lock for writers."""
 
     def __init__(self):
-        self._lock = threading.RLock()
-        self._catalog = Catalog()
+        super().__init__()
         self._docs: dict[tuple[str, str], bytes] = {}
 
-    # -- reads -------------------------------------------------------------
-    def _load(self, collection: str, id: str, entry) -> Record:
-        return Record(collection, id, entry[SEQ], entry[BUCKET],
-                      orjson.loads(self._docs[(collection, id)]))
-
-    def get(self, collection, id):
-        with self._lock:
-            entry = self._catalog.live(collection, id)
-            return None if entry is None else self._load(collection, id, entry)
-
-    def list(self, collection, index, key, *, after=None, limit=50, descending=False):
-        with self._lock:
-            ids, cursor = self._catalog.page(collection, index, key, after, limit, descending)
-            return Page([self.get(collection, i) for i in ids], cursor)
-
-    def count(self, collection, index, key):
-        with self._lock:
-            return self._catalog.count(collection, index, key)
+    def _body(self, collection, id, entry):
+        return orjson.loads(self._docs[(collection, id)])
 
     def scan(self, collection) -> Iterator[Record]:
         with self._lock:
@@ -50,30 +31,6 @@ class MemoryStore(Store):
             rec = self.get(collection, id_)
             if rec is not None:
                 yield rec
-
-    def changes(self, bucket, since, limit):
-        with self._lock:
-            out = []
-            for seq, collection, id_, op in self._catalog.changes(bucket, since, limit):
-                doc = orjson.loads(self._docs[(collection, id_)]) if op == "put" else None
-                out.append(Change(seq, collection, id_, op, doc))
-            return out
-
-    def high_water(self):
-        return self._catalog.last_seq
-
-    def tombstone_horizon(self):
-        return self._catalog.horizon
-
-    # -- writes ------------------------------------------------------------
-    @contextmanager
-    def transaction(self) -> Iterator[Transaction]:
-        with self._lock:
-            tx = LockedTransaction(self)
-            try:
-                yield tx
-            finally:
-                tx.closed = True
 
     def _commit(self, ops: Sequence[Op]) -> list[int]:
         self._catalog.check(ops)
