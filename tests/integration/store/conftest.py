@@ -10,7 +10,6 @@ class Backend:
 
     def __init__(self, name, tmp_path):
         self.name, self.tmp_path, self.store = name, tmp_path, None
-        self.durable = name != "memory"
 
     def open(self, **kw):
         if self.name == "memory":
