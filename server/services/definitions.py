@@ -153,17 +153,23 @@ def retire(store: Store, def_id: str, version: int, *, by: str) -> dict:
 
 
 @lru_cache(maxsize=256)
-def _loaded(def_id: str, version: int, body: bytes) -> checklists.Definition:
+def _parse(body: bytes) -> checklists.Definition:
     return checklists.load_definition(orjson.loads(body))
 
 
-def definition_for_result(reader: Reader, def_id: str, version: int) -> checklists.Definition:
-    """The exact published (or retired) version a result was filled against.
+def parsed(definition_doc: Mapping[str, Any]) -> checklists.Definition:
+    """The model of a published definition document, parsed once per content.
 
-    Published versions never change, so the parsed model is cached by content.
+    Parsing per scored result would dominate a push. The key is the content,
+    not (id, version): two stores (or a restored backup) may hold different
+    bodies under the same version.
     """
-    doc = get_version(reader, def_id, version)
-    return _loaded(def_id, version, orjson.dumps(doc["definition"]))
+    return _parse(orjson.dumps(definition_doc, option=orjson.OPT_SORT_KEYS))
+
+
+def definition_for_result(reader: Reader, def_id: str, version: int) -> checklists.Definition:
+    """The exact published (or retired) version a result was filled against."""
+    return parsed(get_version(reader, def_id, version)["definition"])
 
 
 def evaluate(reader: Reader, def_id: str, version: int, answers: Mapping[str, Any]) -> dict:

@@ -15,8 +15,6 @@ from server.accounts.access import Principal
 from server.photos import CachedVariant, GpsFix, PhotoRefused, StampInfo, VariantCache
 from server.store import Put, Store
 from server.uploads import UploadState, UploadStore
-from sync.actor import site_bucket
-from sync.placement import PHOTO_REFS, RESULTS
 
 from . import definitions, sync_service
 from .errors import Invalid, NotFound
@@ -68,16 +66,6 @@ def query(store: Store, uploads: UploadStore, hashes: list[str]) -> dict:
     return states
 
 
-def _citing_results(store: Store, principal: Principal, sha256: str) -> list[dict]:
-    """Results citing the photo that the caller may see (hash probes learn nothing else)."""
-    ref = store.get(PHOTO_REFS, sha256)
-    if ref is None:
-        return []
-    allowed = None if principal.is_admin else {site_bucket(s) for s in principal.site_ids}
-    return [rec.doc for rec in store.get_many(RESULTS, ref.doc["results"]).values()
-            if allowed is None or rec.bucket in allowed]
-
-
 def _aware(when: datetime) -> datetime:
     return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
@@ -119,7 +107,8 @@ def variant(store: Store, uploads: UploadStore, variants: VariantCache, principa
     ``annotated``/``stamped`` draw the markup and facts of that result (the
     first visible one citing the photo when ``result_id`` is not given).
     """
-    results = _citing_results(store, principal, sha256)
+    results = sync_service.results_citing(
+        store, sha256, None if principal.is_admin else principal.site_ids)
     if result_id is not None:
         results = [r for r in results if r["id"] == result_id]
     if not results or sha256 not in uploads.complete_among([sha256]):

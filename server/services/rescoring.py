@@ -13,10 +13,11 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import checklists
-from server.store import Put, Store
-from sync.placement import RESULTS, checklist_key, place
+from server.store import Store
+from sync.placement import RESULTS, checklist_key
 
 from . import definitions
+from .sync_service import placed_put
 
 BATCH = 100
 
@@ -56,9 +57,7 @@ def rescore_version(store: Store, def_id: str, version: int, *, apply: bool,
                                 "replaced_by": by})
                 doc.update(score=checklists.score_result(definition, doc["answers"]).to_dict(),
                            score_history=history, v=doc["v"] + 1)
-                placement = place(RESULTS, doc)
-                ops.append(Put(RESULTS, doc["id"], doc, placement.bucket, placement.partition,
-                               placement.index))
+                ops.append(placed_put(RESULTS, doc))
             if apply and ops:
                 tx.commit(ops)
         changes += [c.to_dict() for c in moved]

@@ -17,13 +17,11 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
-from typing import BinaryIO, Callable
+from typing import Callable
 
 import checklists
-import orjson
-
 from server.store.base import Put, Store
-from server.uploads import UploadState, UploadStore
+from server.uploads import UploadStore
 from sync.actor import Actor, buckets_for, site_bucket
 from sync.mutations import PushServices
 from sync.placement import CLIENTS, PHOTO_REFS, RESULTS, place
@@ -31,34 +29,30 @@ from sync.pull import DEFAULT_MAX_BYTES, build_pull_page
 from sync.push import Write, check_owner, plan_push
 from sync.results import mark_photo_complete
 
+from . import definitions
+
 log = logging.getLogger(__name__)
 
 Evaluate = Callable[[dict, dict], dict]
 FindDefinition = Callable[[str, int], "dict | None"]
-_parsed_definitions: dict[bytes, object] = {}
 
 
 def evaluate_with_checklists(definition_doc: dict, answers: dict) -> dict:
     """The default ``evaluate``: the checklist engine's validate + score.
 
     Raises ``checklists.AnswersInvalid`` (it has ``.errors``) for bad answers.
-    Parsing a definition per pushed result would dominate a push, so parsed
-    definitions are cached -- by content, not by (id, version): two stores
-    (or a restored backup) may hold different bodies under the same version.
     """
-    key = orjson.dumps(definition_doc, option=orjson.OPT_SORT_KEYS)
-    definition = _parsed_definitions.get(key)
-    if definition is None:
-        definition = checklists.load_definition(definition_doc)
-        if len(_parsed_definitions) > 256:
-            _parsed_definitions.clear()
-        _parsed_definitions[key] = definition
-    return checklists.evaluate(definition, answers).to_dict()
+    return checklists.evaluate(definitions.parsed(definition_doc), answers).to_dict()
 
 
 def _put(write: Write) -> Put:
     p = write.placement
     return Put(write.collection, write.id, write.doc, p.bucket, p.partition, p.index)
+
+
+def placed_put(collection: str, doc: dict) -> Put:
+    """A put of a record rewritten by the server, back where the sync core keeps it."""
+    return _put(Write(collection, doc["id"], doc, place(collection, doc)))
 
 
 def _once_per_batch(find_definition: FindDefinition) -> FindDefinition:
@@ -133,24 +127,8 @@ def photo_completed(store: Store, sha256: str, *, refused: str | None = None) ->
         for result in tx.get_many(RESULTS, ref.doc["results"]).values():
             updated = mark_photo_complete(result.doc, sha256, refused=refused)
             if updated is not None:
-                ops.append(_put(Write(RESULTS, result.id, updated, place(RESULTS, updated))))
+                ops.append(placed_put(RESULTS, updated))
         return tx.commit(ops) if ops else []
-
-
-def receive_photo_chunk(store: Store, uploads: UploadStore, sha256: str, offset: int,
-                        stream: BinaryIO, length: int, *, upload_length: int,
-                        chunk_checksum: str | None = None) -> UploadState:
-    """``PATCH /photos/<sha256>``: append a chunk, and bump results when it completes.
-
-    Raises the ``server.uploads`` errors (each has ``.status``).
-    """
-    state = uploads.append(sha256, offset, stream, length, upload_length=upload_length,
-                           chunk_checksum=chunk_checksum)
-    if state.state == "complete":
-        # Also when it was complete before: if the bookkeeping commit failed last
-        # time (503), the client's retry heals it. With nothing to do it writes nothing.
-        photo_completed(store, sha256)
-    return state
 
 
 def reconcile_media(store: Store, uploads: UploadStore) -> int:
@@ -166,15 +144,20 @@ def reconcile_media(store: Store, uploads: UploadStore) -> int:
     return bumped
 
 
-def photo_visible(store: Store, actor: Actor, sha256: str) -> bool:
-    """Whether ``actor`` may download a photo: a result at one of their sites cites it.
+def results_citing(store: Store, sha256: str, site_ids: frozenset[str] | None) -> list[dict]:
+    """The results citing a photo at ``site_ids`` (``None``: at every site).
 
-    Hash probes must not reveal other sites' photos, so an unknown or
-    foreign hash answers False (the endpoint should then say 404, not 403).
+    Hash probes must not reveal other sites' photos: an unknown or foreign
+    hash gives nothing (the endpoint then says 404, not 403).
     """
     ref = store.get(PHOTO_REFS, sha256)
     if ref is None:
-        return False
-    allowed = {site_bucket(s) for s in actor.site_ids}
-    return any(rec.bucket in allowed
-               for rec in store.get_many(RESULTS, ref.doc["results"]).values())
+        return []
+    allowed = None if site_ids is None else {site_bucket(s) for s in site_ids}
+    return [rec.doc for rec in store.get_many(RESULTS, ref.doc["results"]).values()
+            if allowed is None or rec.bucket in allowed]
+
+
+def photo_visible(store: Store, actor: Actor, sha256: str) -> bool:
+    """Whether ``actor`` may download a photo: a result at one of their sites cites it."""
+    return bool(results_citing(store, sha256, actor.site_ids))

@@ -3,8 +3,8 @@ import orjson
 import pytest
 
 from server.cli import main
-from server.store import Put
-from sync.placement import RESULTS, place
+from server.services.sync_service import placed_put
+from sync.placement import RESULTS
 
 from ..http_sync.conftest import Device, published, submit  # noqa: F401 (a fixture)
 
@@ -17,8 +17,7 @@ def stale(client, team, published, app_store):
                submit(team.site_a["id"], "bad", value="fail", defects=[{"deduction": 1}]))
     doc = dict(app_store.get(RESULTS, "bad").doc)
     doc["score"] = {**doc["score"], "total": 2.0, "percent": 40.0, "rules_version": "old/0"}
-    p = place(RESULTS, doc)
-    app_store.commit([Put(RESULTS, "bad", doc, p.bucket, p.partition, p.index)])
+    app_store.commit([placed_put(RESULTS, doc)])
     return doc
 
 

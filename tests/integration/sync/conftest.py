@@ -2,6 +2,7 @@ import pytest
 
 from server.store.journal_store import JournalStore
 from server.store.memory import MemoryStore
+from server.photos import VariantCache
 from server.uploads import UploadStore
 
 
@@ -24,3 +25,8 @@ def journal(tmp_path):
 @pytest.fixture
 def uploads(tmp_path):
     return UploadStore(str(tmp_path / "photos"))
+
+
+@pytest.fixture
+def variants(tmp_path):
+    return VariantCache(tmp_path / "derived")

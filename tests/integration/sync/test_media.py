@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from server.services import sync_service
+from server.services import photos, sync_service
 from server.store.base import StoreUnavailable
 
 from .helpers import ENGINEER, GUARD, SITE_A, Replica, push, sha, submit
@@ -17,12 +17,14 @@ P2 = random.Random(12).randbytes(7000)
 H1, H2 = sha(P1), sha(P2)
 
 
-def upload(store, uploads, data):
-    return sync_service.receive_photo_chunk(store, uploads, sha(data), 0, io.BytesIO(data),
-                                            len(data), upload_length=len(data))
+def upload(store, uploads, variants, data):
+    """What PATCH /photos/<sha256> does with one chunk holding the whole photo."""
+    state, _ = photos.receive_chunk(store, uploads, variants, sha(data), 0, io.BytesIO(data),
+                                    len(data), upload_length=len(data), chunk_checksum=None)
+    return state
 
 
-def test_result_waits_for_its_photos_then_shows_media_complete(store, uploads):
+def test_result_waits_for_its_photos_then_shows_media_complete(store, uploads, variants):
     resp = push(store, uploads, GUARD, "c1", [submit(1, "r1", photos=[H1, H2, H1])])
     assert resp["results"][0]["missing_photos"] == [H1, H2]
     replica = Replica()
@@ -30,10 +32,10 @@ def test_result_waits_for_its_photos_then_shows_media_complete(store, uploads):
     assert replica.records()[("results", "r1")]["media"] == "pending"
     seq_before = store.get("results", "r1").seq
 
-    upload(store, uploads, P1)
+    upload(store, uploads, variants, P1)
     after_one = store.get("results", "r1")
     assert after_one.doc["missing_photos"] == [H2] and after_one.doc["media"] == "pending"
-    assert upload(store, uploads, P2).completed_now
+    assert upload(store, uploads, variants, P2).completed_now
     done = store.get("results", "r1")
     assert done.doc["media"] == "complete" and done.doc["missing_photos"] == []
     assert done.seq > after_one.seq > seq_before
@@ -42,21 +44,21 @@ def test_result_waits_for_its_photos_then_shows_media_complete(store, uploads):
     assert done.doc["answers"] == {"q1": "pass"}  # the evidence itself is untouched
 
 
-def test_photo_already_uploaded_is_not_missing(store, uploads):
-    upload(store, uploads, P1)
+def test_photo_already_uploaded_is_not_missing(store, uploads, variants):
+    upload(store, uploads, variants, P1)
     resp = push(store, uploads, GUARD, "c1", [submit(1, "r1", photos=[H1])])
     assert "missing_photos" not in resp["results"][0]
     assert store.get("results", "r1").doc["media"] == "complete"
 
 
-def test_one_photo_cited_by_two_devices_completes_both(store, uploads):
+def test_one_photo_cited_by_two_devices_completes_both(store, uploads, variants):
     push(store, uploads, GUARD, "c1", [submit(1, "r1", photos=[H1])])
     push(store, uploads, ENGINEER, "e1", [submit(1, "r2", site=SITE_A, photos=[H1])])
-    upload(store, uploads, P1)
+    upload(store, uploads, variants, P1)
     assert {store.get("results", r).doc["media"] for r in ("r1", "r2")} == {"complete"}
     # a second delivery of the same bytes changes nothing
     before = store.high_water()
-    assert not upload(store, uploads, P1).completed_now
+    assert not upload(store, uploads, variants, P1).completed_now
     assert store.high_water() == before
 
 
@@ -95,7 +97,7 @@ def test_photos_are_visible_only_through_results_at_the_actors_sites(store, uplo
     assert not sync_service.photo_visible(store, GUARD, H2)  # cited by nothing
 
 
-def test_retried_final_chunk_heals_a_failed_media_commit(journal, uploads):
+def test_retried_final_chunk_heals_a_failed_media_commit(journal, uploads, variants):
     store = journal
     push(store, uploads, GUARD, "c1", [submit(1, "r1", photos=[H1])])
 
@@ -105,10 +107,10 @@ def test_retried_final_chunk_heals_a_failed_media_commit(journal, uploads):
     store.fsync = broken_fsync
     try:
         with pytest.raises(StoreUnavailable):
-            upload(store, uploads, P1)
+            upload(store, uploads, variants, P1)
     finally:
         store.fsync = os.fsync
     assert uploads.query([H1]) == {H1: {"state": "complete"}}
     assert store.get("results", "r1").doc["media"] == "pending"
-    upload(store, uploads, P1)  # the device retries: no bytes stored again
+    upload(store, uploads, variants, P1)  # the device retries: no bytes stored again
     assert store.get("results", "r1").doc["media"] == "complete"
