@@ -387,6 +387,15 @@ def bench_photos(ours, pouch, proxy, count, size, chunk, report, bases):
     return growth
 
 
+def photo_runs(ours, pouch, proxy, count, photo_mib, chunk, report, bases) -> None:
+    small = bench_photos(ours, pouch, proxy, count, 1 * MIB, chunk, report, bases)
+    large = bench_photos(ours, pouch, proxy, count, photo_mib * MIB, chunk, report, bases)
+    print(f"server RSS growth over fresh, {photo_mib} MiB vs 1 MiB photos: "
+          f"ours {large[0]:+.1f} vs {small[0]:+.1f} MiB"
+          + (f", peer {large[1]:+.1f} vs {small[1]:+.1f} MiB" if pouch else "")
+          + f"  (goal: flat in photo size, not ~{photo_mib}x)")
+
+
 def main() -> None:
     if sys.argv[1:2] == ["serve-ours"]:
         return serve_ours(*sys.argv[2:6])
@@ -427,12 +436,8 @@ def main() -> None:
             proxy = CutProxy(pouch.port)
         # photos first, on fresh servers, so their peak RSS is the upload path's own
         bases = (peak_rss_mb(ours.pid, "VmRSS"), peak_rss_mb(pouch.pid, "VmRSS") if pouch else 0)
-        small = bench_photos(ours, pouch, proxy, count, 1 * MIB, chunk, report, bases)
-        large = bench_photos(ours, pouch, proxy, count, opts.photo_mib * MIB, chunk, report, bases)
-        print(f"server RSS growth over fresh, {opts.photo_mib} MiB vs 1 MiB photos: "
-              f"ours {large[0]:+.1f} vs {small[0]:+.1f} MiB"
-              + (f", peer {large[1]:+.1f} vs {small[1]:+.1f} MiB" if pouch else "")
-              + f"  (goal: flat in photo size, not ~{opts.photo_mib}x)")
+        if count:  # --photos 0 skips them (e.g. to study push alone)
+            photo_runs(ours, pouch, proxy, count, opts.photo_mib, chunk, report, bases)
         bench_push(ours, pouch, work, n, 1024, "A", "r1k", report)
         bench_push(ours, pouch, work, n, 10240, "B", "r10k", report)
         puller, proc = bench_pull(ours, pouch, n, "A", "r1k", report, noops=max(10, opts.noops // 4))

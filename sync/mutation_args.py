@@ -10,6 +10,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from .annotations import AnnotationsSchema
+from .compiled_schema import CompiledSchema
 from .fields import Id, Sha256, StrictInt, Timestamp
 from .tickets import STATES
 
@@ -35,7 +36,7 @@ class Gps(Schema):
     at = Timestamp()
 
 
-class _ResultBody(Schema):
+class _ResultBody(CompiledSchema):
     answers = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=100)),
                           required=True)
     photos = fields.List(fields.Nested(PhotoRef), validate=validate.Length(max=200))
@@ -58,7 +59,7 @@ class AmendResult(_ResultBody):
     reason = fields.String(allow_none=True, validate=validate.Length(max=2000))
 
 
-class TicketFields(Schema):
+class TicketFields(CompiledSchema):
     """The scalar fields of a ticket (see ``tickets.FIELD_OWNERS``)."""
 
     title = fields.String(validate=validate.Length(min=1, max=200))
@@ -82,21 +83,21 @@ class CreateTicket(TicketFields):
     photos = fields.List(Sha256(), validate=validate.Length(max=50))
 
 
-class EditTicket(Schema):
+class EditTicket(CompiledSchema):
     ticket_id = Id(required=True)
     set = fields.Nested(TicketFields, required=True)
     base_fv = fields.Dict(keys=fields.String(), values=StrictInt(validate=validate.Range(min=0)),
                           required=True)
 
 
-class CommentTicket(Schema):
+class CommentTicket(CompiledSchema):
     ticket_id = Id(required=True)
     comment_id = Id(required=True)
     text = fields.String(required=True, validate=validate.Length(min=1, max=8000))
     photos = fields.List(Sha256(), validate=validate.Length(max=20))
 
 
-class MoveTicket(Schema):
+class MoveTicket(CompiledSchema):
     ticket_id = Id(required=True)
     from_state = fields.String(required=True, data_key="from", validate=validate.OneOf(STATES))
     to = fields.String(required=True, validate=validate.OneOf(STATES))

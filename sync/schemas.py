@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from .compiled_schema import CompiledSchema
 from .fields import BUCKET_PATTERN, Id, Sha256, StrictInt
 
 PUSH_MAX_MUTATIONS = 200
@@ -37,7 +38,7 @@ class MutationSchema(Schema):
     args = fields.Dict(keys=fields.String(), required=True)
 
 
-class PushRequestSchema(Schema):
+class PushRequestSchema(CompiledSchema):
     protocol = StrictInt(load_default=PROTOCOL, validate=validate.Equal(PROTOCOL))
     client_id = Id(required=True)
     schema_version = StrictInt(required=True, validate=validate.Range(min=1))
@@ -81,7 +82,7 @@ class PushResponseSchema(Schema):
     results = fields.List(fields.Nested(MutationResultSchema), required=True)
 
 
-class PullRequestSchema(Schema):
+class PullRequestSchema(CompiledSchema):
     protocol = StrictInt(load_default=PROTOCOL, validate=validate.Equal(PROTOCOL))
     client_id = Id(required=True)
     schema_version = StrictInt(required=True, validate=validate.Range(min=1))
@@ -122,7 +123,7 @@ class PullResponseSchema(Schema):
     has_more = fields.Boolean(required=True)
 
 
-class PhotoQueryRequestSchema(Schema):
+class PhotoQueryRequestSchema(CompiledSchema):
     sha256 = fields.List(Sha256(), required=True,
                          validate=validate.Length(min=1, max=QUERY_MAX_HASHES))
 
