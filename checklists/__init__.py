@@ -32,12 +32,13 @@ from checklists.model import Definition, Item, Section
 from checklists.report import RULES_VERSION, ScoreReport
 from checklists.rescore import ScoreChange, WrongDefinitionVersion, rescore
 from checklists.schema import DefinitionSchema
+from checklists.score_record import explain_record
 from checklists.scoring import evaluate, score_result
 
 __all__ = [
     "AnswersInvalid", "ChecklistError", "Definition", "DefinitionInvalid", "DefinitionSchema",
     "Item", "RULES_VERSION", "ScoreChange", "ScoreReport", "Section", "WrongDefinitionVersion",
-    "answer_errors", "builtin_definition", "builtin_definitions", "evaluate", "load_definition",
+    "answer_errors", "builtin_definition", "explain_record", "builtin_definitions", "evaluate", "load_definition",
     "load_definition_file", "load_definition_text", "parse_definition_text", "rescore",
     "score_result", "validate_answers", "visible_items",
 ]

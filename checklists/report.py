@@ -60,6 +60,10 @@ class ItemLine:
     def explanation(self, lang: str = "zh") -> str:
         return explain_line(self, lang)
 
+    def to_record(self) -> dict[str, Any]:
+        return {"item_id": self.planned.id, "status": self.status, "points": self.points,
+                "max": self.max, "counted": self.counted}
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "item_id": self.item_id,
@@ -103,6 +107,11 @@ class SectionScore:
     def percent(self) -> float | None:
         return round_percent(self.points / self.max * 100) if self.max > 0 else None
 
+    def to_record(self) -> dict[str, Any]:
+        return {"section_id": self.section_id, "status": self.status, "points": self.points,
+                "max": self.max, "weight": self.weight, "effective_weight": self.effective_weight,
+                "lines": [line.to_record() for line in self.lines]}
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "section_id": self.section_id, "title": self.title.to_dict(), "status": self.status,
@@ -137,6 +146,28 @@ class ScoreReport:
     def explanation(self, lang: str = "zh") -> list[str]:
         """Result-level sentences: how sections combine, veto, band."""
         return explain_report(self, lang)
+
+    def to_record(self) -> dict[str, Any]:
+        """What a result stores: every number and fact, none of the wording.
+
+        Labels live in the (immutable) definition version and explanations
+        are rendered from the numbers (``checklists.score_record``), so a
+        stored score is about a third the size of ``to_dict()`` and costs
+        arithmetic only to build -- a push scores every result it receives.
+        """
+        return {
+            "definition_id": self.definition_id,
+            "definition_version": self.definition_version,
+            "rules_version": self.rules_version,
+            "total": self.total, "max": self.max, "percent": self.percent,
+            "band": self.band.id if self.band else None,
+            "marks": [m.id for m in self.marks],
+            "veto": None if self.veto is None else
+            {k: v for k, v in self.veto.items() if k != "label"},
+            "weighted": self.weighted,
+            "flags": [{"item_id": f.item_id, "reason": f.reason} for f in self.flags],
+            "sections": [s.to_record() for s in self.sections],
+        }
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -97,7 +97,7 @@ def score_result(definition: Definition, answers: Mapping[str, Any]) -> ScoreRep
                         vetoes.append(planned)
             if mode == NOT_SCORED:
                 continue
-            got, detail = _item_points(planned, mode, value, answer)
+            got, detail = item_points(planned, mode, value, answer)
             lines.append(ItemLine(planned, "scored", got, planned.max, True, detail))
             points += got
             maximum += planned.max
@@ -107,7 +107,7 @@ def score_result(definition: Definition, answers: Mapping[str, Any]) -> ScoreRep
     return _finish(definition, sections, flags, vetoes)
 
 
-def _item_points(planned: PlannedItem, mode: int, value: Any, answer: Mapping
+def item_points(planned: PlannedItem, mode: int, value: Any, answer: Mapping
                  ) -> tuple[float, Any]:
     """Points of one answered, visible, applicable item, and the facts behind them."""
     if mode == DEDUCTION:

@@ -20,6 +20,7 @@ from server.services import definitions, rescoring
 
 from .blueprint import Blueprint
 from .schemas.paging import PageArgs, page_body, page_schema
+from .schemas.scoring import ScoreReportOut
 
 blp = Blueprint("definitions", __name__, url_prefix="/api/v1/definitions",
                 description="Checklist definitions: versioned, immutable once published.")
@@ -146,24 +147,6 @@ def get_version(def_id, version):
 class AnswersBody(Schema):
     answers = fields.Dict(keys=fields.String(), required=True, metadata={
         "description": "item id → answer (see checklists/answers.py)"})
-
-
-class ScoreReportOut(Schema):
-    """The score with a line per item saying why points were lost (checklists/report.py)."""
-
-    definition_id = fields.String(required=True)
-    definition_version = fields.Integer(required=True)
-    rules_version = fields.String(required=True)
-    total = fields.Float(required=True)
-    max = fields.Float(required=True)
-    percent = fields.Float(allow_none=True)
-    band = fields.Raw(allow_none=True)
-    marks = fields.Raw()
-    veto = fields.Raw(allow_none=True)
-    weighted = fields.Raw()
-    flags = fields.Raw()
-    explanation = fields.Raw()
-    sections = fields.List(fields.Dict(), required=True)
 
 
 @blp.route("/<def_id>/versions/<int:version>/score", methods=["POST"])

@@ -25,7 +25,9 @@ BATCH = 100
 def _summary(score: dict | None) -> dict | None:
     if not score:
         return None
-    return {k: score.get(k) for k in ("total", "max", "percent", "band", "rules_version")}
+    band = score.get("band")  # an id; older stored reports kept the band object
+    return {**{k: score.get(k) for k in ("total", "max", "percent", "rules_version")},
+            "band": band.get("id") if isinstance(band, dict) else band}
 
 
 def rescore_version(store: Store, def_id: str, version: int, *, apply: bool,
@@ -55,7 +57,7 @@ def rescore_version(store: Store, def_id: str, version: int, *, apply: bool,
                 history = list(doc.get("score_history") or [])
                 history.append({**(_summary(doc.get("score")) or {}), "replaced_at": now,
                                 "replaced_by": by})
-                doc.update(score=checklists.score_result(definition, doc["answers"]).to_dict(),
+                doc.update(score=checklists.score_result(definition, doc["answers"]).to_record(),
                            score_history=history, v=doc["v"] + 1)
                 ops.append(placed_put(RESULTS, doc))
             if apply and ops:

@@ -40,9 +40,10 @@ FindDefinition = Callable[[str, int], "dict | None"]
 def evaluate_with_checklists(definition_doc: dict, answers: dict) -> dict:
     """The default ``evaluate``: the checklist engine's validate + score.
 
-    Raises ``checklists.AnswersInvalid`` (it has ``.errors``) for bad answers.
+    Returns the score *record* (numbers, no wording: ``explain_record`` renders
+    it). Raises ``checklists.AnswersInvalid`` (it has ``.errors``) for bad answers.
     """
-    return checklists.evaluate(definitions.parsed(definition_doc), answers).to_dict()
+    return checklists.evaluate(definitions.parsed(definition_doc), answers).to_record()
 
 
 def _put(write: Write) -> Put:

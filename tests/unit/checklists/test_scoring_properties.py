@@ -1,6 +1,7 @@
 """Property tests: scoring invariants over random definitions and random valid answers."""
 from __future__ import annotations
 
+import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -175,3 +176,18 @@ def test_a_deduction_never_makes_an_item_negative(data):
 @given(definitions())
 def test_generated_definitions_round_trip(defn):
     assert checklists.load_definition(defn.to_dict()) == defn
+
+
+@SETTINGS
+@given(definitions(), st.data())
+def test_a_stored_record_explains_exactly_what_the_report_said(defn, data):
+    answers = {}
+    for item_id, item in defn.items_by_id.items():
+        answer = random_answer(data.draw, item)
+        if answer is not None:
+            answers[item_id] = answer
+    answers = prune_hidden(defn, answers)
+    report = checklists.evaluate(defn, answers)
+    stored = orjson.loads(orjson.dumps(report.to_record()))  # as a result keeps it
+    assert checklists.explain_record(defn, answers, stored) == report.to_dict()
+    assert len(orjson.dumps(stored)) < len(orjson.dumps(report.to_dict()))

@@ -75,6 +75,7 @@ def test_customer_service_rubric_scores_like_the_seed_says():
     report = score_result(rubric, perfect)
     assert (report.total, report.max, report.band.id) == (100.0, 100.0, "excellent")
     assert [m.id for m in report.marks] == ["team_bonus"]
+    assert checklists.explain_record(rubric, perfect, report.to_record()) == report.to_dict()
     answers = dict(perfect)
     answers["cs.03"] = {"value": "fail", "defects": [{"criterion": "cs.03.2", "deduction": 2},
                                                      {"criterion": "cs.03.4", "deduction": 1}]}
@@ -164,6 +165,8 @@ def test_renovation_structural_change_is_a_veto():
     answers["rn.rules.load_bearing"] = {"value": "fail", "note": "拆除承重墙", "photos": [PHOTO]}
     report = score_result(renovation, answers)
     assert (report.total, report.veto["item_id"]) == (0.0, "rn.rules.load_bearing")
+    # the stored record (no labels, no sentences) renders back the same veto and lines
+    assert checklists.explain_record(renovation, answers, report.to_record()) == report.to_dict()
 
 
 def test_night_patrol_checks_key_households_only_where_present():

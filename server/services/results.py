@@ -1,0 +1,38 @@
+"""Reading stored results: access by site, and the score explained line by line.
+
+A result stores its score as a record of numbers (``ScoreReport.to_record``)
+so that a push stays cheap; whoever reads a result gets the sentences
+rendered from that record, the definition version it was scored against
+and its answers (``checklists.explain_record``), never a rescore.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import checklists
+from server.accounts.access import Principal, require_site
+from server.store.base import Reader
+from sync.placement import RESULTS
+
+from . import definitions
+from .errors import NotFound
+
+
+def get_result(reader: Reader, principal: Principal, result_id: str) -> dict[str, Any]:
+    """One result the caller may see, its score explained (404 for other sites' results)."""
+    record = reader.get(RESULTS, result_id)
+    if record is None:
+        raise NotFound(f"result {result_id!r} does not exist")
+    doc = dict(record.doc)
+    require_site(principal, doc["site_id"], hide=True)
+    doc["score"] = explained_score(reader, doc)
+    return doc
+
+
+def explained_score(reader: Reader, doc: dict[str, Any]) -> dict[str, Any] | None:
+    score = doc.get("score")
+    if score is None or "explanation" in score:  # unscored, or stored already explained
+        return score
+    definition = definitions.definition_for_result(reader, doc["checklist"]["id"],
+                                                   doc["checklist"]["version"])
+    return checklists.explain_record(definition, doc["answers"], score)
