@@ -154,6 +154,42 @@ def rescore(definition, dry_run):
     click.echo(f"{len(changes)} result(s) {verb} (rules {RULES_VERSION}).")
 
 
+# -- sync maintenance ----------------------------------------------------------
+
+@main.command("new-epoch")
+def new_epoch():
+    """Give the data a new epoch: run it right after restoring a data-dir backup.
+
+    A restored copy hands out again seqs that devices already saw with other
+    contents; with a new epoch every device refetches its buckets at its next
+    sync (and re-sends the results the backup lost). Nothing is deleted.
+    """
+    epoch = _store().new_epoch()
+    click.echo(f"new epoch {epoch}: every device refetches its data at its next sync")
+
+
+@main.command()
+@click.option("--retention-days", type=click.IntRange(min=1), default=90, show_default=True,
+              help="Keep tombstones (and count devices active) this many days.")
+@click.option("--dry-run", is_flag=True, help="Only report what would be purged.")
+def gc(retention_days, dry_run):
+    """Purge old tombstones that every active device has pulled (run daily).
+
+    Each run records the current seq with the time, so a tombstone counts as
+    old once a run at least --retention-days ago had seen it: the first
+    runs purge nothing. Devices idle longer than that refetch at next sync.
+    """
+    from datetime import datetime, timezone
+
+    from server.services.tombstones import collect_tombstones
+    report = collect_tombstones(_store(), datetime.now(timezone.utc), retention_days,
+                                dry_run=dry_run)
+    verb = "would purge" if dry_run else "purged"
+    click.echo(f"{verb} {report.purged} tombstone(s); horizon {report.previous_horizon} -> "
+               f"{report.horizon}; {report.active_clients} active device(s), "
+               f"{report.clients_to_reset} idle device(s) will refetch")
+
+
 # -- users ---------------------------------------------------------------------
 
 @main.group()

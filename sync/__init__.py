@@ -6,7 +6,10 @@
 * ``sync.tickets`` / ``sync.results`` -- the conflict rules per record type;
 * ``sync.schemas`` -- request/response bodies; ``sync.mutation_args`` -- args
   of each named mutation;
-* ``sync.errors`` -- request-level errors carrying their HTTP status.
+* ``sync.errors`` -- request-level errors carrying their HTTP status;
+* ``sync.protocol`` -- protocol version and the window of app data schemas
+  served (426 below it); ``sync.cursors_seen`` -- the cursors each client
+  held at its pulls, for tombstone GC.
 
 ``server.services.sync_service`` runs these against a ``Store``;
 ``sync.client`` is the device-side library.

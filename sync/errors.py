@@ -40,6 +40,21 @@ class ClientNotOwned(SyncError):
     code = "client_not_owned"
 
 
+class UpgradeRequired(SyncError):
+    """The app's data schema is older than the server serves (``sync.protocol``)."""
+
+    status = 426
+    code = "upgrade_required"
+
+    def __init__(self, schema_version: int, minimum: int):
+        super().__init__(f"this app (data schema {schema_version}) is too old for the server, "
+                         f"which needs schema {minimum} or newer: upgrade the app")
+        self.minimum = minimum
+
+    def to_dict(self) -> dict:
+        return {**super().to_dict(), "min": self.minimum}
+
+
 class Rejected(Exception):
     """A mutation that can never succeed: answered ``rejected`` and its id is consumed.
 

@@ -12,10 +12,14 @@ Cursor rules (anchors-sync §4.5): a segment returns the changes with
 bucket is complete, else the seq of the last row sent, so paging under
 concurrent writes can repeat a record (it moved to a higher seq) but never
 skip one. A segment starting at 0 omits tombstones (the device holds nothing
-to delete). A cursor beyond ``high_water`` (server restored from an older
-copy) or at/below the tombstone horizon (tombstones it needed were purged)
-gets ``reset``: the device drops that bucket's pulled rows -- never its
-outbox -- and starts again from 0.
+to delete). ``reset`` makes the device drop that bucket's pulled rows --
+never its outbox -- and start again from 0. A segment is reset when
+
+* the device's epoch is not the server's: its cursors count seqs of another
+  history (the data dir was restored from a backup and given a new epoch);
+* its cursor is beyond ``high_water`` (restored, but no new epoch given);
+* its cursor is at or below the tombstone horizon (``Store.tombstone_horizon``):
+  deletes it has not seen may have been purged.
 """
 from __future__ import annotations
 
@@ -31,16 +35,22 @@ class ChangeFeed(Protocol):
     def changes(self, bucket: str, since: int, limit: int) -> list: ...
     def high_water(self) -> int: ...
     def tombstone_horizon(self) -> int: ...
+    def epoch(self) -> str: ...
 
 
-def needs_reset(cursor: int, high_water: int, horizon: int) -> bool:
-    return cursor > high_water or 0 < cursor <= horizon
+def needs_reset(cursor: int, high_water: int, horizon: int, *, other_epoch: bool = False) -> bool:
+    if cursor == 0:
+        return False  # nothing held yet: a plain first fetch
+    return other_epoch or cursor > high_water or cursor <= horizon
 
 
 def build_pull_page(feed: ChangeFeed, buckets: Sequence[str], cursors: dict[str, int],
                     limit: int, last_mutation_id: int, *,
-                    max_bytes: int = DEFAULT_MAX_BYTES) -> dict:
+                    max_bytes: int = DEFAULT_MAX_BYTES, epoch: str | None = None) -> dict:
     """The pull response body for ``buckets`` (in priority order).
+
+    ``epoch`` is the one the device's cursors belong to (None: it has none
+    yet, e.g. an app from before epochs -- then its cursors are trusted).
 
     At most ``limit`` rows, and rows stop once their JSON passes ``max_bytes``
     (the first row is always sent, so every page makes progress). Tombstones
@@ -48,12 +58,13 @@ def build_pull_page(feed: ChangeFeed, buckets: Sequence[str], cursors: dict[str,
     """
     if limit < 1:
         raise ValueError("limit must be at least 1")
-    high_water, horizon = feed.high_water(), feed.tombstone_horizon()
+    high_water, horizon, current = feed.high_water(), feed.tombstone_horizon(), feed.epoch()
+    other_epoch = epoch is not None and epoch != current
     remaining, budget = limit, _Budget(max_bytes)
     segments = []
     for name in buckets:
         cursor = cursors.get(name, 0)
-        reset = needs_reset(cursor, high_water, horizon)
+        reset = needs_reset(cursor, high_water, horizon, other_epoch=other_epoch)
         since = 0 if reset else cursor
         if remaining <= 0:
             segments.append(_segment(name, since, reset, False, []))
@@ -63,6 +74,7 @@ def build_pull_page(feed: ChangeFeed, buckets: Sequence[str], cursors: dict[str,
         new_cursor = high_water if read.complete else read.last_seq
         segments.append(_segment(name, new_cursor, reset, read.complete, read.changes))
     return {
+        "epoch": current,
         "last_mutation_id": last_mutation_id,
         "high_water": high_water,
         "buckets": segments,

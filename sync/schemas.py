@@ -13,21 +13,32 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from .compiled_schema import CompiledSchema
 from .fields import BUCKET_PATTERN, Id, Sha256, StrictInt
+from .protocol import PROTOCOL, SCHEMA_MAX, schema_window
 
 PUSH_MAX_MUTATIONS = 200
 PULL_MAX_LIMIT = 1000
 PULL_DEFAULT_LIMIT = 500
 PULL_MAX_CURSORS = 2000
 QUERY_MAX_HASHES = 500
-PROTOCOL = 1
 
 
-def protocol_info(*, photo_max_bytes: int) -> dict:
+def protocol_info(*, epoch: str, photo_max_bytes: int) -> dict:
     """The body of ``GET /api/v1/sync/info``: what a device must stay within."""
-    return {"protocol": PROTOCOL,
+    return {"protocol": PROTOCOL, "epoch": epoch, "schema": schema_window(),
             "limits": {"push_max_mutations": PUSH_MAX_MUTATIONS,
                        "pull_max_rows": PULL_MAX_LIMIT, "photo_max_bytes": photo_max_bytes,
                        "photo_query_max": QUERY_MAX_HASHES}}
+
+
+def _schema_version():
+    return StrictInt(required=True, validate=validate.Range(min=1, max=SCHEMA_MAX),
+                     metadata={"description": "the app's data schema; see GET /sync/info"})
+
+
+def _epoch():
+    return fields.String(allow_none=True, validate=validate.Length(max=64), metadata={
+        "description": "the server epoch the device last saw (from any sync answer); "
+                       "on a pull, another epoch resets every bucket"})
 
 
 class MutationSchema(Schema):
@@ -41,7 +52,8 @@ class MutationSchema(Schema):
 class PushRequestSchema(CompiledSchema):
     protocol = StrictInt(load_default=PROTOCOL, validate=validate.Equal(PROTOCOL))
     client_id = Id(required=True)
-    schema_version = StrictInt(required=True, validate=validate.Range(min=1))
+    schema_version = _schema_version()
+    epoch = _epoch()
     sent_at = fields.String(allow_none=True, validate=validate.Length(max=64),
                             metadata={"description": "device clock when sending (ISO-8601); "
                                                      "the server records the offset"})
@@ -77,6 +89,7 @@ class MutationResultSchema(Schema):
 
 
 class PushResponseSchema(Schema):
+    epoch = fields.String(required=True)
     last_mutation_id = fields.Integer(required=True)
     write_checkpoint = fields.Integer(allow_none=True)
     results = fields.List(fields.Nested(MutationResultSchema), required=True)
@@ -85,7 +98,8 @@ class PushResponseSchema(Schema):
 class PullRequestSchema(CompiledSchema):
     protocol = StrictInt(load_default=PROTOCOL, validate=validate.Equal(PROTOCOL))
     client_id = Id(required=True)
-    schema_version = StrictInt(required=True, validate=validate.Range(min=1))
+    schema_version = _schema_version()
+    epoch = _epoch()
     cursors = fields.Dict(keys=fields.String(validate=validate.Regexp(BUCKET_PATTERN)),
                           values=StrictInt(validate=validate.Range(min=0)),
                           load_default=dict)
@@ -116,6 +130,7 @@ class SegmentSchema(Schema):
 
 
 class PullResponseSchema(Schema):
+    epoch = fields.String(required=True)
     last_mutation_id = fields.Integer(required=True)
     high_water = fields.Integer(required=True)
     buckets = fields.List(fields.Nested(SegmentSchema), required=True)
@@ -138,6 +153,25 @@ class PhotoQueryResponseSchema(Schema):
     photos = fields.Dict(keys=Sha256(), values=fields.Nested(PhotoStateSchema), required=True)
 
 
+class SchemaWindowSchema(Schema):
+    min = fields.Integer(required=True)
+    max = fields.Integer(required=True)
+
+
+class SyncLimitsSchema(Schema):
+    push_max_mutations = fields.Integer(required=True)
+    pull_max_rows = fields.Integer(required=True)
+    photo_max_bytes = fields.Integer(required=True)
+    photo_query_max = fields.Integer(required=True)
+
+
+class SyncInfoSchema(Schema):
+    protocol = fields.Integer(required=True)
+    epoch = fields.String(required=True)
+    schema = fields.Nested(SchemaWindowSchema, required=True)
+    limits = fields.Nested(SyncLimitsSchema, required=True)
+
+
 class SyncErrorSchema(Schema):
     error = fields.String(required=True)
     message = fields.String(required=True)
@@ -148,4 +182,4 @@ class SyncErrorSchema(Schema):
 __all__ = ["ChangeSchema", "MutationResultSchema", "MutationSchema", "PhotoQueryRequestSchema",
            "PhotoQueryResponseSchema", "PhotoStateSchema", "PullRequestSchema",
            "PullResponseSchema", "PushRequestSchema", "PushResponseSchema", "SegmentSchema",
-           "SyncErrorSchema", "protocol_info"]
+           "SyncErrorSchema", "SyncInfoSchema", "protocol_info"]

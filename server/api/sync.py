@@ -3,8 +3,14 @@
 The protocol lives in ``sync`` and ``server.services.sync_service``; these
 views only authenticate the device, parse the envelope and map protocol
 errors to their status (409 for a mutation gap with the id to send next, 403
-for a client id owned by another device, 503 when the commit was not made
-durable -- then nothing was acknowledged).
+for a client id owned by another device, 426 for a pull by an app older than
+the server serves, 503 when the commit was not made durable -- then nothing
+was acknowledged).
+
+``GET /sync/info`` is public: the protocol version, the schema window, the
+limits and the epoch are the same for everyone and reveal nothing about any
+user's data, and an app must be able to learn that it is too old before it
+can log in.
 """
 from __future__ import annotations
 
@@ -35,6 +41,8 @@ class ProtocolErrorSchema(ErrorSchema):
     error = fields.String(metadata={"description": "machine-readable reason"})
     expected = fields.Integer(metadata={"description": "mutation_gap: the id to send next"})
     offset = fields.Integer(metadata={"description": "upload errors: the current offset"})
+    min = fields.Integer(metadata={"description": "upgrade_required: the oldest data "
+                                                  "schema the server serves"})
 
 
 def protocol_error(status: int, error) -> tuple[dict, int]:
@@ -62,6 +70,15 @@ def find_definition(def_id: str, version: int) -> dict | None:
         return None
 
 
+@blp.route("/info")
+class Info(MethodView):
+    @blp.response(200, schemas.SyncInfoSchema)
+    def get(self):
+        """Protocol version, data schema window, limits and the server's epoch (public)."""
+        return schemas.protocol_info(epoch=get_store().epoch(),
+                                     photo_max_bytes=current_app.config["PHOTO_MAX_BYTES"])
+
+
 @blp.route("/push")
 class Push(MethodView):
     @blp.auth_required()
@@ -85,7 +102,13 @@ class Pull(MethodView):
     @blp.auth_required()
     @blp.arguments(schemas.PullRequestSchema)
     @blp.response(200, schemas.PullResponseSchema)
+    @blp.alt_response(426, schema=ProtocolErrorSchema,
+                      description="upgrade_required: the app's `schema_version` is below "
+                                  "the server's minimum (`min`); upgrade the app. Its "
+                                  "pushes are still accepted.")
     def post(self, body):
         """Changes of the device's buckets since its cursors, a page at a time."""
         return sync_service.build_pull(get_store(), device_actor(current_principal()),
-                                       body["client_id"], body["cursors"], body["limit"])
+                                       body["client_id"], body["cursors"], body["limit"],
+                                       schema_version=body["schema_version"],
+                                       epoch=body.get("epoch"))

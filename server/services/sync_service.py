@@ -8,7 +8,9 @@ and what it commits form one consistent step:
   response is built only after the commit returned; a ``StoreUnavailable``
   propagates (503) with nothing acknowledged.
 * ``build_pull`` reads the change feed and ``last_mutation_id`` under the
-  same lock, so no pull shows an effect without its mutation id.
+  same lock, so no pull shows an effect without its mutation id. It also
+  notes the client's cursors for tombstone GC (``sync.cursors_seen``: at
+  most one write per client per hour, none on most polls).
 * ``photo_completed`` gives every result citing a newly complete photo a new
   seq (``media: complete`` once all its photos are in), so devices and
   supervisors see the change through the normal pull.
@@ -20,11 +22,13 @@ from datetime import datetime, timezone
 from typing import Callable
 
 import checklists
-from server.store.base import Put, Store
+from server.store.base import Put, Store, StoreUnavailable
 from server.uploads import UploadStore
 from sync.actor import Actor, buckets_for, site_bucket
+from sync.cursors_seen import note_pull
 from sync.mutations import PushServices
 from sync.placement import CLIENTS, PHOTO_REFS, RESULTS, place
+from sync.protocol import check_pull_schema
 from sync.pull import DEFAULT_MAX_BYTES, build_pull_page
 from sync.push import Write, check_owner, plan_push
 from sync.results import mark_photo_complete
@@ -97,18 +101,46 @@ def apply_push(store: Store, actor: Actor, client_id: str, mutations: list[dict]
         seqs = tx.commit([_put(w) for w in plan.writes]) if plan.writes else None
     if seqs and seqs[0] != next_seq:  # the recent-log seqs were predicted from next_seq
         log.error("push of %s committed at seq %s, planned for %s", client_id, seqs[0], next_seq)
-    return plan.response(seqs)
+    # Any epoch the device sent is not checked: its push is applied whatever it
+    # says (field data must never be stranded); the client record decides duplicates.
+    return {"epoch": store.epoch(), **plan.response(seqs)}
 
 
 def build_pull(store: Store, actor: Actor, client_id: str, cursors: dict[str, int],
-               limit: int, *, max_bytes: int = DEFAULT_MAX_BYTES) -> dict:
-    """One pull page for the actor's buckets; raises ``ClientNotOwned`` (403)."""
+               limit: int, *, max_bytes: int = DEFAULT_MAX_BYTES,
+               schema_version: int | None = None, epoch: str | None = None,
+               now: datetime | None = None) -> dict:
+    """One pull page for the actor's buckets.
+
+    Raises ``ClientNotOwned`` (403) and, for an app older than the server
+    serves, ``UpgradeRequired`` (426). ``epoch`` is the one the device's
+    cursors belong to: another one resets every bucket.
+    """
+    if schema_version is not None:
+        check_pull_schema(schema_version)
+    now = now or datetime.now(timezone.utc)
     with store.transaction() as tx:  # no commit can slip between the reads below
         rec = tx.get(CLIENTS, client_id)
-        check_owner(rec.doc if rec else None, actor, client_id)
-        last = rec.doc["last_mutation_id"] if rec else 0
+        client = rec.doc if rec else None
+        check_owner(client, actor, client_id)
+        _note_cursors(tx, note_pull(client, actor, client_id, cursors, now))
+        last = client["last_mutation_id"] if client else 0
         return build_pull_page(store, buckets_for(actor), cursors, limit, last,
-                               max_bytes=max_bytes)
+                               max_bytes=max_bytes, epoch=epoch)
+
+
+def _note_cursors(tx, client: dict | None) -> None:
+    """Write the client record before the page is read, so the page's high_water covers it.
+
+    Best effort: a pull is a read, and a failed write only leaves GC with
+    older (lower, hence safe) cursors for this client.
+    """
+    if client is None:
+        return
+    try:
+        tx.commit([_put(Write(CLIENTS, client["client_id"], client, place(CLIENTS, client)))])
+    except StoreUnavailable:
+        log.warning("could not note the cursors of client %s", client["client_id"])
 
 
 def photo_completed(store: Store, sha256: str, *, refused: str | None = None) -> list[int]:

@@ -202,5 +202,30 @@ class Store(Reader):
         """Cursors at or below this seq may have missed purged tombstones."""
 
     @abc.abstractmethod
+    def epoch(self) -> str:
+        """The id (``e_<uuid hex>``) of this data's history, made with the store.
+
+        Seqs mean something only within one epoch: a data dir restored from a
+        backup hands out again seqs that devices already saw with other
+        contents. The admin then gives it a new epoch (``new_epoch``, CLI
+        ``fieldsync new-epoch``) and every device refetches its buckets.
+        Durable backends keep it across reopen.
+        """
+
+    @abc.abstractmethod
+    def new_epoch(self) -> str:
+        """Give the store a fresh epoch, durably, and return it."""
+
+    @abc.abstractmethod
+    def purge_tombstones(self, upto_seq: int, *, dry_run: bool = False) -> int:
+        """Drop the tombstones with seq <= ``upto_seq``; return how many (would) go.
+
+        The tombstone horizon rises to ``upto_seq`` (it never falls), durably
+        and before anything is dropped, so a cursor below it is reset at pull
+        instead of missing a delete. ``upto_seq`` may not pass ``high_water``
+        (ValueError). With ``dry_run`` nothing changes.
+        """
+
+    @abc.abstractmethod
     def close(self) -> None:
         """Flush what can be flushed and release the data directory."""

@@ -125,6 +125,29 @@ class Catalog:
     def buckets(self) -> Iterable[str]:
         return self._feeds.keys()
 
+    def tombstones(self, upto: int) -> list[tuple[tuple[str, str], Entry]]:
+        """The entries of deleted records with seq <= ``upto`` (a full walk: GC only)."""
+        return [(key, e) for key, e in self.entries.items() if e[DELETED] and e[SEQ] <= upto]
+
+    # -- garbage collection ----------------------------------------------------
+    def purge(self, upto: int) -> list[tuple[tuple[str, str], Entry]]:
+        """Forget the tombstones at or below ``upto`` and raise the horizon to it.
+
+        Their feed rows go too (and the superseded rows of their buckets, as a
+        compaction would drop them), so no feed row points at a forgotten
+        entry. Returns what was forgotten, for the backend's own bookkeeping.
+        """
+        gone = self.tombstones(upto)
+        for key, _ in gone:
+            del self.entries[key]
+        for bucket in {e[BUCKET] for _, e in gone if e[BUCKET] is not None}:
+            self._feeds[bucket] = [row for row in self._feeds[bucket]
+                                   if (e := self.entries.get((row[1], row[2]))) is not None
+                                   and e[SEQ] == row[0]]
+            self._stale[bucket] = 0
+        self.horizon = max(self.horizon, upto)
+        return gone
+
     # -- changes -------------------------------------------------------------
     def check(self, ops: Sequence[Op]) -> None:
         """Refuse a batch this catalog cannot apply, before anything is written."""

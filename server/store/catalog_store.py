@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import abc
 import threading
+import uuid
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -22,6 +23,7 @@ class CatalogStore(Store):
     def __init__(self):
         self._lock = threading.RLock()
         self._catalog = Catalog()
+        self._epoch = new_epoch_id()  # a durable backend replaces it with the saved one
 
     @abc.abstractmethod
     def _body(self, collection: str, id: str, entry: Entry) -> dict:
@@ -29,6 +31,15 @@ class CatalogStore(Store):
 
     def _after_read(self) -> None:
         """Hook run under the lock after a read (the durable store trims its cache)."""
+
+    def _save_meta(self, epoch: str, horizon: int) -> None:
+        """Make the epoch and the tombstone horizon durable (called under the lock).
+
+        It runs before memory changes, so a failure (raise) changes nothing.
+        """
+
+    def _forget(self, gone: list) -> None:
+        """Hook: drop what the backend keeps for purged tombstones ``[(key, entry)]``."""
 
     def _record(self, collection: str, id: str, entry: Entry) -> Record:
         return Record(collection, id, entry[SEQ], entry[BUCKET], self._body(collection, id, entry))
@@ -66,6 +77,30 @@ class CatalogStore(Store):
     def tombstone_horizon(self):
         return self._catalog.horizon
 
+    def epoch(self):
+        return self._epoch
+
+    def new_epoch(self):
+        with self._lock:
+            epoch = new_epoch_id()
+            self._save_meta(epoch, self._catalog.horizon)
+            self._epoch = epoch
+            return epoch
+
+    def purge_tombstones(self, upto_seq, *, dry_run=False):
+        with self._lock:
+            if not isinstance(upto_seq, int) or not 0 <= upto_seq <= self._catalog.last_seq:
+                raise ValueError(f"upto_seq must be between 0 and high_water "
+                                 f"({self._catalog.last_seq}), not {upto_seq!r}")
+            if dry_run:
+                return len(self._catalog.tombstones(upto_seq))
+            if upto_seq <= self._catalog.horizon:
+                return 0  # everything at or below the horizon is already gone
+            self._save_meta(self._epoch, upto_seq)
+            gone = self._catalog.purge(upto_seq)
+            self._forget(gone)
+            return len(gone)
+
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
         with self._lock:
@@ -74,3 +109,7 @@ class CatalogStore(Store):
                 yield tx
             finally:
                 tx.closed = True
+
+
+def new_epoch_id() -> str:
+    return f"e_{uuid.uuid4().hex}"

@@ -34,6 +34,12 @@ class ChunkMap:
         elif int(n) == open_n:
             self._open[group] = (open_n, size + 1)
 
+    def discard(self, key: str, id_: str) -> None:
+        """Forget a purged tombstone; a record made again later with its id is placed anew."""
+        members = self.members.get(key)
+        if members is not None:
+            members.discard(id_)
+
     def place(self, op: Put, known: str | None, batch: dict) -> str:
         """The chunk of a put: ``known`` (its record's), or the open one of its group.
 

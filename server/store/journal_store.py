@@ -26,7 +26,8 @@ evicted least-recently-used, so memory does not grow with document size.
 Files under the store directory::
 
     LOCK                     flock'ed by the owning process
-    MANIFEST                 journal generation + saved partitions and their seqs
+    MANIFEST                 journal generation + saved partitions and their seqs,
+                             the epoch and the tombstone horizon
     journal-<gen>.log        frames of committed batches since the last checkpoint
     parts/<key>.part         one partition: segments of catalog rows + documents
 """
@@ -113,9 +114,16 @@ class JournalStore(CatalogStore):
             self._write_manifest()
         meta = orjson.loads(read_snapshot(manifest, MANIFEST_MAGIC, 1)[0])
         self._gen = meta["journal"]
+        self._catalog.horizon = meta.get("horizon", 0)
         self._load_catalog(meta["partitions"])
         self._remove_stray_journals()
         self._replay()
+        if self._catalog.horizon:  # the journal may bring back purged tombstones
+            self._forget(self._catalog.purge(self._catalog.horizon))
+        if "epoch" in meta:
+            self._epoch = meta["epoch"]
+        else:  # a store made before epochs: its epoch starts now, saved at once
+            self._write_manifest()
 
     def _load_catalog(self, partitions: dict) -> None:
         rows = []
@@ -126,9 +134,12 @@ class JournalStore(CatalogStore):
             saved = read_partition_file(path, read_docs=False, repair=True,
                                         expect_seq=partitions[key])
             self._saved[key] = saved.seq
-            for id_ in saved.rows:
-                self._chunks.add(key, id_)
-            rows.extend(saved.rows.values())
+            # A tombstone at or below the horizon was purged; its row may linger in a file.
+            kept = [row for row in saved.rows.values()
+                    if not (row[4] and row[2] <= self._catalog.horizon)]
+            for row in kept:
+                self._chunks.add(key, row[1])
+            rows.extend(kept)
         rows.sort(key=lambda row: row[2])
         for collection, id_, seq, bucket, deleted, partition, index in rows:
             self._catalog.load_entry(collection, id_, make_entry(
@@ -180,9 +191,33 @@ class JournalStore(CatalogStore):
         os.close(fd)
         fsync_dir(self.root)
 
-    def _write_manifest(self) -> None:
-        body = orjson.dumps({"format": 1, "journal": self._gen, "partitions": self._saved})
+    def _write_manifest(self, epoch: str | None = None, horizon: int | None = None) -> None:
+        body = orjson.dumps({"format": 1, "journal": self._gen, "partitions": self._saved,
+                             "epoch": epoch or self._epoch,
+                             "horizon": self._catalog.horizon if horizon is None else horizon})
         write_atomic(self._path("MANIFEST"), MANIFEST_MAGIC, [body])
+
+    # -- epoch and tombstone GC -------------------------------------------------
+    def _save_meta(self, epoch: str, horizon: int) -> None:
+        """The manifest is replaced atomically: the new epoch or horizon is all there or not.
+
+        A purge needs nothing else on disk: at startup every tombstone at or
+        below the saved horizon -- in a partition file or replayed from the
+        journal -- is dropped again (``_open``).
+        """
+        self._write_manifest(epoch, horizon)
+
+    def purge_tombstones(self, upto_seq, *, dry_run=False):
+        with self._lock:
+            if not dry_run and any(p.dirty for p in self._parts.values()):
+                # purged ids must not wait among a partition's unsaved changes:
+                # the next checkpoint would look up their (gone) catalog rows
+                self.checkpoint()
+            return super().purge_tombstones(upto_seq, dry_run=dry_run)
+
+    def _forget(self, gone: list) -> None:
+        for (_, id_), entry in gone:
+            self._chunks.discard(entry[PARTITION], id_)
 
     # -- applying batches ------------------------------------------------------
     def _partition(self, key: str) -> Partition:

@@ -17,10 +17,10 @@ Every step is safe to interrupt and repeat (DESIGN §3, anchors-sync §4.9).
 """
 from .device import DeviceClient
 from .errors import (DeviceError, InvalidInput, LoginFailed, NotLoggedIn, ServerError,
-                     ServerUnreachable, UnknownDefinition)
+                     ServerUnreachable, UnknownDefinition, UpgradeRequired)
 from .fill import FillReceipt, PhotoInput
 from .transport import HttpTransport, Transport
 
 __all__ = ["DeviceClient", "DeviceError", "FillReceipt", "HttpTransport", "InvalidInput",
            "LoginFailed", "NotLoggedIn", "PhotoInput", "ServerError", "ServerUnreachable",
-           "Transport", "UnknownDefinition"]
+           "Transport", "UnknownDefinition", "UpgradeRequired"]

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from .errors import LoginFailed, NotLoggedIn, ServerError, ServerUnreachable
+from .errors import LoginFailed, NotLoggedIn, ServerError, ServerUnreachable, UpgradeRequired
 from .transport import Transport, json_body
 
 PREFIX = "/api/v1"
@@ -67,6 +67,12 @@ class ServerApi:
         if status == 401 and auth:
             raise NotLoggedIn(f"the server refused this device's token ({_message(answer)}); "
                               "log in again")
+        if status == 426:
+            body = answer.body if isinstance(answer.body, dict) else {}
+            raise UpgradeRequired(f"upgrade the app: this version is too old for the server "
+                                  f"(it needs data schema {body.get('min', '?')} or newer). "
+                                  f"Your unsent work is kept and will be sent after the upgrade.",
+                                  status=426, body=body)
         if status >= 500:
             raise ServerUnreachable(f"the server could not take the request now "
                                     f"({_message(answer)}); nothing was lost, try again later")

@@ -112,19 +112,23 @@ class DeviceClient:
         """Push the outbox; photos the server reports missing are queued (again)."""
         report = Pusher(self._api(), self.outbox, batch_max=self.push_batch).run()
         self.photos.requeue(report.missing_photos)
+        self.requeued += report.requeued
         return report
 
     def pull(self, on_page: Callable[[dict], None] | None = None) -> int:
         """Pull until the server has nothing more; return how many pages were applied.
 
         ``on_page(page)`` runs after each page and its cursors were saved. A
-        ``reset`` of a bucket the device had pulled before re-queues the
-        recently acknowledged results (see ``Outbox.requeue_results``).
+        new server epoch, or a ``reset`` of a bucket the device had pulled
+        before, re-queues the recently acknowledged results (see
+        ``Outbox.requeue_results``). A 426 raises ``UpgradeRequired``; the
+        outbox is untouched.
         """
         api, pages, rotated = self._api(), 0, False
         while True:
             answer = api.pull({"client_id": self.outbox.client_id,
                                "schema_version": SCHEMA_VERSION,
+                               "epoch": self.pulled.epoch(),
                                "cursors": self.pulled.cursors(), "limit": self.pull_limit})
             if answer.status == 403 and not rotated:
                 self.outbox.rotate()  # this client id belongs to an older login
@@ -132,9 +136,12 @@ class DeviceClient:
                 continue
             api.expect(answer, 200)
             page = answer.body
-            had = self.pulled.cursors()
+            had, had_epoch = self.pulled.cursors(), self.pulled.epoch()
             self.pulled.apply_page(page)
-            if any(s["reset"] and had.get(s["name"], 0) > 0 for s in page["buckets"]):
+            self.requeued += self.outbox.note_epoch(page.get("epoch"))  # (once per epoch)
+            other_epoch = had_epoch is not None and page.get("epoch") != had_epoch
+            if not other_epoch and any(s["reset"] and had.get(s["name"], 0) > 0
+                                       for s in page["buckets"]):
                 self.requeued += self.outbox.requeue_results()
             self.outbox.acknowledge(page["last_mutation_id"])
             pages += 1
@@ -154,9 +161,10 @@ class DeviceClient:
         When the pull re-queued results (the server lost them), they are
         pushed again in the same round.
         """
+        self.requeued = 0
         pushed = self.push()
         uploaded = self.upload_photos(progress)
-        self.requeued = 0
+        pushed_requeued, self.requeued = self.requeued, 0
         pages = self.pull()
         if self.requeued:
             pushed = self.push()
@@ -164,7 +172,7 @@ class DeviceClient:
             pages += self.pull()
         self.outbox.note_sync()
         return {"push": pushed, "photos": uploaded, "pull_pages": pages,
-                "requeued": self.requeued}
+                "requeued": pushed_requeued + self.requeued}
 
     # -- offline work ------------------------------------------------------------
     def fill(self, definition_id: str, version: int | None, answers: dict,

@@ -27,6 +27,14 @@ class ServerError(DeviceError):
         self.status, self.body = status, body
 
 
+class UpgradeRequired(ServerError):
+    """The server no longer serves this app's data schema: the app must be upgraded.
+
+    Unsent work stays in the outbox (the server still accepts pushes from an
+    old app), so nothing is lost while the user upgrades.
+    """
+
+
 class LoginFailed(DeviceError):
     """Wrong username or password, a disabled account, or too many attempts."""
 

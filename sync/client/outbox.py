@@ -140,6 +140,26 @@ class Outbox:
                 self.append(m["name"], m["args"])
         return len(again)
 
+    def note_epoch(self, epoch: str | None) -> int:
+        """Remember the server's epoch; on a change re-queue results, return how many.
+
+        A new epoch means the server's data was restored from a backup: it may
+        have lost results it had acknowledged (anchors-sync §4.9.5). Either a
+        push or a pull answer may be the first to show it, so both call this.
+        """
+        if not epoch:
+            return 0
+        known = self.db.get_meta("epoch")
+        if known == epoch:
+            return 0
+        with self.db.batch():
+            self.db.set_meta(epoch=epoch)
+            return self.requeue_results() if known is not None else 0
+
+    @property
+    def epoch(self) -> str | None:
+        return self.db.get_meta("epoch")
+
     def note_sync(self) -> None:
         self.db.set_meta(last_sync_at=now_text())
 

@@ -50,7 +50,9 @@ class PulledStore:
                 self.db.drop_table(_BUCKET_PREFIX + name)
                 cursors.pop(name, None)
                 counts["removed"] += 1
-            self.db.set_meta(cursors=cursors, high_water=page.get("high_water"))
+            # the epoch the cursors count in: sent with the next pull
+            self.db.set_meta(cursors=cursors, high_water=page.get("high_water"),
+                             epoch=page.get("epoch"))
         return counts
 
     def _rows(self, bucket: str) -> dict[tuple[str, str], dict]:
@@ -65,6 +67,9 @@ class PulledStore:
     # -- reading -----------------------------------------------------------------
     def cursors(self) -> dict[str, int]:
         return dict(self.db.get_meta("cursors", {}))
+
+    def epoch(self) -> str | None:
+        return self.db.get_meta("epoch")
 
     def buckets(self) -> list[str]:
         return sorted(t[len(_BUCKET_PREFIX):] for t in self.db.tables()

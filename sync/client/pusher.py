@@ -37,6 +37,7 @@ class PushReport:
     rejected: list[dict] = field(default_factory=list)
     missing_photos: set[str] = field(default_factory=set)
     requests: int = 0
+    requeued: int = 0  # results queued again because the server's epoch changed
 
 
 class Pusher:
@@ -52,7 +53,7 @@ class Pusher:
                 return report
             answer = self.api.push({"client_id": self.outbox.client_id,
                                     "schema_version": SCHEMA_VERSION, "sent_at": now_text(),
-                                    "mutations": batch})
+                                    "epoch": self.outbox.epoch, "mutations": batch})
             report.requests += 1
             body = answer.body if isinstance(answer.body, dict) else {}
             if answer.status == 200:
@@ -81,6 +82,7 @@ class Pusher:
                 setattr(report, result["status"], getattr(report, result["status"]) + 1)
             report.missing_photos.update(result.get("missing_photos", ()))
         self.outbox.acknowledge(last, results)
+        report.requeued += self.outbox.note_epoch(body.get("epoch"))
 
     def _gap(self, expected: int, first: int) -> list[dict] | None:
         """Handle a 409; return mutations to re-send first ([] = none, None = unrecoverable)."""

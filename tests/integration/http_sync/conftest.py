@@ -41,9 +41,9 @@ class Device:
         self.client_id = uuid.uuid4().hex
         self.next_id = 1
 
-    def push(self, *mutations, first_id=None):
+    def push(self, *mutations, first_id=None, **extra):
         first = self.next_id if first_id is None else first_id
-        body = {"client_id": self.client_id, "schema_version": 1,
+        body = {"client_id": self.client_id, "schema_version": 1, **extra,
                 "sent_at": "2026-11-23T08:00:00+00:00",
                 "mutations": [{"id": first + n, "name": name, "args": args,
                                "client_ts": "2026-11-23T07:59:00+00:00"}
@@ -53,10 +53,10 @@ class Device:
             self.next_id = max(self.next_id, first + len(mutations))
         return r
 
-    def pull(self, cursors=None, limit=500):
+    def pull(self, cursors=None, limit=500, **extra):
         return self.client.post("/api/v1/sync/pull", headers=self.headers, json={
             "client_id": self.client_id, "schema_version": 1,
-            "cursors": cursors or {}, "limit": limit})
+            "cursors": cursors or {}, "limit": limit, **extra})
 
     def upload(self, data, *, offset=0, chunk=None, checksum=None, name=None):
         chunk = data[offset:] if chunk is None else chunk

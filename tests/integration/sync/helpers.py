@@ -83,10 +83,10 @@ class Replica:
             self.rows = {k: r for k, r in self.rows.items() if r[0] != name}
             self.cursors.pop(name, None)
 
-    def pull(self, store, actor, client_id, limit=1000) -> dict:
-        """Pull until has_more is false; return the last page."""
+    def pull(self, store, actor, client_id, limit=1000, **kw) -> dict:
+        """Pull until has_more is false; return the last page (``kw``: to ``build_pull``)."""
         while True:
-            page = sync_service.build_pull(store, actor, client_id, self.cursors, limit)
+            page = sync_service.build_pull(store, actor, client_id, self.cursors, limit, **kw)
             self.apply(page)
             if not page["has_more"]:
                 return page

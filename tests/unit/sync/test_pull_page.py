@@ -23,6 +23,9 @@ class HorizonFeed:
     def tombstone_horizon(self):
         return self.horizon
 
+    def epoch(self):
+        return self.store.epoch()
+
 
 @pytest.fixture
 def store():

@@ -11,7 +11,7 @@ H = "a" * 64
 
 
 def push_body(**kw):
-    body = {"client_id": "c1", "schema_version": 2,
+    body = {"client_id": "c1", "schema_version": 1,
             "mutations": [{"id": 1, "name": "submit_result", "client_ts": "garbage",
                            "args": {"anything": 1}}]}
     body.update(kw)
@@ -64,11 +64,12 @@ def test_photo_query_wants_lowercase_sha256():
 
 
 def test_responses_dump_what_the_core_returns():
-    push = {"last_mutation_id": 2, "write_checkpoint": 9, "results": [
+    push = {"epoch": "e_1", "last_mutation_id": 2, "write_checkpoint": 9, "results": [
         {"id": 1, "status": "applied", "seq": 8, "missing_photos": [H]},
         {"id": 2, "status": "rejected", "error": {"code": "forbidden", "message": "no"}}]}
     assert PushResponseSchema().load(push) == push
-    pull = {"last_mutation_id": 0, "high_water": 3, "removed_buckets": [], "has_more": False,
+    pull = {"epoch": "e_1", "last_mutation_id": 0, "high_water": 3, "removed_buckets": [],
+            "has_more": False,
             "buckets": [{"name": "defs", "cursor": 3, "reset": False, "complete": True,
                          "changes": [{"seq": 3, "type": "definitions", "id": "d", "v": None,
                                       "op": "put", "data": {"x": 1}}]}]}
@@ -77,6 +78,6 @@ def test_responses_dump_what_the_core_returns():
 
 def test_protocol_info_states_the_limits_the_schemas_enforce():
     from sync.schemas import PUSH_MAX_MUTATIONS, protocol_info
-    info = protocol_info(photo_max_bytes=1000)
+    info = protocol_info(epoch="e_1", photo_max_bytes=1000)
     assert info["limits"]["push_max_mutations"] == PUSH_MAX_MUTATIONS == 200
     assert info["limits"]["photo_max_bytes"] == 1000
