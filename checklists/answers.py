@@ -40,7 +40,8 @@ checklist, and silently discarding field data would hide that.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from checklists.answer_values import is_number, is_sha256, value_error
 from checklists.errors import AnswersInvalid

@@ -10,7 +10,8 @@ contain dots; the field is always the last segment).
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 #: marshmallow's key for errors that belong to a whole (sub)schema.
 _SCHEMA_KEY = "_schema"

@@ -12,7 +12,7 @@ The store side (who may publish, persisting the status) is the server's.
 """
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 DRAFT, PUBLISHED, RETIRED = "draft", "published", "retired"
 STATUSES = (DRAFT, PUBLISHED, RETIRED)

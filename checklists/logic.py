@@ -11,7 +11,8 @@ and ``in`` means "any picked option is in the list".
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from checklists.model import Condition, Definition, Item
 

@@ -9,7 +9,8 @@ look-ups and arithmetic only.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from checklists.logic import AnswerPredicate, compile_condition
 from checklists.model import Condition, Definition, Item, Section

@@ -8,7 +8,8 @@ scores, and the command that drives it, belong to the server.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from checklists.model import Definition
 from checklists.report import RULES_VERSION

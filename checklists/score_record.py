@@ -11,7 +11,8 @@ follows the current ``checklists.explain``.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from checklists.rescore import WrongDefinitionVersion
 from checklists.model import Band, Definition

@@ -28,7 +28,8 @@ loop stays arithmetic and the engine meets its throughput goal.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from checklists.answers import validate_answers
 from checklists.model import Band, Definition

@@ -17,7 +17,8 @@ from __future__ import annotations
 import hashlib
 import json
 import unicodedata
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from marshmallow import (Schema, ValidationError, fields, pre_load, validate,
                          validates_schema)

@@ -46,6 +46,7 @@ from .catalog import PARTITION, entry_row, make_entry
 from .catalog_store import CatalogStore
 from .chunks import ChunkMap
 from .dirlock import DirectoryLock
+from .encoding import encode_document
 from .framing import TornTail, encode_frame, fsync_dir, iter_frames, read_snapshot, write_atomic
 from .partition import Partition, load_partition, partition_filename
 from .partition_file import read_partition_file
@@ -167,8 +168,9 @@ class JournalStore(CatalogStore):
                     break
                 offset, payload = frame
                 batch = orjson.loads(payload)
-                self._apply(batch["s"], [[*row[:6], None if row[6] is None else orjson.dumps(row[6])]
-                                         for row in batch["o"]], replay=True)
+                self._apply(batch["s"], [
+                    [*row[:6], None if row[6] is None else encode_document(row[6])]
+                    for row in batch["o"]], replay=True)
                 end = offset + len(payload) + 8
         self._fd = os.open(path, os.O_WRONLY | os.O_APPEND)
         self._journal_size = end
@@ -273,7 +275,7 @@ class JournalStore(CatalogStore):
                         entry[PARTITION] if entry else None), open_chunks)
                     placed[(op.collection, op.id)] = key
                     encoded.append(["put", op.collection, op.id, op.bucket, key,
-                                    dict(op.index), orjson.dumps(op.doc)])
+                                    dict(op.index), encode_document(op.doc)])
                 else:
                     key = placed.get((op.collection, op.id)) or \
                         self._catalog.entries[(op.collection, op.id)][PARTITION]

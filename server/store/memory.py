@@ -12,6 +12,7 @@ import orjson
 
 from .base import Op, Put, Record
 from .catalog_store import CatalogStore
+from .encoding import encode_document
 
 
 class MemoryStore(CatalogStore):
@@ -35,7 +36,7 @@ class MemoryStore(CatalogStore):
     def _commit(self, ops: Sequence[Op]) -> list[int]:
         self._catalog.check(ops)
         try:  # kept encoded: readers get fresh copies in the types a durable backend gives
-            docs = [orjson.dumps(op.doc) if isinstance(op, Put) else None for op in ops]
+            docs = [encode_document(op.doc) if isinstance(op, Put) else None for op in ops]
         except TypeError as exc:
             raise ValueError(f"document is not JSON-serialisable: {exc}") from None
         seqs = self._catalog.apply(ops)
