@@ -139,7 +139,7 @@ def serve_ours(data_dir: str, port: str, threads: str, profile: str) -> None:
     runs under one cProfile (the device sends one request at a time), dumped on SIGTERM."""
     import signal
 
-    from waitress import serve
+    from server.wsgi_server import serve_app
     app = create_app({"DATA_DIR": data_dir, "SECRET_KEY": "x"})
     if profile:
         import cProfile
@@ -158,7 +158,7 @@ def serve_ours(data_dir: str, port: str, threads: str, profile: str) -> None:
 
         app.wsgi_app = profiled
         signal.signal(signal.SIGTERM, dump)
-    serve(app, host="127.0.0.1", port=int(port), threads=int(threads), ident="fieldsync")
+    serve_app(app, "127.0.0.1", int(port), int(threads))
 
 
 class Device:

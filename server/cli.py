@@ -80,12 +80,12 @@ def _all(list_page):
 
 def _serve(app: Flask, host: str, port: int, threads: int) -> None:
     try:
-        from waitress import serve
+        from server.wsgi_server import serve_app
     except ImportError:
         raise click.ClickException("waitress is not installed: pip install 'waitress>=3'") from None
     click.echo(f"fieldsync serving http://{host}:{port}/  (API docs: /api/docs, "
                f"data: {app.config['DATA_DIR']}; Ctrl+C stops)")
-    serve(app, host=host, port=port, threads=threads, ident="fieldsync")
+    serve_app(app, host, port, threads)
 
 
 _host = click.option("--host", default=None, help="Bind address (default: config HOST).")

@@ -17,7 +17,7 @@ from . import mutation_args as schemas
 from . import results, tickets
 from .context import MutationContext
 from .errors import Rejected
-from .placement import PHOTO_REFS, RESULTS, TICKETS
+from .placement import PHOTO_REFS, PHOTOS, RESULTS, TICKETS
 from .working_set import WorkingSet
 
 log = logging.getLogger(__name__)
@@ -78,13 +78,24 @@ def _store_result(ws: WorkingSet, args: dict, ctx: MutationContext, services: Pu
     hashes = results.photo_hashes(args)
     complete = services.complete_photos(hashes) if hashes else set()
     missing = [h for h in hashes if h not in complete]
-    doc = results.new_result(args, score, missing, ctx, base=base)
+    doc = results.new_result(args, score, missing, ctx, base=base,
+                             refused=_refusals(ws, complete))
     ws.put(RESULTS, doc["id"], doc)
     for sha in hashes:
         ref = ws.get(PHOTO_REFS, sha) or {"sha256": sha, "results": []}
         if doc["id"] not in ref["results"]:
             ws.put(PHOTO_REFS, sha, {**ref, "results": [*ref["results"], doc["id"]]})
     return Outcome("applied", [(RESULTS, doc["id"])], missing)
+
+
+def _refusals(ws: WorkingSet, complete: set[str]) -> dict[str, str]:
+    """Why each already-refused photo was refused: a later result citing it says so at once."""
+    found = {}
+    for sha in complete:
+        record = ws.get(PHOTOS, sha)
+        if record is not None and record.get("status") == "refused":
+            found[sha] = record["reason"]
+    return found
 
 
 def submit_result(ws, args, ctx, services) -> Outcome:

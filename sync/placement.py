@@ -24,6 +24,9 @@ from .actor import site_bucket, user_bucket
 
 RESULTS, TICKETS, REJECTIONS, CLIENTS, PHOTO_REFS = (
     "results", "tickets", "rejections", "clients", "photo_refs")
+#: what the server learnt of each complete photo (accepted or refused, and why);
+#: server-private, written by the photo pipeline, read by pushes citing a photo
+PHOTOS = "photos"
 
 
 def checklist_key(checklist: dict[str, Any]) -> str:

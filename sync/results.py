@@ -70,8 +70,12 @@ def check_insert_once(existing: dict | None, args: dict) -> bool:
 
 
 def new_result(args: dict, score: dict | None, missing: list[str],
-               ctx: MutationContext, *, base: dict | None = None) -> dict:
-    """The stored document of a submission, or of an amendment of ``base``."""
+               ctx: MutationContext, *, base: dict | None = None,
+               refused: dict[str, str] | None = None) -> dict:
+    """The stored document of a submission, or of an amendment of ``base``.
+
+    ``refused``: photos it cites that the server already refused, with why.
+    """
     inherited = {k: base.get(k) for k in INHERITED} if base else \
         {k: args.get(k) for k in INHERITED}
     return {
@@ -86,6 +90,7 @@ def new_result(args: dict, score: dict | None, missing: list[str],
         "superseded_by": [],
         "needs_review": bool(base and base.get("superseded_by")),
         "media": "pending" if missing else "complete", "missing_photos": list(missing),
+        **({"refused_photos": dict(refused)} if refused else {}),
         "submitted": ctx.stamp(), "content_hash": content_hash(args),
     }
 

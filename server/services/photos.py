@@ -15,11 +15,11 @@ from server.accounts.access import Principal
 from server.photos import CachedVariant, GpsFix, PhotoRefused, StampInfo, VariantCache
 from server.store import Put, Store
 from server.uploads import UploadState, UploadStore
+from sync.placement import PHOTOS
 
 from . import definitions, sync_service
 from .errors import Invalid, NotFound
 
-PHOTOS = "photos"
 
 
 def record_intake(store: Store, uploads: UploadStore, variants: VariantCache,

@@ -89,6 +89,12 @@ def test_a_refused_image_is_kept_its_reason_reported_and_its_result_marked(
     assert result["refused_photos"] == {sha(junk): r.json["refused"]}
     stored = os.path.join(app.config["DATA_DIR"], "photos", sha(junk)[:2], sha(junk))
     assert open(stored, "rb").read() == junk  # the evidence is kept as sent
+    # a result citing the photo after its refusal is marked when it is stored
+    assert guard.push(submit(team.site_a["id"], "r2", photos=[sha(junk)])).status_code == 200
+    [later] = [c["data"] for b in guard.pull().json["buckets"] for c in b["changes"]
+               if c["id"] == "r2"]
+    assert later["refused_photos"] == {sha(junk): r.json["refused"]}
+    assert later["media"] == "complete"
 
 
 def test_downloads_only_for_those_who_may_see_a_citing_result(guard, client, team, published):
