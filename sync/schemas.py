@@ -88,7 +88,7 @@ class MutationResultSchema(Schema):
     error = fields.Nested(RejectionSchema)
 
 
-class PushResponseSchema(Schema):
+class PushResponseSchema(CompiledSchema):
     epoch = fields.String(required=True)
     last_mutation_id = fields.Integer(required=True)
     write_checkpoint = fields.Integer(allow_none=True)

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from marshmallow import Schema, ValidationError
 
 from sync import mutation_args, schemas
-from sync.compiled_schema import CompiledSchema, _Unsure, compile_schema
+from sync.compiled_schema import CompiledSchema, _Unsure, compile_dump, compile_schema
 
 H = "ab" * 32
 SHAPES = {"version": 1, "shapes": [
@@ -151,3 +151,35 @@ def test_ints_where_floats_are_declared_are_loaded_by_marshmallow_as_floats():
 def test_every_request_and_mutation_schema_is_compiled():
     for cls, _ in EXAMPLES:
         assert issubclass(cls, CompiledSchema), cls
+
+
+PUSH_RESPONSE = {"epoch": "e_1", "last_mutation_id": 7, "write_checkpoint": 40, "results": [
+    {"id": 5, "status": "applied", "seq": 39, "missing_photos": [H]},
+    {"id": 6, "status": "duplicate", "seq": None, "original_status": "applied"},
+    {"id": 7, "status": "rejected", "error": {"code": "invalid_args", "message": "no",
+                                              "errors": {"a": ["x"]}, "known": ["k"]}},
+    {"id": 8, "status": "applied", "conflicts": [{"field": "title", "lost_value": "x"}]}]}
+
+
+def compiled_dump(schema, obj):
+    try:
+        return compile_dump(schema)(obj)
+    except _Unsure:
+        return None
+
+
+def test_the_push_response_takes_the_compiled_dump_and_matches():
+    schema = schemas.PushResponseSchema()
+    got = compiled_dump(schema, PUSH_RESPONSE)
+    assert got is not None
+    assert canonical(got) == canonical(Schema.dump(schema, PUSH_RESPONSE))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_mangled_responses_are_declined_or_dumped_as_marshmallow_does(data):
+    schema = schemas.PushResponseSchema()
+    obj = data.draw(mangled(PUSH_RESPONSE))
+    got = compiled_dump(schema, obj)
+    if got is not None:
+        assert canonical(got) == canonical(Schema.dump(schema, obj))
