@@ -98,22 +98,23 @@ class _ItemCheck:
 
     def run(self, visible: bool, section_shown: bool, plan) -> None:
         answer = self.answer
-        present = answer is not None and answer != {}
+        absent = answer is None or (type(answer) is dict and not answer)
         if not visible:
-            if present:
+            if not absent:
                 self.add(None, "answered, but the item is not shown: " + self._why_hidden(
                     section_shown, plan))
             return
-        if answer is None or answer == {}:
+        if absent:
             if self.item.required:
                 self.add("photos" if self.item.type == "photo" else "value", "required")
             return
         if not isinstance(answer, Mapping):
             self.add(None, "must be an object {value, na, defects, photos, note}")
             return
-        for key in answer:
-            if key not in ANSWER_FIELDS:
-                self.add(str(key), "unknown field")
+        if not ANSWER_FIELDS.issuperset(answer):
+            for key in answer:
+                if key not in ANSWER_FIELDS:
+                    self.add(str(key), "unknown field")
         photos_ok = self._photos(answer.get("photos"), "photos")
         self._note(answer.get("note"), "note", MAX_NOTE)
         if self._na(answer):

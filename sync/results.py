@@ -48,15 +48,17 @@ def photo_hashes(args: dict) -> list[str]:
 
 
 def _cited_in(value, found: list[str]) -> None:
+    """Collect hashes listed under any ``photos`` key, however deep (leaves are skipped)."""
     if isinstance(value, dict):
         for key, inner in value.items():
             if key == "photos" and isinstance(inner, list):
                 found.extend(h for h in inner if isinstance(h, str) and _SHA256.match(h))
-            else:
+            elif isinstance(inner, (dict, list)):
                 _cited_in(inner, found)
     elif isinstance(value, list):
         for inner in value:
-            _cited_in(inner, found)
+            if isinstance(inner, (dict, list)):
+                _cited_in(inner, found)
 
 
 def check_insert_once(existing: dict | None, args: dict) -> bool:
