@@ -14,16 +14,20 @@ can log in.
 """
 from __future__ import annotations
 
+import dataclasses
+from datetime import datetime, timezone
+
 from flask import current_app
 from flask.views import MethodView
 from flask_smorest.error_handler import ErrorSchema
-from marshmallow import fields
+from marshmallow import Schema, fields, validate
 
-from server.accounts.access import Principal
+from server.accounts.access import ADMIN, Principal
 from server.auth import current_principal
 from server.extensions import get_store
 from server.services import definitions, sync_service
 from server.services.errors import Forbidden, NotFound
+from server.services.tombstones import RETENTION_DAYS, collect_tombstones
 from sync import schemas
 from sync.actor import Actor
 from sync.errors import SyncError
@@ -112,3 +116,33 @@ class Pull(MethodView):
                                        body["client_id"], body["cursors"], body["limit"],
                                        schema_version=body["schema_version"],
                                        epoch=body.get("epoch"))
+
+
+class GcArgs(Schema):
+    retention_days = fields.Integer(load_default=RETENTION_DAYS,
+                                    validate=validate.Range(min=1, max=3650))
+    dry_run = fields.Boolean(load_default=False)
+
+
+class GcReportOut(Schema):
+    horizon = fields.Integer(required=True)
+    previous_horizon = fields.Integer(required=True)
+    purged = fields.Integer(required=True, metadata={"description": "with dry_run: would be"})
+    age_bound = fields.Integer(required=True)
+    active_clients = fields.Integer(required=True)
+    clients_to_reset = fields.Integer(required=True)
+    dry_run = fields.Boolean(required=True)
+
+
+@blp.route("/gc", methods=["POST"])
+@blp.auth_required(ADMIN)
+@blp.arguments(GcArgs, location="query")
+@blp.response(200, GcReportOut)
+def gc(args):
+    """Purge tombstones every active device has pulled (admins; run daily, e.g. from cron).
+
+    The same job as ``fieldsync gc``, without stopping the server.
+    """
+    report = collect_tombstones(get_store(), datetime.now(timezone.utc),
+                                args["retention_days"], dry_run=args["dry_run"])
+    return dataclasses.asdict(report)

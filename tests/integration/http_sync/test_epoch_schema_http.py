@@ -89,3 +89,17 @@ def test_gc_and_new_epoch_commands(runner, app_store):
     out = runner.invoke(main, ["gc", "--retention-days", "30"])
     assert out.exit_code == 0 and "purged 0 tombstone(s); horizon 0 -> 0" in out.output
     assert app_store.high_water() == before + 1  # the run laid its seq-clock mark
+
+
+def test_gc_over_http_is_for_admins_and_names_a_bad_retention(client, team, app_store):
+    admin = team.headers["admin"]
+    first = client.post("/api/v1/sync/gc?dry_run=true", headers=admin)
+    assert first.status_code == 200, first.json
+    assert first.json["dry_run"] is True and first.json["purged"] == 0
+    assert app_store.get("sync_gc", "seq_clock") is None   # a dry run writes nothing
+    real = client.post("/api/v1/sync/gc", headers=admin)
+    assert real.status_code == 200 and real.json["horizon"] == app_store.tombstone_horizon()
+    assert app_store.get("sync_gc", "seq_clock") is not None  # this run's seq-clock mark
+    assert client.post("/api/v1/sync/gc", headers=team.headers["supervisor"]).status_code == 403
+    bad = client.post("/api/v1/sync/gc?retention_days=0", headers=admin)
+    assert bad.status_code == 422 and "retention_days" in str(bad.json)
