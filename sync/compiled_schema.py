@@ -221,11 +221,11 @@ def _dict_of(field: fields.Dict) -> Loader:
 
 def _compile_validator(v) -> Callable[[Any], None]:
     if type(v) is validate.Length:
-        low, high, equal = v.min, v.max, v.equal
+        low, high, exact = v.min, v.max, v.equal
 
         def length(value):
             n = len(value)
-            if (equal is not None and n != equal) or (low is not None and n < low) \
+            if (exact is not None and n != exact) or (low is not None and n < low) \
                     or (high is not None and n > high):
                 raise _UNSURE
         return length

@@ -1,23 +1,21 @@
 """A device across a new server epoch, tombstone GC and a retired schema (§4.7, §4.9, §5.8)."""
 from __future__ import annotations
 
-import shutil
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from server.cli import main
 from server.extensions import STORE_KEY, close_store
-from server.services import definitions
 from server.services.tombstones import collect_tombstones
 from server.store.base import Delete, Put
 from sync import protocol
-from sync.client import DeviceClient, UpgradeRequired
-from tests.conftest import PASSWORD, AccountMaker, make_app
+from sync.client import UpgradeRequired
+from tests.conftest import make_app
 
-from .conftest import DEFINITION, PASS
+from .conftest import PASS
 from .test_faults import server_view
-from .test_server_restore import SwitchableTransport
+from .test_server_restore import backed_up_device
 
 
 def converged(device, store):
@@ -49,19 +47,9 @@ def test_a_new_epoch_resets_every_bucket_and_keeps_the_outbox(device, app_store,
 def test_a_restored_backup_with_a_new_epoch_is_refetched_even_when_it_moved_on(tmp_path):
     """Without the new epoch the device's cursors would fall inside the restored
     history, and it would silently miss what the restored server wrote there."""
-    live, backup = tmp_path / "live", tmp_path / "backup"
-    app = make_app(live)
-    store = app.extensions[STORE_KEY]
-    accounts = AccountMaker(store)
-    site = accounts.site("A")
-    accounts.user("guard", username="guard-a", site_ids=[site["id"]])
-    definitions.install(store, DEFINITION, by="test")
-    link = SwitchableTransport(app)
-    device = DeviceClient(str(tmp_path / "device"), link, sleep=lambda s: None)
-    device.login("guard-a", PASSWORD, "phone")
-    device.pull()
-    close_store(app)
-    shutil.copytree(live, backup)  # the nightly backup
+    setup = backed_up_device(tmp_path, sleep=lambda s: None)
+    live, backup, site, link, device = (setup.live, setup.backup, setup.site, setup.link,
+                                        setup.device)
 
     app = make_app(live)
     link.point_at(app)

@@ -4,6 +4,8 @@ server lost are sent again -- acknowledged field data survives a restore."""
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
+from pathlib import Path
 
 from server.extensions import STORE_KEY, close_store
 from server.services import definitions
@@ -27,7 +29,18 @@ class SwitchableTransport:
         return self.inner.request(*args, **kw)
 
 
-def test_results_lost_by_a_restore_are_pushed_again(tmp_path):
+@dataclass
+class BackedUp:
+    """A guard's device that has pulled, and the nightly backup of the server taken then."""
+
+    live: Path
+    backup: Path
+    site: dict
+    link: SwitchableTransport
+    device: DeviceClient
+
+
+def backed_up_device(tmp_path: Path, **device_kw) -> BackedUp:
     live, backup = tmp_path / "live", tmp_path / "backup"
     app = make_app(live)
     store = app.extensions[STORE_KEY]
@@ -36,11 +49,17 @@ def test_results_lost_by_a_restore_are_pushed_again(tmp_path):
     accounts.user("guard", username="guard-a", site_ids=[site["id"]])
     definitions.install(store, DEFINITION, by="test")
     link = SwitchableTransport(app)
-    device = DeviceClient(str(tmp_path / "device"), link)
+    device = DeviceClient(str(tmp_path / "device"), link, **device_kw)
     device.login("guard-a", PASSWORD, "phone")
     device.pull()
     close_store(app)
     shutil.copytree(live, backup)  # the nightly backup
+    return BackedUp(live, backup, site, link, device)
+
+
+def test_results_lost_by_a_restore_are_pushed_again(tmp_path):
+    setup = backed_up_device(tmp_path)
+    live, backup, link, device = setup.live, setup.backup, setup.link, setup.device
 
     app = make_app(live)
     link.point_at(app)

@@ -106,6 +106,16 @@ def random_answer(draw, item):
     return {"value": draw(st.floats(-50, 50))}
 
 
+def random_answers(defn, draw) -> dict:
+    """Valid answers to ``defn``: a random answer per item, hidden items left out."""
+    answers = {}
+    for item_id, item in defn.items_by_id.items():
+        answer = random_answer(draw, item)
+        if answer is not None:
+            answers[item_id] = answer
+    return prune_hidden(defn, answers)
+
+
 def perfect_answer(item):
     if item.type == "check":
         return {"value": "pass"}
@@ -121,12 +131,7 @@ def perfect_answer(item):
 @SETTINGS
 @given(definitions(), st.data())
 def test_score_never_exceeds_max(defn, data):
-    answers = {}
-    for item_id, item in defn.items_by_id.items():
-        answer = random_answer(data.draw, item)
-        if answer is not None:
-            answers[item_id] = answer
-    answers = prune_hidden(defn, answers)
+    answers = random_answers(defn, data.draw)
     validate_answers(defn, answers)           # the generator only makes valid answers
     report = score_result(defn, answers)
     assert 0 <= report.total <= report.max
@@ -181,12 +186,7 @@ def test_generated_definitions_round_trip(defn):
 @SETTINGS
 @given(definitions(), st.data())
 def test_a_stored_record_explains_exactly_what_the_report_said(defn, data):
-    answers = {}
-    for item_id, item in defn.items_by_id.items():
-        answer = random_answer(data.draw, item)
-        if answer is not None:
-            answers[item_id] = answer
-    answers = prune_hidden(defn, answers)
+    answers = random_answers(defn, data.draw)
     report = checklists.evaluate(defn, answers)
     stored = orjson.loads(orjson.dumps(report.to_record()))  # as a result keeps it
     assert checklists.explain_record(defn, answers, stored) == report.to_dict()
