@@ -14,7 +14,7 @@ from typing import Callable
 from marshmallow import Schema
 
 from . import mutation_args as schemas
-from . import results, tickets
+from . import photo_access, results, tickets
 from .context import MutationContext
 from .errors import Rejected
 from .placement import PHOTO_REFS, PHOTOS, RESULTS, TICKETS
@@ -76,7 +76,10 @@ def _store_result(ws: WorkingSet, args: dict, ctx: MutationContext, services: Pu
                   checklist: dict, base: dict | None) -> Outcome:
     score = _score(services, checklist, args["answers"])
     hashes = results.photo_hashes(args)
-    complete = services.complete_photos(hashes) if hashes else set()
+    site = base["site_id"] if base else args["site_id"]
+    # Here and usable by this submitter: see photo_access (knowing a hash is not having it).
+    complete = {h for h in (services.complete_photos(hashes) if hashes else ())
+                if photo_access.may_use(ws.get, h, ctx.actor.user_id, (site,))}
     missing = [h for h in hashes if h not in complete]
     doc = results.new_result(args, score, missing, ctx, base=base,
                              refused=_refusals(ws, complete))

@@ -105,7 +105,8 @@ class CompleteBody(Schema):
 @blp.response(200, QueryResponse)
 def query(body):
     """Which photos the server has: complete, partial (resume at `offset`) or absent."""
-    return {"photos": photos.query(get_store(), get_uploads(), body["sha256"])}
+    return {"photos": photos.query(get_store(), get_uploads(), current_principal(),
+                                   body["sha256"])}
 
 
 @blp.route("/<sha256:sha256>")
@@ -134,7 +135,7 @@ class Photo(MethodView):
     @blp.alt_response(404, description="The server has none of this photo.")
     def head(self, sha256):
         """Where to resume an upload."""
-        state = get_uploads().status(sha256)
+        state = photos.upload_status(get_store(), get_uploads(), current_principal(), sha256)
         if state.state == "absent":
             return Response(status=404)
         headers = {"Upload-Offset": str(state.offset), "Cache-Control": "no-store"}
@@ -163,7 +164,8 @@ class Photo(MethodView):
         if request.mimetype != OCTETS:
             return error_body(415, f"send the chunk as {OCTETS}"), 415
         state, record = photos.receive_chunk(
-            get_store(), get_uploads(), get_variants(), sha256, headers["offset"],
+            get_store(), get_uploads(), get_variants(), current_principal(), sha256,
+            headers["offset"],
             request.stream, request.content_length or 0, upload_length=headers["length"],
             chunk_checksum=headers["checksum"])
         if state.state == "complete":

@@ -11,10 +11,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import BinaryIO
 
-from server.accounts.access import Principal
+from server.accounts.access import ADMIN, Principal
 from server.photos import CachedVariant, GpsFix, PhotoRefused, StampInfo, VariantCache
 from server.store import Put, Store
 from server.uploads import UploadState, UploadStore
+from sync import photo_access
+from sync.actor import Actor
 from sync.placement import PHOTOS
 
 from . import definitions, sync_service
@@ -35,18 +37,24 @@ def record_intake(store: Store, uploads: UploadStore, variants: VariantCache,
     return doc
 
 
-def receive_chunk(store: Store, uploads: UploadStore, variants: VariantCache, sha256: str,
-                  offset: int, stream: BinaryIO, length: int, *, upload_length: int,
+def receive_chunk(store: Store, uploads: UploadStore, variants: VariantCache,
+                  principal: Principal | Actor, sha256: str, offset: int, stream: BinaryIO,
+                  length: int, *, upload_length: int,
                   chunk_checksum: str | None) -> tuple[UploadState, dict | None]:
     """Append a chunk; on completion check the photo and move its results' seqs on.
 
-    Returns the upload state and, once the photo is complete, its record. A
-    retry of the last chunk (say after a 503) redoes whatever bookkeeping a
-    failure interrupted; when there is nothing left to do it writes nothing.
-    Raises the ``server.uploads`` errors (each carries its HTTP status).
+    A caller who may not use the photo yet (``sync.photo_access``) sends its
+    bytes even when the server has them; completing that upload makes them a
+    holder. Returns the upload state and, once the photo is complete, its
+    record. A retry of the last chunk (say after a 503) redoes whatever
+    bookkeeping a failure interrupted; when there is nothing left to do it
+    writes nothing. Raises the ``server.uploads`` errors (each carries its
+    HTTP status).
     """
-    state = uploads.append(sha256, offset, stream, length, upload_length=upload_length,
-                           chunk_checksum=chunk_checksum)
+    state = uploads.append(
+        sha256, offset, stream, length, upload_length=upload_length,
+        chunk_checksum=chunk_checksum, dedup=may_use(store, principal, sha256),
+        on_verified=lambda: sync_service.add_holder(store, sha256, principal.user_id))
     if state.state != "complete":
         return state, None
     found = store.get(PHOTOS, sha256)
@@ -55,9 +63,24 @@ def receive_chunk(store: Store, uploads: UploadStore, variants: VariantCache, sh
     return state, record
 
 
-def query(store: Store, uploads: UploadStore, hashes: list[str]) -> dict:
-    """Upload state per hash, with the refusal reason of refused photos."""
-    states = uploads.query(hashes)
+def may_use(store: Store, caller: Principal | Actor, sha256: str) -> bool:
+    """Whether the caller may treat the photo as present without sending its bytes."""
+    def load(collection, id_):
+        rec = store.get(collection, id_)
+        return None if rec is None else rec.doc
+    return caller.role == ADMIN or photo_access.may_use(load, sha256, caller.user_id,
+                                                        caller.site_ids)
+
+
+def upload_status(store: Store, uploads: UploadStore, principal: Principal | Actor,
+                  sha256: str) -> UploadState:
+    """Where the caller's upload stands; another site's photo looks absent to them."""
+    return uploads.status(sha256, dedup=may_use(store, principal, sha256))
+
+
+def query(store: Store, uploads: UploadStore, principal: Principal, hashes: list[str]) -> dict:
+    """Upload state per hash as the caller may know it, with refusal reasons."""
+    states = {h: upload_status(store, uploads, principal, h).to_dict() for h in hashes}
     for sha256, state in states.items():
         if state["state"] == "complete":
             rec = store.get(PHOTOS, sha256)

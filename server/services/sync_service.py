@@ -24,6 +24,7 @@ from typing import Callable
 import checklists
 from server.store.base import Put, Store, StoreUnavailable
 from server.uploads import UploadStore
+from sync import photo_access
 from sync.actor import Actor, buckets_for, site_bucket
 from sync.cursors_seen import note_pull
 from sync.mutations import PushServices
@@ -143,24 +144,39 @@ def _note_cursors(tx, client: dict | None) -> None:
         log.warning("could not note the cursors of client %s", client["client_id"])
 
 
-def photo_completed(store: Store, sha256: str, *, refused: str | None = None) -> list[int]:
-    """Re-put the results waiting for ``sha256``; return the seqs written.
+def add_holder(store: Store, sha256: str, user_id: str) -> None:
+    """Record that ``user_id`` sent the photo's bytes (verified against its hash)."""
+    with store.transaction() as tx:
+        rec = tx.get(PHOTO_REFS, sha256)
+        ref = None if rec is None else rec.doc
+        if user_id not in photo_access.holders(ref):
+            ref = photo_access.with_holder(ref, sha256, user_id)
+            tx.commit([_put(Write(PHOTO_REFS, sha256, ref, place(PHOTO_REFS, ref)))])
 
-    Call it after the photo was published. A push checks photo completeness
-    inside its transaction, so either it saw the photo complete or its result
-    is already in ``photo_refs`` when this runs: no result stays pending.
+
+def photo_completed(store: Store, sha256: str, *, refused: str | None = None) -> list[int]:
+    """Re-put the results the now-complete photo resolves; return the seqs written.
+
+    Call it after the photo was published (its uploader already recorded by
+    ``add_holder``). A push checks photo completeness inside its transaction,
+    so either it saw the photo complete or its result is already in
+    ``photo_refs`` when this runs. Results of submitters who never sent the
+    bytes, at sites where nobody did, stay waiting (``sync.photo_access``).
     ``refused`` is why the photo pipeline refused the image, recorded on each
-    result so the inspector and the supervisor see it (the result stays).
+    resolved result so the inspector and the supervisor see it (the result stays).
     """
     with store.transaction() as tx:
-        ref = tx.get(PHOTO_REFS, sha256)
-        if ref is None:
-            return []
-        ops = []
-        for result in tx.get_many(RESULTS, ref.doc["results"]).values():
-            updated = mark_photo_complete(result.doc, sha256, refused=refused)
-            if updated is not None:
-                ops.append(placed_put(RESULTS, updated))
+        def load(collection, id_):
+            rec = tx.get(collection, id_)
+            return None if rec is None else rec.doc
+
+        ref, ops = load(PHOTO_REFS, sha256), []
+        if ref is not None:
+            citing = [rec.doc for rec in tx.get_many(RESULTS, ref["results"]).values()]
+            for result in photo_access.resolvable(load, ref, sha256, citing):
+                updated = mark_photo_complete(result, sha256, refused=refused)
+                if updated is not None:
+                    ops.append(placed_put(RESULTS, updated))
         return tx.commit(ops) if ops else []
 
 
@@ -178,7 +194,10 @@ def reconcile_media(store: Store, uploads: UploadStore) -> int:
 
 
 def results_citing(store: Store, sha256: str, site_ids: frozenset[str] | None) -> list[dict]:
-    """The results citing a photo at ``site_ids`` (``None``: at every site).
+    """The results at ``site_ids`` (``None``: every site) that cite the photo and have it.
+
+    A result whose submitter only *cited* a hash, without the bytes, does not
+    open the photo to its site (``sync.photo_access``).
 
     Hash probes must not reveal other sites' photos: an unknown or foreign
     hash gives nothing (the endpoint then says 404, not 403).
@@ -188,7 +207,8 @@ def results_citing(store: Store, sha256: str, site_ids: frozenset[str] | None) -
         return []
     allowed = None if site_ids is None else {site_bucket(s) for s in site_ids}
     return [rec.doc for rec in store.get_many(RESULTS, ref.doc["results"]).values()
-            if allowed is None or rec.bucket in allowed]
+            if (allowed is None or rec.bucket in allowed)
+            and sha256 not in rec.doc.get("missing_photos", ())]  # cited is not resolved
 
 
 def photo_visible(store: Store, actor: Actor, sha256: str) -> bool:

@@ -25,7 +25,7 @@ import os
 import re
 import time
 from dataclasses import dataclass
-from typing import BinaryIO, Iterable
+from typing import BinaryIO, Callable, Iterable
 
 from server.store.framing import fsync_dir
 
@@ -86,9 +86,15 @@ class UploadStore:
         return os.path.join(self._partial, sha256 + ".len")
 
     # -- queries ---------------------------------------------------------------
-    def status(self, sha256: str) -> UploadState:
+    def status(self, sha256: str, *, dedup: bool = True) -> UploadState:
+        """Where an upload of ``sha256`` stands.
+
+        ``dedup=False``: as if the complete photo were not here, for a caller
+        who must prove they have the bytes (``sync.photo_access``): the state
+        of the part file they are sending.
+        """
         final = self.path(sha256)
-        if os.path.exists(final):
+        if dedup and os.path.exists(final):
             size = os.path.getsize(final)
             return UploadState(sha256, "complete", size, size)
         try:
@@ -113,13 +119,19 @@ class UploadStore:
 
     # -- append ----------------------------------------------------------------
     def append(self, sha256: str, offset: int, stream: BinaryIO, length: int, *,
-               upload_length: int, chunk_checksum: str | None = None) -> UploadState:
+               upload_length: int, chunk_checksum: str | None = None, dedup: bool = True,
+               on_verified: Callable[[], None] | None = None) -> UploadState:
         """Append ``length`` bytes of ``stream`` at ``offset`` of a ``upload_length`` upload.
 
         Without a checksum a cut connection keeps what arrived (the returned
         offset tells how much); with one, anything but the exact chunk is
         truncated away (``ChecksumMismatch``). When the upload reaches
         ``upload_length`` it is hashed and published, or removed on mismatch.
+        ``dedup=False`` receives the bytes even when the photo is already
+        here (a proof of possession): verified the same way, then they replace
+        the identical copy. ``on_verified`` runs once the whole file hashed
+        right and before it is published (to record who sent it); if it
+        raises, nothing is published and the complete part stays for a retry.
         """
         _check_hash(sha256)
         if length < 0 or offset < 0 or upload_length < 1:
@@ -127,12 +139,12 @@ class UploadStore:
         if upload_length > self.max_bytes:
             raise UploadTooLarge(f"a photo may be at most {self.max_bytes} bytes")
         expected_digest = parse_checksum(chunk_checksum) if chunk_checksum else None
-        if os.path.exists(self.path(sha256)):
+        if dedup and os.path.exists(self.path(sha256)):
             return self.status(sha256)  # already here (maybe from another device)
         existed = os.path.exists(self._part(sha256))
         fd = self._lock_part(sha256)
         try:
-            if os.path.exists(self.path(sha256)):
+            if dedup and os.path.exists(self.path(sha256)):
                 return self.status(sha256)
             size = os.fstat(fd).st_size
             declared = self._read_declared(sha256)
@@ -149,7 +161,7 @@ class UploadStore:
             received = self._receive(fd, offset, stream, length, expected_digest)
             end = offset + received
             if end == upload_length:
-                self._publish(fd, sha256)
+                self._publish(fd, sha256, on_verified)
                 return UploadState(sha256, "complete", end, end, completed_now=True)
             return UploadState(sha256, "partial", end, upload_length)
         except BaseException:
@@ -222,7 +234,7 @@ class UploadStore:
         os.ftruncate(fd, offset)
         os.fsync(fd)
 
-    def _publish(self, fd: int, sha256: str) -> None:
+    def _publish(self, fd: int, sha256: str, on_verified: Callable[[], None] | None) -> None:
         """Verify the whole file hashes to its name, then make it visible atomically."""
         hasher = hashlib.sha256()
         os.lseek(fd, 0, os.SEEK_SET)
@@ -232,6 +244,8 @@ class UploadStore:
             self._discard(sha256)
             raise HashMismatch("the uploaded bytes do not hash to the photo's name; "
                                "start again from offset 0", offset=0)
+        if on_verified is not None:
+            on_verified()
         final = self.path(sha256)
         os.makedirs(os.path.dirname(final), exist_ok=True)
         os.replace(self._part(sha256), final)

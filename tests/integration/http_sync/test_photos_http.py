@@ -6,6 +6,7 @@ import os
 
 from server.extensions import close_store
 from server.media import get_uploads
+from server.services.sync_service import add_holder
 from tests.conftest import make_app
 
 from .conftest import Device, jpeg_bytes, sha, submit
@@ -63,16 +64,45 @@ def test_bytes_that_do_not_hash_to_the_name_are_removed(guard, client):
     assert client.head(f"/api/v1/photos/{'ab' * 32}", headers=guard.headers).status_code == 404
 
 
-def test_the_same_photo_from_two_devices_is_stored_once(guard, client, team, accounts, app):
+def query_state(client, headers, photo):
+    r = client.post("/api/v1/photos/query", json={"sha256": [sha(photo)]}, headers=headers)
+    return r.json["photos"][sha(photo)]["state"]
+
+
+def test_the_same_photo_from_two_devices_is_stored_once(guard, client, team, accounts, app,
+                                                        published):
     photo = jpeg_bytes()
+    guard.push(submit(team.site_a["id"], "r1", photos=[sha(photo)]))
     assert guard.upload(photo).status_code == 200
-    other = Device(client, accounts.headers(team.users["engineer"]))
-    q = client.post("/api/v1/photos/query", json={"sha256": [sha(photo)]},
-                    headers=other.headers)
-    assert q.json["photos"][sha(photo)]["state"] == "complete"
-    assert other.upload(photo).status_code == 200
+    # the guard's second phone and a colleague at the same site need send nothing
+    second_phone = accounts.headers(team.users["guard"])
+    colleague = Device(client, accounts.headers(team.users["engineer"]))
+    assert query_state(client, second_phone, photo) == "complete"
+    assert query_state(client, colleague.headers, photo) == "complete"
+    assert colleague.upload(photo, chunk=b"").status_code == 200  # zero bytes: already here
     root = os.path.join(app.config["DATA_DIR"], "photos", sha(photo)[:2])
     assert os.listdir(root) == [sha(photo)]
+
+
+def test_another_sites_hash_probe_learns_nothing_and_must_send_the_bytes(
+        guard, client, team, app, published):
+    photo = jpeg_bytes((10, 200, 10))
+    guard.push(submit(team.site_a["id"], "r1", photos=[sha(photo)]))
+    assert guard.upload(photo).status_code == 200
+    outsider = Device(client, team.guard_b_headers)                 # works at site B only
+    assert query_state(client, outsider.headers, photo) == "absent"
+    assert client.head(f"/api/v1/photos/{sha(photo)}", headers=outsider.headers).status_code == 404
+    got = client.get(f"/api/v1/photos/{sha(photo)}", headers=outsider.headers)
+    assert got.status_code == 404
+    # citing the hash in a site-B result gives nothing until the bytes are sent
+    r = outsider.push(submit(team.site_b["id"], "r2", photos=[sha(photo)]))
+    assert r.json["results"][0]["missing_photos"] == [sha(photo)]
+    assert client.get(f"/api/v1/photos/{sha(photo)}", headers=outsider.headers).status_code == 404
+    assert outsider.upload(photo, chunk=b"").status_code == 204     # no free pass
+    assert outsider.upload(photo).status_code == 200                # the bytes prove it
+    assert client.get(f"/api/v1/photos/{sha(photo)}", headers=outsider.headers).status_code == 200
+    root = os.path.join(app.config["DATA_DIR"], "photos", sha(photo)[:2])
+    assert os.listdir(root) == [sha(photo)]                         # still stored once
 
 
 def test_a_refused_image_is_kept_its_reason_reported_and_its_result_marked(
@@ -120,9 +150,11 @@ def test_a_photo_published_just_before_a_crash_completes_its_results_at_startup(
         guard, team, published, app):
     photo = jpeg_bytes()
     guard.push(submit(team.site_a["id"], "r1", photos=[sha(photo)]))
-    with app.app_context():  # the bytes land, but the server dies before bookkeeping
+    store = app.extensions["fieldsync.store"]
+    with app.app_context():  # the bytes land (their sender recorded), then the server dies
         get_uploads().append(sha(photo), 0, io.BytesIO(photo), len(photo),
-                             upload_length=len(photo))
+                             upload_length=len(photo), on_verified=lambda: add_holder(
+                                 store, sha(photo), team.users["guard"]["id"]))
     close_store(app)
     again = make_app(app.config["DATA_DIR"])
     try:

@@ -17,10 +17,11 @@ P2 = random.Random(12).randbytes(7000)
 H1, H2 = sha(P1), sha(P2)
 
 
-def upload(store, uploads, variants, data):
+def upload(store, uploads, variants, data, who=GUARD):
     """What PATCH /photos/<sha256> does with one chunk holding the whole photo."""
-    state, _ = photos.receive_chunk(store, uploads, variants, sha(data), 0, io.BytesIO(data),
-                                    len(data), upload_length=len(data), chunk_checksum=None)
+    state, _ = photos.receive_chunk(store, uploads, variants, who, sha(data), 0,
+                                    io.BytesIO(data), len(data), upload_length=len(data),
+                                    chunk_checksum=None)
     return state
 
 
@@ -73,7 +74,9 @@ def test_annotations_are_kept_with_the_photo(store, uploads):
 
 def test_reconcile_finishes_what_a_crash_interrupted(store, uploads):
     push(store, uploads, GUARD, "c1", [submit(1, "r1", photos=[H1])])
-    uploads.append(H1, 0, io.BytesIO(P1), len(P1), upload_length=len(P1))  # no bookkeeping
+    # killed right after publishing: the uploader was recorded, the results not yet bumped
+    uploads.append(H1, 0, io.BytesIO(P1), len(P1), upload_length=len(P1),
+                   on_verified=lambda: sync_service.add_holder(store, H1, GUARD.user_id))
     assert store.get("results", "r1").doc["media"] == "pending"
     assert sync_service.reconcile_media(store, uploads) == 1
     assert store.get("results", "r1").doc["media"] == "complete"
@@ -89,9 +92,11 @@ def test_photos_cited_inside_answers_count_as_evidence(store, uploads):
     assert resp["results"][0]["missing_photos"] == [H1, H2]
 
 
-def test_photos_are_visible_only_through_results_at_the_actors_sites(store, uploads):
+def test_photos_are_visible_only_through_results_at_the_actors_sites(store, uploads, variants):
     from .helpers import SITE_B
     push(store, uploads, GUARD, "c1", [submit(1, "r1", site=SITE_B, photos=[H1])])
+    assert not sync_service.photo_visible(store, GUARD, H1)  # cited, not here yet
+    upload(store, uploads, variants, P1)
     assert sync_service.photo_visible(store, GUARD, H1)
     assert not sync_service.photo_visible(store, ENGINEER, H1)  # works at site A only
     assert not sync_service.photo_visible(store, GUARD, H2)  # cited by nothing
@@ -110,7 +115,41 @@ def test_retried_final_chunk_heals_a_failed_media_commit(journal, uploads, varia
             upload(store, uploads, variants, P1)
     finally:
         store.fsync = os.fsync
-    assert uploads.query([H1]) == {H1: {"state": "complete"}}
+    # who sent it could not be recorded: nothing published, the verified part waits
+    assert uploads.query([H1]) == {H1: {"state": "partial", "offset": len(P1)}}
     assert store.get("results", "r1").doc["media"] == "pending"
-    upload(store, uploads, variants, P1)  # the device retries: no bytes stored again
+    # the device asks HEAD for the offset and sends the (empty) rest: no bytes again
+    state, _ = photos.receive_chunk(store, uploads, variants, GUARD, H1, len(P1),
+                                    io.BytesIO(b""), 0, upload_length=len(P1),
+                                    chunk_checksum=None)
+    assert state.completed_now
     assert store.get("results", "r1").doc["media"] == "complete"
+
+
+def test_citing_a_hash_without_its_bytes_neither_completes_nor_opens_the_photo(
+        store, uploads, variants):
+    from .helpers import SITE_B, SUPERVISOR
+    outsider = SUPERVISOR.__class__("u-out", "guard", {SITE_B}, "dev-out")
+    upload(store, uploads, variants, P1, who=ENGINEER)            # site A's photo
+    push(store, uploads, ENGINEER, "e1", [submit(1, "r1", site=SITE_A, photos=[H1])])
+    assert store.get("results", "r1").doc["media"] == "complete"
+    # someone at site B learnt the hash and cites it
+    resp = push(store, uploads, outsider, "o1", [submit(1, "r2", site=SITE_B, photos=[H1])])
+    assert resp["results"][0]["missing_photos"] == [H1]
+    assert not sync_service.photo_visible(store, outsider, H1)
+    assert photos.query(store, uploads, outsider, [H1])[H1]["state"] == "absent"
+    assert photos.query(store, uploads, ENGINEER, [H1])[H1]["state"] == "complete"
+    # sending the bytes proves possession: now it is theirs too
+    assert upload(store, uploads, variants, P1, who=outsider).completed_now
+    assert store.get("results", "r2").doc["media"] == "complete"
+    assert sync_service.photo_visible(store, outsider, H1)
+
+
+def test_a_failed_holder_record_publishes_nothing(store, uploads):
+    def broken():
+        raise StoreUnavailable("disk full")
+    with pytest.raises(StoreUnavailable):
+        uploads.append(H1, 0, io.BytesIO(P1), len(P1), upload_length=len(P1),
+                       on_verified=broken)
+    assert H1 not in uploads.complete_among([H1])
+    assert uploads.status(H1).offset == len(P1)  # the verified part waits for the retry

@@ -1,0 +1,67 @@
+"""Evidence-scoped photo dedup: knowing a hash is not having the photo.
+
+Photos are content-addressed, so the server stores each one once. Deduping
+blindly would let anyone who learnt a sha256 (from a report, a log, a shared
+screenshot of a result) cite it in a result at their own site, see it
+``media: complete`` and then download it -- a photo of another site's
+defect, or of a resident's flat. So a photo counts as *resolved* for a result
+only if:
+
+* its submitter **holds** it -- they (from any of their devices) sent its
+  full bytes once, which the server verified against the hash; or
+* it is already **resolved for another result at the same site** -- the
+  people of that site can see it anyway.
+
+Otherwise the result waits (``missing_photos``) and the device uploads the
+bytes, which proves possession: the server hashes them and then keeps the one
+copy it has. ``photo_refs[sha]`` records both the results citing a photo and
+its ``holders``. Photo queries, ``HEAD`` and dedup skip follow the same rule,
+so a hash probe from another site learns nothing (it is "absent").
+"""
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+from .placement import PHOTO_REFS, RESULTS
+
+Load = Callable[[str, str], "dict | None"]
+
+
+def holders(ref: dict | None) -> list[str]:
+    return list((ref or {}).get("holders", ()))
+
+
+def with_holder(ref: dict | None, sha256: str, user_id: str) -> dict:
+    """The photo's ref with ``user_id`` among its holders."""
+    ref = dict(ref or {"sha256": sha256, "results": []})
+    if user_id not in ref.get("holders", ()):
+        ref["holders"] = [*ref.get("holders", ()), user_id]
+    return ref
+
+
+def resolved_at(load: Load, ref: dict | None, sha256: str) -> set[str]:
+    """The sites where some result citing the photo has it resolved."""
+    sites = set()
+    for result_id in (ref or {}).get("results", ()):
+        result = load(RESULTS, result_id)
+        if result is not None and sha256 not in result.get("missing_photos", ()):
+            sites.add(result["site_id"])
+    return sites
+
+
+def may_use(load: Load, sha256: str, user_id: str, site_ids: Iterable[str]) -> bool:
+    """Whether ``user_id`` may count the (complete) photo as theirs at one of ``site_ids``."""
+    ref = load(PHOTO_REFS, sha256)
+    if ref is None:
+        return False
+    if user_id in holders(ref):
+        return True
+    return not resolved_at(load, ref, sha256).isdisjoint(site_ids)
+
+
+def resolvable(load: Load, ref: dict, sha256: str, waiting: list[dict]) -> list[dict]:
+    """Which of ``waiting`` (results citing the now-complete photo) it resolves."""
+    held = set(holders(ref))
+    first = [r for r in waiting if r.get("submitted", {}).get("by") in held]
+    sites = resolved_at(load, ref, sha256) | {r["site_id"] for r in first}
+    return first + [r for r in waiting if r not in first and r["site_id"] in sites]
