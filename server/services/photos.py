@@ -54,7 +54,7 @@ def receive_chunk(store: Store, uploads: UploadStore, variants: VariantCache,
     state = uploads.append(
         sha256, offset, stream, length, upload_length=upload_length,
         chunk_checksum=chunk_checksum, dedup=may_use(store, principal, sha256),
-        on_verified=lambda: sync_service.add_holder(store, sha256, principal.user_id))
+        on_verified=lambda: sync_service.photo_verified(store, sha256, principal.user_id))
     if state.state != "complete":
         return state, None
     found = store.get(PHOTOS, sha256)

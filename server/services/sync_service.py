@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from typing import Callable
 
 import checklists
-from server.store.base import Put, Store, StoreUnavailable
+from server.store.base import Delete, Put, Store, StoreUnavailable
 from server.uploads import UploadStore
 from sync import photo_access
 from sync.actor import Actor, buckets_for, site_bucket
@@ -144,21 +144,32 @@ def _note_cursors(tx, client: dict | None) -> None:
         log.warning("could not note the cursors of client %s", client["client_id"])
 
 
-def add_holder(store: Store, sha256: str, user_id: str) -> None:
-    """Record that ``user_id`` sent the photo's bytes (verified against its hash)."""
+# Photos verified and about to be published whose results are not yet bumped:
+# what a restart must finish (``reconcile_media``), kept apart so it is small.
+MEDIA_PENDING = "media_pending"
+
+
+def photo_verified(store: Store, sha256: str, user_id: str) -> None:
+    """Before publishing: record that ``user_id`` sent the photo's (verified) bytes.
+
+    The same commit marks the photo's bookkeeping pending, cleared by
+    ``photo_completed``; a crash between the two is finished at startup.
+    """
     with store.transaction() as tx:
         rec = tx.get(PHOTO_REFS, sha256)
         ref = None if rec is None else rec.doc
+        ops = [Put(MEDIA_PENDING, sha256, {"sha256": sha256})]
         if user_id not in photo_access.holders(ref):
             ref = photo_access.with_holder(ref, sha256, user_id)
-            tx.commit([_put(Write(PHOTO_REFS, sha256, ref, place(PHOTO_REFS, ref)))])
+            ops.append(_put(Write(PHOTO_REFS, sha256, ref, place(PHOTO_REFS, ref))))
+        tx.commit(ops)
 
 
 def photo_completed(store: Store, sha256: str, *, refused: str | None = None) -> list[int]:
-    """Re-put the results the now-complete photo resolves; return the seqs written.
+    """Re-put the results the now-complete photo resolves; return their new seqs.
 
     Call it after the photo was published (its uploader already recorded by
-    ``add_holder``). A push checks photo completeness inside its transaction,
+    ``photo_verified``). A push checks photo completeness inside its transaction,
     so either it saw the photo complete or its result is already in
     ``photo_refs`` when this runs. Results of submitters who never sent the
     bytes, at sites where nobody did, stay waiting (``sync.photo_access``).
@@ -177,19 +188,27 @@ def photo_completed(store: Store, sha256: str, *, refused: str | None = None) ->
                 updated = mark_photo_complete(result, sha256, refused=refused)
                 if updated is not None:
                     ops.append(placed_put(RESULTS, updated))
-        return tx.commit(ops) if ops else []
+        bumped = len(ops)
+        if tx.get(MEDIA_PENDING, sha256) is not None:
+            ops.append(Delete(MEDIA_PENDING, sha256))
+        return tx.commit(ops)[:bumped] if ops else []
 
 
 def reconcile_media(store: Store, uploads: UploadStore) -> int:
     """At startup: finish media bookkeeping a crash interrupted; return results bumped.
 
-    A photo can be published and the server killed before ``photo_completed``
-    committed; this re-runs it for every referenced photo that is complete.
+    Only photos marked pending by ``photo_verified`` are looked at, so a
+    restart costs O(uploads in flight), not O(photos). A marked photo that
+    was published gets its results bumped; one whose part has since gone
+    (expired) will not come and loses its mark; a part still waiting keeps it.
     """
     bumped = 0
-    for ref in store.scan(PHOTO_REFS):
-        if uploads.complete_among([ref.id]):
-            bumped += len(photo_completed(store, ref.id))
+    for rec in list(store.scan(MEDIA_PENDING)):
+        state = uploads.status(rec.id).state
+        if state == "complete":
+            bumped += len(photo_completed(store, rec.id))
+        elif state == "absent":
+            store.commit([Delete(MEDIA_PENDING, rec.id)])
     return bumped
 
 

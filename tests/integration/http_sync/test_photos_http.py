@@ -6,7 +6,7 @@ import os
 
 from server.extensions import close_store
 from server.media import get_uploads
-from server.services.sync_service import add_holder
+from server.services.sync_service import photo_verified
 from tests.conftest import make_app
 
 from .conftest import Device, jpeg_bytes, sha, submit
@@ -153,7 +153,7 @@ def test_a_photo_published_just_before_a_crash_completes_its_results_at_startup(
     store = app.extensions["fieldsync.store"]
     with app.app_context():  # the bytes land (their sender recorded), then the server dies
         get_uploads().append(sha(photo), 0, io.BytesIO(photo), len(photo),
-                             upload_length=len(photo), on_verified=lambda: add_holder(
+                             upload_length=len(photo), on_verified=lambda: photo_verified(
                                  store, sha(photo), team.users["guard"]["id"]))
     close_store(app)
     again = make_app(app.config["DATA_DIR"])

@@ -76,11 +76,20 @@ def test_reconcile_finishes_what_a_crash_interrupted(store, uploads):
     push(store, uploads, GUARD, "c1", [submit(1, "r1", photos=[H1])])
     # killed right after publishing: the uploader was recorded, the results not yet bumped
     uploads.append(H1, 0, io.BytesIO(P1), len(P1), upload_length=len(P1),
-                   on_verified=lambda: sync_service.add_holder(store, H1, GUARD.user_id))
+                   on_verified=lambda: sync_service.photo_verified(store, H1, GUARD.user_id))
     assert store.get("results", "r1").doc["media"] == "pending"
     assert sync_service.reconcile_media(store, uploads) == 1
     assert store.get("results", "r1").doc["media"] == "complete"
     assert sync_service.reconcile_media(store, uploads) == 0
+    assert list(store.scan(sync_service.MEDIA_PENDING)) == []  # nothing left to finish
+
+
+def test_reconcile_forgets_a_verified_upload_whose_part_expired(store, uploads):
+    push(store, uploads, GUARD, "c1", [submit(1, "r1", photos=[H2])])
+    sync_service.photo_verified(store, H2, GUARD.user_id)  # then died before publishing
+    assert sync_service.reconcile_media(store, uploads) == 0
+    assert list(store.scan(sync_service.MEDIA_PENDING)) == []
+    assert store.get("results", "r1").doc["media"] == "pending"  # the device re-sends
 
 
 def test_photos_cited_inside_answers_count_as_evidence(store, uploads):
