@@ -119,8 +119,8 @@ class DeviceClient:
         """Pull until the server has nothing more; return how many pages were applied.
 
         ``on_page(page)`` runs after each page and its cursors were saved. A
-        new server epoch, or a ``reset`` of a bucket the device had pulled
-        before, re-queues the recently acknowledged results (see
+        new server epoch, or a ``reset`` of a bucket whose cursor the server
+        never reached, re-queues the recently acknowledged results (see
         ``Outbox.requeue_results``). A 426 raises ``UpgradeRequired``; the
         outbox is untouched.
         """
@@ -140,7 +140,11 @@ class DeviceClient:
             self.pulled.apply_page(page)
             self.requeued += self.outbox.note_epoch(page.get("epoch"))  # (once per epoch)
             other_epoch = had_epoch is not None and page.get("epoch") != had_epoch
-            if not other_epoch and any(s["reset"] and had.get(s["name"], 0) > 0
+            # Within one epoch a held cursor beyond high_water means the server
+            # lost history (restored without a new epoch): results may be gone,
+            # re-send them. A reset at or below it is the tombstone horizon
+            # (GC): the data is intact, refetching is enough.
+            if not other_epoch and any(s["reset"] and had.get(s["name"], 0) > page["high_water"]
                                        for s in page["buckets"]):
                 self.requeued += self.outbox.requeue_results()
             self.outbox.acknowledge(page["last_mutation_id"])

@@ -78,7 +78,10 @@ def test_an_idle_device_is_reset_after_gc_and_converges(device, app_store, team)
     bucket = f"site:{team.site_a['id']}"
     app_store.commit([Put("notes", i, {"v": 1, "id": i}, bucket) for i in ("n1", "n2")])
     device.pull()
+    device.fill("daily-round", 1, PASS, site_id="A")
+    device.sync()  # an acknowledged result sits in the device's archive
     assert {r["id"] for r in device.pulled.records("notes")} == {"n1", "n2"}
+    requeued = device.requeued
     app_store.commit([Delete("notes", "n1")])  # the device is away and misses it
     now = datetime.now(timezone.utc)
     collect_tombstones(app_store, now)
@@ -90,6 +93,7 @@ def test_an_idle_device_is_reset_after_gc_and_converges(device, app_store, team)
     assert next(s for s in pages[0]["buckets"] if s["name"] == bucket)["reset"]
     assert [r["id"] for r in device.pulled.records("notes")] == ["n2"]
     assert converged(device, app_store) and device.outbox.size() == 0
+    assert device.requeued == requeued  # a GC reset refetches; the data is intact, no re-send
 
 
 def test_a_retired_schema_says_upgrade_and_keeps_the_outbox(device, monkeypatch):
