@@ -20,7 +20,9 @@ Workloads (WHY these: they are what a field team's phones do to the server):
 3. no-op sync with 2N stored: ours is one pull with up-to-date cursors (a
    device with an empty outbox sends no push); PouchDB's is a replication
    each way. Server time per no-op = server CPU seconds over R no-ops / R,
-   and the loopback round trip seen by the device (an upper bound);
+   and the loopback round trip seen by the device (an upper bound); ours is
+   also measured on the almost empty store, so the ratio shows whether a
+   no-op grows with the store;
 4. photos: M random-byte "photos" of 5 MiB, and of 1 MiB to see whether
    memory is flat in size, each cut at 30 % and at 70 % of its bytes, then
    resumed (ours: HEAD for the offset, 1 MiB chunks with Upload-Checksum;
@@ -331,7 +333,8 @@ def bench_pull(ours, pouch, n, site, db, report, noops: int = 0):
     return device, proc
 
 
-def bench_noop(ours, pouch, device, proc, runs: int, stored: int, report):
+def our_noops(ours, device, runs: int) -> tuple[float, list[float]]:
+    """``runs`` no-op pulls of an up-to-date device: server CPU-s in all, and each wall time."""
     walls = []
 
     def many():
@@ -342,6 +345,20 @@ def bench_noop(ours, pouch, device, proc, runs: int, stored: int, report):
             walls.append(time.perf_counter() - start)
 
     _, cpu, _ = timed_on(ours.pid, many)
+    return cpu, walls
+
+
+def empty_store_noop_ms(ours, runs: int) -> float:
+    """Server CPU per no-op while the store holds almost nothing (the size anchor)."""
+    device = ours.device("A", 2)
+    device.pull_all()
+    cpu, _ = our_noops(ours, device, runs)
+    return cpu / runs * 1000
+
+
+def bench_noop(ours, pouch, device, proc, runs: int, stored: int, report,
+               empty_ms: float | None = None):
+    cpu, walls = our_noops(ours, device, runs)
     peer_cpu = peer_wall = None
     if proc is not None:
         cpu0 = cpu_seconds(pouch.pid)
@@ -356,6 +373,10 @@ def bench_noop(ours, pouch, device, proc, runs: int, stored: int, report):
                goal="<= 5 ms", met=cpu / runs * 1000 <= 5)
     report.row(f"{label}: round trip p50", statistics.median(walls) * 1000, peer_wall, "ms",
                goal="<= 5 ms", met=statistics.median(walls) * 1000 <= 5)
+    if empty_ms is not None:
+        print(f"no-op server CPU, {stored} stored vs an almost empty store: "
+              f"{cpu / runs * 1000:.3f} vs {empty_ms:.3f} ms = {cpu / runs * 1000 / empty_ms:.2f}x"
+              f"  (goal: flat whatever the store size)")
 
 
 def bench_photos(ours, pouch, proxy, count, size, chunk, report, bases):
@@ -438,12 +459,13 @@ def main() -> None:
         bases = (peak_rss_mb(ours.pid, "VmRSS"), peak_rss_mb(pouch.pid, "VmRSS") if pouch else 0)
         if count:  # --photos 0 skips them (e.g. to study push alone)
             photo_runs(ours, pouch, proxy, count, opts.photo_mib, chunk, report, bases)
+        empty_ms = empty_store_noop_ms(ours, opts.noops)
         bench_push(ours, pouch, work, n, 1024, "A", "r1k", report)
         bench_push(ours, pouch, work, n, 10240, "B", "r10k", report)
         puller, proc = bench_pull(ours, pouch, n, "A", "r1k", report, noops=max(10, opts.noops // 4))
         # the 10 KB pull runs while the 1 KB device waits for its no-ops
         bench_pull(ours, pouch, n, "B", "r10k", report)
-        bench_noop(ours, pouch, puller, proc, opts.noops, 2 * n, report)
+        bench_noop(ours, pouch, puller, proc, opts.noops, 2 * n, report, empty_ms)
     finally:
         ours.stop()
         if pouch:
