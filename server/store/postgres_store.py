@@ -1,0 +1,328 @@
+"""PostgresStore: the scale-out backend, same contract as the embedded one.
+
+Tables and why they look as they do: ``postgres_schema``. How it meets the
+interface:
+
+* **One writer at a time, across processes.** ``transaction()`` takes the
+  store's thread lock and then a session-level advisory lock on the writer
+  connection, held until the block ends. Several app processes on one
+  database therefore serialise their write transactions like threads do on
+  the embedded store, and a service's read-check-commit inside the block
+  cannot be overtaken by a commit from another process.
+* **Gapless seqs, visible in commit order.** ``commit(ops)`` is one database
+  transaction that locks the meta row, takes ``last_seq + 1 ...`` for its
+  ops, writes the records and moves ``last_seq`` -- so a seq and its data
+  become durable together, a failed commit consumes no seq, and (writers
+  being serialised) no seq at or below ``high_water`` can appear later.
+* **Same rules as the other backends.** A batch is checked by the very
+  ``Catalog.check`` the embedded backends use, fed with the current rows of
+  the records the batch touches; documents are encoded with the same
+  ``encode_document``, so what is refused (and with which error) matches.
+* **Reads** are single autocommit statements on a small pool
+  (``postgres_connections.ReaderPool``): each sees one committed snapshot,
+  so never half a batch, and readers do not wait for a writer.
+
+A lost connection is ``StoreUnavailable`` (503). One case the embedded store
+does not have: if the connection drops *while* the server commits, the
+client cannot know whether the commit happened. The store reports
+``StoreUnavailable`` (nothing acknowledged); the sync protocol's exactly-once
+push makes the device's retry safe either way.
+"""
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from typing import Iterable, Iterator, Sequence
+
+import psycopg
+
+from .base import Change, Page, Put, Record, Store, StoreError, StoreUnavailable, Transaction
+from .catalog import Catalog, check_ops, decode_cursor, encode_cursor, make_entry
+from .catalog_store import new_epoch_id
+from .encoding import encode_document
+from .postgres_connections import ReaderPool, connect, translated_errors
+from .postgres_schema import WRITER_LOCK_KEY, ensure_schema
+
+SCAN_PAGE = 500  # rows per query while scanning a collection
+
+
+class PostgresStore(Store):
+    """A store in one PostgreSQL database (``postgresql://`` URL, libpq syntax)."""
+
+    def __init__(self, url: str, *, read_connections: int = 4):
+        self.url = url
+        self._write_lock = threading.RLock()
+        self._writer: psycopg.Connection | None = None
+        self._readers = ReaderPool(url, read_connections)
+        self._closed = False
+        with self._write_lock:
+            with translated_errors():
+                ensure_schema(self._writer_connection(), new_epoch_id())
+
+    # -- connections -----------------------------------------------------------
+    def _writer_connection(self) -> psycopg.Connection:
+        """The writer's connection, remade if it broke (call under the write lock)."""
+        if self._closed:
+            raise StoreError("store is closed")
+        if self._writer is None or self._writer.closed or self._writer.broken:
+            if self._writer is not None:
+                self._writer.close()
+            self._writer = connect(self.url, autocommit=True)
+        return self._writer
+
+    # -- reads -----------------------------------------------------------------
+    def get(self, collection, id):
+        with self._readers.connection() as conn:
+            return _get(conn, collection, id)
+
+    def get_many(self, collection, ids: Iterable[str]) -> dict[str, Record]:
+        with self._readers.connection() as conn:
+            return _get_many(conn, collection, list(ids))
+
+    def list(self, collection, index, key, *, after=None, limit=50, descending=False):
+        with self._readers.connection() as conn:
+            return _list(conn, collection, index, key, after, limit, descending)
+
+    def count(self, collection, index, key):
+        with self._readers.connection() as conn:
+            return _count(conn, collection, index, key)
+
+    def scan(self, collection) -> Iterator[Record]:
+        # Keyset pages by id, one query each: no connection is held between pages,
+        # so a slow consumer does not pin one, and every live record comes once.
+        after = ""
+        while True:
+            with self._readers.connection() as conn:
+                rows = conn.execute(
+                    "SELECT id, seq, bucket, doc FROM fieldsync_docs WHERE collection = %s "
+                    "AND NOT deleted AND id > %s ORDER BY id LIMIT %s",
+                    (collection, after, SCAN_PAGE)).fetchall()
+            for id_, seq, bucket, doc in rows:
+                yield Record(collection, id_, seq, bucket, doc)
+            if len(rows) < SCAN_PAGE:
+                return
+            after = rows[-1][0]
+
+    def changes(self, bucket, since, limit):
+        with self._readers.connection() as conn:
+            rows = conn.execute(
+                "SELECT seq, collection, id, deleted, doc FROM fieldsync_docs "
+                "WHERE bucket = %s AND seq > %s ORDER BY seq LIMIT %s",
+                (bucket, since, limit)).fetchall()
+        return [Change(seq, collection, id_, "del" if deleted else "put", doc)
+                for seq, collection, id_, deleted, doc in rows]
+
+    def _meta(self, column: str):
+        with self._readers.connection() as conn:
+            return conn.execute(f"SELECT {column} FROM fieldsync_meta").fetchone()[0]
+
+    def high_water(self):
+        return self._meta("last_seq")
+
+    def tombstone_horizon(self):
+        return self._meta("horizon")
+
+    def epoch(self):
+        return self._meta("epoch")
+
+    # -- writes ----------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        with self._write_lock:
+            conn = self._writer_connection()
+            with translated_errors():
+                conn.execute("SELECT pg_advisory_lock(%s)", (WRITER_LOCK_KEY,))
+            tx = PostgresTransaction(conn)
+            try:
+                yield tx
+            finally:
+                tx.closed = True
+                if not conn.broken and not conn.closed:  # a dead session holds no lock
+                    with translated_errors():
+                        conn.execute("SELECT pg_advisory_unlock(%s)", (WRITER_LOCK_KEY,))
+
+    def new_epoch(self):
+        epoch = new_epoch_id()
+        with self.transaction() as tx, translated_errors(), tx.conn.transaction():
+            tx.conn.execute("UPDATE fieldsync_meta SET epoch = %s", (epoch,))
+        return epoch
+
+    def purge_tombstones(self, upto_seq, *, dry_run=False):
+        # The horizon rises in the same database transaction that drops the
+        # tombstones: both happen or neither, which is the order the contract asks for.
+        with self.transaction() as tx, translated_errors(), tx.conn.transaction():
+            last, horizon = tx.conn.execute(
+                "SELECT last_seq, horizon FROM fieldsync_meta FOR UPDATE").fetchone()
+            if not isinstance(upto_seq, int) or not 0 <= upto_seq <= last:
+                raise ValueError(f"upto_seq must be between 0 and high_water ({last}), "
+                                 f"not {upto_seq!r}")
+            if dry_run:
+                return tx.conn.execute("SELECT count(*) FROM fieldsync_docs "
+                                       "WHERE deleted AND seq <= %s", (upto_seq,)).fetchone()[0]
+            if upto_seq <= horizon:
+                return 0  # everything at or below the horizon is already gone
+            tx.conn.execute("UPDATE fieldsync_meta SET horizon = %s", (upto_seq,))
+            return tx.conn.execute("DELETE FROM fieldsync_docs WHERE deleted AND seq <= %s",
+                                   (upto_seq,)).rowcount
+
+    def close(self) -> None:
+        with self._write_lock:
+            if self._closed:
+                return
+            self._closed = True
+            self._readers.close()
+            if self._writer is not None:
+                self._writer.close()
+
+
+class PostgresTransaction(Transaction):
+    """The open write transaction: reads and commits on the writer's session.
+
+    Reads see the committed state (each commit below is committed at once,
+    and no other writer can commit while the advisory lock is held). If the
+    session breaks, the lock went with it: every later call raises
+    ``StoreUnavailable`` rather than commit on preconditions another
+    process may have changed meanwhile.
+    """
+
+    def __init__(self, conn: psycopg.Connection):
+        self.conn = conn
+        self.closed = False
+
+    def _usable(self) -> psycopg.Connection:
+        if self.closed:
+            raise StoreError("transaction is closed")
+        if self.conn.broken or self.conn.closed:
+            raise StoreUnavailable("the connection to PostgreSQL was lost in this transaction")
+        return self.conn
+
+    def get(self, collection, id):
+        with translated_errors():
+            return _get(self._usable(), collection, id)
+
+    def get_many(self, collection, ids):
+        with translated_errors():
+            return _get_many(self._usable(), collection, list(ids))
+
+    def list(self, collection, index, key, *, after=None, limit=50, descending=False):
+        with translated_errors():
+            return _list(self._usable(), collection, index, key, after, limit, descending)
+
+    def count(self, collection, index, key):
+        with translated_errors():
+            return _count(self._usable(), collection, index, key)
+
+    def scan(self, collection):
+        with translated_errors():
+            rows = self._usable().execute(
+                "SELECT id, seq, bucket, doc FROM fieldsync_docs WHERE collection = %s "
+                "AND NOT deleted", (collection,)).fetchall()
+        return iter([Record(collection, i, s, b, d) for i, s, b, d in rows])
+
+    def commit(self, ops: Sequence) -> list[int]:
+        ops = list(ops)
+        check_ops(ops)  # before any SQL: ids that are not strings never reach the driver
+        conn = self._usable()
+        with translated_errors(), conn.transaction():
+            last = conn.execute("SELECT last_seq FROM fieldsync_meta FOR UPDATE").fetchone()[0]
+            final = _check_and_settle(conn, ops, last)
+            _write(conn, final)
+            conn.execute("UPDATE fieldsync_meta SET last_seq = %s", (last + len(ops),))
+        return list(range(last + 1, last + len(ops) + 1))
+
+
+# -- statements shared by the store's pool and the transaction's session -------
+def _get(conn, collection, id_):
+    row = conn.execute("SELECT seq, bucket, doc FROM fieldsync_docs "
+                       "WHERE collection = %s AND id = %s AND NOT deleted",
+                       (collection, id_)).fetchone()
+    return None if row is None else Record(collection, id_, row[0], row[1], row[2])
+
+
+def _get_many(conn, collection, ids):
+    rows = conn.execute("SELECT id, seq, bucket, doc FROM fieldsync_docs "
+                        "WHERE collection = %s AND id = ANY(%s) AND NOT deleted",
+                        (collection, ids)).fetchall()
+    return {i: Record(collection, i, s, b, d) for i, s, b, d in rows}
+
+
+def _list(conn, collection, index, key, after, limit, descending):
+    where, params = "", [collection, index, key]
+    if after is not None:
+        where = " AND (i.sort, i.id) < (%s, %s)" if descending else " AND (i.sort, i.id) > (%s, %s)"
+        params += decode_cursor(after)
+    order = "DESC" if descending else "ASC"
+    rows = conn.execute(
+        "SELECT i.sort, d.id, d.seq, d.bucket, d.doc FROM fieldsync_index i "
+        "JOIN fieldsync_docs d ON d.collection = i.collection AND d.id = i.id "
+        f"WHERE i.collection = %s AND i.name = %s AND i.key = %s{where} "
+        f"ORDER BY i.sort {order}, i.id {order} LIMIT %s",
+        (*params, limit + 1)).fetchall()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    cursor = encode_cursor(rows[-1][0], rows[-1][1]) if more and rows else None
+    return Page([Record(collection, i, s, b, d) for _, i, s, b, d in rows], cursor)
+
+
+def _count(conn, collection, index, key):
+    return conn.execute("SELECT count(*) FROM fieldsync_index "
+                        "WHERE collection = %s AND name = %s AND key = %s",
+                        (collection, index, key)).fetchone()[0]
+
+
+def _check_and_settle(conn, ops: list, last_seq: int) -> dict:
+    """Refuse a bad batch (ValueError/TypeError, nothing written); else each record's final state.
+
+    Returns ``{(collection, id): (seq, bucket, encoded doc or None, index)}``: a
+    record touched twice in a batch ends at the seq of its last op, as the
+    embedded backends' feed shows it.
+    """
+    probe = Catalog()  # the embedded backends' rules, applied to the rows the batch touches
+    keys = list({(op.collection, op.id) for op in ops})
+    rows = conn.execute(
+        "SELECT d.collection, d.id, d.seq, d.bucket, d.deleted FROM fieldsync_docs d "
+        "JOIN unnest(%s::text[], %s::text[]) AS k(collection, id) "
+        "ON d.collection = k.collection AND d.id = k.id",
+        ([c for c, _ in keys], [i for _, i in keys])).fetchall()
+    probe.entries = {(c, i): make_entry(s, b, dl, None, ()) for c, i, s, b, dl in rows}
+    probe.check(ops)
+    final = {}
+    for seq, op in enumerate(ops, start=last_seq + 1):
+        key = (op.collection, op.id)
+        if isinstance(op, Put):
+            try:
+                body = encode_document(op.doc).decode()
+            except TypeError as exc:
+                raise ValueError(f"document is not JSON-serialisable: {exc}") from None
+            final[key] = (seq, op.bucket, body, sorted(op.index.items()))
+        else:
+            bucket = final[key][1] if key in final else probe.entries[key][1]
+            final[key] = (seq, bucket, None, [])
+    return final
+
+
+def _write(conn, final: dict) -> None:
+    """Replace the rows of the batch's records and their index entries."""
+    collections = [c for c, _ in final]
+    ids = [i for _, i in final]
+    conn.execute("DELETE FROM fieldsync_index i USING unnest(%s::text[], %s::text[]) "
+                 "AS k(collection, id) WHERE i.collection = k.collection AND i.id = k.id",
+                 (collections, ids))
+    seqs, buckets, bodies = zip(*((s, b, d) for s, b, d, _ in final.values()))
+    conn.execute(
+        "INSERT INTO fieldsync_docs (collection, id, seq, bucket, deleted, doc) "
+        "SELECT c, i, s, b, d IS NULL, d::json "
+        "FROM unnest(%s::text[], %s::text[], %s::bigint[], %s::text[], %s::text[]) "
+        "AS t(c, i, s, b, d) "
+        "ON CONFLICT (collection, id) DO UPDATE SET seq = excluded.seq, "
+        "bucket = excluded.bucket, deleted = excluded.deleted, doc = excluded.doc",
+        (collections, ids, list(seqs), list(buckets), list(bodies)))
+    entries = [(c, name, k, sort, i) for (c, i), (_, _, _, index) in final.items()
+               for name, (k, sort) in index]
+    if entries:
+        conn.execute(
+            "INSERT INTO fieldsync_index (collection, name, key, sort, id) "
+            "SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[])",
+            [list(col) for col in zip(*entries)])
+
+
