@@ -24,11 +24,14 @@ turns into an int), and field data is evidence that must come back as it was
 stored -- exactly what the other backends return. Nothing queries inside
 bodies; the index table carries what listings need.
 
-Text that is compared for order (``key``, ``sort``, ``id``) uses the ``C``
-collation: byte order of UTF-8 is code point order, which is how the other
-backends (Python string comparison) order listings and cursors. Under the
-database's default collation (e.g. ``en_US``) "B" < "a" would flip and a
-keyset cursor made by one backend would skip rows on another.
+What is compared for order must compare like Python strings (code point
+order), which is how the other backends order listings and cursors. Under the
+database's default collation (e.g. ``en_US``) "a" < "B" and a keyset cursor
+would skip rows. So ids use the ``C`` collation (byte order of UTF-8 is code
+point order), and index ``key`` and ``sort`` are the UTF-8 bytes in ``bytea``
+(compared bytewise, shorter prefix first): services build composite sort keys
+with a NUL separator (``"<id>\\x00<version>"``, so an id sorts before its
+longer neighbours), and PostgreSQL ``text`` cannot hold NUL at all.
 """
 from __future__ import annotations
 
@@ -65,8 +68,8 @@ CREATE INDEX IF NOT EXISTS fieldsync_docs_tombstones
 CREATE TABLE IF NOT EXISTS fieldsync_index (
     collection text COLLATE "C" NOT NULL,
     name text COLLATE "C" NOT NULL,
-    key text COLLATE "C" NOT NULL,
-    sort text COLLATE "C" NOT NULL,
+    key bytea NOT NULL,
+    sort bytea NOT NULL,
     id text COLLATE "C" NOT NULL,
     PRIMARY KEY (collection, name, key, sort, id),
     FOREIGN KEY (collection, id) REFERENCES fieldsync_docs (collection, id)

@@ -231,6 +231,15 @@ class PostgresTransaction(Transaction):
         return list(range(last + 1, last + len(ops) + 1))
 
 
+def ordered_bytes(text: str) -> bytes:
+    """An index key or sort as ``bytea``: bytewise order is the str's code point order."""
+    return text.encode("utf-8", "surrogatepass")
+
+
+def from_ordered_bytes(data: bytes) -> str:
+    return bytes(data).decode("utf-8", "surrogatepass")
+
+
 # -- statements shared by the store's pool and the transaction's session -------
 def _get(conn, collection, id_):
     row = conn.execute("SELECT seq, bucket, doc FROM fieldsync_docs "
@@ -247,10 +256,11 @@ def _get_many(conn, collection, ids):
 
 
 def _list(conn, collection, index, key, after, limit, descending):
-    where, params = "", [collection, index, key]
+    where, params = "", [collection, index, ordered_bytes(key)]
     if after is not None:
+        sort, id_ = decode_cursor(after)
         where = " AND (i.sort, i.id) < (%s, %s)" if descending else " AND (i.sort, i.id) > (%s, %s)"
-        params += decode_cursor(after)
+        params += [ordered_bytes(sort), id_]
     order = "DESC" if descending else "ASC"
     rows = conn.execute(
         "SELECT i.sort, d.id, d.seq, d.bucket, d.doc FROM fieldsync_index i "
@@ -260,14 +270,14 @@ def _list(conn, collection, index, key, after, limit, descending):
         (*params, limit + 1)).fetchall()
     more = len(rows) > limit
     rows = rows[:limit]
-    cursor = encode_cursor(rows[-1][0], rows[-1][1]) if more and rows else None
+    cursor = encode_cursor(from_ordered_bytes(rows[-1][0]), rows[-1][1]) if more and rows else None
     return Page([Record(collection, i, s, b, d) for _, i, s, b, d in rows], cursor)
 
 
 def _count(conn, collection, index, key):
     return conn.execute("SELECT count(*) FROM fieldsync_index "
                         "WHERE collection = %s AND name = %s AND key = %s",
-                        (collection, index, key)).fetchone()[0]
+                        (collection, index, ordered_bytes(key))).fetchone()[0]
 
 
 def _check_and_settle(conn, ops: list, last_seq: int) -> dict:
@@ -317,12 +327,12 @@ def _write(conn, final: dict) -> None:
         "ON CONFLICT (collection, id) DO UPDATE SET seq = excluded.seq, "
         "bucket = excluded.bucket, deleted = excluded.deleted, doc = excluded.doc",
         (collections, ids, list(seqs), list(buckets), list(bodies)))
-    entries = [(c, name, k, sort, i) for (c, i), (_, _, _, index) in final.items()
+    entries = [(c, name, ordered_bytes(k), ordered_bytes(sort), i) for (c, i), (_, _, _, index) in final.items()
                for name, (k, sort) in index]
     if entries:
         conn.execute(
             "INSERT INTO fieldsync_index (collection, name, key, sort, id) "
-            "SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[])",
+            "SELECT * FROM unnest(%s::text[], %s::text[], %s::bytea[], %s::bytea[], %s::text[])",
             [list(col) for col in zip(*entries)])
 
 

@@ -115,12 +115,13 @@ def test_an_unreachable_server_is_unavailable(backend, tmp_path):
 
 
 @on_postgres
-def test_a_nul_character_is_refused_and_nothing_is_stored(backend):
+def test_a_nul_character_in_an_id_is_refused_and_nothing_is_stored(backend):
+    """PostgreSQL text cannot hold NUL; ids are text (index keys and sorts are bytes)."""
     store = backend.open()
     with pytest.raises(ValueError):
         store.commit([note("ok"), Put("notes", "bad\x00id", {})])
     with pytest.raises(ValueError):
-        store.commit([note("ok"), Put("notes", "x", {}, index={"i": ("k\x00", "")})])
+        store.commit([note("ok"), Put("notes", "x", {}, bucket="site:\x00")])
     assert store.high_water() == 0 and feed(store) == []
 
 
@@ -138,9 +139,12 @@ def test_documents_come_back_exactly_as_stored(backend):
 
 @all_backends
 def test_listings_order_by_code_point_whatever_the_database_collation(backend):
-    """The test cluster's default collation is ICU en-US, where "a" < "B"; ours is not."""
+    """The test cluster's default collation is ICU en-US, where "a" < "B"; ours is not.
+
+    Services separate parts of a sort with NUL (definitions: ``id\\x00version``).
+    """
     store = backend.open()
-    sorts = ["a", "B", "é", "Z", "b", "10", "9", "_x"]
+    sorts = ["a", "B", "é", "Z", "b", "10", "9", "_x", "a\x00z", "a-", "a\x00"]
     store.commit([Put("notes", f"n{n}", {}, index={"by": ("k", s)}) for n, s in enumerate(sorts)])
     page = store.list("notes", "by", "k", limit=3)
     got = [r.id for r in page.items]
@@ -149,3 +153,9 @@ def test_listings_order_by_code_point_whatever_the_database_collation(backend):
         got += [r.id for r in page.items]
     expected = [f"n{sorts.index(s)}" for s in sorted(sorts)]
     assert got == expected
+    assert store.count("notes", "by", "k") == len(sorts)
+    assert [r.id for r in store.list("notes", "by", "k", descending=True, limit=20).items] \
+        == expected[::-1]
+    nul_key = Put("notes", "n", {}, index={"by": ("k\x00", "s\x00")})
+    store.commit([nul_key])
+    assert [r.id for r in store.list("notes", "by", "k\x00").items] == ["n"]
