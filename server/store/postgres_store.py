@@ -55,9 +55,12 @@ class PostgresStore(Store):
         self._writer: psycopg.Connection | None = None
         self._readers = ReaderPool(url, read_connections)
         self._closed = False
-        with self._write_lock:
-            with translated_errors():
+        try:
+            with self._write_lock, translated_errors():
                 ensure_schema(self._writer_connection(), new_epoch_id())
+        except BaseException:
+            self.close()
+            raise
 
     # -- connections -----------------------------------------------------------
     def _writer_connection(self) -> psycopg.Connection:
@@ -88,20 +91,7 @@ class PostgresStore(Store):
             return _count(conn, collection, index, key)
 
     def scan(self, collection) -> Iterator[Record]:
-        # Keyset pages by id, one query each: no connection is held between pages,
-        # so a slow consumer does not pin one, and every live record comes once.
-        after = ""
-        while True:
-            with self._readers.connection() as conn:
-                rows = conn.execute(
-                    "SELECT id, seq, bucket, doc FROM fieldsync_docs WHERE collection = %s "
-                    "AND NOT deleted AND id > %s ORDER BY id LIMIT %s",
-                    (collection, after, SCAN_PAGE)).fetchall()
-            for id_, seq, bucket, doc in rows:
-                yield Record(collection, id_, seq, bucket, doc)
-            if len(rows) < SCAN_PAGE:
-                return
-            after = rows[-1][0]
+        return _scan(self._readers.connection, collection)
 
     def changes(self, bucket, since, limit):
         with self._readers.connection() as conn:
@@ -213,11 +203,12 @@ class PostgresTransaction(Transaction):
             return _count(self._usable(), collection, index, key)
 
     def scan(self, collection):
+        return _scan(self._session, collection)
+
+    @contextmanager
+    def _session(self) -> Iterator[psycopg.Connection]:
         with translated_errors():
-            rows = self._usable().execute(
-                "SELECT id, seq, bucket, doc FROM fieldsync_docs WHERE collection = %s "
-                "AND NOT deleted", (collection,)).fetchall()
-        return iter([Record(collection, i, s, b, d) for i, s, b, d in rows])
+            yield self._usable()
 
     def commit(self, ops: Sequence) -> list[int]:
         ops = list(ops)
@@ -272,6 +263,26 @@ def _list(conn, collection, index, key, after, limit, descending):
     rows = rows[:limit]
     cursor = encode_cursor(from_ordered_bytes(rows[-1][0]), rows[-1][1]) if more and rows else None
     return Page([Record(collection, i, s, b, d) for _, i, s, b, d in rows], cursor)
+
+
+def _scan(borrow, collection) -> Iterator[Record]:
+    """Keyset pages by id, one query each with a connection from ``borrow()``.
+
+    No connection is held between pages, so a slow consumer pins none and a
+    big collection is never in memory at once; every live record comes once.
+    """
+    after = ""
+    while True:
+        with borrow() as conn:
+            rows = conn.execute(
+                "SELECT id, seq, bucket, doc FROM fieldsync_docs WHERE collection = %s "
+                "AND NOT deleted AND id > %s ORDER BY id LIMIT %s",
+                (collection, after, SCAN_PAGE)).fetchall()
+        for id_, seq, bucket, doc in rows:
+            yield Record(collection, id_, seq, bucket, doc)
+        if len(rows) < SCAN_PAGE:
+            return
+        after = rows[-1][0]
 
 
 def _count(conn, collection, index, key):

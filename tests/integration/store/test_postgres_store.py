@@ -159,3 +159,15 @@ def test_listings_order_by_code_point_whatever_the_database_collation(backend):
     nul_key = Put("notes", "n", {}, index={"by": ("k\x00", "s\x00")})
     store.commit([nul_key])
     assert [r.id for r in store.list("notes", "by", "k\x00").items] == ["n"]
+
+
+@on_postgres
+def test_scan_pages_through_a_collection_larger_than_a_page(backend, monkeypatch):
+    monkeypatch.setattr("server.store.postgres_store.SCAN_PAGE", 3)
+    store = backend.open()
+    store.commit([note(f"n{n:02d}") for n in range(10)] + [Put("other", "x", {})])
+    store.commit([Delete("notes", "n04")])
+    expected = [f"n{n:02d}" for n in range(10) if n != 4]
+    assert sorted(r.id for r in store.scan("notes")) == expected
+    with store.transaction() as tx:
+        assert sorted(r.id for r in tx.scan("notes")) == expected
