@@ -241,7 +241,7 @@ def _get(conn, collection, id_):
 
 def _get_many(conn, collection, ids):
     rows = conn.execute("SELECT id, seq, bucket, doc FROM fieldsync_docs "
-                        "WHERE collection = %s AND id = ANY(%s) AND NOT deleted",
+                        "WHERE collection = %s AND id = ANY(%b::text[]) AND NOT deleted",
                         (collection, ids)).fetchall()
     return {i: Record(collection, i, s, b, d) for i, s, b, d in rows}
 
@@ -302,7 +302,7 @@ def _check_and_settle(conn, ops: list, last_seq: int) -> dict:
     keys = list({(op.collection, op.id) for op in ops})
     rows = conn.execute(
         "SELECT d.collection, d.id, d.seq, d.bucket, d.deleted FROM fieldsync_docs d "
-        "JOIN unnest(%s::text[], %s::text[]) AS k(collection, id) "
+        "JOIN unnest(%b::text[], %b::text[]) AS k(collection, id) "
         "ON d.collection = k.collection AND d.id = k.id",
         ([c for c, _ in keys], [i for _, i in keys])).fetchall()
     probe.entries = {(c, i): make_entry(s, b, dl, None, ()) for c, i, s, b, dl in rows}
@@ -323,27 +323,31 @@ def _check_and_settle(conn, ops: list, last_seq: int) -> dict:
 
 
 def _write(conn, final: dict) -> None:
-    """Replace the rows of the batch's records and their index entries."""
+    """Replace the rows of the batch's records and their index entries.
+
+    One statement per table whatever the batch size, with each column sent
+    as one array. The arrays go in binary (``%b``): as text, psycopg escapes
+    every quote of every JSON body with a Python regex -- measured 50 ms of
+    a 60 ms commit of 100 two-kilobyte results.
+    """
     collections = [c for c, _ in final]
     ids = [i for _, i in final]
-    conn.execute("DELETE FROM fieldsync_index i USING unnest(%s::text[], %s::text[]) "
+    conn.execute("DELETE FROM fieldsync_index i USING unnest(%b::text[], %b::text[]) "
                  "AS k(collection, id) WHERE i.collection = k.collection AND i.id = k.id",
                  (collections, ids))
     seqs, buckets, bodies = zip(*((s, b, d) for s, b, d, _ in final.values()))
     conn.execute(
         "INSERT INTO fieldsync_docs (collection, id, seq, bucket, deleted, doc) "
         "SELECT c, i, s, b, d IS NULL, d::json "
-        "FROM unnest(%s::text[], %s::text[], %s::bigint[], %s::text[], %s::text[]) "
+        "FROM unnest(%b::text[], %b::text[], %b::bigint[], %b::text[], %b::text[]) "
         "AS t(c, i, s, b, d) "
         "ON CONFLICT (collection, id) DO UPDATE SET seq = excluded.seq, "
         "bucket = excluded.bucket, deleted = excluded.deleted, doc = excluded.doc",
         (collections, ids, list(seqs), list(buckets), list(bodies)))
-    entries = [(c, name, ordered_bytes(k), ordered_bytes(sort), i) for (c, i), (_, _, _, index) in final.items()
-               for name, (k, sort) in index]
+    entries = [(c, name, ordered_bytes(k), ordered_bytes(sort), i)
+               for (c, i), (_, _, _, index) in final.items() for name, (k, sort) in index]
     if entries:
         conn.execute(
             "INSERT INTO fieldsync_index (collection, name, key, sort, id) "
-            "SELECT * FROM unnest(%s::text[], %s::text[], %s::bytea[], %s::bytea[], %s::text[])",
+            "SELECT * FROM unnest(%b::text[], %b::text[], %b::bytea[], %b::bytea[], %b::text[])",
             [list(col) for col in zip(*entries)])
-
-
