@@ -66,11 +66,20 @@ class PostgresCluster:
         self._run(os.path.join(self.bindir, "initdb"), "-D", self.data, "-U", SUPERUSER,
                   "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8",
                   "--locale-provider=icu", "--icu-locale=en-US", "--no-sync")
+        self.start_server()
+        return self
+
+    def start_server(self) -> None:
+        """Start (or restart after ``stop_server``) the server on the existing cluster."""
         options = (f"-F -c fsync=off -c listen_addresses='' -k {self.root} "
                    "-c max_connections=200 -c shared_buffers=32MB")
         self._run(os.path.join(self.bindir, "pg_ctl"), "-D", self.data, "-l",
                   os.path.join(self.root, "server.log"), "-o", options, "-w", "start")
-        return self
+
+    def stop_server(self) -> None:
+        """Stop the server, keep the cluster (a database outage)."""
+        self._run(os.path.join(self.bindir, "pg_ctl"), "-D", self.data, "-m", "immediate",
+                  "-w", "stop")
 
     def url(self, dbname: str = "postgres") -> str:
         return f"postgresql://{SUPERUSER}@/{dbname}?host={self.root}"
@@ -87,8 +96,9 @@ class PostgresCluster:
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
     def stop(self) -> None:
+        """Stop the server (if running) and remove the cluster."""
         try:
-            self._run(os.path.join(self.bindir, "pg_ctl"), "-D", self.data, "-m", "immediate",
-                      "-w", "stop")
+            if os.path.exists(os.path.join(self.data, "postmaster.pid")):  # not stopped yet
+                self.stop_server()
         finally:
             shutil.rmtree(self.root, ignore_errors=True)

@@ -17,13 +17,15 @@ from __future__ import annotations
 import queue
 import threading
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Callable, Iterator, TypeVar
 
 import orjson
 import psycopg
 from psycopg.types.json import set_json_loads
 
 from .base import StoreError, StoreUnavailable
+
+T = TypeVar("T")
 
 # Without a timeout a connect to an unreachable host hangs for minutes, holding a request.
 DEFAULT_CONNECT_TIMEOUT = 10
@@ -61,6 +63,10 @@ def translated_errors() -> Iterator[None]:
         raise ValueError(f"PostgreSQL refused a value: {first_line(exc)}") from exc
 
 
+class _StaleConnection(Exception):
+    """An idle pooled connection turned out dead on use (internal: retry on a fresh one)."""
+
+
 class ReaderPool:
     """Up to ``size`` autocommit connections, made on demand and reused LIFO."""
 
@@ -70,27 +76,42 @@ class ReaderPool:
         self._slots = threading.BoundedSemaphore(size)
         self._closed = False
 
-    @contextmanager
-    def connection(self) -> Iterator[psycopg.Connection]:
-        """Borrow a connection; it goes back unless it broke (then it is closed)."""
+    def run(self, read: Callable[[psycopg.Connection], T]) -> T:
+        """``read(conn)`` on a pooled connection, retried once if a reused one had died.
+
+        After a database restart every idle connection is dead but does not
+        know it yet; a read is safe to repeat, so the first request after the
+        restart should not answer 503 for each of them in turn.
+        """
+        try:
+            return self._run_once(read, reuse=True)
+        except _StaleConnection:
+            return self._run_once(read, reuse=False)
+
+    def _run_once(self, read, *, reuse: bool):
         if self._closed:
             raise StoreError("store is closed")
-        self._slots.acquire()
-        conn = None
-        try:
-            try:
-                conn = self._idle.get_nowait()
-            except queue.Empty:
+        with self._slots:
+            conn, fresh = None, True
+            if reuse:
+                try:
+                    conn, fresh = self._idle.get_nowait(), False
+                except queue.Empty:
+                    pass
+            if conn is None:
                 conn = connect(self._url, autocommit=True)
-            with translated_errors():
-                yield conn
-        finally:
-            if conn is not None:
+            try:
+                with translated_errors():
+                    return read(conn)
+            except StoreUnavailable as exc:
+                if conn.broken and not fresh:
+                    raise _StaleConnection() from exc
+                raise
+            finally:
                 if conn.closed or conn.broken or self._closed:
                     conn.close()
                 else:
                     self._idle.put(conn)
-            self._slots.release()
 
     def close(self) -> None:
         self._closed = True

@@ -22,7 +22,10 @@ interface:
   (``postgres_connections.ReaderPool``): each sees one committed snapshot,
   so never half a batch, and readers do not wait for a writer.
 
-A lost connection is ``StoreUnavailable`` (503). One case the embedded store
+A database that cannot be reached is ``StoreUnavailable`` (503). Sessions
+that died while idle (a database restart) are replaced on next use without
+an error: a read is retried once on a fresh connection, and a write
+transaction reconnects before it takes its lock. One case the embedded store
 does not have: if the connection drops *while* the server commits, the
 client cannot know whether the commit happened. The store reports
 ``StoreUnavailable`` (nothing acknowledged); the sync protocol's exactly-once
@@ -73,38 +76,53 @@ class PostgresStore(Store):
             self._writer = connect(self.url, autocommit=True)
         return self._writer
 
+    def _lock_writer(self) -> psycopg.Connection:
+        """Take the writer lock on the writer's session, reconnecting once if it had died.
+
+        Nothing was sent yet, so a session that died while idle (database
+        restart) is replaced instead of failing the first write after it.
+        """
+        conn = self._writer_connection()
+        try:
+            with translated_errors():
+                conn.execute("SELECT pg_advisory_lock(%s)", (WRITER_LOCK_KEY,))
+        except StoreUnavailable:
+            if not conn.broken:
+                raise
+            conn = self._writer_connection()  # remade, as the old one is broken
+            with translated_errors():
+                conn.execute("SELECT pg_advisory_lock(%s)", (WRITER_LOCK_KEY,))
+        return conn
+
     # -- reads -----------------------------------------------------------------
     def get(self, collection, id):
-        with self._readers.connection() as conn:
-            return _get(conn, collection, id)
+        return self._readers.run(lambda conn: _get(conn, collection, id))
 
     def get_many(self, collection, ids: Iterable[str]) -> dict[str, Record]:
-        with self._readers.connection() as conn:
-            return _get_many(conn, collection, list(ids))
+        ids = list(ids)
+        return self._readers.run(lambda conn: _get_many(conn, collection, ids))
 
     def list(self, collection, index, key, *, after=None, limit=50, descending=False):
-        with self._readers.connection() as conn:
-            return _list(conn, collection, index, key, after, limit, descending)
+        return self._readers.run(
+            lambda conn: _list(conn, collection, index, key, after, limit, descending))
 
     def count(self, collection, index, key):
-        with self._readers.connection() as conn:
-            return _count(conn, collection, index, key)
+        return self._readers.run(lambda conn: _count(conn, collection, index, key))
 
     def scan(self, collection) -> Iterator[Record]:
-        return _scan(self._readers.connection, collection)
+        return _scan(self._readers.run, collection)
 
     def changes(self, bucket, since, limit):
-        with self._readers.connection() as conn:
-            rows = conn.execute(
-                "SELECT seq, collection, id, deleted, doc FROM fieldsync_docs "
-                "WHERE bucket = %s AND seq > %s ORDER BY seq LIMIT %s",
-                (bucket, since, limit)).fetchall()
+        rows = self._readers.run(lambda conn: conn.execute(
+            "SELECT seq, collection, id, deleted, doc FROM fieldsync_docs "
+            "WHERE bucket = %s AND seq > %s ORDER BY seq LIMIT %s",
+            (bucket, since, limit)).fetchall())
         return [Change(seq, collection, id_, "del" if deleted else "put", doc)
                 for seq, collection, id_, deleted, doc in rows]
 
     def _meta(self, column: str):
-        with self._readers.connection() as conn:
-            return conn.execute(f"SELECT {column} FROM fieldsync_meta").fetchone()[0]
+        return self._readers.run(
+            lambda conn: conn.execute(f"SELECT {column} FROM fieldsync_meta").fetchone()[0])
 
     def high_water(self):
         return self._meta("last_seq")
@@ -119,9 +137,7 @@ class PostgresStore(Store):
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
         with self._write_lock:
-            conn = self._writer_connection()
-            with translated_errors():
-                conn.execute("SELECT pg_advisory_lock(%s)", (WRITER_LOCK_KEY,))
+            conn = self._lock_writer()
             tx = PostgresTransaction(conn)
             try:
                 yield tx
@@ -203,12 +219,11 @@ class PostgresTransaction(Transaction):
             return _count(self._usable(), collection, index, key)
 
     def scan(self, collection):
-        return _scan(self._session, collection)
+        return _scan(self._run, collection)
 
-    @contextmanager
-    def _session(self) -> Iterator[psycopg.Connection]:
+    def _run(self, read):
         with translated_errors():
-            yield self._usable()
+            return read(self._usable())
 
     def commit(self, ops: Sequence) -> list[int]:
         ops = list(ops)
@@ -265,19 +280,18 @@ def _list(conn, collection, index, key, after, limit, descending):
     return Page([Record(collection, i, s, b, d) for _, i, s, b, d in rows], cursor)
 
 
-def _scan(borrow, collection) -> Iterator[Record]:
-    """Keyset pages by id, one query each with a connection from ``borrow()``.
+def _scan(run, collection) -> Iterator[Record]:
+    """Keyset pages by id, one query each, run by ``run(read)``.
 
     No connection is held between pages, so a slow consumer pins none and a
     big collection is never in memory at once; every live record comes once.
     """
     after = ""
     while True:
-        with borrow() as conn:
-            rows = conn.execute(
-                "SELECT id, seq, bucket, doc FROM fieldsync_docs WHERE collection = %s "
-                "AND NOT deleted AND id > %s ORDER BY id LIMIT %s",
-                (collection, after, SCAN_PAGE)).fetchall()
+        rows = run(lambda conn: conn.execute(
+            "SELECT id, seq, bucket, doc FROM fieldsync_docs WHERE collection = %s "
+            "AND NOT deleted AND id > %s ORDER BY id LIMIT %s",
+            (collection, after, SCAN_PAGE)).fetchall())
         for id_, seq, bucket, doc in rows:
             yield Record(collection, id_, seq, bucket, doc)
         if len(rows) < SCAN_PAGE:

@@ -7,6 +7,7 @@ import pytest
 
 from server.store import Delete, Put, StoreUnavailable, open_store
 from server.store.postgres_store import PostgresStore
+from tests.pg_server import PostgresCluster
 
 on_postgres = pytest.mark.parametrize("backend", ["postgres"], indirect=True)
 all_backends = pytest.mark.parametrize("backend", ["memory", "journal", "postgres"], indirect=True)
@@ -82,17 +83,38 @@ def kill_sessions(backend):
 
 
 @on_postgres
-def test_a_lost_connection_is_unavailable_then_the_store_reconnects(backend):
+def test_sessions_that_died_while_idle_are_replaced_without_an_error(backend):
+    """A database restart kills every idle session; the next reads and writes reconnect."""
     store = backend.open()
     store.commit([note("a")])
     assert store.get("notes", "a") is not None  # the reader pool has a session now
     kill_sessions(backend)
-    with pytest.raises(StoreUnavailable):
-        store.commit([note("b")])
-    with pytest.raises(StoreUnavailable):
-        store.get("notes", "a")
-    assert store.commit([note("c")]) == [2]  # fresh sessions; the failed batch took no seq
-    assert store.get("notes", "b") is None and feed(store) == [("a", "put"), ("c", "put")]
+    assert store.get("notes", "a") is not None
+    kill_sessions(backend)
+    assert store.commit([note("b")]) == [2]
+    assert feed(store) == [("a", "put"), ("b", "put")]
+
+
+@on_postgres
+def test_a_database_that_is_down_is_unavailable_until_it_is_back(backend, tmp_path):
+    cluster = PostgresCluster().start()  # its own, to stop it without disturbing the others
+    try:
+        cluster.create_database()
+        store = PostgresStore(cluster.url("t1"))
+        store.commit([note("a")])
+        cluster.stop_server()
+        with pytest.raises(StoreUnavailable):
+            store.commit([note("b")])
+        with pytest.raises(StoreUnavailable):
+            store.get("notes", "a")
+        with pytest.raises(StoreUnavailable):
+            store.changes("site:s1", 0, 10)
+        cluster.start_server()
+        assert store.commit([note("c")]) == [2]  # the refused batch took no seq
+        assert store.get("notes", "b") is None and feed(store) == [("a", "put"), ("c", "put")]
+        store.close()
+    finally:
+        cluster.stop()
 
 
 @on_postgres
