@@ -4,7 +4,10 @@
 choose by configuration:
 
 * ``tinydb:///path/to/dir`` (or a bare path) -- the embedded default;
-* ``memory://`` -- nothing persists; tests and throwaway demos.
+* ``memory://`` -- nothing persists; tests and throwaway demos;
+* ``postgresql://user@host/dbname`` (or ``postgres://``; any libpq URL, e.g.
+  ``postgresql://fieldsync@/fieldsync?host=/run/postgresql`` for a unix
+  socket) -- the scale-out backend; needs the ``postgres`` extra (psycopg).
 """
 from __future__ import annotations
 
@@ -20,6 +23,9 @@ def open_store(url: str) -> Store:
     if url.startswith("memory:"):
         from .memory import MemoryStore
         return MemoryStore()
+    if url.startswith(("postgresql:", "postgres:")):
+        from .postgres_store import PostgresStore  # imported only here: psycopg is optional
+        return PostgresStore(url)
     path = url[len("tinydb://"):] if url.startswith("tinydb://") else url
     from .journal_store import JournalStore
     return JournalStore(path)

@@ -3,17 +3,30 @@ import pytest
 
 from server.store.journal_store import JournalStore
 from server.store.memory import MemoryStore
+from tests.pg_server import PostgresCluster
 
 
 class Backend:
-    """Opens (and for durable backends, reopens) one store under test."""
+    """Opens (and for durable backends, reopens) one store under test.
 
-    def __init__(self, name, tmp_path):
+    For "postgres" the store is a fresh database on the session's throwaway
+    cluster; reopening makes a new store object on the same database.
+    """
+
+    def __init__(self, name, tmp_path, request):
         self.name, self.tmp_path, self.store = name, tmp_path, None
+        self.dbname = None
+        if name == "postgres":
+            self.cluster = request.getfixturevalue("postgres_cluster")
+            self.dbname = self.cluster.create_database()
+            self.url = self.cluster.url(self.dbname)
 
     def open(self, **kw):
         if self.name == "memory":
             self.store = MemoryStore()
+        elif self.name == "postgres":
+            from server.store.postgres_store import PostgresStore
+            self.store = PostgresStore(self.url)
         else:
             self.store = JournalStore(str(self.tmp_path / "store"), **kw)
         return self.store
@@ -22,13 +35,26 @@ class Backend:
         self.store.close()
         return self.open(**kw)
 
+    def drop(self):
+        if self.store is not None:
+            self.store.close()
+        if self.dbname is not None:
+            self.cluster.drop_database(self.dbname)
 
-@pytest.fixture(params=["memory", "journal"])
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """A PostgreSQL cluster for the whole session (fails, never skips, without binaries)."""
+    cluster = PostgresCluster().start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["memory", "journal", "postgres"])
 def backend(request, tmp_path):
-    b = Backend(request.param, tmp_path)
+    b = Backend(request.param, tmp_path, request)
     yield b
-    if b.store is not None:
-        b.store.close()
+    b.drop()
 
 
 @pytest.fixture

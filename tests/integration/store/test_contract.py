@@ -173,7 +173,7 @@ def test_scan_yields_every_live_record_once(store):
     assert list(store.scan("nothing")) == []
 
 
-@pytest.mark.parametrize("backend", ["journal"], indirect=True)  # durable backends only
+@pytest.mark.parametrize("backend", ["journal", "postgres"], indirect=True)  # durable backends only
 def test_durable_backends_keep_everything_across_reopen(backend):
     store = backend.open()
     store.commit([result("a"), result("b", site="s2")])
