@@ -22,6 +22,8 @@ import flask_smorest
 import orjson
 from flask import request
 from flask_smorest.error_handler import ErrorSchema
+from marshmallow import ValidationError
+from marshmallow import fields as ma_fields
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 
@@ -51,7 +53,19 @@ _JSON_BODY_ERRORS = {
 
 
 class StrictJsonParser(FlaskParser):
-    """Parse JSON bodies with orjson, refusing what the store could not keep as sent."""
+    """Parse JSON bodies with orjson, refusing what the store could not keep as sent.
+
+    Query strings are strict too: a parameter given twice where one value is
+    expected is a 422 naming it (webargs would quietly keep one of them).
+    """
+
+    def load_querystring(self, req, schema):
+        lists = {f.data_key or name for name, f in schema.fields.items()
+                 if isinstance(f, ma_fields.List)}
+        repeated = sorted(k for k in req.args if k not in lists and len(req.args.getlist(k)) > 1)
+        if repeated:
+            raise ValidationError({k: ["Give this parameter once."] for k in repeated})
+        return super().load_querystring(req, schema)
 
     def _raw_load_json(self, req):
         if not is_json_request(req):

@@ -129,7 +129,8 @@ def test_unknown_site_id_is_named_by_position(client, team):
     assert body["errors"] == {"json": {"site_ids": {"1": ["Unknown site."]}}}
 
 
-@pytest.mark.parametrize("query", ["cursor=garbage", "limit=0", "limit=201", "limit=x"])
+@pytest.mark.parametrize("query", ["cursor=garbage", "limit=0", "limit=201", "limit=x",
+                                   "limit=5&limit=6"])
 def test_bad_paging_query_gets_422(client, team, query):
     resp = client.get(f"/api/v1/users?{query}", headers=team.headers["admin"])
     body = assert_error(resp, 422)
@@ -148,3 +149,9 @@ def test_nothing_is_stored_for_a_rejected_request(client, team, app_store):
 def test_error_bodies_are_json_even_for_werkzeug_errors(client):
     resp = client.get("/api/v1/nothing")
     assert json.loads(resp.data)["status"] == "Not Found"
+
+
+def test_a_repeated_single_valued_parameter_is_named(client, team):
+    resp = client.get("/api/v1/devices?user_id=a&user_id=b", headers=team.headers["admin"])
+    body = assert_error(resp, 422)
+    assert body["errors"]["query"] == {"user_id": ["Give this parameter once."]}
