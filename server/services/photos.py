@@ -23,7 +23,6 @@ from . import definitions, sync_service
 from .errors import Invalid, NotFound
 
 
-
 def record_intake(store: Store, uploads: UploadStore, variants: VariantCache,
                   sha256: str) -> dict:
     """Check a complete upload (one decode makes display + thumb) and store what was found."""
