@@ -1,0 +1,1 @@
+"""Parts of bench/sync.py (not a library: run bench/sync.py)."""
