@@ -33,24 +33,6 @@ def test_open_store_picks_postgres_by_url(backend):
 
 
 @on_postgres
-def test_epoch_and_purge_survive_reopen(backend):
-    store = backend.open()
-    epoch = store.epoch()
-    store = backend.reopen()
-    assert store.epoch() == epoch
-    store.commit([note("a"), note("b"), note("c")])
-    store.commit([Delete("notes", "a")])
-    store.commit([Delete("notes", "c")])
-    assert store.purge_tombstones(5) == 2
-    store.commit([note("a", back=True)])
-    renewed = store.new_epoch()
-    store = backend.reopen()
-    assert store.epoch() == renewed and store.tombstone_horizon() == 5
-    assert feed(store) == [("b", "put"), ("a", "put")]
-    assert store.get("notes", "a").doc["back"] is True and store.high_water() == 6
-
-
-@on_postgres
 def test_two_stores_on_one_database_serialise_their_transactions(backend):
     """Two store objects stand for two app processes: the advisory lock orders them."""
     first = backend.open()
