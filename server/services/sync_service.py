@@ -11,9 +11,11 @@ and what it commits form one consistent step:
   same lock, so no pull shows an effect without its mutation id. It also
   notes the client's cursors for tombstone GC (``sync.cursors_seen``: at
   most one write per client per hour, none on most polls).
-* ``photo_completed`` gives every result citing a newly complete photo a new
-  seq (``media: complete`` once all its photos are in), so devices and
-  supervisors see the change through the normal pull.
+* ``photo_verified`` records who sent a photo's bytes before it is published;
+  ``photo_completed`` then gives every result the photo resolves a new seq
+  (``media: complete`` once all its photos are in), so devices and
+  supervisors see the change through the normal pull. Which results a photo
+  resolves is ``sync.photo_access``: knowing a hash is not having the photo.
 """
 from __future__ import annotations
 
