@@ -39,14 +39,9 @@ def with_holder(ref: dict | None, sha256: str, user_id: str) -> dict:
     return ref
 
 
-def resolved_at(load: Load, ref: dict | None, sha256: str) -> set[str]:
-    """The sites where some result citing the photo has it resolved."""
-    sites = set()
-    for result_id in (ref or {}).get("results", ()):
-        result = load(RESULTS, result_id)
-        if result is not None and sha256 not in result.get("missing_photos", ()):
-            sites.add(result["site_id"])
-    return sites
+def resolved_at(citing: Iterable[dict], sha256: str) -> set[str]:
+    """The sites where one of ``citing`` (results citing the photo) has it resolved."""
+    return {r["site_id"] for r in citing if sha256 not in r.get("missing_photos", ())}
 
 
 def may_use(load: Load, sha256: str, user_id: str, site_ids: Iterable[str]) -> bool:
@@ -56,12 +51,13 @@ def may_use(load: Load, sha256: str, user_id: str, site_ids: Iterable[str]) -> b
         return False
     if user_id in holders(ref):
         return True
-    return not resolved_at(load, ref, sha256).isdisjoint(site_ids)
+    citing = (load(RESULTS, result_id) for result_id in ref["results"])
+    return not resolved_at((r for r in citing if r is not None), sha256).isdisjoint(site_ids)
 
 
-def resolvable(load: Load, ref: dict, sha256: str, waiting: list[dict]) -> list[dict]:
-    """Which of ``waiting`` (results citing the now-complete photo) it resolves."""
+def resolvable(ref: dict, sha256: str, citing: list[dict]) -> list[dict]:
+    """Which of ``citing`` (every result citing the now-complete photo) it resolves."""
     held = set(holders(ref))
-    first = [r for r in waiting if r.get("submitted", {}).get("by") in held]
-    sites = resolved_at(load, ref, sha256) | {r["site_id"] for r in first}
-    return first + [r for r in waiting if r not in first and r["site_id"] in sites]
+    first = [r for r in citing if r.get("submitted", {}).get("by") in held]
+    sites = resolved_at(citing, sha256) | {r["site_id"] for r in first}
+    return first + [r for r in citing if r not in first and r["site_id"] in sites]

@@ -64,10 +64,7 @@ def receive_chunk(store: Store, uploads: UploadStore, variants: VariantCache,
 
 def may_use(store: Store, caller: Principal | Actor, sha256: str) -> bool:
     """Whether the caller may treat the photo as present without sending its bytes."""
-    def load(collection, id_):
-        rec = store.get(collection, id_)
-        return None if rec is None else rec.doc
-    return caller.role == ADMIN or photo_access.may_use(load, sha256, caller.user_id,
+    return caller.role == ADMIN or photo_access.may_use(store.get_doc, sha256, caller.user_id,
                                                         caller.site_ids)
 
 

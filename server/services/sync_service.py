@@ -91,10 +91,7 @@ def apply_push(store: Store, actor: Actor, client_id: str, mutations: list[dict]
     """
     now = now or datetime.now(timezone.utc)
     with store.transaction() as tx:
-        def load(collection, id_):
-            rec = tx.get(collection, id_)
-            return None if rec is None else rec.doc
-
+        load = tx.get_doc
         next_seq = store.high_water() + 1
         services = PushServices(evaluate=evaluate,
                                 find_definition=_once_per_batch(find_definition),
@@ -123,8 +120,7 @@ def build_pull(store: Store, actor: Actor, client_id: str, cursors: dict[str, in
         check_pull_schema(schema_version)
     now = now or datetime.now(timezone.utc)
     with store.transaction() as tx:  # no commit can slip between the reads below
-        rec = tx.get(CLIENTS, client_id)
-        client = rec.doc if rec else None
+        client = tx.get_doc(CLIENTS, client_id)
         check_owner(client, actor, client_id)
         _note_cursors(tx, note_pull(client, actor, client_id, cursors, now))
         last = client["last_mutation_id"] if client else 0
@@ -158,8 +154,7 @@ def photo_verified(store: Store, sha256: str, user_id: str) -> None:
     ``photo_completed``; a crash between the two is finished at startup.
     """
     with store.transaction() as tx:
-        rec = tx.get(PHOTO_REFS, sha256)
-        ref = None if rec is None else rec.doc
+        ref = tx.get_doc(PHOTO_REFS, sha256)
         ops = [Put(MEDIA_PENDING, sha256, {"sha256": sha256})]
         if user_id not in photo_access.holders(ref):
             ref = photo_access.with_holder(ref, sha256, user_id)
@@ -179,14 +174,10 @@ def photo_completed(store: Store, sha256: str, *, refused: str | None = None) ->
     resolved result so the inspector and the supervisor see it (the result stays).
     """
     with store.transaction() as tx:
-        def load(collection, id_):
-            rec = tx.get(collection, id_)
-            return None if rec is None else rec.doc
-
-        ref, ops = load(PHOTO_REFS, sha256), []
+        ref, ops = tx.get_doc(PHOTO_REFS, sha256), []
         if ref is not None:
             citing = [rec.doc for rec in tx.get_many(RESULTS, ref["results"]).values()]
-            for result in photo_access.resolvable(load, ref, sha256, citing):
+            for result in photo_access.resolvable(ref, sha256, citing):
                 updated = mark_photo_complete(result, sha256, refused=refused)
                 if updated is not None:
                     ops.append(placed_put(RESULTS, updated))

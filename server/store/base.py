@@ -112,6 +112,11 @@ class Reader(abc.ABC):
     def get(self, collection: str, id: str) -> Record | None:
         """Return the live record or None (also None for a deleted one)."""
 
+    def get_doc(self, collection: str, id: str) -> dict | None:
+        """The live record's document, or None: what code that needs no seq reads."""
+        rec = self.get(collection, id)
+        return None if rec is None else rec.doc
+
     def get_many(self, collection: str, ids: Iterable[str]) -> dict[str, Record]:
         """Return the live records among ``ids``, keyed by id."""
         found = {}
