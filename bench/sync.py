@@ -83,6 +83,14 @@ class Report:
               f"{('  goal ' + goal) if goal else ''}{verdict}", flush=True)
 
 
+def throughput_rows(report, label: str, rate: float, peer_rate: float | None,
+                    cpu: float, peer_cpu: float | None) -> None:
+    """results/s against the >= 2x goal, and the server CPU both sides spent."""
+    report.row(f"{label}: results/s", rate, peer_rate, "results/s", goal=">= 2x peer",
+               met=None if peer_rate is None else rate >= 2 * peer_rate)
+    report.row(f"{label}: server CPU", cpu, peer_cpu, "CPU-s")
+
+
 def bench_push(ours, pouch, work, n, size, site, db, report):
     docs = [result_args(ours.sites[site], size) for _ in range(n)]
     device = ours.device(site, 0)
@@ -99,9 +107,7 @@ def bench_push(ours, pouch, work, n, size, site, db, report):
         assert out["docs_written"] == n, out
         peer_rate = n / out["seconds"]
     label = f"push {n} x {size // 1024} KB"
-    report.row(f"{label}: results/s", n / wall, peer_rate, "results/s", goal=">= 2x peer",
-               met=None if peer_rate is None else n / wall >= 2 * peer_rate)
-    report.row(f"{label}: server CPU", cpu, peer_cpu, "CPU-s")
+    throughput_rows(report, label, n / wall, peer_rate, cpu, peer_cpu)
     report.row(f"{label}: server RSS after", peak_rss_mb(ours.pid, "VmRSS"),
                peak_rss_mb(pouch.pid, "VmRSS") if pouch else None, "MiB")
 
@@ -125,9 +131,7 @@ def bench_pull(ours, pouch, n, site, db, report, noops: int = 0):
         assert first["docs_written"] == n, first
         peer_rate = n / first["seconds"]
     label = f"initial pull {n} results ({'1' if db == 'r1k' else '10'} KB)"
-    report.row(f"{label}: results/s", n / wall, peer_rate, "results/s", goal=">= 2x peer",
-               met=None if peer_rate is None else n / wall >= 2 * peer_rate)
-    report.row(f"{label}: server CPU", cpu, peer_cpu, "CPU-s")
+    throughput_rows(report, label, n / wall, peer_rate, cpu, peer_cpu)
     return device, proc
 
 
