@@ -53,25 +53,26 @@ class CompiledSchema(Schema):
 
     def dump(self, obj, *, many=None):
         if many is None:
-            dumper = self.__dict__.get("_compiled_dump")
-            if dumper is None:
-                dumper = self.__dict__["_compiled_dump"] = compile_dump(self)
             try:
-                return dumper(obj)
+                return self._compiled("_compiled_dump", compile_dump)(obj)
             except _Unsure:
                 pass
         return super().dump(obj, many=many)
 
     def load(self, data, *, many=None, partial=None, unknown=None):
         if many is None and partial is None and unknown in (None, self.unknown):
-            loader = self.__dict__.get("_compiled")
-            if loader is None:
-                loader = self.__dict__["_compiled"] = compile_schema(self)
             try:
-                return loader(data)
+                return self._compiled("_compiled_load", compile_schema)(data)
             except _Unsure:
                 pass
         return super().load(data, many=many, partial=partial, unknown=unknown)
+
+    def _compiled(self, slot: str, compile_: Callable[[Schema], Loader]) -> Loader:
+        """Compile on first use, once per schema instance (a race only compiles twice)."""
+        compiled = self.__dict__.get(slot)
+        if compiled is None:
+            compiled = self.__dict__[slot] = compile_(self)
+        return compiled
 
 
 def compile_schema(schema: Schema) -> Loader:
