@@ -42,6 +42,8 @@ def test_push_envelope_loads_and_keeps_args_unvalidated():
                           {"id": 3, "name": "x", "args": {}}]), "mutations"),
     (push_body(mutations=[{"id": 1.5, "name": "x", "args": {}}]), "mutations"),
     (push_body(mutations=[{"id": 1, "name": "x", "args": [], "more": 1}]), "mutations"),
+    (push_body(epoch="e_" + "x" * 63), "epoch"),
+    (push_body(epoch=7), "epoch"),
 ])
 def test_push_envelope_errors_name_the_field(body, field):
     assert field in errors(PushRequestSchema, body)
@@ -56,6 +58,8 @@ def test_pull_request_defaults_and_limits():
                                                    "cursors": {"site:a": -1}})
     assert "cursors" in errors(PullRequestSchema, {"client_id": "c1", "schema_version": 1,
                                                    "cursors": {"elsewhere": 1}})
+    assert "epoch" in errors(PullRequestSchema, {"client_id": "c1", "schema_version": 1,
+                                                 "epoch": "e_" + "x" * 63})
 
 
 def test_photo_query_wants_lowercase_sha256():
