@@ -9,11 +9,14 @@ How a commit works (under one lock, so commits are serialised):
 3. it is applied to the in-memory TinyDB partitions and the catalog.
 
 Every so often (journal past ``checkpoint_bytes``, or too many unsaved
-documents) a checkpoint saves each dirty partition atomically, records them
-in the manifest, and starts a fresh journal. Startup reads the catalog frame
-of every saved partition, then replays the journal onto them (skipping what a
-partition's snapshot already holds); a torn tail is set aside and dropped,
-damage anywhere else stops the store with the file and offset.
+documents) a checkpoint starts a fresh journal and copies what changed in
+each dirty partition; a background thread writes the partition files, and
+only then does the manifest name the new journal (``journal_files``). Commits
+go on meanwhile: the checkpoint's file writes and fsyncs -- about as many
+bytes as the commits themselves -- are off the push path. Startup reads the
+catalog frame of every saved partition, then replays the journals onto them
+(skipping what a partition's file already holds); a torn tail is set aside
+and dropped, damage anywhere else stops the store with the file and offset.
 
 Records are placed in bounded *chunks* (``chunks.ChunkMap``), and a
 checkpoint appends only what changed to each chunk's file, so neither
@@ -26,9 +29,10 @@ evicted least-recently-used, so memory does not grow with document size.
 Files under the store directory::
 
     LOCK                     flock'ed by the owning process
-    MANIFEST                 journal generation + saved partitions and their seqs,
-                             the epoch and the tombstone horizon
+    MANIFEST                 first journal generation to replay + saved partitions
+                             and their seqs, the epoch and the tombstone horizon
     journal-<gen>.log        frames of committed batches since the last checkpoint
+                             (two generations while a checkpoint is being written)
     parts/<key>.part         one partition: segments of catalog rows + documents
 """
 from __future__ import annotations
@@ -36,18 +40,22 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import threading
+import time
 from collections import OrderedDict
 from typing import Iterator, Sequence
 
 import orjson
 
 from .base import Delete, Put, Record, StoreCorrupt, StoreError, StoreUnavailable
-from .catalog import PARTITION, entry_row, make_entry
+from .catalog import PARTITION, make_entry
 from .catalog_store import CatalogStore
+from .checkpointing import CheckpointJob, CheckpointMixin
 from .chunks import ChunkMap
 from .dirlock import DirectoryLock
 from .encoding import encode_document
-from .framing import TornTail, encode_frame, fsync_dir, iter_frames, read_snapshot, write_atomic
+from .framing import TornTail, encode_frame, iter_frames, read_snapshot, write_atomic
+from .journal_files import create_journal, journal_path, journals_to_replay, set_aside_torn_tail
 from .partition import Partition, load_partition, partition_filename
 from .partition_file import read_partition_file
 
@@ -71,7 +79,7 @@ def relax_gc() -> None:
     gc.set_threshold(young, middle, 1000)
 
 
-class JournalStore(CatalogStore):
+class JournalStore(CheckpointMixin, CatalogStore):
     """Durable store on a directory: journal + TinyDB partitions + resident catalog."""
 
     def __init__(self, root: str, *, cache_bytes: int = 128 << 20,
@@ -88,6 +96,9 @@ class JournalStore(CatalogStore):
         self._chunks = ChunkMap(chunk_docs)
         self._broken: str | None = None
         self._fd: int | None = None
+        self._job: CheckpointJob | None = None   # the checkpoint being written, if any
+        self._saver: threading.Thread | None = None
+        self._retry_at = 0.0                      # after a failed checkpoint, not before this
         try:
             self._open()
         except BaseException:
@@ -98,9 +109,6 @@ class JournalStore(CatalogStore):
     def _path(self, name: str) -> str:
         return os.path.join(self.root, name)
 
-    def _journal_path(self, gen: int) -> str:
-        return self._path(f"journal-{gen:08d}.log")
-
     def _part_path(self, key: str) -> str:
         return os.path.join(self.root, "parts", partition_filename(key))
 
@@ -110,15 +118,18 @@ class JournalStore(CatalogStore):
             leftovers = [n for n in os.listdir(self.root) if n.startswith("journal-")]
             if leftovers or os.listdir(os.path.join(self.root, "parts")):
                 raise StoreCorrupt(manifest, 0, "MANIFEST is missing but store files exist")
-            self._gen = 1
-            self._create_journal(1)
+            self._base_gen = 1
+            create_journal(self.root, 1)
             self._write_manifest()
         meta = orjson.loads(read_snapshot(manifest, MANIFEST_MAGIC, 1)[0])
-        self._gen = meta["journal"]
+        self._base_gen = meta["journal"]
         self._catalog.horizon = meta.get("horizon", 0)
         self._load_catalog(meta["partitions"])
-        self._remove_stray_journals()
-        self._replay()
+        gens = journals_to_replay(self.root, self._base_gen)
+        ends = [self._replay(journal_path(self.root, gen), last=gen == gens[-1]) for gen in gens]
+        self._gen, self._journal_size = gens[-1], ends[-1]
+        self._older_bytes = sum(ends[:-1])  # unsaved journal bytes in earlier generations
+        self._fd = os.open(journal_path(self.root, self._gen), os.O_WRONLY | os.O_APPEND)
         if self._catalog.horizon:  # the journal may bring back purged tombstones
             self._forget(self._catalog.purge(self._catalog.horizon))
         if "epoch" in meta:
@@ -146,25 +157,16 @@ class JournalStore(CatalogStore):
             self._catalog.load_entry(collection, id_, make_entry(
                 seq, bucket, deleted, partition, tuple(tuple(t) for t in index)))
 
-    def _remove_stray_journals(self) -> None:
-        """Journals of other generations are leftovers of an interrupted checkpoint."""
-        for name in os.listdir(self.root):
-            if name.startswith("journal-") and name.endswith(".log"):
-                gen = int(name[8:16])
-                if gen < self._gen or (gen > self._gen and
-                                        os.path.getsize(self._path(name)) == 0):
-                    os.unlink(self._path(name))
-                elif gen != self._gen:
-                    raise StoreCorrupt(self._path(name), 0,
-                                       "journal newer than MANIFEST holds commits")
-
-    def _replay(self) -> None:
-        path = self._journal_path(self._gen)
+    def _replay(self, path: str, *, last: bool) -> int:
+        """Apply the journal's batches; return where its good frames end."""
         with open(path, "rb") as f:
             end = 0
             for frame in iter_frames(path, f):
                 if isinstance(frame, TornTail):
-                    self._set_aside_torn_tail(path, frame)
+                    if not last:  # commits were acknowledged after it, in the next journal
+                        raise StoreCorrupt(path, frame.offset, f"torn frame ({frame.reason}) "
+                                                               f"in a journal that is not the last")
+                    set_aside_torn_tail(path, frame)
                     break
                 offset, payload = frame
                 batch = orjson.loads(payload)
@@ -172,29 +174,12 @@ class JournalStore(CatalogStore):
                     [*row[:6], None if row[6] is None else encode_document(row[6])]
                     for row in batch["o"]], replay=True)
                 end = offset + len(payload) + 8
-        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND)
-        self._journal_size = end
+        return end
 
-    def _set_aside_torn_tail(self, path: str, torn: TornTail) -> None:
-        """Keep the unacknowledged bytes beside the journal, then cut them off."""
-        log.warning("%s: dropping torn tail at offset %d (%s)", path, torn.offset, torn.reason)
-        with open(path, "rb") as src, open(f"{path}.torn-{torn.offset}", "wb") as dst:
-            src.seek(torn.offset)
-            dst.write(src.read())
-            dst.flush()
-            os.fsync(dst.fileno())
-        with open(path, "r+b") as f:
-            f.truncate(torn.offset)
-            os.fsync(f.fileno())
-
-    def _create_journal(self, gen: int) -> None:
-        fd = os.open(self._journal_path(gen), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        os.fsync(fd)
-        os.close(fd)
-        fsync_dir(self.root)
-
-    def _write_manifest(self, epoch: str | None = None, horizon: int | None = None) -> None:
-        body = orjson.dumps({"format": 1, "journal": self._gen, "partitions": self._saved,
+    def _write_manifest(self, epoch: str | None = None, horizon: int | None = None, *,
+                        journal: int | None = None) -> None:
+        body = orjson.dumps({"format": 1, "journal": journal or self._base_gen,
+                             "partitions": self._saved,
                              "epoch": epoch or self._epoch,
                              "horizon": self._catalog.horizon if horizon is None else horizon})
         write_atomic(self._path("MANIFEST"), MANIFEST_MAGIC, [body])
@@ -211,7 +196,7 @@ class JournalStore(CatalogStore):
 
     def purge_tombstones(self, upto_seq, *, dry_run=False):
         with self._lock:
-            if not dry_run and any(p.dirty for p in self._parts.values()):
+            if not dry_run and any(not p.evictable for p in self._parts.values()):
                 # purged ids must not wait among a partition's unsaved changes:
                 # the next checkpoint would look up their (gone) catalog rows
                 self.checkpoint()
@@ -313,12 +298,11 @@ class JournalStore(CatalogStore):
         self._journal_size += len(frame)
 
     def _after_commit(self) -> None:
-        dirty = sum(p.nbytes for p in self._parts.values() if p.dirty)
-        if self._journal_size > self.checkpoint_bytes or dirty > self.cache_bytes // 2:
-            try:
-                self.checkpoint()
-            except OSError:
-                log.exception("checkpoint failed; the journal still holds every commit")
+        if self._job is None and time.monotonic() >= self._retry_at:
+            dirty = sum(p.nbytes for p in self._parts.values() if p.dirty)
+            unsaved = self._journal_size + self._older_bytes
+            if unsaved > self.checkpoint_bytes or dirty > self.cache_bytes // 2:
+                self._checkpoint_in_background()
         self._evict()
 
     def _evict(self) -> None:
@@ -328,34 +312,9 @@ class JournalStore(CatalogStore):
             if loaded <= self.cache_bytes:
                 break
             part = self._parts[key]
-            if not part.dirty:
+            if part.evictable:
                 loaded -= part.nbytes
                 del self._parts[key]
-
-    def checkpoint(self) -> None:
-        """Save dirty partitions, record them in the manifest, start a new journal."""
-        with self._lock:
-            seq = self._catalog.last_seq
-            dirty = [p for p in self._parts.values() if p.dirty]
-            for part in dirty:
-                collection = part.key.split("/", 1)[0]
-                entries = self._catalog.entries
-
-                def rows_of(ids, collection=collection):
-                    return [entry_row(collection, i, entries[(collection, i)]) for i in ids]
-
-                part.save(seq, rows_of, self._chunks.members.get(part.key, ()), sync_dir=False)
-                self._saved[part.key] = seq
-            fsync_dir(os.path.join(self.root, "parts"))
-            old = self._gen
-            self._create_journal(old + 1)
-            self._gen = old + 1
-            self._write_manifest()
-            os.close(self._fd)
-            self._fd = os.open(self._journal_path(self._gen), os.O_WRONLY | os.O_APPEND)
-            self._journal_size = 0
-            os.unlink(self._journal_path(old))
-            fsync_dir(self.root)
 
     # -- reads -----------------------------------------------------------------
     def _body(self, collection, id, entry):
@@ -377,14 +336,21 @@ class JournalStore(CatalogStore):
 
     # -- lifetime --------------------------------------------------------------
     def close(self) -> None:
-        with self._lock:
-            if self._fd is None:
-                return
-            try:
-                if any(p.dirty for p in self._parts.values()) and not self._broken:
-                    self.checkpoint()
-            finally:
-                os.close(self._fd)
-                self._fd = None
-                self._dirlock.release()
+        saver = None
+        try:
+            with self._lock:
+                if self._fd is None:
+                    return
+                saver = self._saver
+                try:
+                    self._settle()
+                    if any(p.dirty for p in self._parts.values()) and not self._broken:
+                        self.checkpoint()
+                finally:
+                    os.close(self._fd)
+                    self._fd = None
+        finally:
+            if saver is not None:
+                saver.join()  # it may still be removing journals: done before the next owner
+            self._dirlock.release()
 

@@ -7,8 +7,9 @@ collections whole), and every write touches only its own partitions.
 
 TinyDB's in-place ``JSONStorage`` is not crash-safe, so a partition's
 TinyDB runs on ``ResidentStorage`` (the data lives in memory; durability comes
-from the journal) and ``save()`` writes what changed to the partition's file
-at checkpoints (``partition_file``: appended segments, compacted atomically).
+from the journal) and checkpoints write what changed to the partition's file
+(``begin_save`` copies it, ``PendingSave.write`` writes it; ``partition_file``:
+appended segments, compacted atomically).
 
 Documents sit in the table as ``EncodedDoc`` -- their JSON bytes, exactly
 as the journal holds them -- and the table's ``document_class`` decodes them
@@ -24,6 +25,7 @@ never exposed.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from urllib.parse import quote
 
 import orjson
@@ -120,6 +122,7 @@ class Partition:
         self.path = path
         self.seq = seq            # every op up to this seq is in the saved file
         self.changed: set[str] = set()   # ids changed since the last save (in the journal)
+        self.saving = False               # a save of earlier changes is being written
         self.segments, self.file_bytes = segments, size
         docs = {id_: EncodedDoc(raw) for id_, raw in (docs or {}).items()}
         self.nbytes = sum(len(d.raw) for d in docs.values())
@@ -129,6 +132,11 @@ class Partition:
     @property
     def dirty(self) -> bool:
         return bool(self.changed)
+
+    @property
+    def evictable(self) -> bool:
+        """Its file holds everything: dropping it from memory loses nothing."""
+        return not self.changed and not self.saving
 
     @property
     def _docs(self) -> dict[str, EncodedDoc]:
@@ -149,28 +157,64 @@ class Partition:
         self.table.replace_encoded(puts, deletes)
         self.changed.update(deletes, puts)
 
-    def save(self, seq: int, rows_of, members: Iterable[str], *, sync_dir: bool = True) -> None:
-        """Write what changed since the last save; afterwards the partition is clean at ``seq``.
+    def begin_save(self, seq: int, rows_of, members: Iterable[str]) -> "PendingSave":
+        """Hand what changed up to ``seq`` to a save that may run without the store lock.
 
-        ``rows_of(ids)`` gives the catalog rows of ``ids``; ``members`` are all
-        ids ever placed here (tombstones included). A new, fragmented or mostly
-        dead file is rewritten whole; otherwise one segment is appended.
+        Called under the store lock: the catalog rows (``rows_of(ids)``) and
+        the document bytes are copied now, so commits may change the partition
+        while the save writes. ``members`` are all ids ever placed here
+        (tombstones included). A new, fragmented or mostly dead file is
+        rewritten whole; otherwise one segment of the changes is appended.
+        Until ``finish_save`` the partition must stay loaded: its file is behind.
         """
         docs = self._docs
-        if (self.segments == 0 or self.segments >= self.MAX_SEGMENTS
-                or self.file_bytes > 2 * self.nbytes + (1 << 20)):
-            self.file_bytes = write_full(self.path, self.key, seq, rows_of(members),
-                                         {i: d.raw for i, d in docs.items()}, sync_dir=sync_dir)
-            self.segments = 1
+        full = (self.segments == 0 or self.segments >= self.MAX_SEGMENTS
+                or self.file_bytes > 2 * self.nbytes + (1 << 20))
+        ids, self.changed, self.saving = self.changed, set(), True
+        if full:
+            return PendingSave(self, seq, ids, True, rows_of(members),
+                               {i: d.raw for i, d in docs.items()}, [])
+        changed = sorted(ids)
+        return PendingSave(self, seq, ids, False, rows_of(changed),
+                           {i: docs[i].raw for i in changed if i in docs},
+                           [i for i in changed if i not in docs])
+
+    def finish_save(self, pending: "PendingSave", ok: bool) -> None:
+        """Record a written save, or take its changes back so the next checkpoint retries them."""
+        self.saving = False
+        if not ok:
+            self.changed |= pending.ids
+            self.segments = 0  # a failed append may have left a torn segment: rewrite whole
+            return
+        if pending.full:
+            self.file_bytes, self.segments = pending.written, 1
         else:
-            changed = sorted(self.changed)
-            self.file_bytes += append_delta(
-                self.path, self.key, seq, rows_of(changed),
-                {i: docs[i].raw for i in changed if i in docs},
-                [i for i in changed if i not in docs])
+            self.file_bytes += pending.written
             self.segments += 1
-        self.seq = seq
-        self.changed.clear()
+        self.seq = pending.seq
+
+
+@dataclass
+class PendingSave:
+    """A partition's changes up to ``seq``, copied under the store lock, written without it."""
+
+    part: Partition
+    seq: int
+    ids: set[str]
+    full: bool
+    rows: list
+    docs: dict[str, bytes]
+    gone: list[str]
+    written: int = 0
+
+    def write(self) -> None:
+        """Write the file (its directory is synced once per checkpoint, by the caller)."""
+        if self.full:
+            self.written = write_full(self.part.path, self.part.key, self.seq, self.rows,
+                                      self.docs, sync_dir=False)
+        else:
+            self.written = append_delta(self.part.path, self.part.key, self.seq, self.rows,
+                                        self.docs, self.gone)
 
 
 def load_partition(key: str, path: str, seq: int) -> Partition:

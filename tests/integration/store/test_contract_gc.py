@@ -5,6 +5,8 @@ import pytest
 
 from server.store import Delete, Put
 
+from .killing import kill
+
 
 def note(id_, site="s1", **extra):
     return Put("notes", id_, {"id": id_, **extra}, bucket=f"site:{site}",
@@ -94,7 +96,7 @@ def test_an_unclean_stop_after_a_purge_keeps_it(backend):
     store.commit([Delete("notes", "a")])   # only in the journal
     assert store.purge_tombstones(3) == 1
     store.commit([Delete("notes", "b")])   # after the purge: kept
-    store._dirlock.release()  # as if killed: no close, no checkpoint
+    kill(store)  # as if killed: no close, no checkpoint
     backend.store = None
     store = backend.open()
     assert store.tombstone_horizon() == 3

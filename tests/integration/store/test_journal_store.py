@@ -8,6 +8,7 @@ from server.store.catalog import PARTITION
 from server.store.journal_store import JournalStore
 from server.store.partition import Partition
 
+from .killing import kill
 from .test_contract import result
 
 
@@ -42,7 +43,7 @@ def test_checkpoints_and_eviction_keep_every_record(root):
 def test_an_unclean_stop_replays_the_journal(root):
     store = JournalStore(root, checkpoint_bytes=1500)
     fill(store, batches=10)
-    store._dirlock.release()  # as if killed: nothing flushed, no close
+    kill(store)  # as if killed: nothing flushed, no close
     again = JournalStore(root)
     assert again.high_water() == 40
     assert again.get("results", "b9-3") is not None
@@ -55,7 +56,7 @@ def test_torn_tail_is_set_aside_and_dropped(root):
     store.close()
     store = JournalStore(root)  # close() checkpointed: write one more batch into the journal
     store.commit([result("last")])
-    store._dirlock.release()
+    kill(store)
     path = journal_of(root)
     with open(path, "ab") as f:
         f.write(b"\x40\x00\x00\x00\x01\x02\x03\x04partial")  # a frame cut by kill -9
@@ -70,7 +71,7 @@ def test_torn_tail_is_set_aside_and_dropped(root):
 def test_damage_in_the_middle_of_the_journal_stops_with_file_and_offset(root):
     store = JournalStore(root)
     fill(store, batches=4)
-    store._dirlock.release()
+    kill(store)
     path = journal_of(root)
     data = bytearray(open(path, "rb").read())
     data[20] ^= 0xFF  # inside the first frame's payload; later frames are intact
@@ -185,7 +186,7 @@ def test_a_checkpoint_cut_mid_append_is_cut_off_and_replayed(root):
     store.commit([result("a"), result("b")])
     store.checkpoint()
     store.commit([result("b", v=2), result("c")])
-    store._dirlock.release()  # killed before its next checkpoint ...
+    kill(store)  # killed before its next checkpoint ...
     [path] = part_files(root).values()
     size = os.path.getsize(path)
     with open(path, "ab") as f:  # ... or in the middle of appending a segment
