@@ -14,7 +14,11 @@ JSON documents (``_id`` added). Install the anchor with
 Workloads (WHY these: they are what a field team's phones do to the server):
 
 1. push N results of 1 KB and of 10 KB from a cold device, batches of 100:
-   results/s and the server's CPU seconds (utime+stime, /proc/<pid>/stat);
+   results/s and the server's CPU seconds (utime+stime, /proc/<pid>/stat).
+   Both sides push in 4 alternating turns of N/4 (the peer's device a fresh
+   cold PouchDB each turn, into the same server database): on shared cores
+   the machine's speed drifts within seconds, and turns give both sides the
+   same conditions. The per-turn ratios are printed too;
 2. initial pull of the N 1 KB results into an empty device (pages of 500 on
    both sides), and of the 10 KB ones;
 3. no-op sync with 2N stored: ours is one pull with up-to-date cursors (a
@@ -60,6 +64,9 @@ from anchor import (CutProxy, PouchServer, cpu_seconds, peak_rss_mb,  # noqa: E4
 from syncbench.ours import (CUTS, MIB, PULL_PAGE, PUSH_BATCH, OurServer,  # noqa: E402
                             result_args, serve_ours)
 
+PUSH_ROUNDS = 4
+
+
 def timed_on(pid: int, fn):
     """(wall seconds, server CPU seconds, fn's value) of ``fn()``."""
     cpu, start = cpu_seconds(pid), time.perf_counter()
@@ -91,23 +98,52 @@ def throughput_rows(report, label: str, rate: float, peer_rate: float | None,
     report.row(f"{label}: server CPU", cpu, peer_cpu, "CPU-s")
 
 
-def bench_push(ours, pouch, work, n, size, site, db, report):
+def bench_push(ours, pouch, work, n, size, site, db, report, rounds: int = PUSH_ROUNDS):
+    """Push ``n`` results from a cold device, in ``rounds`` turns taken in alternation with
+    the peer, each side pushing the next ``n / rounds`` results every turn.
+
+    Why turns: this machine's speed drifts by 20 % and more within seconds
+    (shared cores), so two long phases one after the other measure the drift
+    as much as the servers. In turns, both sides meet the same conditions.
+    """
     docs = [result_args(ours.sites[site], size) for _ in range(n)]
     device = ours.device(site, 0)
-    wall, cpu, _ = timed_on(ours.pid, lambda: [device.push(docs[i:i + PUSH_BATCH])
-                                               for i in range(0, n, PUSH_BATCH)])
-    peer_rate = peer_cpu = None
     if pouch:
         path = work / f"{db}.jsonl"
-        path.write_bytes(b"\n".join(orjson.dumps({"_id": d["result_id"], **d}) for d in docs))
+    totals = {"ours": [0.0, 0.0], "peer": [0.0, 0.0]}  # wall, server CPU
+    turn_ratios = []
+
+    def ours_turn(part):
+        wall, cpu, _ = timed_on(ours.pid, lambda: [device.push(part[i:i + PUSH_BATCH])
+                                                   for i in range(0, len(part), PUSH_BATCH)])
+        return wall, cpu
+
+    def peer_turn(part):
+        path.write_bytes(b"\n".join(orjson.dumps({"_id": d["result_id"], **d}) for d in part))
         cpu0 = cpu_seconds(pouch.pid)
         out = run_device("push", {"url": pouch.url, "db": db, "docs": str(path),
                                   "batch": PUSH_BATCH})
-        peer_cpu = cpu_seconds(pouch.pid) - cpu0
-        assert out["docs_written"] == n, out
-        peer_rate = n / out["seconds"]
+        assert out["docs_written"] == len(part), out
+        return out["seconds"], cpu_seconds(pouch.pid) - cpu0
+
+    for turn in range(rounds):
+        part = docs[turn * n // rounds:(turn + 1) * n // rounds]
+        sides = [("ours", ours_turn)] + ([("peer", peer_turn)] if pouch else [])
+        walls = {}
+        for side, run in (sides if turn % 2 == 0 else sides[::-1]):
+            wall, cpu = run(part)
+            walls[side] = wall
+            totals[side][0] += wall
+            totals[side][1] += cpu
+        if pouch:
+            turn_ratios.append(walls["peer"] / walls["ours"])
+    (wall, cpu), (peer_wall, peer_cpu) = totals["ours"], totals["peer"]
     label = f"push {n} x {size // 1024} KB"
-    throughput_rows(report, label, n / wall, peer_rate, cpu, peer_cpu)
+    throughput_rows(report, label, n / wall, n / peer_wall if pouch else None,
+                    cpu, peer_cpu if pouch else None)
+    if turn_ratios:
+        print(f"{'':<44} ours/peer per turn of {n // rounds}: "
+              + " ".join(f"{r:.2f}x" for r in turn_ratios))
     report.row(f"{label}: server RSS after", peak_rss_mb(ours.pid, "VmRSS"),
                peak_rss_mb(pouch.pid, "VmRSS") if pouch else None, "MiB")
 
