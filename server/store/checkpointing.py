@@ -1,9 +1,11 @@
 """Checkpoints of the JournalStore, written by a thread that does not hold the store lock.
 
 A checkpoint starts a new journal and copies each dirty partition's changes
-under the lock (``_begin_checkpoint``), writes the partition files without it
-(``CheckpointJob.write``), then names them and the new journal in the
-manifest under the lock again (``_publish``). Why a separate thread: writing the partition files costs about as much
+under the lock (``_begin_checkpoint``), writes the partition files without
+it (``CheckpointJob.write``), then names them and the new journal in the
+manifest under the lock again (``_publish``).
+
+Why a separate thread: writing the partition files costs about as much
 kernel time as the commits it saves (every byte goes to the journal first,
 then to its partition), plus an fsync per file. Inside a commit that would
 stall the push that happened to cross the threshold for the whole write;
