@@ -83,6 +83,10 @@ def _serve(app: Flask, host: str, port: int, threads: int) -> None:
         from server.wsgi_server import serve_app
     except ImportError:
         raise click.ClickException("waitress is not installed: pip install 'waitress>=3'") from None
+    try:
+        _store().claim_serving()
+    except StoreLocked as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(f"fieldsync serving http://{host}:{port}/  (API docs: /api/docs, "
                f"data: {app.config['DATA_DIR']}; Ctrl+C stops)")
     serve_app(app, host, port, threads)

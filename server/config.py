@@ -10,7 +10,7 @@ Precedence, lowest first:
 4. the mapping passed to ``create_app(config)`` -- tests and the CLI.
 
 Derived values are filled in last, so they follow whatever won: ``STORE_URL``
-defaults to ``tinydb://<DATA_DIR>/store``.
+defaults to ``sqlite:///<DATA_DIR>/fieldsync.db``.
 """
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ CONFIG_FILE_ENV = "FIELDSYNC_CONFIG"
 DEFAULTS: dict[str, Any] = {
     # Where the store, photos and the generated secret key live.
     "DATA_DIR": "fieldsync-data",
-    # Backend URL for server.store.open_store; None = tinydb://<DATA_DIR>/store.
+    # Backend URL for server.store.open_store; None = sqlite:///<DATA_DIR>/fieldsync.db.
     "STORE_URL": None,
     # None = generated once and kept in <DATA_DIR>/secret_key (sessions survive restarts).
     "SECRET_KEY": None,
@@ -87,7 +87,8 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
         app.config.from_mapping(overrides)
     app.config["DATA_DIR"] = os.path.abspath(str(app.config["DATA_DIR"]))
     if not app.config.get("STORE_URL"):
-        app.config["STORE_URL"] = "tinydb://" + os.path.join(app.config["DATA_DIR"], "store")
+        app.config["STORE_URL"] = "sqlite:///" + os.path.join(app.config["DATA_DIR"],
+                                                          "fieldsync.db")
     # JSON out in schema field order, and Chinese as Chinese rather than \u escapes.
     app.json.sort_keys = False
     app.json.ensure_ascii = False

@@ -13,7 +13,6 @@ from flask import Flask, current_app
 
 from server.accounts.throttle import LoginThrottle
 from server.store import Store, open_store
-from server.store.journal_store import JournalStore, relax_gc
 
 STORE_KEY = "fieldsync.store"
 THROTTLE_KEY = "fieldsync.login_throttle"
@@ -39,8 +38,6 @@ def init_app(app: Flask) -> None:
     Raises ``server.store.StoreLocked`` when another process owns the data dir.
     """
     store = open_store(app.config["STORE_URL"])
-    if isinstance(store, JournalStore) and not app.testing:
-        relax_gc()
     closer = _StoreCloser(store)
     atexit.register(closer)
     app.extensions[STORE_KEY] = store

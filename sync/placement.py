@@ -1,14 +1,14 @@
-"""Where each kind of record lives: bucket, partition and index entries.
+"""Which sync bucket each kind of record lives in.
 
 Placement is a pure function of the document, so any code that re-writes a
 record (a push, a completed photo) puts it back exactly where it was -- the
-store refuses to move a record between buckets, and listings must not lose
-it. Collections the sync core writes:
+store refuses to move a record between buckets. What a record is *queried*
+by (site, dates, score, band...) is the server store's business: typed
+read-model columns (``server.store.read_models``), not the protocol's.
+Collections the sync core writes:
 
-* ``results``  -- bucket ``site:<id>``, partitioned by site and receive month,
-  listed by site, by correction chain (``by_root``) and by the checklist
-  version they were filled against (``by_checklist``, for rescoring);
-* ``tickets``  -- bucket ``site:<id>``, partitioned by site;
+* ``results``  -- bucket ``site:<id>``;
+* ``tickets``  -- bucket ``site:<id>``;
 * ``rejections`` -- bucket ``user:<id>``: what the server refused, kept whole
   so no field data is lost even when it cannot be applied;
 * ``clients``  -- server-private: one per device install, holds
@@ -29,36 +29,18 @@ RESULTS, TICKETS, REJECTIONS, CLIENTS, PHOTO_REFS = (
 PHOTOS = "photos"
 
 
-def checklist_key(checklist: dict[str, Any]) -> str:
-    """``<definition id>@<version>``: how results are listed by what they were filled against."""
-    return f"{checklist['id']}@{checklist['version']}"
-
-
 @dataclass(frozen=True, slots=True)
 class Placement:
     bucket: str | None
-    partition: str | None = None
     index: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def place(collection: str, doc: dict[str, Any]) -> Placement:
-    """The bucket, partition and index entries of ``doc`` in ``collection``."""
-    if collection == RESULTS:
-        site, at = doc["site_id"], doc["submitted"]["at"]
-        return Placement(site_bucket(site), f"{site}.{at[:7]}",
-                         {"by_site": (site, f"{at}|{doc['id']}"),
-                          "by_root": (doc["root_id"], f"{at}|{doc['id']}"),
-                          "by_checklist": (checklist_key(doc["checklist"]), f"{at}|{doc['id']}")})
-    if collection == TICKETS:
-        site, at = doc["site_id"], doc["created"]["at"]
-        return Placement(site_bucket(site), site,
-                         {"by_site": (site, f"{at}|{doc['id']}"),
-                          "by_status": (f"{site}|{doc['status']}", f"{at}|{doc['id']}")})
+    """The bucket (and generic index entries, none today) of ``doc`` in ``collection``."""
+    if collection in (RESULTS, TICKETS):
+        return Placement(site_bucket(doc["site_id"]))
     if collection == REJECTIONS:
-        return Placement(user_bucket(doc["user_id"]), "rejections",
-                         {"by_client": (doc["client_id"], f"{doc['mutation']['id']:012d}")})
-    if collection == CLIENTS:
-        return Placement(None, None, {"by_user": (doc["user_id"], doc["client_id"])})
-    if collection == PHOTO_REFS:
+        return Placement(user_bucket(doc["user_id"]))
+    if collection in (CLIENTS, PHOTO_REFS):
         return Placement(None)
     raise ValueError(f"the sync core does not write collection {collection!r}")

@@ -1,9 +1,9 @@
 """Pull: one page of every bucket the actor may see, since the device's cursors.
 
-The caller holds the store's write lock while calling ``build_pull_page``
-(see ``server.services.sync_service.build_pull``), so ``high_water``, every
-bucket's changes and the client's ``last_mutation_id`` come from one
-snapshot: a pull never shows the effect of mutation *k* without
+The caller reads through one store snapshot while calling
+``build_pull_page`` (see ``server.services.sync_service.build_pull``), so
+``high_water``, every bucket's changes and the client's ``last_mutation_id``
+come from one consistent state, without waiting for any writer: a pull never shows the effect of mutation *k* without
 ``last_mutation_id >= k``, and no seq at or below ``high_water`` can appear
 later.
 

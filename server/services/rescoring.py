@@ -13,8 +13,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import checklists
+from server.repositories.results import ResultsRepository
 from server.store import Store
-from sync.placement import RESULTS, checklist_key
+from sync.placement import RESULTS
 
 from . import definitions
 from .sync_service import placed_put
@@ -40,13 +41,13 @@ def rescore_version(store: Store, def_id: str, version: int, *, apply: bool,
     meanwhile is rescored as it now is.
     """
     definition = definitions.definition_for_result(store, def_id, version)
-    key = checklist_key({"id": def_id, "version": version})
-    changes, cursor = [], None
+    changes, after = [], ""
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
     while True:
         with store.transaction() as tx:
-            page = tx.list(RESULTS, "by_checklist", key, after=cursor, limit=BATCH)
-            docs = {r.id: r.doc for r in page.items}
+            ids = ResultsRepository(tx).ids_filled_with(def_id, version, after=after,
+                                                        limit=BATCH)
+            docs = {r.id: r.doc for r in tx.get_many(RESULTS, ids).values()}
             moved = checklists.rescore(definition, [
                 {"id": d["id"], "answers": d["answers"], "score": d.get("score"),
                  "definition_id": d["checklist"]["id"],
@@ -63,6 +64,6 @@ def rescore_version(store: Store, def_id: str, version: int, *, apply: bool,
             if apply and ops:
                 tx.commit(ops)
         changes += [c.to_dict() for c in moved]
-        cursor = page.next_cursor
-        if cursor is None:
+        if len(ids) < BATCH:
             return changes
+        after = ids[-1]

@@ -7,10 +7,11 @@ and what it commits form one consistent step:
   effects together with the client's ``last_mutation_id`` in ONE commit. The
   response is built only after the commit returned; a ``StoreUnavailable``
   propagates (503) with nothing acknowledged.
-* ``build_pull`` reads the change feed and ``last_mutation_id`` under the
-  same lock, so no pull shows an effect without its mutation id. It also
-  notes the client's cursors for tombstone GC (``sync.cursors_seen``: at
-  most one write per client per hour, none on most polls).
+* ``build_pull`` reads the change feed and ``last_mutation_id`` through one
+  store snapshot, so no pull shows an effect without its mutation id, and
+  no pull waits for a push. It also notes the client's cursors for
+  tombstone GC (``sync.cursors_seen``: at most one write per client per
+  hour, none on most polls).
 * ``photo_verified`` records who sent a photo's bytes before it is published;
   ``photo_completed`` then gives every result the photo resolves a new seq
   (``media: complete`` once all its photos are in), so devices and
@@ -29,6 +30,7 @@ from server.uploads import UploadStore
 from sync import photo_access
 from sync.actor import Actor, buckets_for, site_bucket
 from sync.cursors_seen import note_pull
+from sync.errors import ClientNotOwned
 from sync.mutations import PushServices
 from sync.placement import CLIENTS, PHOTO_REFS, RESULTS, place
 from sync.protocol import check_pull_schema
@@ -55,7 +57,7 @@ def evaluate_with_checklists(definition_doc: dict, answers: dict) -> dict:
 
 def _put(write: Write) -> Put:
     p = write.placement
-    return Put(write.collection, write.id, write.doc, p.bucket, p.partition, p.index)
+    return Put(write.collection, write.id, write.doc, p.bucket, p.index)
 
 
 def placed_put(collection: str, doc: dict) -> Put:
@@ -92,7 +94,7 @@ def apply_push(store: Store, actor: Actor, client_id: str, mutations: list[dict]
     now = now or datetime.now(timezone.utc)
     with store.transaction() as tx:
         load = tx.get_doc
-        next_seq = store.high_water() + 1
+        next_seq = tx.high_water() + 1
         services = PushServices(evaluate=evaluate,
                                 find_definition=_once_per_batch(find_definition),
                                 complete_photos=uploads.complete_among)
@@ -119,27 +121,36 @@ def build_pull(store: Store, actor: Actor, client_id: str, cursors: dict[str, in
     if schema_version is not None:
         check_pull_schema(schema_version)
     now = now or datetime.now(timezone.utc)
-    with store.transaction() as tx:  # no commit can slip between the reads below
-        client = tx.get_doc(CLIENTS, client_id)
+    client = store.get_doc(CLIENTS, client_id)
+    check_owner(client, actor, client_id)
+    if note_pull(client, actor, client_id, cursors, now) is not None:
+        _note_cursors(store, actor, client_id, cursors, now)
+    with store.snapshot() as snap:  # one state: no commit can slip between the reads below
+        client = snap.get_doc(CLIENTS, client_id)
         check_owner(client, actor, client_id)
-        _note_cursors(tx, note_pull(client, actor, client_id, cursors, now))
         last = client["last_mutation_id"] if client else 0
-        return build_pull_page(store, buckets_for(actor), cursors, limit, last,
+        return build_pull_page(snap, buckets_for(actor), cursors, limit, last,
                                max_bytes=max_bytes, epoch=epoch)
 
 
-def _note_cursors(tx, client: dict | None) -> None:
-    """Write the client record before the page is read, so the page's high_water covers it.
+def _note_cursors(store: Store, actor: Actor, client_id: str, cursors: dict[str, int],
+                  now: datetime) -> None:
+    """Remember the cursors this device sent (for tombstone GC), at most hourly.
 
-    Best effort: a pull is a read, and a failed write only leaves GC with
-    older (lower, hence safe) cursors for this client.
+    Written before the page is read, so the page's ``high_water`` covers it;
+    a pull takes the writer only when it has something to note. Best effort:
+    a pull is a read, and a failed write only leaves GC with older (lower,
+    hence safe) cursors.
     """
-    if client is None:
-        return
     try:
-        tx.commit([_put(Write(CLIENTS, client["client_id"], client, place(CLIENTS, client)))])
-    except StoreUnavailable:
-        log.warning("could not note the cursors of client %s", client["client_id"])
+        with store.transaction() as tx:
+            current = tx.get_doc(CLIENTS, client_id)
+            check_owner(current, actor, client_id)  # another device may have taken the id since
+            client = note_pull(current, actor, client_id, cursors, now)
+            if client is not None:  # re-decided on the current record: once per interval
+                tx.commit([_put(Write(CLIENTS, client_id, client, place(CLIENTS, client)))])
+    except (StoreUnavailable, ClientNotOwned):
+        log.warning("could not note the cursors of client %s", client_id)
 
 
 # Photos verified and about to be published whose results are not yet bumped:

@@ -1,13 +1,14 @@
-"""Storage backends behind one small interface (``base.Store``).
+"""The server's store: one SQL store (``SqlStore``) behind one small interface (``base.Store``).
 
-``open_store(url)`` picks the backend from a URL-ish string so deployments
-choose by configuration:
+``open_store(url)`` picks the engine from ``STORE_URL``:
 
-* ``tinydb:///path/to/dir`` (or a bare path) -- the embedded default;
-* ``memory://`` -- nothing persists; tests and throwaway demos;
+* ``sqlite:///path/to/fieldsync.db`` -- the embedded default
+  (``<DATA_DIR>/fieldsync.db``): WAL, ``synchronous=FULL``, one app server per
+  file, the admin CLI may write beside it;
 * ``postgresql://user@host/dbname`` (or ``postgres://``; any libpq URL, e.g.
-  ``postgresql://fieldsync@/fieldsync?host=/run/postgresql`` for a unix
-  socket) -- the scale-out backend; needs the ``postgres`` extra (psycopg).
+  ``postgresql://fieldsync@/fieldsync?host=/run/postgresql``) -- the scale-out
+  engine, several app servers on one database (psycopg 3);
+* ``memory://`` -- a throwaway SQLite file removed at close (tests, demos).
 """
 from __future__ import annotations
 
@@ -19,13 +20,13 @@ __all__ = ["Change", "Delete", "Page", "Put", "Record", "Store", "StoreCorrupt",
 
 
 def open_store(url: str) -> Store:
-    """Open the backend named by ``url``."""
+    """Open (creating or migrating as needed) the store named by ``url``."""
+    from .sql_store import SqlStore  # SQLAlchemy loads only when a store is opened
     if url.startswith("memory:"):
-        from .memory import MemoryStore
-        return MemoryStore()
+        return SqlStore.scratch()
     if url.startswith(("postgresql:", "postgres:")):
-        from .postgres_store import PostgresStore  # imported only here: psycopg is optional
-        return PostgresStore(url)
-    path = url[len("tinydb://"):] if url.startswith("tinydb://") else url
-    from .journal_store import JournalStore
-    return JournalStore(path)
+        return SqlStore.postgres(url)
+    if url.startswith("sqlite:///"):
+        return SqlStore.sqlite(url[len("sqlite:///"):])
+    raise ValueError(f"unknown STORE_URL {url!r}: use sqlite:///<file>, postgresql://... "
+                     f"or memory://")

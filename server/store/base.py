@@ -12,7 +12,8 @@ offer.
   and the global sequence has no gaps. A commit that cannot be made durable
   raises ``StoreUnavailable`` and changes nothing.
 * ``get`` / ``list`` / ``changes`` read committed state and never see half a
-  batch.
+  batch; ``snapshot()`` holds one consistent state across several reads.
+  Readers never wait for writers.
 * Every write names a sync ``bucket`` (``defs``, ``site:<id>``, ``user:<id>``)
   or ``None`` for server-private records (users, device tokens); the change
   feed is per bucket and ordered by seq.
@@ -41,7 +42,7 @@ class StoreUnavailable(StoreError):
 
 
 class StoreLocked(StoreError):
-    """Another process owns the data directory."""
+    """Another server process already serves this database."""
 
 
 class StoreCorrupt(StoreError):
@@ -60,7 +61,6 @@ class Put:
     id: str
     doc: Mapping[str, Any]
     bucket: str | None = None
-    partition: str | None = None
     index: IndexEntries = field(default_factory=dict)
 
 
@@ -147,39 +147,21 @@ class Transaction(Reader):
     def commit(self, ops: Sequence[Op]) -> list[int]:
         """Make ``ops`` durable as one atomic batch; return one seq per op."""
 
-
-class LockedTransaction(Transaction):
-    """The transaction of a backend that serialises writers with its own lock.
-
-    Reads go straight to the store (the caller holds its lock, so they see the
-    committed state); ``commit`` calls the backend's ``_commit``. It is only
-    valid inside the ``with store.transaction()`` block that made it.
-    """
-
-    def __init__(self, store: "Store"):
-        self._store = store
-        self.closed = False
-
-    def get(self, collection, id):
-        return self._store.get(collection, id)
-
-    def list(self, collection, index, key, **kw):
-        return self._store.list(collection, index, key, **kw)
-
-    def count(self, collection, index, key):
-        return self._store.count(collection, index, key)
-
-    def scan(self, collection):
-        return self._store.scan(collection)
-
-    def commit(self, ops):
-        if self.closed:
-            raise StoreError("transaction is closed")
-        return self._store._commit(list(ops))
+    @abc.abstractmethod
+    def high_water(self) -> int:
+        """The seq of the last committed change, as this transaction sees it."""
 
 
 class Store(Reader):
-    """A backend: one data directory (or database) owned by this process."""
+    """A backend: one database (a SQLite file or a PostgreSQL database)."""
+
+    @abc.abstractmethod
+    def snapshot(self) -> AbstractContextManager[Reader]:
+        """One consistent read transaction (records, ``changes``, ``high_water``...).
+
+        It never waits for a writer and sees no commit made after it began:
+        a pull reads ``last_mutation_id`` and every bucket through one.
+        """
 
     @abc.abstractmethod
     def transaction(self) -> AbstractContextManager[Transaction]:
@@ -231,6 +213,10 @@ class Store(Reader):
         (ValueError). With ``dry_run`` nothing changes.
         """
 
+    def claim_serving(self) -> None:
+        """Called by ``fieldsync serve``: refuse (``StoreLocked``) a second app server
+        where the engine allows only one. The admin CLI never claims."""
+
     @abc.abstractmethod
     def close(self) -> None:
-        """Flush what can be flushed and release the data directory."""
+        """Release the database connections (and the serving claim)."""

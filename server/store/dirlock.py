@@ -15,8 +15,9 @@ from .base import StoreLocked
 class DirectoryLock:
     """An exclusive, non-blocking ``flock`` on a lock file; records the owner's pid."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, what: str | None = None):
         self.path = path
+        what = what or os.path.dirname(path)
         self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -24,8 +25,8 @@ class DirectoryLock:
             owner = os.pread(self._fd, 32, 0).decode(errors="replace").strip() or "unknown"
             os.close(self._fd)
             self._fd = None
-            raise StoreLocked(f"{os.path.dirname(path)} is in use by another fieldsync "
-                              f"process (pid {owner}); stop it or use another data dir") from None
+            raise StoreLocked(f"{what} is in use by another fieldsync server "
+                              f"(pid {owner}); stop it or use another data dir") from None
         os.ftruncate(self._fd, 0)
         os.pwrite(self._fd, f"{os.getpid()}\n".encode(), 0)
 

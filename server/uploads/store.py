@@ -27,7 +27,7 @@ import time
 from dataclasses import dataclass
 from typing import BinaryIO, Callable, Iterable
 
-from server.store.framing import fsync_dir
+from sync.client.storage import fsync_dir  # the same durable-rename helper as the device
 
 from .errors import (ChecksumMismatch, HashMismatch, InvalidUpload, LengthMismatch,
                      OffsetMismatch, UploadBusy, UploadTooLarge)

@@ -19,7 +19,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from server.accounts import devices, sites, users
 from server.extensions import STORE_KEY, close_store
-from server.store.catalog import encode_cursor
+from server.store.cursors import encode_cursor
 from tests.conftest import FAST_HASH, PASSWORD, make_app
 
 pytestmark = pytest.mark.slow

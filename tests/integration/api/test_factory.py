@@ -27,7 +27,7 @@ def build(config=None):
 
 def test_defaults_derive_store_url_from_data_dir(env, tmp_path):
     app = build({"DATA_DIR": str(tmp_path / "d")})
-    assert app.config["STORE_URL"] == f"tinydb://{tmp_path}/d/store"
+    assert app.config["STORE_URL"] == f"sqlite:///{tmp_path}/d/fieldsync.db"
     assert app.config["PORT"] == 8000 and app.config["HOST"] == "127.0.0.1"
     assert app.config["OPENAPI_VERSION"] == "3.0.3"
 
@@ -48,7 +48,7 @@ def test_file_then_env_then_mapping(env, tmp_path, suffix, text):
     assert app.config["PORT"] == 9002
     assert app.config["HOST"] == "from-mapping"
     assert app.config["DATA_DIR"] == str(tmp_path / "env-data")
-    assert app.config["STORE_URL"] == f"tinydb://{tmp_path}/env-data/store"
+    assert app.config["STORE_URL"] == f"sqlite:///{tmp_path}/env-data/fieldsync.db"
     assert "CONFIG" not in app.config
 
 
@@ -91,6 +91,11 @@ def test_store_is_opened_once_per_app_and_outlives_requests(tmp_path):
     close_store(reopened)
 
 
-def test_second_app_on_the_same_data_dir_is_refused(app, tmp_path):
-    with pytest.raises(StoreLocked, match="in use by another fieldsync process"):
-        make_app(tmp_path / "data")
+def test_a_second_server_on_the_same_sqlite_file_is_refused(app, tmp_path):
+    app.extensions[STORE_KEY].claim_serving()
+    admin_tool = make_app(tmp_path / "data")  # the CLI opens it beside the server: allowed
+    try:
+        with pytest.raises(StoreLocked, match="in use by another fieldsync server"):
+            admin_tool.extensions[STORE_KEY].claim_serving()
+    finally:
+        close_store(admin_tool)

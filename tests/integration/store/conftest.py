@@ -1,13 +1,12 @@
 """Backends under the contract suite: every one must pass every contract test."""
 import pytest
 
-from server.store.journal_store import JournalStore
-from server.store.memory import MemoryStore
+from server.store.sql_store import SqlStore
 from tests.pg_server import PostgresCluster
 
 
 class Backend:
-    """Opens (and for durable backends, reopens) one store under test.
+    """Opens (and reopens) one store under test: SQLite in a temp dir, or PostgreSQL.
 
     For "postgres" the store is a fresh database on the session's throwaway
     cluster; reopening makes a new store object on the same database.
@@ -22,13 +21,10 @@ class Backend:
             self.url = self.cluster.url(self.dbname)
 
     def open(self, **kw):
-        if self.name == "memory":
-            self.store = MemoryStore()
-        elif self.name == "postgres":
-            from server.store.postgres_store import PostgresStore
-            self.store = PostgresStore(self.url)
+        if self.name == "postgres":
+            self.store = SqlStore.postgres(self.url)
         else:
-            self.store = JournalStore(str(self.tmp_path / "store"), **kw)
+            self.store = SqlStore.sqlite(str(self.tmp_path / "fieldsync.db"), **kw)
         return self.store
 
     def reopen(self, **kw):
@@ -50,7 +46,7 @@ def postgres_cluster():
     cluster.stop()
 
 
-@pytest.fixture(params=["memory", "journal", "postgres"])
+@pytest.fixture(params=["sqlite", "postgres"])
 def backend(request, tmp_path):
     b = Backend(request.param, tmp_path, request)
     yield b

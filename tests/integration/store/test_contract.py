@@ -6,76 +6,75 @@ import pytest
 from server.store import Delete, Put
 
 
-def result(id_, site="s1", month="2026-11", day=1, **extra):
-    return Put("results", id_, {"id": id_, "site": site, **extra}, bucket=f"site:{site}",
-               partition=f"{site}/{month}",
+def record(id_, site="s1", month="2026-11", day=1, **extra):
+    return Put("records", id_, {"id": id_, "site": site, **extra}, bucket=f"site:{site}",
                index={"site_month": (f"{site}/{month}", f"{month}-{day:02d}")})
 
 
 def test_seqs_are_gapless_and_contiguous_per_batch(store):
     assert store.high_water() == 0
-    assert store.commit([result("a"), result("b")]) == [1, 2]
-    assert store.commit([result("c")]) == [3]
-    assert store.commit([result("a", note="again")]) == [4]
+    assert store.commit([record("a"), record("b")]) == [1, 2]
+    assert store.commit([record("c")]) == [3]
+    assert store.commit([record("a", note="again")]) == [4]
     assert store.high_water() == 4
 
 
 def test_get_returns_latest_version_and_none_after_delete(store):
-    store.commit([result("a", v=1)])
-    store.commit([result("a", v=2)])
-    rec = store.get("results", "a")
+    store.commit([record("a", v=1)])
+    store.commit([record("a", v=2)])
+    rec = store.get("records", "a")
     assert rec.doc["v"] == 2 and rec.seq == 2 and rec.bucket == "site:s1"
-    store.commit([Delete("results", "a")])
-    assert store.get("results", "a") is None
-    assert store.get("results", "never") is None
+    store.commit([Delete("records", "a")])
+    assert store.get("records", "a") is None
+    assert store.get("records", "never") is None
 
 
 def test_list_pages_by_sort_then_id_without_skipping(store):
-    store.commit([result(f"r{n:02d}", day=1 + n % 5) for n in range(23)])
+    store.commit([record(f"r{n:02d}", day=1 + n % 5) for n in range(23)])
     seen, cursor = [], None
     while True:
-        page = store.list("results", "site_month", "s1/2026-11", after=cursor, limit=5)
+        page = store.list("records", "site_month", "s1/2026-11", after=cursor, limit=5)
         seen += [r.id for r in page.items]
         cursor = page.next_cursor
         if cursor is None:
             break
-        store.commit([result(f"late{len(seen)}", day=28)])  # arrives while paging
-    ordered = sorted(store.list("results", "site_month", "s1/2026-11", limit=100).items,
+        store.commit([record(f"late{len(seen)}", day=28)])  # arrives while paging
+    ordered = sorted(store.list("records", "site_month", "s1/2026-11", limit=100).items,
                      key=lambda r: (r.doc.get("day", 0), r.id))
     assert set(f"r{n:02d}" for n in range(23)) <= set(seen)
     assert len(seen) == len(set(seen))
-    assert store.count("results", "site_month", "s1/2026-11") == len(ordered)
+    assert store.count("records", "site_month", "s1/2026-11") == len(ordered)
 
 
 def test_list_descending_and_other_keys_are_separate(store):
-    store.commit([result("a", day=1), result("b", day=2), result("c", site="s2", day=3)])
-    page = store.list("results", "site_month", "s1/2026-11", descending=True, limit=1)
+    store.commit([record("a", day=1), record("b", day=2), record("c", site="s2", day=3)])
+    page = store.list("records", "site_month", "s1/2026-11", descending=True, limit=1)
     assert [r.id for r in page.items] == ["b"]
-    page = store.list("results", "site_month", "s1/2026-11", descending=True,
+    page = store.list("records", "site_month", "s1/2026-11", descending=True,
                       after=page.next_cursor, limit=1)
     assert [r.id for r in page.items] == ["a"] and page.next_cursor is None
-    assert [r.id for r in store.list("results", "site_month", "s2/2026-11").items] == ["c"]
-    assert store.list("results", "site_month", "s3/2026-11").items == []
+    assert [r.id for r in store.list("records", "site_month", "s2/2026-11").items] == ["c"]
+    assert store.list("records", "site_month", "s3/2026-11").items == []
 
 
 def test_a_reindexed_record_leaves_its_old_key(store):
-    store.commit([result("a", month="2026-10")])
-    store.commit([result("a", month="2026-11")])
-    assert store.count("results", "site_month", "s1/2026-10") == 0
-    assert [r.id for r in store.list("results", "site_month", "s1/2026-11").items] == ["a"]
-    store.commit([Delete("results", "a")])
-    assert store.count("results", "site_month", "s1/2026-11") == 0
+    store.commit([record("a", month="2026-10")])
+    store.commit([record("a", month="2026-11")])
+    assert store.count("records", "site_month", "s1/2026-10") == 0
+    assert [r.id for r in store.list("records", "site_month", "s1/2026-11").items] == ["a"]
+    store.commit([Delete("records", "a")])
+    assert store.count("records", "site_month", "s1/2026-11") == 0
 
 
 def test_malformed_cursor_is_a_value_error(store):
     with pytest.raises(ValueError):
-        store.list("results", "site_month", "s1/2026-11", after="not-a-cursor!")
+        store.list("records", "site_month", "s1/2026-11", after="not-a-cursor!")
 
 
 def test_change_feed_gives_latest_state_per_record_in_seq_order(store):
-    store.commit([result("a"), result("b"), result("x", site="s2")])
-    store.commit([result("a", v=2)])
-    store.commit([Delete("results", "b")])
+    store.commit([record("a"), record("b"), record("x", site="s2")])
+    store.commit([record("a", v=2)])
+    store.commit([Delete("records", "b")])
     feed = store.changes("site:s1", 0, 100)
     assert [(c.id, c.op, c.seq) for c in feed] == [("a", "put", 4), ("b", "del", 5)]
     assert feed[0].doc["v"] == 2 and feed[1].doc is None
@@ -87,7 +86,7 @@ def test_change_feed_gives_latest_state_per_record_in_seq_order(store):
 
 def test_change_feed_paging_with_limit(store):
     for n in range(10):
-        store.commit([result(f"r{n}")])
+        store.commit([record(f"r{n}")])
     got, since = [], 0
     while batch := store.changes("site:s1", since, 3):
         got += [c.id for c in batch]
@@ -104,31 +103,31 @@ def test_server_private_records_are_in_no_feed(store):
 
 @pytest.mark.parametrize("bad", [
     [],
-    [Delete("results", "ghost")],
-    [Put("results", "", {})],
+    [Delete("records", "ghost")],
+    [Put("records", "", {})],
     [Put("a/b", "x", {})],
-    [Put("results", "x", {"when": object()})],
-    [Put("results", "x", {}, index={"i": ("only-key",)})],
+    [Put("records", "x", {"when": object()})],
+    [Put("records", "x", {}, index={"i": ("only-key",)})],
 ])
 def test_a_refused_batch_changes_nothing(store, bad):
-    store.commit([result("keep")])
+    store.commit([record("keep")])
     with pytest.raises((ValueError, TypeError)):
-        store.commit([result("new")] + bad if bad else bad)
+        store.commit([record("new")] + bad if bad else bad)
     assert store.high_water() == 1
-    assert store.get("results", "new") is None
+    assert store.get("records", "new") is None
     assert [c.id for c in store.changes("site:s1", 0, 10)] == ["keep"]
-    assert store.commit([result("after")]) == [2]
+    assert store.commit([record("after")]) == [2]
 
 
 def test_a_record_cannot_change_bucket(store):
-    store.commit([result("a")])
+    store.commit([record("a")])
     with pytest.raises(ValueError, match="bucket"):
-        store.commit([Put("results", "a", {}, bucket="site:s2")])
+        store.commit([Put("records", "a", {}, bucket="site:s2")])
 
 
 def test_delete_after_put_in_the_same_batch(store):
-    assert store.commit([result("a"), Delete("results", "a")]) == [1, 2]
-    assert store.get("results", "a") is None
+    assert store.commit([record("a"), Delete("records", "a")]) == [1, 2]
+    assert store.get("records", "a") is None
     assert [(c.id, c.op) for c in store.changes("site:s1", 0, 10)] == [("a", "del")]
 
 
@@ -155,40 +154,40 @@ def test_readers_never_see_half_a_batch(store):
 
     def read():
         while not stop.is_set():
-            seen.append(store.count("results", "site_month", "s1/2026-11"))
+            seen.append(store.count("records", "site_month", "s1/2026-11"))
 
     reader = threading.Thread(target=read)
     reader.start()
     for b in range(30):
-        store.commit([result(f"b{b}-{n}") for n in range(10)])
+        store.commit([record(f"b{b}-{n}") for n in range(10)])
     stop.set()
     reader.join()
     assert seen and all(n % 10 == 0 for n in seen)
 
 
 def test_scan_yields_every_live_record_once(store):
-    store.commit([result(f"r{n}", site=f"s{n % 3}") for n in range(12)])
-    store.commit([Delete("results", "r0")])
-    assert sorted(r.id for r in store.scan("results")) == sorted(f"r{n}" for n in range(1, 12))
+    store.commit([record(f"r{n}", site=f"s{n % 3}") for n in range(12)])
+    store.commit([Delete("records", "r0")])
+    assert sorted(r.id for r in store.scan("records")) == sorted(f"r{n}" for n in range(1, 12))
     assert list(store.scan("nothing")) == []
 
 
 @pytest.mark.parametrize("backend", ["journal", "postgres"], indirect=True)  # durable backends only
 def test_durable_backends_keep_everything_across_reopen(backend):
     store = backend.open()
-    store.commit([result("a"), result("b", site="s2")])
-    store.commit([Delete("results", "a")])
+    store.commit([record("a"), record("b", site="s2")])
+    store.commit([Delete("records", "a")])
     store = backend.reopen()
     assert store.high_water() == 3
-    assert store.get("results", "a") is None and store.get("results", "b").doc["site"] == "s2"
+    assert store.get("records", "a") is None and store.get("records", "b").doc["site"] == "s2"
     assert [(c.id, c.op) for c in store.changes("site:s1", 0, 10)] == [("a", "del")]
-    assert store.commit([result("c")]) == [4]
+    assert store.commit([record("c")]) == [4]
 
 
 def test_a_caller_cannot_change_stored_documents_by_mutating_them(store):
     doc = {"answers": {"a": {"photos": []}}}
-    store.commit([Put("results", "m", doc, bucket="site:s1")])
+    store.commit([Put("records", "m", doc, bucket="site:s1")])
     doc["answers"]["a"]["photos"].append("changed after commit")
-    got = store.get("results", "m").doc
+    got = store.get("records", "m").doc
     got["answers"]["a"]["photos"].append("changed after read")
-    assert store.get("results", "m").doc == {"answers": {"a": {"photos": []}}}
+    assert store.get("records", "m").doc == {"answers": {"a": {"photos": []}}}

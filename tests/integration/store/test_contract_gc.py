@@ -5,12 +5,11 @@ import pytest
 
 from server.store import Delete, Put
 
-from .killing import kill
 
 
 def note(id_, site="s1", **extra):
     return Put("notes", id_, {"id": id_, **extra}, bucket=f"site:{site}",
-               partition=site, index={"by_site": (site, id_)})
+               index={"by_site": (site, id_)})
 
 
 def feed(store, bucket="site:s1"):
@@ -60,22 +59,13 @@ def test_a_purged_id_can_be_written_again(store):
     assert feed(store) == [("b", "put"), ("a", "put")]
 
 
-def checkpoint(store):
-    """Save partitions where the backend has them (the journal store); elsewhere a no-op."""
-    if hasattr(store, "checkpoint"):
-        store.checkpoint()
-
-
-@pytest.mark.parametrize("backend", ["journal", "postgres"], indirect=True)  # durable ones
 def test_epoch_and_purge_survive_reopen(backend):
     store = backend.open()
     epoch = store.epoch()
     assert backend.reopen().epoch() == epoch
     store = backend.store
     store.commit([note("a"), note("b"), note("c")])
-    checkpoint(store)  # journal store: "a"'s tombstone in a partition file, "c"'s in the journal
     store.commit([Delete("notes", "a")])
-    checkpoint(store)
     store.commit([Delete("notes", "c")])
     assert store.purge_tombstones(5) == 2
     store.commit([note("a", back=True)])
@@ -84,38 +74,4 @@ def test_epoch_and_purge_survive_reopen(backend):
     assert store.epoch() == renewed and store.tombstone_horizon() == 5
     assert feed(store) == [("b", "put"), ("a", "put")]
     assert store.get("notes", "a").doc["back"] is True
-    checkpoint(store)
-    store = backend.reopen()  # after the files were rewritten, too
-    assert feed(store) == [("b", "put"), ("a", "put")] and store.high_water() == 6
-
-
-@pytest.mark.parametrize("backend", ["journal"], indirect=True)
-def test_an_unclean_stop_after_a_purge_keeps_it(backend):
-    store = backend.open()
-    store.commit([note("a"), note("b")])
-    store.commit([Delete("notes", "a")])   # only in the journal
-    assert store.purge_tombstones(3) == 1
-    store.commit([Delete("notes", "b")])   # after the purge: kept
-    kill(store)  # as if killed: no close, no checkpoint
-    backend.store = None
-    store = backend.open()
-    assert store.tombstone_horizon() == 3
-    assert feed(store) == [("b", "del")]
-
-
-@pytest.mark.parametrize("backend", ["journal"], indirect=True)
-def test_a_purge_whose_manifest_write_failed_changed_nothing(backend, monkeypatch):
-    store = backend.open()
-    store.commit([note("a")])
-    store.commit([Delete("notes", "a")])
-    store.checkpoint()  # so the purge's own manifest write is the one that fails
-
-    def refuse(*a, **kw):
-        raise OSError("disk full")
-    monkeypatch.setattr(store, "_write_manifest", refuse)
-    with pytest.raises(OSError):
-        store.purge_tombstones(2)
-    assert store.tombstone_horizon() == 0 and feed(store) == [("a", "del")]
-    monkeypatch.undo()
-    store = backend.reopen()
-    assert store.tombstone_horizon() == 0 and feed(store) == [("a", "del")]
+    assert store.high_water() == 6

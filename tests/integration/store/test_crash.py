@@ -1,50 +1,100 @@
-"""kill -9 a real writer at random moments; the reopened store holds exactly the acked commits."""
+"""kill -9 a real server while a device pushes; every acknowledged result survives.
+
+The child signals readiness on stdout; the parent pushes over HTTP from a
+thread and kills the child once a randomly chosen number of pushes were
+acknowledged -- while the next push is in flight. The reopened store must
+hold every acknowledged result exactly once, and the device's retry of the
+push it never saw answered must apply or be a duplicate, never a gap.
+"""
+import json
 import os
 import random
 import signal
 import subprocess
 import sys
-import time
+import threading
+import urllib.request
+import uuid
 
 import pytest
 
-from server.store.journal_store import JournalStore
-
-from .crash_writer import PER_BATCH
+from server.store.sql_store import SqlStore
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
+PER_PUSH = 5
 
 
-def run_writer_until_killed(root, start, count, rng):
-    proc = subprocess.Popen([sys.executable, "-m", "tests.integration.store.crash_writer",
-                             root, str(start), str(count)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(rng.uniform(0.3, 1.2))
-    proc.send_signal(signal.SIGKILL)
-    out, err = proc.communicate()
-    acked = [int(line.split()[1]) for line in out.splitlines() if line.startswith("ack")]
-    assert "Traceback" not in err, err
-    return acked
+class Pusher(threading.Thread):
+    """Pushes batches of PER_PUSH results until the server dies; counts acknowledgements."""
+
+    def __init__(self, port, token, site_id, client_id, first_id):
+        super().__init__(daemon=True)
+        self.url = f"http://127.0.0.1:{port}/api/v1/sync/push"
+        self.token, self.site_id, self.client_id = token, site_id, client_id
+        self.next_id = first_id
+        self.acked: list[str] = []
+        self.progress = threading.Condition()
+
+    def body(self, first):
+        return {"client_id": self.client_id, "schema_version": 1, "mutations": [
+            {"id": first + n, "name": "submit_result", "client_ts": "2026-11-23T07:59:00+00:00",
+             "args": {"result_id": f"r{first + n}", "site_id": self.site_id,
+                      "checklist": {"id": "daily-round", "version": 1},
+                      "answers": {"env.clean": {"value": "pass"}}}}
+            for n in range(PER_PUSH)]}
+
+    def run(self):
+        while True:
+            request = urllib.request.Request(
+                self.url, data=json.dumps(self.body(self.next_id)).encode(), method="POST",
+                headers={"Content-Type": "application/json",
+                         "Authorization": f"Bearer {self.token}"})
+            try:
+                with urllib.request.urlopen(request, timeout=60) as response:
+                    answer = json.load(response)
+            except OSError:
+                with self.progress:
+                    self.progress.notify_all()
+                return  # the server was killed
+            with self.progress:
+                self.acked += [f"r{a['id']}" for a in answer["results"]
+                               if a["status"] in ("applied", "duplicate")]
+                self.next_id = answer["last_mutation_id"] + 1
+                self.progress.notify_all()
+
+
+def start_server(data_dir):
+    proc = subprocess.Popen([sys.executable, "-m", "tests.integration.store.crash_server",
+                             data_dir], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    line = proc.stdout.readline().split()
+    assert line and line[0] == "ready", line
+    return proc, int(line[1]), line[2], line[3]
 
 
 @pytest.mark.slow
-def test_kill_minus_nine_never_loses_an_acknowledged_commit(tmp_path):
+def test_kill_minus_nine_during_pushes_never_loses_an_acknowledged_result(tmp_path):
     rng = random.Random(int(os.environ.get("CRASH_SEED", "7")))
-    root = str(tmp_path / "store")
-    acked, next_batch = [], 0
-    for _ in range(int(os.environ.get("CRASH_ROUNDS", "8"))):
-        acked += run_writer_until_killed(root, next_batch, 1000, rng)
-        store = JournalStore(root, checkpoint_bytes=20_000, cache_bytes=5000)
-        # every acknowledged batch is whole
-        for batch in acked:
-            page = store.list("results", "by_batch", str(batch), limit=100)
-            assert [r.doc["n"] for r in page.items] == list(range(PER_BATCH)), batch
-        # nothing else but whole batches (an unacked one may have landed), seqs gapless
-        batches = {r.doc["batch"] for r in store.scan("results")}
-        assert set(acked) <= batches
-        for batch in batches:
-            assert store.count("results", "by_batch", str(batch)) == PER_BATCH
-        assert store.high_water() == len(batches) * PER_BATCH
-        next_batch = max(batches, default=-1) + 1
-        store.close()
-    assert len(acked) > 20  # the writer really ran between kills
+    data_dir, client_id = str(tmp_path / "data"), uuid.uuid4().hex
+    acked, next_id = [], 1
+    for _ in range(int(os.environ.get("CRASH_ROUNDS", "4"))):
+        proc, port, token, site_id = start_server(data_dir)
+        pusher = Pusher(port, token, site_id, client_id, next_id)
+        pusher.start()
+        wanted = rng.randint(1, 12) * PER_PUSH
+        with pusher.progress:
+            pusher.progress.wait_for(lambda: len(pusher.acked) >= wanted or not pusher.is_alive())
+            os.kill(proc.pid, signal.SIGKILL)  # the next push is in flight (or about to be)
+        proc.wait()
+        proc.stdout.close()
+        pusher.join()
+        acked += pusher.acked
+        store = SqlStore.sqlite(os.path.join(data_dir, "fieldsync.db"))
+        try:
+            stored = sorted(r.id for r in store.scan("results"))
+            last = store.get("clients", client_id).doc["last_mutation_id"]
+            assert set(acked) <= set(stored)
+            assert stored == sorted(f"r{i}" for i in range(1, last + 1))  # whole batches only
+        finally:
+            store.close()
+        next_id = last + 1
+    assert len(set(acked)) >= 4 * PER_PUSH

@@ -1,23 +1,22 @@
 import pytest
 
-from server.store.journal_store import JournalStore
-from server.store.memory import MemoryStore
+from server.store.sql_store import SqlStore
 from server.photos import VariantCache
 from server.uploads import UploadStore
 
 
-@pytest.fixture(params=["journal", "memory"])
-def store(request, tmp_path):
-    """Both backends: the durable JournalStore and the in-memory reference."""
-    s = JournalStore(str(tmp_path / "store")) if request.param == "journal" else MemoryStore()
+@pytest.fixture
+def store(tmp_path):
+    """The embedded SQL store (SQLite in a temp dir); PostgreSQL runs the store contract suite."""
+    s = SqlStore.sqlite(str(tmp_path / "fieldsync.db"))
     yield s
     s.close()
 
 
 @pytest.fixture
-def journal(tmp_path):
-    """The JournalStore alone, for tests that break its fsync."""
-    s = JournalStore(str(tmp_path / "store"))
+def impatient(tmp_path):
+    """A store that gives up on a held write lock after 50 ms (see ``locked_database``)."""
+    s = SqlStore.sqlite(str(tmp_path / "fieldsync.db"), busy_timeout_ms=50)
     yield s
     s.close()
 

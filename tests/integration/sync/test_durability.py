@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from server.store.journal_store import JournalStore
+from server.store.sql_store import SqlStore
 
 from .helpers import GUARD, Replica, push, submit
 
@@ -17,10 +17,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(__file__)
 
 
 def test_replay_after_restart_is_still_a_duplicate(tmp_path, uploads):
-    store = JournalStore(str(tmp_path / "store"))
+    store = SqlStore.sqlite(str(tmp_path / "fieldsync.db"))
     first = push(store, uploads, GUARD, "c1", [submit(1, "r1"), submit(2, "r2")])
     store.close()
-    store = JournalStore(str(tmp_path / "store"))
+    store = SqlStore.sqlite(str(tmp_path / "fieldsync.db"))
     try:
         again = push(store, uploads, GUARD, "c1", [submit(1, "r1"), submit(2, "r2")])
         assert [a["status"] for a in again["results"]] == ["duplicate", "duplicate"]
@@ -36,10 +36,10 @@ def test_replay_after_restart_is_still_a_duplicate(tmp_path, uploads):
 PUSHER = textwrap.dedent("""
     import sys
     sys.path.insert(0, {root!r})
-    from server.store.journal_store import JournalStore
+    from server.store.sql_store import SqlStore
     from server.uploads import UploadStore
     from tests.integration.sync.helpers import GUARD, push, submit
-    store = JournalStore({store!r})
+    store = SqlStore.sqlite({store!r})
     uploads = UploadStore({photos!r})
     mid = int(sys.argv[1])
     while True:
@@ -54,7 +54,7 @@ PUSHER = textwrap.dedent("""
 @pytest.mark.parametrize("acks_before_kill", [1, 7, 23])
 def test_acknowledged_pushes_survive_kill_9(tmp_path, acks_before_kill):
     script = tmp_path / "pusher.py"
-    script.write_text(PUSHER.format(root=ROOT, store=str(tmp_path / "store"),
+    script.write_text(PUSHER.format(root=ROOT, store=str(tmp_path / "fieldsync.db"),
                                     photos=str(tmp_path / "photos")))
     start, acknowledged = 1, 0
     for _ in range(2):  # kill, restart from what the server says, kill again
@@ -67,7 +67,7 @@ def test_acknowledged_pushes_survive_kill_9(tmp_path, acks_before_kill):
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait()
             proc.stdout.close()
-        store = JournalStore(str(tmp_path / "store"))
+        store = SqlStore.sqlite(str(tmp_path / "fieldsync.db"))
         try:
             last = store.get("clients", "c1").doc["last_mutation_id"]
             assert last >= acknowledged

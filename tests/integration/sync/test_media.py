@@ -11,6 +11,7 @@ from server.services import photos, sync_service
 from server.store.base import StoreUnavailable
 
 from .helpers import ENGINEER, GUARD, SITE_A, Replica, push, sha, submit
+from .locked_database import held_write_lock
 
 P1 = random.Random(11).randbytes(5000)
 P2 = random.Random(12).randbytes(7000)
@@ -111,19 +112,11 @@ def test_photos_are_visible_only_through_results_at_the_actors_sites(store, uplo
     assert not sync_service.photo_visible(store, GUARD, H2)  # cited by nothing
 
 
-def test_retried_final_chunk_heals_a_failed_media_commit(journal, uploads, variants):
-    store = journal
+def test_retried_final_chunk_heals_a_failed_media_commit(impatient, uploads, variants):
+    store = impatient
     push(store, uploads, GUARD, "c1", [submit(1, "r1", photos=[H1])])
-
-    def broken_fsync(fd):
-        raise OSError(5, "I/O error")
-
-    store.fsync = broken_fsync
-    try:
-        with pytest.raises(StoreUnavailable):
-            upload(store, uploads, variants, P1)
-    finally:
-        store.fsync = os.fsync
+    with held_write_lock(store.engines.path), pytest.raises(StoreUnavailable):
+        upload(store, uploads, variants, P1)
     # who sent it could not be recorded: nothing published, the verified part waits
     assert uploads.query([H1]) == {H1: {"state": "partial", "offset": len(P1)}}
     assert store.get("results", "r1").doc["media"] == "pending"

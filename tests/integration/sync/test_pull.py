@@ -1,4 +1,4 @@
-"""Pull on the real JournalStore: buckets, paging under concurrent writes, tombstones, snapshot."""
+"""Pull on the real store (SQLite): buckets, paging under concurrent writes, tombstones, snapshot."""
 from __future__ import annotations
 
 import random
@@ -16,7 +16,7 @@ from .helpers import (ENGINEER, GUARD, SITE_A, SITE_B, SITE_X, Replica, pull_all
 
 def test_buckets_are_decided_by_the_server(store, uploads):
     store.commit([Put("definitions", "d1", {"v": 1}, "defs"),
-                  Put("results", "foreign", {"v": 1}, f"site:{SITE_X}")])
+                  Put("notes", "foreign", {"v": 1}, f"site:{SITE_X}")])
     push(store, uploads, GUARD, "c1", [submit(1, "r-a"), submit(2, "r-b", site=SITE_B)])
     page = sync_service.build_pull(store, GUARD, "c1", {f"site:{SITE_X}": 0}, 100)
     assert [b["name"] for b in page["buckets"]] == [

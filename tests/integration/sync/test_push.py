@@ -1,4 +1,4 @@
-"""Push on the real JournalStore: exactly-once, gaps, rejections, ownership, durability."""
+"""Push on the real store (SQLite): exactly-once, gaps, rejections, ownership, durability."""
 from __future__ import annotations
 
 import threading
@@ -9,6 +9,7 @@ import pytest
 from server.store.base import StoreUnavailable
 from sync.errors import ClientNotOwned, MutationGap
 
+from .locked_database import held_write_lock
 from .helpers import (ENGINEER, GUARD, NOW, SITE_A, SITE_X, SUPERVISOR, mutation, push,
                       submit)
 
@@ -125,15 +126,10 @@ def test_client_id_of_another_device_is_refused(store, uploads):
     assert store.high_water() == before
 
 
-def test_failed_commit_acknowledges_nothing(journal, uploads):
-    store = journal
-    def broken_fsync(fd):
-        raise OSError(5, "I/O error")
-
-    store.fsync = broken_fsync
-    with pytest.raises(StoreUnavailable):
+def test_failed_commit_acknowledges_nothing(impatient, uploads):
+    store = impatient
+    with held_write_lock(store.engines.path), pytest.raises(StoreUnavailable):
         push(store, uploads, GUARD, "c1", [submit(1, "r1")])
-    store.fsync = __import__("os").fsync
     assert store.get("clients", "c1") is None and result_ids(store) == []
     resp = push(store, uploads, GUARD, "c1", [submit(1, "r1")])  # the retry applies it
     assert resp["results"][0]["status"] == "applied"

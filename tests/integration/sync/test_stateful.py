@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from server.services import sync_service
-from server.store.journal_store import JournalStore
+from server.store.sql_store import SqlStore
 from server.uploads import UploadStore
 from sync.actor import buckets_for
 from sync.errors import MutationGap
@@ -64,7 +64,7 @@ class SyncMachine(RuleBasedStateMachine):
     def __init__(self):
         super().__init__()
         self.dir = tempfile.mkdtemp(prefix="sync-stateful-")
-        self.store = JournalStore(f"{self.dir}/store")
+        self.store = SqlStore.sqlite(f"{self.dir}/fieldsync.db")
         self.uploads = UploadStore(f"{self.dir}/photos")
         self.devices = {n: Device(n) for n in DEVICES}
         self.server_last = {d.client_id: 0 for d in self.devices.values()}
@@ -180,7 +180,7 @@ class SyncMachine(RuleBasedStateMachine):
     @rule()
     def restart_server(self):
         self.store.close()
-        self.store = JournalStore(f"{self.dir}/store")
+        self.store = SqlStore.sqlite(f"{self.dir}/fieldsync.db")
 
     @rule(name=device_names)
     def snapshot_is_atomic(self, name):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from server.store.base import Delete, Put
-from server.store.memory import MemoryStore
+from server.store import open_store
 from sync.pull import build_pull_page
 
 
@@ -29,7 +29,7 @@ class HorizonFeed:
 
 @pytest.fixture
 def store():
-    s = MemoryStore()
+    s = open_store("memory://")
     s.commit([Put("notes", f"a{i}", {"v": 1, "i": i}, "site:a") for i in range(5)])
     s.commit([Put("notes", f"b{i}", {"v": 1, "i": i}, "site:b") for i in range(3)])
     return s

@@ -1,0 +1,181 @@
+"""ResultsRepository: the queries supervisors need, over the results' typed columns.
+
+Listings, counts and monthly aggregates are SQL over ``fs_results`` (the read
+model the store writes with each result document), on SQLite and PostgreSQL
+alike. Scope is part of every query: a caller limited to some sites never
+gets a row, a count or a mean from another one.
+
+Keyset paging: the cursor holds the last row's sort value and id, so a page
+continues exactly after it under concurrent inserts, and it also carries the
+query's fingerprint -- a cursor from another query is refused (422), never
+silently applied to the wrong filter.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+
+import orjson
+from sqlalchemy import func, select, tuple_
+
+from server.store import sql_tables as t
+from server.store.cursors import decode_cursor, encode_cursor
+
+_r = t.results.c
+SORTS = {"submitted_at": (_r.submitted_at, False), "-submitted_at": (_r.submitted_at, True),
+         "score": (func.coalesce(_r.score, -1.0), False),
+         "-score": (func.coalesce(_r.score, -1.0), True)}
+MAX_LIMIT = 200
+
+
+class BadQuery(ValueError):
+    """A query the caller must fix: ``field`` names the parameter."""
+
+    def __init__(self, field_name: str, message: str):
+        super().__init__(message)
+        self.field, self.message = field_name, message
+
+
+@dataclass(frozen=True)
+class ResultFilter:
+    """What a results listing or summary selects. ``None`` means "any".
+
+    ``scope`` is the sites the caller may see (``None``: every site, admins);
+    ``date_from`` / ``date_to`` are ISO instants or dates, ``to`` exclusive.
+    """
+
+    scope: frozenset[str] | None
+    sites: tuple[str, ...] = ()
+    definition: str | None = None
+    version: int | None = None
+    inspector: str | None = None
+    bands: tuple[str, ...] = ()
+    review_state: str | None = None
+    flagged: bool | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    current_only: bool = True
+
+    def conditions(self) -> list:
+        if self.date_from and self.date_to and self.date_from >= self.date_to:
+            raise BadQuery("to", "'to' must be after 'from'")
+        out = []
+        if self.scope is not None:
+            out.append(_r.site_id.in_(sorted(self.scope)))
+        if self.sites:
+            out.append(_r.site_id.in_(list(self.sites)))
+        for column, value in ((_r.definition_id, self.definition),
+                              (_r.definition_version, self.version),
+                              (_r.inspector, self.inspector),
+                              (_r.review_state, self.review_state),
+                              (_r.flagged, self.flagged)):
+            if value is not None:
+                out.append(column == value)
+        if self.bands:
+            out.append(_r.band.in_(list(self.bands)))
+        if self.date_from:
+            out.append(_r.submitted_at >= self.date_from)
+        if self.date_to:
+            out.append(_r.submitted_at < self.date_to)
+        if self.current_only:
+            out.append(_r.current.is_(True))
+        return out
+
+    def fingerprint(self, sort: str) -> str:
+        """Short hash of the query (not the scope): what a cursor is bound to."""
+        body = {k: v for k, v in asdict(self).items() if k != "scope"}
+        return hashlib.sha256(orjson.dumps([body, sort], option=orjson.OPT_SORT_KEYS,
+                                           default=list)).hexdigest()[:12]
+
+
+COLUMNS = (_r.id, _r.site_id, _r.definition_id, _r.definition_version, _r.submitted_at,
+           _r.inspector, _r.score, _r.percent, _r.band, _r.review_state, _r.flagged, _r.media,
+           _r.root_id)
+
+
+@dataclass
+class ResultPage:
+    items: list[dict]
+    next_cursor: str | None
+
+
+@dataclass
+class MonthSummary:
+    site_id: str
+    month: str
+    count: int
+    scored: int
+    mean_score: float | None
+    bands: dict[str, int] = field(default_factory=dict)
+
+
+class ResultsRepository:
+    """Queries over one reader (a store snapshot or the open write transaction)."""
+
+    def __init__(self, reader):
+        self.reader = reader
+
+    def page(self, where: ResultFilter, *, sort: str = "-submitted_at",
+             cursor: str | None = None, limit: int = 50) -> ResultPage:
+        if sort not in SORTS:
+            raise BadQuery("sort", f"sort must be one of {', '.join(SORTS)}")
+        if not 1 <= limit <= MAX_LIMIT:
+            raise BadQuery("limit", f"limit must be between 1 and {MAX_LIMIT}")
+        key, descending = SORTS[sort]
+        conditions = where.conditions()
+        fingerprint = where.fingerprint(sort)
+        if cursor:
+            last_key, last_id = _open_cursor(cursor, fingerprint)
+            position, mark = tuple_(key, _r.id), tuple_(last_key, last_id)
+            conditions.append(position < mark if descending else position > mark)
+        order = (key.desc(), _r.id.desc()) if descending else (key, _r.id)
+        rows = self.reader.execute(select(*COLUMNS, key.label("sort_key")).where(*conditions)
+                                   .order_by(*order).limit(limit + 1)).all()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        items = [{c.name: row[n] for n, c in enumerate(COLUMNS)} for row in rows]
+        next_cursor = (encode_cursor(fingerprint, rows[-1].sort_key, rows[-1].id)
+                       if more else None)
+        return ResultPage(items, next_cursor)
+
+    def count(self, where: ResultFilter) -> int:
+        return self.reader.execute(
+            select(func.count()).select_from(t.results).where(*where.conditions())).scalar_one()
+
+    def monthly(self, where: ResultFilter) -> list[MonthSummary]:
+        """Per site and month: count, how many scored, mean score, results per band."""
+        conditions = where.conditions()
+        totals = self.reader.execute(
+            select(_r.site_id, _r.month, func.count(), func.count(_r.score), func.avg(_r.score))
+            .where(*conditions).group_by(_r.site_id, _r.month)
+            .order_by(_r.site_id, _r.month)).all()
+        out = {(s, m): MonthSummary(s, m, n, scored, None if mean is None else round(mean, 2))
+               for s, m, n, scored, mean in totals}
+        bands = self.reader.execute(
+            select(_r.site_id, _r.month, _r.band, func.count())
+            .where(*conditions, _r.band.is_not(None))
+            .group_by(_r.site_id, _r.month, _r.band)).all()
+        for site, month, band, n in bands:
+            out[(site, month)].bands[band] = n
+        return list(out.values())
+
+    def ids_filled_with(self, definition_id: str, version: int, *, after: str = "",
+                        limit: int = 100) -> list[str]:
+        """Ids of every result (superseded too) filled against one version, by id."""
+        return list(self.reader.execute(
+            select(_r.id).where(_r.definition_id == definition_id,
+                                _r.definition_version == version, _r.id > after)
+            .order_by(_r.id).limit(limit)).scalars())
+
+
+def _open_cursor(cursor: str, fingerprint: str) -> tuple:
+    try:
+        bound_to, key, id_ = decode_cursor(cursor, arity=3)
+    except ValueError:
+        raise BadQuery("cursor", "not a cursor this server issued") from None
+    if bound_to != fingerprint or not isinstance(id_, str) \
+            or not isinstance(key, (str, int, float)):
+        raise BadQuery("cursor", "this cursor belongs to another query (filters or sort "
+                                 "changed); start again without it")
+    return key, id_
+

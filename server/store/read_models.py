@@ -1,0 +1,96 @@
+"""Typed query columns per record type, derived from documents.
+
+The document stays the source of truth. A read model says which table holds
+a collection's query columns and how a document maps to its row; the store
+writes that row in the same transaction as the document (and drops it with
+the record), and ``reindex`` rebuilds a collection's rows from the documents
+without touching seqs -- what a migration runs when a record type gains a
+column, so devices download nothing again.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+import orjson
+from sqlalchemy import Connection, Table, delete, insert, inspect, select
+
+from . import sql_tables as t
+
+
+@dataclass(frozen=True)
+class ReadModel:
+    collection: str
+    table: Table
+    row: Callable[[Mapping[str, Any]], dict]
+
+
+def result_row(doc: Mapping[str, Any]) -> dict:
+    """The query columns of a stored result document."""
+    submitted = doc["submitted"]
+    score = doc.get("score") or {}
+    review = doc.get("review") or {}
+    at = submitted["at"]
+    return {
+        "id": doc["id"], "site_id": doc["site_id"],
+        "definition_id": doc["checklist"]["id"],
+        "definition_version": int(doc["checklist"]["version"]),
+        "submitted_at": at, "month": at[:7], "inspector": submitted["by"],
+        "score": score.get("total"), "percent": score.get("percent"),
+        "band": score.get("band"), "review_state": review.get("state", "submitted"),
+        "flagged": bool(score.get("flags")) or bool(doc.get("needs_review")),
+        "media": doc.get("media", "complete"), "root_id": doc.get("root_id", doc["id"]),
+        "current": not doc.get("superseded_by"),
+    }
+
+
+READ_MODELS: dict[str, ReadModel] = {
+    "results": ReadModel("results", t.results, result_row),
+}
+
+
+def write_rows(conn: Connection, collection: str, ids: list[str],
+               live_docs: Mapping[str, Mapping[str, Any]]) -> None:
+    """Replace the read-model rows of ``ids`` by those of their live documents."""
+    model = READ_MODELS.get(collection)
+    if model is None:
+        return
+    conn.execute(delete(model.table).where(model.table.c.id.in_(ids)))
+    rows = []
+    for id_, doc in live_docs.items():
+        try:
+            rows.append(model.row(doc))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ValueError(f"{collection}/{id_}: no query columns can be derived "
+                             f"from the document ({exc!r})") from None
+    if rows:
+        conn.execute(insert(model.table), rows)
+
+
+def reindex(conn: Connection, collection: str, *, chunk: int = 2000,
+            progress: Callable[[int], None] | None = None) -> int:
+    """Rebuild ``collection``'s read-model rows from its documents; return how many.
+
+    Keyset chunks by id, inside the caller's transaction. Only the columns the
+    table has *now* are written, so a migration that ran before a later one
+    added columns still works. Seqs and the change feed are not touched.
+    """
+    model = READ_MODELS[collection]
+    columns = {c["name"] for c in inspect(conn).get_columns(model.table.name)}
+    conn.execute(delete(model.table))
+    after, done = "", 0
+    while True:
+        rows = conn.execute(
+            select(t.docs.c.id, t.docs.c.body)
+            .where(t.docs.c.collection == collection, t.docs.c.deleted.is_(False),
+                   t.docs.c.id > after)
+            .order_by(t.docs.c.id).limit(chunk)).all()
+        if not rows:
+            return done
+        values = [{k: v for k, v in model.row(orjson.loads(body)).items() if k in columns}
+                  for _, body in rows]
+        conn.execute(insert(model.table), values)
+        done += len(rows)
+        after = rows[-1][0]
+        if progress:
+            progress(done)

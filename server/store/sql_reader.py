@@ -1,0 +1,136 @@
+"""Reads over one SQL connection: a snapshot, or the open write transaction.
+
+Everything a ``SqlReader`` answers comes from the connection's transaction,
+so a pull that reads the client's ``last_mutation_id``, ``high_water`` and
+every bucket's changes through one reader sees one consistent state, and
+never half a batch. Statements are built once (SQLAlchemy caches their
+compiled form); bodies are JSON text decoded with orjson.
+"""
+from __future__ import annotations
+
+from typing import Iterable, Iterator
+
+import orjson
+from sqlalchemy import Connection, bindparam, func, select, tuple_
+
+from . import sql_tables as t
+from .base import Change, Page, Reader, Record
+from .cursors import decode_cursor, encode_cursor
+
+SCAN_PAGE = 500
+
+_d, _i = t.docs.c, t.index_entries.c
+_GET = select(_d.seq, _d.bucket, _d.body).where(
+    _d.collection == bindparam("c"), _d.id == bindparam("i"), _d.deleted.is_(False))
+_GET_MANY = select(_d.id, _d.seq, _d.bucket, _d.body).where(
+    _d.collection == bindparam("c"), _d.id.in_(bindparam("ids", expanding=True)),
+    _d.deleted.is_(False))
+_CHANGES = select(_d.seq, _d.collection, _d.id, _d.deleted, _d.body).where(
+    _d.bucket == bindparam("b"), _d.seq > bindparam("since")).order_by(_d.seq).limit(
+    bindparam("n"))
+_SCAN = select(_d.id, _d.seq, _d.bucket, _d.body).where(
+    _d.collection == bindparam("c"), _d.deleted.is_(False), _d.id > bindparam("after")
+).order_by(_d.id).limit(bindparam("n"))
+_COUNT = select(func.count()).select_from(t.index_entries).where(
+    _i.collection == bindparam("c"), _i.name == bindparam("n"), _i.key == bindparam("k"))
+_META = select(t.meta.c.last_seq, t.meta.c.horizon, t.meta.c.epoch)
+
+
+def ordered_bytes(text: str) -> bytes:
+    """An index key or sort as bytes: bytewise order is the str's code point order."""
+    return text.encode("utf-8", "surrogatepass")
+
+
+class SqlReader(Reader):
+    """The ``Reader`` interface (plus the change feed) over one connection."""
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+        self._meta: tuple | None = None
+
+    def _c(self) -> Connection:
+        """The connection to read through (a write transaction begins here first)."""
+        return self.conn
+
+    def execute(self, statement, params=None):
+        """Run a Core query in this reader's transaction (repositories' typed queries)."""
+        return self._c().execute(statement, params)
+
+    # -- records ---------------------------------------------------------------
+    def get(self, collection, id):
+        row = self._c().execute(_GET, {"c": collection, "i": id}).first()
+        return None if row is None else Record(collection, id, row[0], row[1],
+                                               orjson.loads(row[2]))
+
+    def get_many(self, collection, ids: Iterable[str]) -> dict[str, Record]:
+        ids = list(dict.fromkeys(ids))
+        found = {}
+        for start in range(0, len(ids), 500):  # bounded parameter lists
+            rows = self._c().execute(_GET_MANY, {"c": collection, "ids": ids[start:start + 500]})
+            for id_, seq, bucket, body in rows:
+                found[id_] = Record(collection, id_, seq, bucket, orjson.loads(body))
+        return found
+
+    def list(self, collection, index, key, *, after=None, limit=50, descending=False) -> Page:
+        where = [_i.collection == collection, _i.name == index, _i.key == ordered_bytes(key)]
+        if after is not None:
+            sort, id_ = decode_cursor(after)
+            if not isinstance(sort, str) or not isinstance(id_, str):
+                raise ValueError("malformed cursor")
+            position = tuple_(_i.sort, _i.id)
+            mark = tuple_(ordered_bytes(sort), id_)
+            where.append(position < mark if descending else position > mark)
+        order = (_i.sort.desc(), _i.id.desc()) if descending else (_i.sort, _i.id)
+        rows = self._c().execute(
+            select(_i.sort, _d.id, _d.seq, _d.bucket, _d.body)
+            .join_from(t.index_entries, t.docs,
+                       (_d.collection == _i.collection) & (_d.id == _i.id))
+            .where(*where).order_by(*order).limit(limit + 1)).all()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        cursor = encode_cursor(bytes(rows[-1][0]).decode("utf-8", "surrogatepass"),
+                               rows[-1][1]) if more and rows else None
+        return Page([Record(collection, i, s, b, orjson.loads(body))
+                     for _, i, s, b, body in rows], cursor)
+
+    def count(self, collection, index, key) -> int:
+        return self._c().execute(_COUNT, {"c": collection, "n": index,
+                                          "k": ordered_bytes(key)}).scalar_one()
+
+    def scan(self, collection) -> Iterator[Record]:
+        return scan_pages(lambda after: self._c().execute(
+            _SCAN, {"c": collection, "after": after, "n": SCAN_PAGE}).all(), collection)
+
+    # -- change feed -----------------------------------------------------------
+    def changes(self, bucket, since, limit) -> list[Change]:
+        rows = self._c().execute(_CHANGES, {"b": bucket, "since": since, "n": limit})
+        return [Change(seq, collection, id_, "del" if deleted else "put",
+                       None if deleted else orjson.loads(body))
+                for seq, collection, id_, deleted, body in rows]
+
+    def meta(self) -> tuple[int, int, str]:
+        """``(last_seq, horizon, epoch)``, read once per reader (one snapshot)."""
+        if self._meta is None:
+            self._meta = tuple(self._c().execute(_META).one())
+        return self._meta
+
+    def high_water(self) -> int:
+        return self.meta()[0]
+
+    def tombstone_horizon(self) -> int:
+        return self.meta()[1]
+
+    def epoch(self) -> str:
+        return self.meta()[2]
+
+
+def scan_pages(fetch, collection: str) -> Iterator[Record]:
+    """Every live record, by keyset pages of ids fetched by ``fetch(after)``."""
+    after = ""
+    while True:
+        rows = fetch(after)
+        for id_, seq, bucket, body in rows:
+            yield Record(collection, id_, seq, bucket, orjson.loads(body))
+        if len(rows) < SCAN_PAGE:
+            return
+        after = rows[-1][0]
