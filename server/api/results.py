@@ -2,17 +2,19 @@
 from __future__ import annotations
 
 from flask_smorest.error_handler import ErrorSchema
-from marshmallow import Schema, fields
+from marshmallow import RAISE, Schema, fields, validate
 
 from server.auth import current_principal
 from server.extensions import get_store
-from server.services import results
+from server.repositories.results import MAX_LIMIT, SORTS
+from server.services import result_queries, results
 
 from .blueprint import Blueprint
 from .schemas.scoring import ScoreReportOut
 
 blp = Blueprint("results", __name__, url_prefix="/api/v1/results",
                 description="Submitted results: answers, photos and the score explained.")
+REVIEW_STATES = ("submitted", "approved", "has_issues", "rejected")
 
 
 class ResultOut(Schema):
@@ -51,3 +53,94 @@ class ResultOut(Schema):
 def get_result(result_id):
     """One result, its score explained point by point."""
     return results.get_result(get_store(), current_principal(), result_id)
+
+
+class ResultQueryArgs(Schema):
+    """Filters of the results listing; unknown parameters are refused (422 naming them)."""
+
+    site = fields.List(fields.String(validate=validate.Length(1, 64)), metadata={
+        "description": "site id; repeat for several (default: every site you work at)"})
+    definition = fields.String(validate=validate.Length(1, 200),
+                               metadata={"description": "checklist id, or id@version"})
+    inspector = fields.String(validate=validate.Length(1, 64),
+                              metadata={"description": "user id of who submitted"})
+    band = fields.List(fields.String(validate=validate.Length(1, 64)),
+                       metadata={"description": "band id; repeat for several"})
+    review_state = fields.String(validate=validate.OneOf(REVIEW_STATES))
+    flagged = fields.Boolean(metadata={"description": "only results with (or without) a "
+                                                      "failed or flagged answer"})
+    from_ = fields.DateTime(data_key="from", metadata={
+        "description": "submitted at or after (ISO date or date-time; dates are UTC days)"})
+    to = fields.DateTime(metadata={"description": "submitted before (a date: through that day)"})
+
+
+class ResultListArgs(ResultQueryArgs):
+    sort = fields.String(load_default="-submitted_at", validate=validate.OneOf(SORTS))
+    cursor = fields.String(validate=validate.Length(max=1024),
+                           metadata={"description": "next_cursor of the previous page"})
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, MAX_LIMIT))
+    count = fields.Boolean(load_default=False, metadata={"description": "also return total"})
+
+
+class ResultRowOut(Schema):
+    """A result as a list shows it: its query columns, no answers."""
+
+    id = fields.String(required=True)
+    site_id = fields.String(required=True)
+    definition_id = fields.String(required=True)
+    definition_version = fields.Integer(required=True)
+    submitted_at = fields.String(required=True, metadata={"description": "server receive time"})
+    inspector = fields.String(required=True)
+    score = fields.Float(allow_none=True)
+    percent = fields.Float(allow_none=True)
+    band = fields.String(allow_none=True)
+    review_state = fields.String(required=True)
+    flagged = fields.Boolean(required=True)
+    media = fields.String(required=True)
+    root_id = fields.String(required=True)
+
+
+class ResultListOut(Schema):
+    items = fields.List(fields.Nested(ResultRowOut), required=True)
+    next_cursor = fields.String(required=True, allow_none=True)
+    total = fields.Integer(metadata={"description": "with ?count=true: rows matching"})
+
+
+class MonthOut(Schema):
+    site_id = fields.String(required=True)
+    month = fields.String(required=True, metadata={"description": "YYYY-MM (UTC)"})
+    count = fields.Integer(required=True)
+    scored = fields.Integer(required=True)
+    mean_score = fields.Float(required=True, allow_none=True)
+    bands = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+
+
+class SummaryOut(Schema):
+    months = fields.List(fields.Nested(MonthOut), required=True)
+
+
+@blp.route("")
+@blp.auth_required()
+@blp.arguments(ResultListArgs, location="query", unknown=RAISE)
+@blp.response(200, ResultListOut)
+@blp.alt_response(403, schema=ErrorSchema, description="A site you do not work at.")
+def list_results(args):
+    """Results you may see, newest first: filter, sort and page with a keyset cursor."""
+    return result_queries.list_results(get_store(), current_principal(), _renamed(args))
+
+
+@blp.route("/summary")
+@blp.auth_required()
+@blp.arguments(ResultQueryArgs, location="query", unknown=RAISE)
+@blp.response(200, SummaryOut)
+@blp.alt_response(403, schema=ErrorSchema, description="A site you do not work at.")
+def summarize_results(args):
+    """Per site and month: count, mean score and results per band (trends)."""
+    return result_queries.summarize_results(get_store(), current_principal(), _renamed(args))
+
+
+def _renamed(args: dict) -> dict:
+    args = dict(args)
+    if "from_" in args:
+        args["from"] = args.pop("from_")
+    return args

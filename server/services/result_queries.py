@@ -1,0 +1,78 @@
+"""Listing and summarising results for the caller: scope first, then the filters.
+
+One door for the API, the supervisor pages and the exports: whoever asks,
+the sites they may see bound every query (``ResultFilter.scope``), a filter
+naming a site they do not work at is refused as forbidden (they named it),
+and a query the caller must fix (inverted range, a cursor from another
+query, an unknown sort) is ``Invalid`` naming the parameter.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from server.accounts.access import Principal, require_site
+from server.repositories.results import BadQuery, ResultFilter, ResultsRepository
+from server.store import Store
+
+from .errors import Invalid
+
+
+def _instant(value: date | datetime | None, *, end: bool) -> str | None:
+    """A query bound as stored times compare (ISO, UTC). A date ``to`` includes that day."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+        if end:
+            value += timedelta(days=1)
+    elif value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).isoformat()
+
+
+def result_filter(principal: Principal, args: dict[str, Any]) -> ResultFilter:
+    """The filter of a listing request, bounded by what ``principal`` may see."""
+    for site in args.get("site") or ():
+        require_site(principal, site)
+    definition, version = args.get("definition"), None
+    if definition and "@" in definition:
+        definition, _, number = definition.partition("@")
+        if not number.isdigit():
+            raise Invalid({"definition": ["Use ID or ID@VERSION (a whole number)."]}, "query")
+        version = int(number)
+    return ResultFilter(
+        scope=None if principal.is_admin else frozenset(principal.site_ids),
+        sites=tuple(args.get("site") or ()), definition=definition or None, version=version,
+        inspector=args.get("inspector"), bands=tuple(args.get("band") or ()),
+        review_state=args.get("review_state"), flagged=args.get("flagged"),
+        date_from=_instant(args.get("from"), end=False),
+        date_to=_instant(args.get("to"), end=True))
+
+
+def list_results(store: Store, principal: Principal, args: dict[str, Any]) -> dict:
+    """One page of result summaries (``{items, next_cursor[, total]}``)."""
+    where = result_filter(principal, args)
+    try:
+        with store.snapshot() as snap:
+            repo = ResultsRepository(snap)
+            page = repo.page(where, sort=args.get("sort") or "-submitted_at",
+                             cursor=args.get("cursor"), limit=args.get("limit") or 50)
+            body = {"items": page.items, "next_cursor": page.next_cursor}
+            if args.get("count"):
+                body["total"] = repo.count(where)
+            return body
+    except BadQuery as bad:
+        raise Invalid({bad.field: [bad.message]}, location="query") from None
+
+
+def summarize_results(store: Store, principal: Principal, args: dict[str, Any]) -> dict:
+    """Per site and month: how many results, the mean score and the results per band."""
+    where = result_filter(principal, args)
+    try:
+        with store.snapshot() as snap:
+            months = ResultsRepository(snap).monthly(where)
+    except BadQuery as bad:
+        raise Invalid({bad.field: [bad.message]}, location="query") from None
+    return {"months": [asdict(m) for m in months]}
