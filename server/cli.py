@@ -19,6 +19,8 @@ from server.services.errors import NotFound, ServiceError
 from server.store import StoreLocked
 from sync.client.cli import device as device_client
 
+from .cli_db import db
+
 
 class _Loader:
     """Creates the app once, on first use, turning start-up failures into CLI errors."""
@@ -26,6 +28,18 @@ class _Loader:
     def __init__(self, overrides: dict):
         self.overrides = overrides
         self.app: Flask | None = None
+
+    def config(self) -> dict:
+        """The settings alone, without opening the store (``fieldsync db``)."""
+        if self.app is not None:
+            return self.app.config
+        from server.config import ConfigError, load_config
+        bare = Flask("fieldsync-config")
+        try:
+            load_config(bare, self.overrides)
+        except ConfigError as exc:
+            raise click.ClickException(str(exc)) from None
+        return bare.config
 
     def load_app(self) -> Flask:  # same name as flask.cli.ScriptInfo, which tests pass in
         if self.app is None:
@@ -329,6 +343,7 @@ def device_revoke(device_id):
 
 
 main.add_command(device_client, "device")
+main.add_command(db)
 
 
 if __name__ == "__main__":

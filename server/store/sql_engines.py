@@ -89,6 +89,15 @@ def postgres_engines(url: str) -> Engines:
     return Engines("postgresql", writer, reader)
 
 
+def engines_for(url: str) -> Engines:
+    """The engines of a ``STORE_URL`` (``sqlite:///`` or ``postgresql://``)."""
+    if url.startswith(("postgresql:", "postgres:")):
+        return postgres_engines(url)
+    if url.startswith("sqlite:///"):
+        return sqlite_engines(url[len("sqlite:///"):])
+    raise ValueError(f"unknown STORE_URL {url!r}: use sqlite:///<file> or postgresql://...")
+
+
 _CORRUPT = ("file is not a database", "malformed", "corrupt")
 
 

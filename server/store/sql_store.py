@@ -221,8 +221,9 @@ class SqlTransaction(SqlReader, Transaction):
             self._meta = None
         return self.conn
 
-    def execute_write(self, statement):
-        return self._c().execute(statement)
+    def execute_write(self, statement, params=None):
+        """Run a Core statement in the write transaction (committed at the block's end)."""
+        return self._c().execute(statement, params)
 
     def commit(self, ops) -> list[int]:
         self._c()

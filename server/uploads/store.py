@@ -27,7 +27,7 @@ import time
 from dataclasses import dataclass
 from typing import BinaryIO, Callable, Iterable
 
-from sync.client.storage import fsync_dir  # the same durable-rename helper as the device
+from server.durable_files import fsync_path as fsync_dir
 
 from .errors import (ChecksumMismatch, HashMismatch, InvalidUpload, LengthMismatch,
                      OffsetMismatch, UploadBusy, UploadTooLarge)

@@ -170,3 +170,19 @@ def test_unusable_config_file_is_a_clear_cli_error(tmp_path):
                        env={**os.environ, "FIELDSYNC_CONFIG": str(tmp_path / "missing.toml")})
     assert result.returncode == 1 and "no such file" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_db_current_backup_and_copy(runner, team, tmp_path):
+    assert "revision 0002; this server needs 0002" in ok(runner.invoke(main, ["db", "current"]))
+    assert "already at 0002" in ok(runner.invoke(main, ["db", "upgrade"]))
+    backup = str(tmp_path / "backup.db")
+    assert "backup written to" in ok(runner.invoke(main, ["db", "backup", backup]))
+    fails(runner.invoke(main, ["db", "backup", backup]), f"{backup} exists")
+    copied = runner.invoke(main, ["db", "copy", f"sqlite:///{backup}",
+                                  f"sqlite:///{tmp_path / 'moved.db'}"])
+    assert "copied and verified" in ok(copied)
+    fails(runner.invoke(main, ["db", "copy", f"sqlite:///{backup}",
+                               f"sqlite:///{tmp_path / 'moved.db'}"]),
+          f"{tmp_path / 'moved.db'} is not empty")
+    fails(runner.invoke(main, ["db", "copy", "mysql://x", f"sqlite:///{tmp_path / 'z.db'}"]),
+          "mysql://x: unknown STORE_URL")
