@@ -38,7 +38,7 @@ def result_row(doc: Mapping[str, Any]) -> dict:
         "submitted_at": at, "month": at[:7], "inspector": submitted["by"],
         "score": score.get("total"), "percent": score.get("percent"),
         "band": score.get("band"), "review_state": review.get("state", "submitted"),
-        "flagged": bool(score.get("flags")) or bool(doc.get("needs_review")),
+        "flagged": bool(score.get("flags")),
         "media": doc.get("media", "complete"), "root_id": doc.get("root_id", doc["id"]),
         "current": not doc.get("superseded_by"),
     }

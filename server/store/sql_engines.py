@@ -55,8 +55,9 @@ class Engines:
 def sqlite_engines(path: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engines:
     url = f"sqlite:///{path}"
 
-    def make(begin: str, pool_size: int, pragmas: tuple[str, ...]) -> Engine:
-        engine = create_engine(url, poolclass=QueuePool, pool_size=pool_size, max_overflow=0,
+    def make(begin: str, pool_size: int, pragmas: tuple[str, ...], overflow: int = 0) -> Engine:
+        engine = create_engine(url, poolclass=QueuePool, pool_size=pool_size,
+                               max_overflow=overflow,
                                connect_args={"check_same_thread": False,
                                              "timeout": busy_timeout_ms / 1000})
 
@@ -73,7 +74,8 @@ def sqlite_engines(path: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engines
 
     common = (f"busy_timeout={busy_timeout_ms}", "synchronous=FULL", "foreign_keys=OFF")
     writer = make("BEGIN IMMEDIATE", 1, ("journal_mode=WAL", *common, "cache_size=-32000"))
-    reader = make("BEGIN", READERS, (*common, "cache_size=-8000", "query_only=1"))
+    reader = make("BEGIN", READERS, (*common, "cache_size=-8000", "query_only=1"),
+                  overflow=READERS)
     return Engines("sqlite", writer, reader, path)
 
 
@@ -83,7 +85,7 @@ def postgres_engines(url: str) -> Engines:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     writer = create_engine(url, pool_size=1, max_overflow=0, pool_pre_ping=True)
-    reader = create_engine(url, pool_size=READERS, max_overflow=0, pool_pre_ping=True,
+    reader = create_engine(url, pool_size=READERS, max_overflow=READERS, pool_pre_ping=True,
                            execution_options={"isolation_level": "REPEATABLE READ",
                                               "postgresql_readonly": True})
     return Engines("postgresql", writer, reader)
