@@ -8,6 +8,7 @@ a traceback. Tests run it on their app via ``app.test_cli_runner()``.
 """
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -26,16 +27,36 @@ class _Loader:
     def __init__(self, overrides: dict):
         self.overrides = overrides
         self.app: Flask | None = None
+        self.may_create_data_dir = False  # only ``init`` and ``demo`` set it
 
     def load_app(self) -> Flask:  # same name as flask.cli.ScriptInfo, which tests pass in
         if self.app is None:
             from server import create_app
             from server.config import ConfigError
             try:
+                if not self.may_create_data_dir:
+                    _require_data_dir(self.overrides)
                 self.app = create_app(self.overrides)
             except (StoreLocked, ConfigError) as exc:
                 raise click.ClickException(str(exc)) from None
         return self.app
+
+
+def _require_data_dir(overrides: dict) -> None:
+    """Refuse a missing data dir: a typo in ``--data-dir`` must not start an empty store."""
+    from server.config import load_config
+    probe = Flask("fieldsync-config")  # the app's own precedence rules, nothing opened
+    load_config(probe, overrides)
+    data_dir = probe.config["DATA_DIR"]
+    if not os.path.isdir(data_dir):
+        raise click.ClickException(f"no data directory {data_dir} (create one with "
+                                   f"`fieldsync --data-dir {data_dir} init`)")
+
+
+def _allow_new_data_dir() -> None:
+    obj = click.get_current_context().obj
+    if isinstance(obj, _Loader):
+        obj.may_create_data_dir = True
 
 
 class _Main(click.Group):
@@ -104,12 +125,22 @@ def serve(host, port, threads):
 
 
 @main.command()
+def init():
+    """Create the data directory (and an empty store); other commands need it to exist."""
+    _allow_new_data_dir()
+    data_dir = _app().config["DATA_DIR"]
+    os.makedirs(data_dir, exist_ok=True)  # also when the store lives elsewhere (postgresql://)
+    click.echo(f"data directory {data_dir} is ready")
+
+
+@main.command()
 @_host
 @_port
 @click.option("--no-serve", is_flag=True, help="Only create the demo data.")
 def demo(host, port, no_serve):
     """Create demo sites and users (printing their passwords) and serve on 127.0.0.1:8000."""
     from server.accounts.demo import seed_demo
+    _allow_new_data_dir()
     app = _app()
     credentials = seed_demo(_store(), hash_method=app.config["PASSWORD_HASH_METHOD"])
     click.echo(f"Demo data in {app.config['DATA_DIR']}. Log in as:")

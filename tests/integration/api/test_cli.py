@@ -33,7 +33,7 @@ def fieldsync(*args, **kw):
                           capture_output=True, text=True, timeout=60, **kw)
 
 
-@pytest.mark.parametrize("command", [[], ["serve"], ["demo"], ["user"], ["user", "add"],
+@pytest.mark.parametrize("command", [[], ["init"], ["serve"], ["demo"], ["user"], ["user", "add"],
                                      ["user", "list"], ["user", "disable"], ["site", "add"],
                                      ["site", "list"], ["devices", "list"], ["devices", "revoke"]])
 def test_every_command_has_help(runner, command):
@@ -127,6 +127,7 @@ def free_port():
 
 def test_serve_answers_http(tmp_path):
     port = free_port()
+    assert fieldsync("--data-dir", str(tmp_path / "d"), "init").returncode == 0
     proc = subprocess.Popen([sys.executable, "-m", "server.cli", "--data-dir",
                              str(tmp_path / "d"), "serve", "--port", str(port)], cwd=REPO,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -152,3 +153,31 @@ def test_unusable_config_file_is_a_clear_cli_error(tmp_path):
                        env={**os.environ, "FIELDSYNC_CONFIG": str(tmp_path / "missing.toml")})
     assert result.returncode == 1 and "no such file" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_missing_data_dir_is_refused_and_not_created(tmp_path):
+    typo = tmp_path / "fieldsync-dta"
+    for args in (["--data-dir", str(typo), "user", "list"], ["serve"]):
+        result = fieldsync(*args, env={**os.environ, "FIELDSYNC_DATA_DIR": str(typo)})
+        assert result.returncode == 1, result.stdout
+        assert result.stderr.strip() == (f"Error: no data directory {typo} (create one with "
+                                         f"`fieldsync --data-dir {typo} init`)")
+    assert not typo.exists()
+
+
+def test_init_creates_the_data_dir_and_then_commands_work(tmp_path):
+    data_dir = tmp_path / "new" / "data"
+    created = fieldsync("--data-dir", str(data_dir), "init")
+    assert created.returncode == 0 and f"data directory {data_dir} is ready" in created.stdout
+    assert data_dir.is_dir()
+    assert fieldsync("--data-dir", str(data_dir), "init").returncode == 0  # idempotent
+    added = fieldsync("--data-dir", str(data_dir), "site", "add", "NHG", "南湖花园")
+    assert added.returncode == 0, added.stderr
+    assert "NHG" in fieldsync("--data-dir", str(data_dir), "site", "list").stdout
+
+
+def test_demo_creates_a_missing_data_dir(tmp_path):
+    data_dir = tmp_path / "demo-data"
+    result = fieldsync("--data-dir", str(data_dir), "demo", "--no-serve")
+    assert result.returncode == 0, result.stderr
+    assert "engineer" in result.stdout and data_dir.is_dir()
