@@ -16,8 +16,9 @@ import socket
 
 import click
 
+from .answer_problems import group_by_item
 from .device import DeviceClient
-from .errors import DeviceError
+from .errors import DeviceError, InvalidInput
 from .fill import PhotoInput
 
 DEFAULT_DIR = "~/.fieldsync-device"
@@ -167,8 +168,16 @@ def fill(definition, site, answers_file, photos, note):
     if not isinstance(answers, dict):
         raise click.BadParameter("must hold a JSON object keyed by item id",
                                  param_hint="--answers")
-    receipt = _client().fill(def_id, version, answers, [_photo(p) for p in photos],
-                             site_id=site, note=note)
+    client = _client()
+    try:
+        receipt = client.fill(def_id, version, answers, [_photo(p) for p in photos],
+                              site_id=site, note=note)
+    except InvalidInput as exc:
+        definition = client.pulled.definition(def_id, version)
+        if exc.errors is None or definition is None:
+            raise
+        raise click.ClickException(_problems_text(exc.message, definition, exc.errors)) \
+            from None
     preview = receipt.preview
     band = preview.get("band") or {}
     label = band.get("label") or {}
@@ -177,6 +186,23 @@ def fill(definition, site, answers_file, photos, note):
                f"score {preview.get('total')}/{preview.get('max')} ({preview.get('percent')}%)"
                f"{band_text}; "
                f"{len(receipt.photos)} photo(s) queued.")
+
+
+def _problems_text(message: str, definition: dict, errors) -> str:
+    """One line per error, under the item (id and label) it is about."""
+    groups = group_by_item(definition, errors)
+    count = sum(len(g.errors) for g in groups)
+    lines = [f"{message} ({count} error{'s' if count != 1 else ''}):"]
+    for group in groups:
+        indent = "    "
+        if group.item_id is None:
+            indent = "  "
+        else:
+            label = " / ".join(v for v in (group.label.get("zh"), group.label.get("en")) if v)
+            lines.append(f"  {group.item_id}  {label}".rstrip())
+        lines.extend(f"{indent}{field}: {text}" if field else f"{indent}{text}"
+                     for field, text in group.errors)
+    return "\n".join(lines)
 
 
 def _upload_with_bar(client: DeviceClient):

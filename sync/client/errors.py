@@ -48,7 +48,7 @@ class InvalidInput(DeviceError):
 
     def __init__(self, message: str, errors=None):
         super().__init__(message if errors is None else f"{message}: {_flat(errors)}")
-        self.errors = errors
+        self.message, self.errors = message, errors
 
 
 def _flat(errors, prefix: str = "") -> str:

@@ -101,3 +101,24 @@ def test_server_unreachable_is_a_clear_error(tmp_path):
                                         "http://127.0.0.1:9", "--username", "u",
                                         "--password", "p"])
     assert result.exit_code == 1 and "cannot reach http://127.0.0.1:9" in result.output
+
+
+def test_invalid_answers_are_listed_one_per_line_under_their_item(cli, tmp_path):
+    assert cli("login", "http://server.test", "--username", "guard-a",
+               "--password", PASSWORD).exit_code == 0
+    cli("pull")
+    answers = tmp_path / "wrong.json"
+    answers.write_text(json.dumps({"env.clean": {"value": "perhaps", "colour": "red"},
+                                   "env.lights": {"value": "fail"}, "env.nope": {}}))
+    result = cli("fill", "daily-round", "--site", "A", "--answers", str(answers))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.output.splitlines() == [
+        "Error: the answers do not fit the checklist (4 errors):",
+        "  env.clean  地面清洁 / Floor clean",
+        "    colour: unknown field",
+        "    value: must be 'pass' or 'fail'",
+        "  env.lights  照明 / Lights",
+        "    defects: a failed deduction item needs at least one defect",
+        "  env.nope",
+        "    unknown item",
+    ]
