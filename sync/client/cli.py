@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 
 import click
@@ -20,6 +21,7 @@ from .answer_problems import group_by_item
 from .device import DeviceClient
 from .errors import DeviceError, InvalidInput
 from .fill import PhotoInput
+from sync.fields import ID_PATTERN
 
 DEFAULT_DIR = "~/.fieldsync-device"
 
@@ -153,6 +155,13 @@ def _photo(spec: str) -> PhotoInput:
     return PhotoInput(spec, annotations, item)
 
 
+def _check_result_id(ctx, param, value):
+    if value is not None and not re.fullmatch(ID_PATTERN, value):
+        raise click.BadParameter("use 1-100 of A-Z a-z 0-9 _ . : - (starting with a letter "
+                                 "or digit), e.g. a UUID")
+    return value
+
+
 @device.command()
 @click.argument("definition", metavar="DEFINITION[@VERSION]")
 @click.option("--site", required=True, help="Site code or id where you inspected.")
@@ -161,7 +170,10 @@ def _photo(spec: str) -> PhotoInput:
 @click.option("--photo", "photos", multiple=True, metavar="[ITEM=]PATH[:MARKUP.json]",
               help="A photo (repeatable); ITEM= cites it in that item's answer.")
 @click.option("--note", default=None, help="A note for the whole inspection.")
-def fill(definition, site, answers_file, photos, note):
+@click.option("--result-id", default=None, callback=_check_result_id,
+              help="Your own id for this result (1-100 of A-Z a-z 0-9 _ . : -): running the "
+                   "same fill again with it records nothing twice.")
+def fill(definition, site, answers_file, photos, note, result_id):
     """Record an inspection offline (queued until `push`)."""
     def_id, version = _definition_ref(definition)
     answers = _read_json(answers_file, "--answers")
@@ -171,13 +183,18 @@ def fill(definition, site, answers_file, photos, note):
     client = _client()
     try:
         receipt = client.fill(def_id, version, answers, [_photo(p) for p in photos],
-                              site_id=site, note=note)
+                              site_id=site, note=note, result_id=result_id)
     except InvalidInput as exc:
         definition = client.pulled.definition(def_id, version)
         if exc.errors is None or definition is None:
             raise
         raise click.ClickException(_problems_text(exc.message, definition, exc.errors)) \
             from None
+    if receipt.already_recorded:
+        change = f" (change #{receipt.mutation_id})" if receipt.mutation_id else ""
+        click.echo(f"Result {receipt.result_id} was already recorded{change}; nothing new "
+                   f"queued.")
+        return
     preview = receipt.preview
     band = preview.get("band") or {}
     label = band.get("label") or {}

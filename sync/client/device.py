@@ -20,7 +20,8 @@ from typing import Callable, Iterable
 from .api import ServerApi
 from .dirlock import DirLock
 from .errors import DeviceError, InvalidInput, NotLoggedIn, UnknownDefinition
-from .fill import FillReceipt, PhotoInput, build_submit_args, new_result_id, preview_score
+from .fill import (SAME_RESULT_FIELDS, FillReceipt, PhotoInput, build_submit_args,
+                   new_result_id, preview_score, same_content)
 from .outbox import Outbox
 from .photo_queue import COMPLETE, PhotoQueue
 from .pulled import PulledStore
@@ -183,7 +184,12 @@ class DeviceClient:
              photos: Iterable = (), *, site_id: str, assignment_id: str | None = None,
              gps: dict | None = None, note: str | None = None, started_at: str | None = None,
              result_id: str | None = None) -> FillReceipt:
-        """Record an inspection offline: checked, previewed, queued with its photos."""
+        """Record an inspection offline: checked, previewed, queued with its photos.
+
+        A ``result_id`` chosen by the caller makes a retry safe: when this
+        device already recorded that result with the same content nothing new
+        is queued (``already_recorded``); with other content it is refused.
+        """
         definition = self.pulled.definition(definition_id, version)
         if definition is None:
             wanted = definition_id if version is None else f"{definition_id}@{version}"
@@ -197,10 +203,32 @@ class DeviceClient:
                                  answers=answers, photos=described, assignment_id=assignment_id,
                                  gps=gps, note=note, started_at=started_at)
         preview = preview_score(definition, args["answers"])
+        hashes = [i["sha256"] for _, i in described]
+        recorded, earlier_id = self._recorded_before(args)
+        if recorded:
+            return FillReceipt(result_id, earlier_id, preview, hashes, already_recorded=True)
         for photo, info in described:  # photos first: a queued result never lacks its files
             self.photos.add(photo.path, info)
         mutation_id = self.outbox.append("submit_result", args)
-        return FillReceipt(result_id, mutation_id, preview, [i["sha256"] for _, i in described])
+        return FillReceipt(result_id, mutation_id, preview, hashes)
+
+    def _recorded_before(self, args: dict) -> tuple[bool, int | None]:
+        """Whether these ``args`` were recorded before, and by which mutation (None: not
+        kept any more, known from the pull). ``InvalidInput`` if the id holds other content."""
+        result_id = args["result_id"]
+        queued = self.outbox.submission(result_id)
+        if queued is not None:
+            if same_content(queued["args"], args):
+                return True, queued["id"]
+        else:
+            pulled = next((r["data"] for r in self.pulled.records("results")
+                           if r["id"] == result_id and r.get("data")), None)
+            if pulled is None:
+                return False, None
+            if same_content(pulled, args, SAME_RESULT_FIELDS):
+                return True, None
+        raise InvalidInput(f"result {result_id} was already recorded with other content; "
+                           f"give a new result id to record another inspection")
 
     def _known_sites(self) -> list[dict]:
         """Sites this device knows: pulled site records first, then those saved at login."""

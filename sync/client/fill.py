@@ -43,13 +43,25 @@ class PhotoInput:
 @dataclass(frozen=True)
 class FillReceipt:
     result_id: str
-    mutation_id: int
+    mutation_id: int | None  # None: recorded before and no longer in this device's outbox
     preview: dict
     photos: list[str]
+    already_recorded: bool = False  # a retry: the same result was queued before, nothing new
 
 
 def new_result_id() -> str:
     return uuid.uuid4().hex
+
+
+# What makes two submissions of one result_id the same inspection; finished_at is
+# stamped at fill time, so a retry of a killed ``fill`` differs there and nowhere else.
+SAME_SUBMISSION_FIELDS = ("site_id", "checklist", "answers", "photos", "assignment_id", "gps",
+                          "note", "started_at")
+SAME_RESULT_FIELDS = ("site_id", "checklist", "answers", "note")  # as a pulled result shows them
+
+
+def same_content(old: dict, new: dict, fields=SAME_SUBMISSION_FIELDS) -> bool:
+    return all(old.get(key) == new.get(key) for key in fields)
 
 
 def build_submit_args(*, result_id: str, site_id: str, definition: dict, answers: dict,
