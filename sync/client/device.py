@@ -190,11 +190,7 @@ class DeviceClient:
         device already recorded that result with the same content nothing new
         is queued (``already_recorded``); with other content it is refused.
         """
-        definition = self.pulled.definition(definition_id, version)
-        if definition is None:
-            wanted = definition_id if version is None else f"{definition_id}@{version}"
-            raise UnknownDefinition(f"checklist {wanted} is not on this device "
-                                    f"(run `fieldsync device pull`; `list` shows what is)")
+        definition = self.definition(definition_id, version)
         site_id = self._resolve_site(site_id)
         inputs = [PhotoInput.of(p) for p in photos]
         described = [(p, self.photos.describe(p.path)) for p in inputs]
@@ -229,6 +225,15 @@ class DeviceClient:
                 return True, None
         raise InvalidInput(f"result {result_id} was already recorded with other content; "
                            f"give a new result id to record another inspection")
+
+    def definition(self, definition_id: str, version: int | None = None) -> dict:
+        """A pulled definition (JSON form); without ``version`` the newest published one."""
+        definition = self.pulled.definition(definition_id, version)
+        if definition is None:
+            wanted = definition_id if version is None else f"{definition_id}@{version}"
+            raise UnknownDefinition(f"checklist {wanted} is not on this device "
+                                    f"(run `fieldsync device pull`; `list` shows what is)")
+        return definition
 
     def _known_sites(self) -> list[dict]:
         """Sites this device knows: pulled site records first, then those saved at login."""
