@@ -20,6 +20,8 @@ from . import cli_checklists
 from .cli_common import CliState, current_client
 from .device import DeviceClient
 from .errors import DeviceError
+from .progress import ProgressTracker
+from .progress_line import ProgressLine
 
 DEFAULT_DIR = "~/.fieldsync-device"
 
@@ -96,22 +98,11 @@ def list_():
         click.echo("Your sites: " + ", ".join(f"{s['code']} ({s['name']})" for s in sites))
 
 
-def _upload_with_bar(client: DeviceClient):
-    queued = client.photos.queued()
-    total = sum(p["size"] for p in queued)
-    if not queued:
-        return client.upload_photos()
-    seen: dict[str, int] = {p["sha256"]: p["sent"] for p in queued}
-    with click.progressbar(length=total, label="Uploading photos",
-                           show_pos=True) as bar:
-        bar.update(sum(seen.values()))
-
-        def progress(sha256, sent, size):
-            delta = sent - seen.get(sha256, 0)
-            seen[sha256] = sent
-            if delta > 0:
-                bar.update(delta)
-        return client.upload_photos(progress)
+def _send(client: DeviceClient):
+    """Push, then upload photos, with a progress line on a terminal."""
+    with ProgressLine(click.get_text_stream("stderr")) as line:
+        tracker = ProgressTracker(line)
+        return client.push(tracker), client.upload_photos(on_progress=tracker)
 
 
 def _report_push(client: DeviceClient, pushed, uploaded) -> None:
@@ -131,8 +122,7 @@ def _report_push(client: DeviceClient, pushed, uploaded) -> None:
 def push():
     """Send queued inspections, then upload their photos (resumable)."""
     client = current_client()
-    pushed = client.push()
-    uploaded = _upload_with_bar(client)
+    pushed, uploaded = _send(client)
     client.outbox.note_sync()
     _report_push(client, pushed, uploaded)
 
@@ -141,8 +131,7 @@ def push():
 def sync_():
     """Push, upload photos, then pull: the full round."""
     client = current_client()
-    pushed = client.push()
-    uploaded = _upload_with_bar(client)
+    pushed, uploaded = _send(client)
     pages = client.pull()
     client.outbox.note_sync()
     _report_push(client, pushed, uploaded)

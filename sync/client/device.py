@@ -24,6 +24,7 @@ from .fill import (SAME_RESULT_FIELDS, FillReceipt, PhotoInput, build_submit_arg
                    new_result_id, preview_score, same_content)
 from .outbox import Outbox
 from .photo_queue import COMPLETE, PhotoQueue
+from .progress import OnProgress, ProgressTracker
 from .pulled import PulledStore
 from .pusher import BATCH_MAX, SCHEMA_VERSION, Pusher, PushReport
 from .transport import HttpTransport, Transport, check_base_url
@@ -109,9 +110,14 @@ class DeviceClient:
         return [{k: s.get(k) for k in ("id", "code", "name")} for s in body.get("sites", [])]
 
     # -- the loop ----------------------------------------------------------------
-    def push(self) -> PushReport:
-        """Push the outbox; photos the server reports missing are queued (again)."""
-        report = Pusher(self._api(), self.outbox, batch_max=self.push_batch).run()
+    def push(self, on_progress: OnProgress | ProgressTracker | None = None) -> PushReport:
+        """Push the outbox; photos the server reports missing are queued (again).
+
+        ``on_progress`` gets a ``SyncProgress`` after each answered batch.
+        """
+        tracker = _tracker(on_progress)
+        report = Pusher(self._api(), self.outbox, batch_max=self.push_batch).run(
+            tracker.changes if tracker else None)
         self.photos.requeue(report.missing_photos)
         self.requeued += report.requeued
         return report
@@ -155,25 +161,40 @@ class DeviceClient:
             if not page["has_more"]:
                 return pages
 
-    def upload_photos(self, progress: Progress | None = None) -> UploadReport:
+    def upload_photos(self, progress: Progress | None = None,
+                      on_progress: OnProgress | ProgressTracker | None = None) -> UploadReport:
+        """Upload the queued photos; ``progress(sha256, sent, size)`` per photo,
+        ``on_progress`` a ``SyncProgress`` with the bytes of all of them."""
         uploader = Uploader(self._api(), self.photos, chunk_size=self.chunk_size,
                             checksum=self.checksum, **self._sleep_kw)
-        return uploader.run(progress)
+        tracker = _tracker(on_progress)
+        if tracker is None:
+            return uploader.run(progress)
+        summed = tracker.photos(self.photos.queued())
 
-    def sync(self, progress: Progress | None = None) -> dict:
+        def both(sha256: str, sent: int, size: int) -> None:
+            summed(sha256, sent, size)
+            if progress is not None:
+                progress(sha256, sent, size)
+        return uploader.run(both)
+
+    def sync(self, progress: Progress | None = None,
+             on_progress: OnProgress | None = None) -> dict:
         """Push, upload photos, pull until quiet; return what each step did.
 
         When the pull re-queued results (the server lost them), they are
-        pushed again in the same round.
+        pushed again in the same round. ``progress`` and ``on_progress`` as
+        for ``upload_photos`` (``on_progress`` also counts the changes sent).
         """
         self.requeued = 0
-        pushed = self.push()
-        uploaded = self.upload_photos(progress)
+        tracker = _tracker(on_progress)
+        pushed = self.push(tracker)
+        uploaded = self.upload_photos(progress, tracker)
         pushed_requeued, self.requeued = self.requeued, 0
         pages = self.pull()
         if self.requeued:
-            pushed = self.push()
-            uploaded = self.upload_photos(progress)
+            pushed = self.push(tracker)
+            uploaded = self.upload_photos(progress, tracker)
             pages += self.pull()
         self.outbox.note_sync()
         return {"push": pushed, "photos": uploaded, "pull_pages": pages,
@@ -289,6 +310,13 @@ class DeviceClient:
             "rejected": self.rejected(),
             "cursors": self.pulled.cursors(),
         }
+
+
+def _tracker(on_progress: OnProgress | ProgressTracker | None) -> ProgressTracker | None:
+    """One tracker per push or sync, so its reports carry both changes and photo bytes."""
+    if on_progress is None or isinstance(on_progress, ProgressTracker):
+        return on_progress
+    return ProgressTracker(on_progress)
 
 
 def _record_id(args: dict) -> str | None:
