@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .errors import flat_errors
+
 
 @dataclass
 class ItemProblems:
@@ -18,16 +20,6 @@ class ItemProblems:
     item_id: str | None
     label: dict = field(default_factory=dict)  # {"zh": ..., "en": ...}
     errors: list[tuple[str, str]] = field(default_factory=list)  # (field or "", message)
-
-
-def flat_errors(errors, prefix: str = "") -> list[tuple[str, str]]:
-    """``{"answers": {"q1": ["Bad."]}}`` or ``{"answers.q1": [...]}`` -> [("answers.q1", "Bad.")]."""
-    if isinstance(errors, dict):
-        return [pair for key, inner in errors.items()
-                for pair in flat_errors(inner, f"{prefix}.{key}" if prefix else str(key))]
-    if isinstance(errors, list):
-        return [pair for inner in errors for pair in flat_errors(inner, prefix)]
-    return [(prefix, str(errors))]
 
 
 def item_labels(definition: dict) -> dict[str, dict]:

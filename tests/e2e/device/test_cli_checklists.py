@@ -34,7 +34,8 @@ def test_show_lists_items_their_answers_and_what_is_required(cli):
     shown = cli("show", "quality-monthly@1")
     assert shown.exit_code == 0, shown.output
     lines = shown.output.splitlines()
-    assert lines[0] == "quality-monthly@1  物业服务品质检查 / Property service quality inspection"
+    assert lines[0] == ("quality-monthly@1  物业服务品质检查 / "
+                        "Property service quality inspection")
     assert "inspection; 30 items, 28 required." in lines[1]
     stairs = lines.index("  qm.environment.stairs  check, required")
     assert lines[stairs + 1:stairs + 4] == [

@@ -34,10 +34,8 @@ def readme_device_commands() -> str:
 
 @pytest.fixture
 def demo(tmp_path):
-    server = DemoServer(str(tmp_path / "server-data"))
-    server.start()
-    yield server
-    server.kill()
+    with DemoServer(str(tmp_path / "server-data")) as server:
+        yield server
 
 
 def test_the_readme_device_example_runs_as_written(demo, tmp_path):

@@ -56,13 +56,18 @@ class ServerProcess:
             os.kill(self.proc.pid, signal.SIGKILL)
             self.proc.wait()
 
+    def __enter__(self) -> "ServerProcess":
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.kill()
+
 
 @pytest.fixture
 def server(tmp_path):
-    proc = ServerProcess(str(tmp_path / "server-data"))
-    proc.start()
-    yield proc
-    proc.kill()
+    with ServerProcess(str(tmp_path / "server-data")) as proc:
+        yield proc
 
 
 @pytest.mark.slow

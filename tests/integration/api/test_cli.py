@@ -35,7 +35,9 @@ def fieldsync(*args, **kw):
 
 @pytest.mark.parametrize("command", [[], ["init"], ["serve"], ["demo"], ["user"], ["user", "add"],
                                      ["user", "list"], ["user", "disable"], ["site", "add"],
-                                     ["site", "list"], ["devices", "list"], ["devices", "revoke"]])
+                                     ["site", "list"], ["devices", "list"], ["devices", "revoke"],
+                                     ["device", "show"], ["device", "answers-template"],
+                                     ["device", "fill"]])
 def test_every_command_has_help(runner, command):
     assert "Usage:" in ok(runner.invoke(main, [*command, "--help"]))
 
