@@ -2,15 +2,22 @@
 from __future__ import annotations
 
 import io
+import os
+import pty
+import subprocess
+import sys
 
+import pytest
 from click.testing import CliRunner
 
+from sync.client import DeviceClient, HttpTransport
 from sync.client.cli import device as device_cli
 from sync.client.progress import SyncProgress
 from sync.client.progress_line import ProgressLine
 from tests.conftest import PASSWORD
 
 from .conftest import PASS, noisy_jpeg
+from .test_real_server import ROOT, ServerProcess
 from .transports import FlaskTransport
 
 
@@ -87,3 +94,37 @@ def test_cli_push_piped_prints_only_the_summary(tmp_path, client, team, publishe
     assert pushed.stderr == ""
     assert pushed.stdout == "Pushed: 1 applied, 0 already there, 0 rejected.\n" \
                             "Photos: 1 complete, 0 failed.\n"
+
+
+@pytest.mark.slow
+def test_push_on_a_real_terminal_draws_the_line(tmp_path):
+    """``fieldsync device push`` in a pseudo-terminal against a real server process."""
+    with ServerProcess(str(tmp_path / "server-data")) as server:
+        data_dir = str(tmp_path / "device")
+        with DeviceClient(data_dir, HttpTransport(server.url)) as device:
+            device.login("guard-a", PASSWORD, "pty phone", server_url=server.url)
+            device.pull()
+            photo = tmp_path / "p.jpg"
+            photo.write_bytes(noisy_jpeg(seed=5))
+            device.fill("daily-round", 1, PASS, photos=[str(photo)], site_id="A")
+        controller, terminal = pty.openpty()
+        proc = subprocess.Popen([sys.executable, "-m", "sync.client.cli", "--data-dir",
+                                 data_dir, "push"], cwd=ROOT, stdin=subprocess.DEVNULL,
+                                stdout=terminal, stderr=terminal)
+        os.close(terminal)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(controller, 4096)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            shown += chunk
+        os.close(controller)
+        assert proc.wait(timeout=60) == 0, shown
+    text = shown.decode()
+    size = photo.stat().st_size
+    assert "\r\x1b[KSending: 0/1 changes" in text
+    assert f"Sending: 1/1 changes, {size / 1024:.1f} KB/{size / 1024:.1f} KB of photos" in text
+    assert "Pushed: 1 applied" in text
