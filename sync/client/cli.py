@@ -4,7 +4,9 @@ Every command works on one data dir (``--data-dir``, env
 ``FIELDSYNC_DEVICE_DIR``, default ``~/.fieldsync-device``). ``fill`` works
 offline; ``push`` / ``sync`` / ``pull`` need the server. Expected failures
 (not logged in, server unreachable, a bad answers file, an unknown checklist)
-print one line and exit 1 -- never a traceback.
+print one line -- invalid answers one line per error -- and exit 1, never a
+traceback. ``show``, ``answers-template`` and ``fill`` live in
+``cli_checklists``.
 
 Tests (and embedders) pass a transport in ``obj={"transport": ...}``.
 """

@@ -78,13 +78,14 @@ def _check_result_id(ctx, param, value):
 @click.option("--answers", "answers_file", required=True, type=click.Path(dir_okay=False),
               help="JSON object of answers keyed by item id.")
 @click.option("--photo", "photos", multiple=True, metavar="[ITEM=]PATH[:MARKUP.json]",
-              help="A photo (repeatable); ITEM= cites it in that item's answer.")
+              help="A photo (repeatable); ITEM= puts its hash into that item's "
+                   "answer (a signature item's image).")
 @click.option("--note", default=None, help="A note for the whole inspection.")
 @click.option("--result-id", default=None, callback=_check_result_id,
               help="Your own id for this result (1-100 of A-Z a-z 0-9 _ . : -): running the "
                    "same fill again with it records nothing twice.")
 def fill(definition, site, answers_file, photos, note, result_id):
-    """Record an inspection offline (queued until `push`)."""
+    """Record an inspection offline (queued until `push`); start from `answers-template`."""
     def_id, version = definition_ref(definition)
     answers = read_json(answers_file, "--answers")
     if not isinstance(answers, dict):
