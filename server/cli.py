@@ -16,6 +16,7 @@ from flask import Flask
 from flask.cli import ScriptInfo
 
 from server.accounts.access import ROLES
+from server.config import ConfigError
 from server.services.errors import NotFound, ServiceError
 from server.store import StoreLocked
 from sync.client.cli import device as device_client
@@ -32,7 +33,6 @@ class _Loader:
     def load_app(self) -> Flask:  # same name as flask.cli.ScriptInfo, which tests pass in
         if self.app is None:
             from server import create_app
-            from server.config import ConfigError
             try:
                 if not self.may_create_data_dir:
                     _require_data_dir(self.overrides)
@@ -42,12 +42,20 @@ class _Loader:
         return self.app
 
 
+def _configured_data_dir(overrides: dict) -> str:
+    """DATA_DIR by the app's own precedence rules (file, env, options); nothing opened."""
+    from server.config import load_config
+    probe = Flask("fieldsync-config")
+    try:
+        load_config(probe, overrides)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    return probe.config["DATA_DIR"]
+
+
 def _require_data_dir(overrides: dict) -> None:
     """Refuse a missing data dir: a typo in ``--data-dir`` must not start an empty store."""
-    from server.config import load_config
-    probe = Flask("fieldsync-config")  # the app's own precedence rules, nothing opened
-    load_config(probe, overrides)
-    data_dir = probe.config["DATA_DIR"]
+    data_dir = _configured_data_dir(overrides)
     if not os.path.isdir(data_dir):
         raise click.ClickException(f"no data directory {data_dir} (create one with "
                                    f"`fieldsync --data-dir {data_dir} init`)")
@@ -128,9 +136,14 @@ def serve(host, port, threads):
 def init():
     """Create the data directory (and an empty store); other commands need it to exist."""
     _allow_new_data_dir()
-    data_dir = _app().config["DATA_DIR"]
-    os.makedirs(data_dir, exist_ok=True)  # also when the store lives elsewhere (postgresql://)
-    click.echo(f"data directory {data_dir} is ready")
+    loader = click.get_current_context().obj
+    if isinstance(loader, _Loader):  # first, so that no store has to create it
+        data_dir = _configured_data_dir(loader.overrides)
+        try:
+            os.makedirs(data_dir, exist_ok=True)
+        except OSError as exc:
+            raise click.ClickException(f"cannot create {data_dir}: {exc.strerror}") from None
+    click.echo(f"data directory {_app().config['DATA_DIR']} is ready")
 
 
 @main.command()
