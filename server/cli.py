@@ -8,6 +8,7 @@ a traceback. Tests run it on their app via ``app.test_cli_runner()``.
 """
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -15,6 +16,7 @@ from flask import Flask
 from flask.cli import ScriptInfo
 
 from server.accounts.access import ROLES
+from server.config import ConfigError
 from server.services.errors import NotFound, ServiceError
 from server.store import StoreLocked
 from sync.client.cli import device as device_client
@@ -28,28 +30,51 @@ class _Loader:
     def __init__(self, overrides: dict):
         self.overrides = overrides
         self.app: Flask | None = None
+        self.may_create_data_dir = False  # only ``init`` and ``demo`` set it
 
     def config(self) -> dict:
-        """The settings alone, without opening the store (``fieldsync db``)."""
+        """The settings alone, without opening the store (``fieldsync db``); the data dir
+        must exist like for any command that opens it."""
         if self.app is not None:
             return self.app.config
-        from server.config import ConfigError, load_config
-        bare = Flask("fieldsync-config")
-        try:
-            load_config(bare, self.overrides)
-        except ConfigError as exc:
-            raise click.ClickException(str(exc)) from None
-        return bare.config
+        _require_data_dir(self.overrides)
+        return _bare_config(self.overrides)
 
     def load_app(self) -> Flask:  # same name as flask.cli.ScriptInfo, which tests pass in
         if self.app is None:
             from server import create_app
-            from server.config import ConfigError
             try:
+                if not self.may_create_data_dir:
+                    _require_data_dir(self.overrides)
                 self.app = create_app(self.overrides)
             except (StoreLocked, ConfigError) as exc:
                 raise click.ClickException(str(exc)) from None
         return self.app
+
+
+def _bare_config(overrides: dict) -> dict:
+    """The settings by the app's own precedence rules (file, env, options); nothing opened."""
+    from server.config import load_config
+    probe = Flask("fieldsync-config")
+    try:
+        load_config(probe, overrides)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    return probe.config
+
+
+def _require_data_dir(overrides: dict) -> None:
+    """Refuse a missing data dir: a typo in ``--data-dir`` must not start an empty store."""
+    data_dir = _bare_config(overrides)["DATA_DIR"]
+    if not os.path.isdir(data_dir):
+        raise click.ClickException(f"no data directory {data_dir} (create one with "
+                                   f"`fieldsync --data-dir {data_dir} init`)")
+
+
+def _allow_new_data_dir() -> None:
+    obj = click.get_current_context().obj
+    if isinstance(obj, _Loader):
+        obj.may_create_data_dir = True
 
 
 class _Main(click.Group):
@@ -122,12 +147,27 @@ def serve(host, port, threads):
 
 
 @main.command()
+def init():
+    """Create the data directory (and an empty store); other commands need it to exist."""
+    _allow_new_data_dir()
+    loader = click.get_current_context().obj
+    if isinstance(loader, _Loader):  # first, so that no store has to create it
+        data_dir = _bare_config(loader.overrides)["DATA_DIR"]
+        try:
+            os.makedirs(data_dir, exist_ok=True)
+        except OSError as exc:
+            raise click.ClickException(f"cannot create {data_dir}: {exc.strerror}") from None
+    click.echo(f"data directory {_app().config['DATA_DIR']} is ready")
+
+
+@main.command()
 @_host
 @_port
 @click.option("--no-serve", is_flag=True, help="Only create the demo data.")
 def demo(host, port, no_serve):
     """Create demo sites and users (printing their passwords) and serve on 127.0.0.1:8000."""
     from server.accounts.demo import seed_demo
+    _allow_new_data_dir()
     app = _app()
     credentials = seed_demo(_store(), hash_method=app.config["PASSWORD_HASH_METHOD"])
     click.echo(f"Demo data in {app.config['DATA_DIR']}. Log in as:")

@@ -9,7 +9,8 @@ Use::
     device.pull()                                    # definitions, tickets, results
     receipt = device.fill("fire-check", None, answers, photos=["door.jpg"], site_id="NHG-01")
     receipt.preview["total"]                         # the score the server will compute
-    device.sync()                                    # push, upload photos, pull
+    device.sync(on_progress=print)                   # push, upload photos, pull;
+                                                     # SyncProgress(changes_sent, ...)
     device.status()                                  # outbox, photo bytes left, rejected
 
 Every step is safe to interrupt and repeat (DESIGN §3, anchors-sync §4.9).
@@ -19,8 +20,9 @@ from .device import DeviceClient
 from .errors import (DeviceError, InvalidInput, LoginFailed, NotLoggedIn, ServerError,
                      ServerUnreachable, UnknownDefinition, UpgradeRequired)
 from .fill import FillReceipt, PhotoInput
+from .progress import SyncProgress
 from .transport import HttpTransport, Transport
 
 __all__ = ["DeviceClient", "DeviceError", "FillReceipt", "HttpTransport", "InvalidInput",
            "LoginFailed", "NotLoggedIn", "PhotoInput", "ServerError", "ServerUnreachable",
-           "Transport", "UnknownDefinition", "UpgradeRequired"]
+           "SyncProgress", "Transport", "UnknownDefinition", "UpgradeRequired"]

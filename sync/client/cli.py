@@ -4,7 +4,9 @@ Every command works on one data dir (``--data-dir``, env
 ``FIELDSYNC_DEVICE_DIR``, default ``~/.fieldsync-device``). ``fill`` works
 offline; ``push`` / ``sync`` / ``pull`` need the server. Expected failures
 (not logged in, server unreachable, a bad answers file, an unknown checklist)
-print one line and exit 1 -- never a traceback.
+print one line -- invalid answers one line per error -- and exit 1, never a
+traceback. ``show``, ``answers-template`` and ``fill`` live in
+``cli_checklists``.
 
 Tests (and embedders) pass a transport in ``obj={"transport": ...}``.
 """
@@ -16,9 +18,12 @@ import socket
 
 import click
 
+from . import cli_checklists
+from .cli_common import CliState, current_client
 from .device import DeviceClient
 from .errors import DeviceError
-from .fill import PhotoInput
+from .progress import ProgressTracker
+from .progress_line import ProgressLine
 
 DEFAULT_DIR = "~/.fieldsync-device"
 
@@ -33,21 +38,6 @@ class _DeviceGroup(click.Group):
             raise click.ClickException(str(exc)) from None
 
 
-class _State:
-    """The group's data dir and transport; opens the client (and its dir lock) on first use."""
-
-    def __init__(self, ctx: click.Context, data_dir: str, transport):
-        self.ctx, self.data_dir, self.transport = ctx, data_dir, transport
-        self._client: DeviceClient | None = None
-
-    @property
-    def client(self) -> DeviceClient:
-        if self._client is None:
-            self._client = DeviceClient(self.data_dir, self.transport)
-            self.ctx.call_on_close(self._client.close)
-        return self._client
-
-
 @click.group("device", cls=_DeviceGroup)
 @click.option("--data-dir", envvar="FIELDSYNC_DEVICE_DIR", default=DEFAULT_DIR,
               show_default=True, type=click.Path(file_okay=False),
@@ -56,11 +46,7 @@ class _State:
 def device(ctx: click.Context, data_dir: str) -> None:
     """Act as a field device: log in, pull checklists, fill offline, push."""
     transport = ctx.obj.get("transport") if isinstance(ctx.obj, dict) else None
-    ctx.obj = _State(ctx, os.path.expanduser(data_dir), transport)
-
-
-def _client() -> DeviceClient:
-    return click.get_current_context().find_object(_State).client
+    ctx.obj = CliState(ctx, os.path.expanduser(data_dir), transport)
 
 
 @device.command()
@@ -72,7 +58,7 @@ def _client() -> DeviceClient:
 def login(url, username, password, device_name):
     """Register this device with the server at URL."""
     try:
-        user = _client().login(username, password, device_name, server_url=url)
+        user = current_client().login(username, password, device_name, server_url=url)
     except ValueError as exc:  # an unusable URL
         raise click.BadParameter(str(exc), param_hint="URL") from None
     click.echo(f"Logged in to {url} as {user['username']} ({user['role']}).")
@@ -81,15 +67,15 @@ def login(url, username, password, device_name):
 @device.command()
 def pull():
     """Fetch checklists, tickets and results of your sites."""
-    pages = _client().pull()
-    click.echo(f"Pulled {pages} page(s); {len(_client().pulled.definitions())} checklist "
+    pages = current_client().pull()
+    click.echo(f"Pulled {pages} page(s); {len(current_client().pulled.definitions())} checklist "
                f"version(s) on this device.")
 
 
 @device.command("list")
 def list_():
     """Show the checklists, assignments and records pulled to this device."""
-    client = _client()
+    client = current_client()
     definitions = client.pulled.definitions()
     click.echo("Checklists:" if definitions else "No checklists yet: run `pull`.")
     for doc in definitions:
@@ -114,87 +100,11 @@ def list_():
         click.echo("Your sites: " + ", ".join(f"{s['code']} ({s['name']})" for s in sites))
 
 
-def _definition_ref(text: str) -> tuple[str, int | None]:
-    name, _, version = text.partition("@")
-    if not version:
-        return name, None
-    if not version.isdigit():
-        raise click.BadParameter(f"version must be a number, not {version!r}",
-                                 param_hint="DEFINITION")
-    return name, int(version)
-
-
-def _read_json(path: str, what: str):
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return json.load(fh)
-    except OSError as exc:
-        raise click.BadParameter(f"cannot read {path}: {exc.strerror}", param_hint=what) \
-            from None
-    except ValueError as exc:
-        raise click.BadParameter(f"{path} is not valid JSON: {exc}", param_hint=what) from None
-
-
-def _photo(spec: str) -> PhotoInput:
-    """``[ITEM=]PATH[:annotations.json]`` -> a PhotoInput."""
-    item = None
-    head, eq, rest = spec.partition("=")
-    if eq and os.sep not in head:
-        item, spec = head, rest
-    annotations = None
-    path, colon, markup = spec.rpartition(":")
-    if colon and markup.endswith(".json"):
-        # the markup file is {"shapes": [...]} (sync.annotations); a bare list of shapes is
-        # accepted as a shorthand
-        loaded = _read_json(markup, "--photo")
-        annotations = {"shapes": loaded} if isinstance(loaded, list) else loaded
-        spec = path
-    return PhotoInput(spec, annotations, item)
-
-
-@device.command()
-@click.argument("definition", metavar="DEFINITION[@VERSION]")
-@click.option("--site", required=True, help="Site code or id where you inspected.")
-@click.option("--answers", "answers_file", required=True, type=click.Path(dir_okay=False),
-              help="JSON object of answers keyed by item id.")
-@click.option("--photo", "photos", multiple=True, metavar="[ITEM=]PATH[:MARKUP.json]",
-              help="A photo (repeatable); ITEM= cites it in that item's answer.")
-@click.option("--note", default=None, help="A note for the whole inspection.")
-def fill(definition, site, answers_file, photos, note):
-    """Record an inspection offline (queued until `push`)."""
-    def_id, version = _definition_ref(definition)
-    answers = _read_json(answers_file, "--answers")
-    if not isinstance(answers, dict):
-        raise click.BadParameter("must hold a JSON object keyed by item id",
-                                 param_hint="--answers")
-    receipt = _client().fill(def_id, version, answers, [_photo(p) for p in photos],
-                             site_id=site, note=note)
-    preview = receipt.preview
-    band = preview.get("band") or {}
-    label = band.get("label") or {}
-    band_text = f", {label.get('en') or label.get('zh') or band.get('id')}" if band else ""
-    click.echo(f"Saved result {receipt.result_id} (change #{receipt.mutation_id}); preview "
-               f"score {preview.get('total')}/{preview.get('max')} ({preview.get('percent')}%)"
-               f"{band_text}; "
-               f"{len(receipt.photos)} photo(s) queued.")
-
-
-def _upload_with_bar(client: DeviceClient):
-    queued = client.photos.queued()
-    total = sum(p["size"] for p in queued)
-    if not queued:
-        return client.upload_photos()
-    seen: dict[str, int] = {p["sha256"]: p["sent"] for p in queued}
-    with click.progressbar(length=total, label="Uploading photos",
-                           show_pos=True) as bar:
-        bar.update(sum(seen.values()))
-
-        def progress(sha256, sent, size):
-            delta = sent - seen.get(sha256, 0)
-            seen[sha256] = sent
-            if delta > 0:
-                bar.update(delta)
-        return client.upload_photos(progress)
+def _send(client: DeviceClient):
+    """Push, then upload photos, with a progress line on a terminal."""
+    with ProgressLine(click.get_text_stream("stderr")) as line:
+        tracker = ProgressTracker(line)
+        return client.push(tracker), client.upload_photos(on_progress=tracker)
 
 
 def _report_push(client: DeviceClient, pushed, uploaded) -> None:
@@ -213,9 +123,8 @@ def _report_push(client: DeviceClient, pushed, uploaded) -> None:
 @device.command()
 def push():
     """Send queued inspections, then upload their photos (resumable)."""
-    client = _client()
-    pushed = client.push()
-    uploaded = _upload_with_bar(client)
+    client = current_client()
+    pushed, uploaded = _send(client)
     client.outbox.note_sync()
     _report_push(client, pushed, uploaded)
 
@@ -223,9 +132,8 @@ def push():
 @device.command("sync")
 def sync_():
     """Push, upload photos, then pull: the full round."""
-    client = _client()
-    pushed = client.push()
-    uploaded = _upload_with_bar(client)
+    client = current_client()
+    pushed, uploaded = _send(client)
     pages = client.pull()
     client.outbox.note_sync()
     _report_push(client, pushed, uploaded)
@@ -236,7 +144,7 @@ def sync_():
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
 def status(as_json):
     """Unsent changes, photos waiting (bytes sent), last sync, rejected changes."""
-    info = _client().status()
+    info = current_client().status()
     if as_json:
         click.echo(json.dumps(info, ensure_ascii=False, indent=2))
         return
@@ -254,6 +162,10 @@ def status(as_json):
     for r in info["rejected"]:
         error = r.get("error") or {}
         click.echo(f"  #{r['id']} {r['name']}: {error.get('code')}: {error.get('message')}")
+
+
+for _command in (cli_checklists.show, cli_checklists.answers_template, cli_checklists.fill):
+    device.add_command(_command)
 
 
 if __name__ == "__main__":  # python -m sync.client.cli ... (without the server installed)

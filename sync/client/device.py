@@ -20,9 +20,11 @@ from typing import Callable, Iterable
 from .api import ServerApi
 from .dirlock import DirLock
 from .errors import DeviceError, InvalidInput, NotLoggedIn, UnknownDefinition
-from .fill import FillReceipt, PhotoInput, build_submit_args, new_result_id, preview_score
+from .fill import (SAME_RESULT_FIELDS, FillReceipt, PhotoInput, build_submit_args,
+                   new_result_id, preview_score, same_content)
 from .outbox import Outbox
 from .photo_queue import COMPLETE, PhotoQueue
+from .progress import OnProgress, ProgressTracker
 from .pulled import PulledStore
 from .pusher import BATCH_MAX, SCHEMA_VERSION, Pusher, PushReport
 from .transport import HttpTransport, Transport, check_base_url
@@ -108,9 +110,14 @@ class DeviceClient:
         return [{k: s.get(k) for k in ("id", "code", "name")} for s in body.get("sites", [])]
 
     # -- the loop ----------------------------------------------------------------
-    def push(self) -> PushReport:
-        """Push the outbox; photos the server reports missing are queued (again)."""
-        report = Pusher(self._api(), self.outbox, batch_max=self.push_batch).run()
+    def push(self, on_progress: OnProgress | ProgressTracker | None = None) -> PushReport:
+        """Push the outbox; photos the server reports missing are queued (again).
+
+        ``on_progress`` gets a ``SyncProgress`` after each answered batch.
+        """
+        tracker = _tracker(on_progress)
+        report = Pusher(self._api(), self.outbox, batch_max=self.push_batch).run(
+            tracker.changes if tracker else None)
         self.photos.requeue(report.missing_photos)
         self.requeued += report.requeued
         return report
@@ -154,25 +161,40 @@ class DeviceClient:
             if not page["has_more"]:
                 return pages
 
-    def upload_photos(self, progress: Progress | None = None) -> UploadReport:
+    def upload_photos(self, progress: Progress | None = None,
+                      on_progress: OnProgress | ProgressTracker | None = None) -> UploadReport:
+        """Upload the queued photos; ``progress(sha256, sent, size)`` per photo,
+        ``on_progress`` a ``SyncProgress`` with the bytes of all of them."""
         uploader = Uploader(self._api(), self.photos, chunk_size=self.chunk_size,
                             checksum=self.checksum, **self._sleep_kw)
-        return uploader.run(progress)
+        tracker = _tracker(on_progress)
+        if tracker is None:
+            return uploader.run(progress)
+        summed = tracker.photos(self.photos.queued())
 
-    def sync(self, progress: Progress | None = None) -> dict:
+        def both(sha256: str, sent: int, size: int) -> None:
+            summed(sha256, sent, size)
+            if progress is not None:
+                progress(sha256, sent, size)
+        return uploader.run(both)
+
+    def sync(self, progress: Progress | None = None,
+             on_progress: OnProgress | None = None) -> dict:
         """Push, upload photos, pull until quiet; return what each step did.
 
         When the pull re-queued results (the server lost them), they are
-        pushed again in the same round.
+        pushed again in the same round. ``progress`` and ``on_progress`` as
+        for ``upload_photos`` (``on_progress`` also counts the changes sent).
         """
         self.requeued = 0
-        pushed = self.push()
-        uploaded = self.upload_photos(progress)
+        tracker = _tracker(on_progress)
+        pushed = self.push(tracker)
+        uploaded = self.upload_photos(progress, tracker)
         pushed_requeued, self.requeued = self.requeued, 0
         pages = self.pull()
         if self.requeued:
-            pushed = self.push()
-            uploaded = self.upload_photos(progress)
+            pushed = self.push(tracker)
+            uploaded = self.upload_photos(progress, tracker)
             pages += self.pull()
         self.outbox.note_sync()
         return {"push": pushed, "photos": uploaded, "pull_pages": pages,
@@ -183,12 +205,13 @@ class DeviceClient:
              photos: Iterable = (), *, site_id: str, assignment_id: str | None = None,
              gps: dict | None = None, note: str | None = None, started_at: str | None = None,
              result_id: str | None = None) -> FillReceipt:
-        """Record an inspection offline: checked, previewed, queued with its photos."""
-        definition = self.pulled.definition(definition_id, version)
-        if definition is None:
-            wanted = definition_id if version is None else f"{definition_id}@{version}"
-            raise UnknownDefinition(f"checklist {wanted} is not on this device "
-                                    f"(run `fieldsync device pull`; `list` shows what is)")
+        """Record an inspection offline: checked, previewed, queued with its photos.
+
+        A ``result_id`` chosen by the caller makes a retry safe: when this
+        device already recorded that result with the same content nothing new
+        is queued (``already_recorded``); with other content it is refused.
+        """
+        definition = self.definition(definition_id, version)
         site_id = self._resolve_site(site_id)
         inputs = [PhotoInput.of(p) for p in photos]
         described = [(p, self.photos.describe(p.path)) for p in inputs]
@@ -197,10 +220,41 @@ class DeviceClient:
                                  answers=answers, photos=described, assignment_id=assignment_id,
                                  gps=gps, note=note, started_at=started_at)
         preview = preview_score(definition, args["answers"])
+        hashes = [i["sha256"] for _, i in described]
+        recorded, earlier_id = self._recorded_before(args)
+        if recorded:
+            return FillReceipt(result_id, earlier_id, preview, hashes, already_recorded=True)
         for photo, info in described:  # photos first: a queued result never lacks its files
             self.photos.add(photo.path, info)
         mutation_id = self.outbox.append("submit_result", args)
-        return FillReceipt(result_id, mutation_id, preview, [i["sha256"] for _, i in described])
+        return FillReceipt(result_id, mutation_id, preview, hashes)
+
+    def _recorded_before(self, args: dict) -> tuple[bool, int | None]:
+        """Whether these ``args`` were recorded before, and by which mutation (None: not
+        kept any more, known from the pull). ``InvalidInput`` if the id holds other content."""
+        result_id = args["result_id"]
+        queued = self.outbox.submission(result_id)
+        if queued is not None:
+            if same_content(queued["args"], args):
+                return True, queued["id"]
+        else:
+            pulled = next((r["data"] for r in self.pulled.records("results")
+                           if r["id"] == result_id and r.get("data")), None)
+            if pulled is None:
+                return False, None
+            if same_content(pulled, args, SAME_RESULT_FIELDS):
+                return True, None
+        raise InvalidInput(f"result {result_id} was already recorded with other content; "
+                           f"give a new result id to record another inspection")
+
+    def definition(self, definition_id: str, version: int | None = None) -> dict:
+        """A pulled definition (JSON form); without ``version`` the newest published one."""
+        definition = self.pulled.definition(definition_id, version)
+        if definition is None:
+            wanted = definition_id if version is None else f"{definition_id}@{version}"
+            raise UnknownDefinition(f"checklist {wanted} is not on this device "
+                                    f"(run `fieldsync device pull`; `list` shows what is)")
+        return definition
 
     def _known_sites(self) -> list[dict]:
         """Sites this device knows: pulled site records first, then those saved at login."""
@@ -256,6 +310,13 @@ class DeviceClient:
             "rejected": self.rejected(),
             "cursors": self.pulled.cursors(),
         }
+
+
+def _tracker(on_progress: OnProgress | ProgressTracker | None) -> ProgressTracker | None:
+    """One tracker per push or sync, so its reports carry both changes and photo bytes."""
+    if on_progress is None or isinstance(on_progress, ProgressTracker):
+        return on_progress
+    return ProgressTracker(on_progress)
 
 
 def _record_id(args: dict) -> str | None:

@@ -48,17 +48,21 @@ class InvalidInput(DeviceError):
 
     def __init__(self, message: str, errors=None):
         super().__init__(message if errors is None else f"{message}: {_flat(errors)}")
-        self.errors = errors
+        self.message, self.errors = message, errors
 
 
-def _flat(errors, prefix: str = "") -> str:
-    """``{"answers": {"q1": ["Bad."]}}`` -> ``answers.q1: Bad.`` (one line per field)."""
+def flat_errors(errors, prefix: str = "") -> list[tuple[str, str]]:
+    """``{"answers": {"q1": ["Bad."]}}`` or ``{"answers.q1": ["Bad."]}``
+    -> ``[("answers.q1", "Bad.")]``: marshmallow's nesting and the checklists' flat paths."""
     if isinstance(errors, dict):
-        parts = [_flat(v, f"{prefix}{k}." if not isinstance(v, list) else f"{prefix}{k}")
-                 for k, v in errors.items()]
-        return "; ".join(p for p in parts if p)
+        return [pair for key, inner in errors.items()
+                for pair in flat_errors(inner, f"{prefix}.{key}" if prefix else str(key))]
     if isinstance(errors, list):
-        if all(isinstance(e, str) for e in errors):
-            return f"{prefix.rstrip('.')}: {' '.join(errors)}" if prefix else " ".join(errors)
-        return "; ".join(_flat(e, prefix) for e in errors)
-    return f"{prefix.rstrip('.')}: {errors}" if prefix else str(errors)
+        return [pair for inner in errors for pair in flat_errors(inner, prefix)]
+    return [(prefix, str(errors))]
+
+
+def _flat(errors) -> str:
+    """All errors on one line: ``answers.q1: Bad.; answers.q2: required``."""
+    return "; ".join(f"{path}: {message}" if path else message
+                     for path, message in flat_errors(errors))

@@ -43,23 +43,37 @@ class PhotoInput:
 @dataclass(frozen=True)
 class FillReceipt:
     result_id: str
-    mutation_id: int
+    mutation_id: int | None  # None: recorded before and no longer in this device's outbox
     preview: dict
     photos: list[str]
+    already_recorded: bool = False  # a retry: the same result was queued before, nothing new
 
 
 def new_result_id() -> str:
     return uuid.uuid4().hex
 
 
+# What makes two submissions of one result_id the same inspection; finished_at is
+# stamped at fill time, so a retry of a killed ``fill`` differs there and nowhere else.
+SAME_SUBMISSION_FIELDS = ("site_id", "checklist", "answers", "photos", "assignment_id", "gps",
+                          "note", "started_at")
+SAME_RESULT_FIELDS = ("site_id", "checklist", "answers", "note")  # as a pulled result shows them
+
+
+def same_content(old: dict, new: dict, fields=SAME_SUBMISSION_FIELDS) -> bool:
+    return all(old.get(key) == new.get(key) for key in fields)
+
+
 def build_submit_args(*, result_id: str, site_id: str, definition: dict, answers: dict,
                       photos: list[tuple[PhotoInput, dict]], assignment_id: str | None = None,
                       gps: dict | None = None, note: str | None = None,
                       started_at: str | None = None, finished_at: str | None = None) -> dict:
-    """The ``submit_result`` args; photos given an item are cited in that item's answer."""
+    """The ``submit_result`` args; photos given an item are cited in that item's answer
+    (as the image of a signature item, else in its ``photos``)."""
     if not isinstance(answers, dict):
         raise InvalidInput("answers must be a JSON object keyed by item id")
     answers = copy.deepcopy(answers)
+    signatures = _signature_items(definition)
     refs = []
     for photo, described in photos:
         ref = {**described}
@@ -67,13 +81,7 @@ def build_submit_args(*, result_id: str, site_id: str, definition: dict, answers
             ref["annotations"] = photo.annotations
         if photo.item:
             ref["item"] = photo.item
-            answer = answers.setdefault(photo.item, {})
-            if not isinstance(answer, dict):
-                raise InvalidInput("invalid answers", {f"answers.{photo.item}": [
-                    "Must be an object to attach a photo to it."]})
-            cited = answer.setdefault("photos", [])
-            if described["sha256"] not in cited:
-                cited.append(described["sha256"])
+            cite_photo(answers, photo.item, described["sha256"], photo.item in signatures)
         refs.append(ref)
     args = {"result_id": result_id, "site_id": site_id,
             "checklist": {"id": definition["id"], "version": definition["version"]},
@@ -90,13 +98,39 @@ def build_submit_args(*, result_id: str, site_id: str, definition: dict, answers
     return args
 
 
-def preview_score(definition: dict, answers: dict) -> dict:
-    """Validate ``answers`` and score them exactly as the server will."""
+def load_pulled(definition: dict) -> checklists.Definition:
+    """The model of a pulled definition; ``InvalidInput`` if this app cannot use it."""
     try:
-        parsed = checklists.load_definition(definition)
+        return checklists.load_definition(definition)
     except checklists.DefinitionInvalid as exc:
         raise InvalidInput(f"the pulled definition {definition.get('id')} is not usable",
                            exc.errors) from None
+
+
+def cite_photo(answers: dict, item_id: str, sha256: str, signature: bool) -> None:
+    """Put a photo's hash into an item's answer: a signature's image, else its photos."""
+    answer = answers.setdefault(item_id, {})
+    if not isinstance(answer, dict):
+        raise InvalidInput("invalid answers", {f"answers.{item_id}": [
+            "Must be an object to attach a photo to it."]})
+    if signature:
+        value = answer.setdefault("value", {})
+        if isinstance(value, dict):
+            value["image"] = sha256
+            return
+    cited = answer.setdefault("photos", [])
+    if sha256 not in cited:
+        cited.append(sha256)
+
+
+def _signature_items(definition: dict) -> set[str]:
+    return {item["id"] for section in definition.get("sections", [])
+            for item in section.get("items", []) if item.get("type") == "signature"}
+
+
+def preview_score(definition: dict, answers: dict) -> dict:
+    """Validate ``answers`` and score them exactly as the server will."""
+    parsed = load_pulled(definition)
     try:
         return checklists.evaluate(parsed, answers).to_dict()
     except checklists.AnswersInvalid as exc:

@@ -185,6 +185,12 @@ class Outbox:
         return [{k: wanted[i][k] for k in ("id", "name", "client_ts", "args")}
                 for i in range(from_id, to_id + 1)]
 
+    def submission(self, result_id: str) -> dict | None:
+        """The newest queued, acknowledged or rejected mutation that submits ``result_id``."""
+        found = [m for name in (PENDING, ACKED, REJECTED) for m in self.db.table(name).all()
+                 if m["name"] in RESUBMITTABLE and m["args"].get("result_id") == result_id]
+        return max(found, key=lambda m: m["client_ts"], default=None)
+
     def rejected(self) -> list[dict]:
         return sorted(self.db.table(REJECTED).all(), key=lambda m: m["rejected_at"])
 

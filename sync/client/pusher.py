@@ -19,6 +19,7 @@ are answered ``duplicate``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 from .api import ServerApi
 from .errors import ServerError
@@ -45,9 +46,13 @@ class Pusher:
         self.api, self.outbox = api, outbox
         self.batch_max = min(batch_max, BATCH_MAX)
 
-    def run(self) -> PushReport:
+    def run(self, on_changes: Callable[[int, int], None] | None = None) -> PushReport:
+        """Push until the outbox is empty; ``on_changes(answered, total)`` after each batch."""
         report, resend, rotations = PushReport(), [], 0
         while True:
+            if on_changes is not None:
+                answered = report.applied + report.duplicate + len(report.rejected)
+                on_changes(answered, answered + len(resend) + self.outbox.size())
             batch = resend[:self.batch_max] or self.outbox.pending(self.batch_max, BATCH_BYTES)
             if not batch:
                 return report

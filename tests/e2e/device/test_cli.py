@@ -101,3 +101,55 @@ def test_server_unreachable_is_a_clear_error(tmp_path):
                                         "http://127.0.0.1:9", "--username", "u",
                                         "--password", "p"])
     assert result.exit_code == 1 and "cannot reach http://127.0.0.1:9" in result.output
+
+
+def test_invalid_answers_are_listed_one_per_line_under_their_item(cli, tmp_path):
+    assert cli("login", "http://server.test", "--username", "guard-a",
+               "--password", PASSWORD).exit_code == 0
+    cli("pull")
+    answers = tmp_path / "wrong.json"
+    answers.write_text(json.dumps({"env.clean": {"value": "perhaps", "colour": "red"},
+                                   "env.lights": {"value": "fail"}, "env.nope": {}}))
+    result = cli("fill", "daily-round", "--site", "A", "--answers", str(answers))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.output.splitlines() == [
+        "Error: the answers do not fit the checklist (4 errors):",
+        "  env.clean  地面清洁 / Floor clean",
+        "    colour: unknown field",
+        "    value: must be 'pass' or 'fail'",
+        "  env.lights  照明 / Lights",
+        "    defects: a failed deduction item needs at least one defect",
+        "  env.nope",
+        "    unknown item",
+    ]
+
+
+def test_fill_with_a_result_id_can_be_retried_without_a_second_result(cli, tmp_path,
+                                                                       app_store):
+    assert cli("login", "http://server.test", "--username", "guard-a",
+               "--password", PASSWORD).exit_code == 0
+    cli("pull")
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({"env.clean": {"value": "pass"}}))
+    fill = ("fill", "daily-round", "--site", "A", "--answers", str(answers),
+            "--result-id", "r-2026-11-29-001")
+    first = cli(*fill)
+    assert first.exit_code == 0 and "Saved result r-2026-11-29-001 (change #1)" in first.output
+    again = cli(*fill)  # as if the first run had been killed before it printed
+    assert again.exit_code == 0, again.output
+    assert "r-2026-11-29-001 was already recorded (change #1); nothing new" in again.output
+    assert json.loads(cli("status", "--json").output)["outbox"] == 1
+
+    assert "1 applied" in cli("push").output
+    assert cli(*fill).exit_code == 0  # still the same after the push
+    assert "0 applied" in cli("push").output
+    assert [r.doc["id"] for r in app_store.scan("results")] == ["r-2026-11-29-001"]
+
+    answers.write_text(json.dumps({"env.clean": {"value": "fail",
+                                                 "defects": [{"note": "dirty"}]}}))
+    clash = cli(*fill)
+    assert clash.exit_code == 1
+    assert "result r-2026-11-29-001 was already recorded with other content" in clash.output
+    bad = cli("fill", "daily-round", "--site", "A", "--answers", str(answers),
+              "--result-id", "no spaces")
+    assert bad.exit_code == 2 and "--result-id" in bad.output

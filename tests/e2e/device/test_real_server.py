@@ -33,10 +33,13 @@ class ServerProcess:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "tests.e2e.device.serve_for_test", self.data_dir,
+                str(self.port)]
+
     def start(self) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.e2e.device.serve_for_test", self.data_dir,
-             str(self.port)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(self.command(), cwd=ROOT, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -53,13 +56,18 @@ class ServerProcess:
             os.kill(self.proc.pid, signal.SIGKILL)
             self.proc.wait()
 
+    def __enter__(self) -> "ServerProcess":
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.kill()
+
 
 @pytest.fixture
 def server(tmp_path):
-    proc = ServerProcess(str(tmp_path / "server-data"))
-    proc.start()
-    yield proc
-    proc.kill()
+    with ServerProcess(str(tmp_path / "server-data")) as proc:
+        yield proc
 
 
 @pytest.mark.slow

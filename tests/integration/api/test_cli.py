@@ -34,9 +34,11 @@ def fieldsync(*args, **kw):
                           capture_output=True, text=True, timeout=60, **kw)
 
 
-@pytest.mark.parametrize("command", [[], ["serve"], ["demo"], ["user"], ["user", "add"],
+@pytest.mark.parametrize("command", [[], ["init"], ["serve"], ["demo"], ["user"], ["user", "add"],
                                      ["user", "list"], ["user", "disable"], ["site", "add"],
-                                     ["site", "list"], ["devices", "list"], ["devices", "revoke"]])
+                                     ["site", "list"], ["devices", "list"], ["devices", "revoke"],
+                                     ["device", "show"], ["device", "answers-template"],
+                                     ["device", "fill"]])
 def test_every_command_has_help(runner, command):
     assert "Usage:" in ok(runner.invoke(main, [*command, "--help"]))
 
@@ -139,6 +141,7 @@ def free_port():
 def running_server(data_dir):
     """``fieldsync serve`` as its own process; yields its port once it answers HTTP."""
     port = free_port()
+    assert fieldsync("--data-dir", data_dir, "init").returncode == 0
     proc = subprocess.Popen([sys.executable, "-m", "server.cli", "--data-dir", data_dir,
                              "serve", "--port", str(port)], cwd=REPO,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -186,3 +189,31 @@ def test_db_current_backup_and_copy(runner, team, tmp_path):
           f"{tmp_path / 'moved.db'} is not empty")
     fails(runner.invoke(main, ["db", "copy", "mysql://x", f"sqlite:///{tmp_path / 'z.db'}"]),
           "mysql://x: unknown STORE_URL")
+
+
+def test_a_missing_data_dir_is_refused_and_not_created(tmp_path):
+    typo = tmp_path / "fieldsync-dta"
+    for args in (["--data-dir", str(typo), "user", "list"], ["serve"]):
+        result = fieldsync(*args, env={**os.environ, "FIELDSYNC_DATA_DIR": str(typo)})
+        assert result.returncode == 1, result.stdout
+        assert result.stderr.strip() == (f"Error: no data directory {typo} (create one with "
+                                         f"`fieldsync --data-dir {typo} init`)")
+    assert not typo.exists()
+
+
+def test_init_creates_the_data_dir_and_then_commands_work(tmp_path):
+    data_dir = tmp_path / "new" / "data"
+    created = fieldsync("--data-dir", str(data_dir), "init")
+    assert created.returncode == 0 and f"data directory {data_dir} is ready" in created.stdout
+    assert data_dir.is_dir()
+    assert fieldsync("--data-dir", str(data_dir), "init").returncode == 0  # idempotent
+    added = fieldsync("--data-dir", str(data_dir), "site", "add", "NHG", "南湖花园")
+    assert added.returncode == 0, added.stderr
+    assert "NHG" in fieldsync("--data-dir", str(data_dir), "site", "list").stdout
+
+
+def test_demo_creates_a_missing_data_dir(tmp_path):
+    data_dir = tmp_path / "demo-data"
+    result = fieldsync("--data-dir", str(data_dir), "demo", "--no-serve")
+    assert result.returncode == 0, result.stderr
+    assert "engineer" in result.stdout and data_dir.is_dir()

@@ -1,0 +1,80 @@
+"""A skeleton answers file for a checklist: every required item, answered so it validates.
+
+A newcomer's first ``fill`` should not start from a blank page and 27
+"required" errors. The skeleton answers each required item (and with
+``include_optional`` every item) with the first answer that is allowed and
+does not count as a failure: ``pass``, the first unflagged option, a reading
+inside its thresholds, today's date. It is a starting point to edit, not an
+inspection: the inspector changes what they found.
+
+Some answers cannot be made up: the photos of a photo item and the image of
+a signature are files, attached at fill time with ``--photo ITEM=FILE``
+(which puts the photo's hash into that item's answer). Those items, and a
+checkpoint without an expected tag, are listed in ``Template.todo``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from checklists import Definition, Item, visible_items
+from checklists.answer_values import value_error
+
+
+@dataclass
+class Template:
+    answers: dict[str, dict] = field(default_factory=dict)
+    todo: list[tuple[str, str]] = field(default_factory=list)  # (item id, what to add)
+
+
+def answers_template(definition: Definition, *, signer: str = "",
+                     now: datetime | None = None, include_optional: bool = False) -> Template:
+    """The skeleton of ``definition``'s answers (items hidden by show-if logic left out)."""
+    now = now or datetime.now().astimezone()
+    out = Template()
+    for _, item in definition.iter_items():
+        if not (item.required or include_optional):
+            continue
+        if not visible_items(definition, out.answers).get(item.id):
+            continue  # conditions look back only: earlier answers settle it
+        answer, todo = _placeholder(item, signer, now)
+        out.answers[item.id] = answer
+        if todo:
+            out.todo.append((item.id, todo))
+    return out
+
+
+def _placeholder(item: Item, signer: str, now: datetime) -> tuple[dict, str | None]:
+    attach = f"attach with --photo {item.id}=FILE"
+    kind = item.type
+    if kind == "check":
+        return {"value": "pass"}, None
+    if kind == "choice":
+        options = [o for o in item.options if not o.flag] or list(item.options)
+        return {"value": [options[0].id] if item.multiple else options[0].id}, None
+    if kind == "reading":
+        return {"value": _ordinary_reading(item)}, "enter the measured value"
+    if kind == "text":
+        return {"value": ""}, None
+    if kind == "date":
+        return {"value": now.date().isoformat()}, None
+    if kind == "time":
+        return {"value": now.strftime("%H:%M")}, None
+    if kind == "checkpoint":
+        if item.tag:
+            return {"value": item.tag}, None
+        return {"value": ""}, "enter the scanned tag code"
+    if kind == "signature":
+        todo = f"the signature image: {attach}" + ("" if signer else "; fill in the signer")
+        return {"value": {"signer": signer, "image": ""}}, todo
+    return {"photos": []}, f"{max(item.min_count or 0, 1)} photo(s): {attach}"
+
+
+def _ordinary_reading(item: Item) -> float:
+    """A number inside the plausible limits and the unflagged thresholds."""
+    for bounds in (item.thresholds, item.limits):
+        if bounds is not None:
+            for end in (bounds.min, bounds.max):
+                if end is not None and value_error(item, end) is None:
+                    return end
+    return 0
