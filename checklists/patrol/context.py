@@ -1,0 +1,49 @@
+"""What the server knows beyond the round itself when it judges: the site, the clocks.
+
+Kept as an input (not looked up) so judging stays a pure function: the
+service reads the site's checkpoints, the clock offset it measured at the
+device's sync, when the result arrived and whether the round was already
+alerted as missed, and passes them in.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from checklists.patrol.model import Checkpoint
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Where a finding becomes a flag. Defaults follow the vendors in the research notes."""
+
+    clock_skew_s: float = 120.0         # device clock off by more: flagged (times still corrected)
+    max_speed_m_s: float = 8.0          # a person running hard; faster between checkpoints: flagged
+    min_travel_check_m: float = 30.0    # nearer checkpoints are not checked for speed
+    unusable_accuracy_m: float = 500.0  # a coarser fix is not a position
+    rapid_duplicate_s: float = 60.0     # the same tag again within this: padding the count
+    photo_time_s: float = 600.0         # EXIF time this far from the scan: flagged
+    late_submission_s: float = 6 * 3600.0  # submitted this long after the round ended: flagged
+
+
+@dataclass(frozen=True, slots=True)
+class JudgeContext:
+    """``checkpoints``: the site's, by id. ``clock_offset_s``: server time minus device time,
+    measured at the device's sync (added to every device time). ``now`` is needed only to
+    judge an occurrence without a result."""
+
+    checkpoints: Mapping[str, Checkpoint]
+    clock_offset_s: float = 0.0
+    received_at: datetime | None = None
+    now: datetime | None = None
+    marked_missed_at: datetime | None = None
+    thresholds: Thresholds = Thresholds()
+    by_tag: dict[str, Checkpoint] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "by_tag", {c.tag: c for c in self.checkpoints.values()})
+
+    def name_of(self, checkpoint_id: str) -> str:
+        checkpoint = self.checkpoints.get(checkpoint_id)
+        return checkpoint.name if checkpoint is not None else checkpoint_id
