@@ -10,6 +10,7 @@ functions taking them as arguments, so the domain stays free of any store.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
@@ -164,23 +165,29 @@ class PatrolScheduleSchema(Schema):
                            metadata={"description": "not finished by start + this is missed"})
     timing = fields.Nested(PatrolTimingSchema, load_default=Timing)
 
-    @validates_schema(skip_on_field_errors=True)
+    @validates_schema(skip_on_field_errors=False)
     def _rule_and_times(self, data, **kwargs):
+        # runs despite other field errors (each check guards its own inputs), so every
+        # problem of a schedule is listed in one answer
         errors: dict[str, list[str]] = {}
-        if data["deadline_min"] <= data["grace_min"]:
-            errors["deadline_min"] = [f"must be after the grace ({data['grace_min']} min)"]
-        for k, window in enumerate(data["timing"].windows):
-            if window.close_min > data["deadline_min"]:
+        grace, deadline = data.get("grace_min"), data.get("deadline_min")
+        if grace is not None and deadline is not None and deadline <= grace:
+            errors["deadline_min"] = [f"must be after the grace ({grace} min)"]
+        timing = data.get("timing")
+        for k, window in enumerate(timing.windows if isinstance(timing, Timing) else ()):
+            if deadline is not None and window.close_min > deadline:
                 errors[f"timing.windows[{k}].close_min"] = [
-                    f"must not be after the deadline ({data['deadline_min']} min)"]
-        try:
-            zone(data["timezone"])
-        except RuleError as err:
-            errors["timezone"] = [str(err)]
-        try:
-            check_rounds_per_day(parse_rule(data["rrule"], data["dtstart"]), data["dtstart"])
-        except RuleError as err:
-            errors["rrule"] = [str(err)]
+                    f"must not be after the deadline ({deadline} min)"]
+        if "timezone" in data:
+            try:
+                zone(data["timezone"])
+            except RuleError as err:
+                errors["timezone"] = [str(err)]
+        if isinstance(data.get("rrule"), str) and isinstance(data.get("dtstart"), datetime):
+            try:
+                check_rounds_per_day(parse_rule(data["rrule"], data["dtstart"]), data["dtstart"])
+            except RuleError as err:
+                errors["rrule"] = [str(err)]
         if errors:
             raise ValidationError(errors)
 
