@@ -8,7 +8,7 @@ alerted as missed, and passes them in.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from checklists.patrol.model import Checkpoint
@@ -40,10 +40,27 @@ class JudgeContext:
     marked_missed_at: datetime | None = None
     thresholds: Thresholds = Thresholds()
     by_tag: dict[str, Checkpoint] = field(init=False, compare=False, repr=False)
+    names: dict[str, str] = field(init=False, compare=False, repr=False)
+    #: tag -> (lat, lon, name, checkpoint id): where a scan of that tag happened
+    places: dict[str, tuple[float, float, str, str]] = field(init=False, compare=False, repr=False)
+    photo_required: frozenset[str] = field(init=False, compare=False, repr=False)
+    # metres between two checkpoints, filled as rounds are judged: the same pairs recur
+    # every round, so a context reused for a site's rounds computes each one once
+    distances: dict[tuple[str, str], float] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self):
-        object.__setattr__(self, "by_tag", {c.tag: c for c in self.checkpoints.values()})
+        cps = self.checkpoints.values()
+        object.__setattr__(self, "by_tag", {c.tag: c for c in cps})
+        object.__setattr__(self, "names", {c.id: c.name for c in cps})
+        object.__setattr__(self, "places", {c.tag: (c.lat, c.lon, c.name, c.id) for c in cps})
+        object.__setattr__(self, "photo_required", frozenset(c.id for c in cps if c.photo_required))
+        object.__setattr__(self, "distances", {})
 
     def name_of(self, checkpoint_id: str) -> str:
-        checkpoint = self.checkpoints.get(checkpoint_id)
-        return checkpoint.name if checkpoint is not None else checkpoint_id
+        return self.names.get(checkpoint_id, checkpoint_id)
+
+    def with_round(self, **changes) -> "JudgeContext":
+        """This site's context for one round (its clock offset, arrival...), sharing the caches."""
+        copy = replace(self, **changes)
+        object.__setattr__(copy, "distances", self.distances)
+        return copy

@@ -6,7 +6,6 @@ flag and its evidence and decides. Thresholds are in
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from checklists.patrol.context import JudgeContext
@@ -17,8 +16,9 @@ from checklists.patrol.verdict import Flag
 
 
 def fraud_flags(route: Route, occurrence: Occurrence, result: RoundResult, context: JudgeContext,
-                visits: dict[int, tuple[datetime, int, Scan]], walk: list[int],
-                timed: list[tuple[datetime, int, Scan]], ended: datetime) -> list[Flag]:
+                visits: dict[int, tuple[float, int, Scan]], walk: list[int],
+                timed: list[tuple[float, int, Scan]], ended: float) -> list[Flag]:
+    """Flags of one round; times are corrected UTC epoch seconds (see :mod:`.judge`)."""
     th = context.thresholds
     flags: list[Flag] = []
     offset = context.clock_offset_s
@@ -29,9 +29,10 @@ def fraud_flags(route: Route, occurrence: Occurrence, result: RoundResult, conte
         flags.append(Flag("manual_entry", {"count": manual}))
     flags.extend(_gps_flags(context, timed))
     flags.extend(_travel_flags(context, timed))
-    flags.extend(_visit_flags(route, result, context, visits, ZoneInfo(occurrence.timezone)))
+    if result.visits or context.photo_required:
+        flags.extend(_visit_flags(route, result, context, visits, ZoneInfo(occurrence.timezone)))
     if context.received_at is not None:
-        late_s = (context.received_at - ended).total_seconds()
+        late_s = context.received_at.timestamp() - ended
         if late_s > th.late_submission_s:
             flags.append(Flag("late_submission", {"hours": round(late_s / 3600, 1)}))
     return flags
@@ -60,29 +61,29 @@ def _gps_flags(context: JudgeContext, timed) -> list[Flag]:
     return flags
 
 
-def _where(context: JudgeContext, scan: Scan) -> tuple[float, float, str] | None:
-    """Where a scan happened: its checkpoint (a tag is fixed to a wall), else a usable fix."""
-    checkpoint = context.by_tag.get(scan.tag)
-    if checkpoint is not None:
-        return checkpoint.lat, checkpoint.lon, checkpoint.name
-    fix = scan.gps
-    if fix is not None and fix.accuracy_m <= context.thresholds.unusable_accuracy_m:
-        return fix.lat, fix.lon, scan.tag
-    return None
-
-
 def _travel_flags(context: JudgeContext, timed) -> list[Flag]:
     th, flags = context.thresholds, []
+    cache, places = context.distances, context.places
+    usable, min_check, max_speed = th.unusable_accuracy_m, th.min_travel_check_m, th.max_speed_m_s
     before = None
     for at, _, scan in timed:
-        here = _where(context, scan)
+        # where the scan happened: its checkpoint (a tag is fixed to a wall), else a usable fix
+        here = places.get(scan.tag)
         if here is None:
-            continue
+            fix = scan.gps
+            if fix is None or fix.accuracy_m > usable:
+                continue
+            here = (fix.lat, fix.lon, scan.tag, None)
         if before is not None:
             then, there = before
-            metres = distance_m(there[0], there[1], here[0], here[1])
-            seconds = (at - then).total_seconds()
-            if metres >= th.min_travel_check_m and metres > th.max_speed_m_s * max(seconds, 0.0):
+            pair = (there[3], here[3])
+            metres = cache.get(pair)
+            if metres is None:
+                metres = distance_m(there[0], there[1], here[0], here[1])
+                if None not in pair:
+                    cache[pair] = metres
+            seconds = at - then
+            if metres >= min_check and metres > max_speed * max(seconds, 0.0):
                 speed = metres / seconds * 3.6 if seconds > 0 else None
                 flags.append(Flag("impossible_travel", {
                     "from": there[2], "to": here[2], "distance_m": float(round(metres)),
@@ -95,25 +96,23 @@ def _travel_flags(context: JudgeContext, timed) -> list[Flag]:
 def _visit_flags(route: Route, result: RoundResult, context: JudgeContext, visits,
                  tz: ZoneInfo) -> list[Flag]:
     th, flags = context.thresholds, []
-    shift = timedelta(seconds=context.clock_offset_s)
     for pos, stop in enumerate(route.stops):
-        checkpoint = context.checkpoints.get(stop.checkpoint_id)
-        visit = result.visits.get(stop.checkpoint_id)
+        cid = stop.checkpoint_id
         scanned = visits.get(pos)
-        name = context.name_of(stop.checkpoint_id)
         if scanned is None:
             continue
-        if checkpoint is not None and checkpoint.photo_required and not (visit and visit.photos):
-            flags.append(Flag("photo_missing", {"position": pos + 1, "name": name}, stop.checkpoint_id))
+        visit = result.visits.get(cid)
+        name = context.name_of(cid)
+        if cid in context.photo_required and not (visit and visit.photos):
+            flags.append(Flag("photo_missing", {"position": pos + 1, "name": name}, cid))
         for photo in visit.photos if visit is not None else ():
             if photo.exif_time is None:
                 continue
             taken = photo.exif_time
             # EXIF times usually have no offset: the camera shows the site's wall clock
-            taken = (taken.replace(tzinfo=tz) if taken.tzinfo is None else taken) + shift
-            apart = abs((taken - scanned[0]).total_seconds())
+            taken = taken.replace(tzinfo=tz) if taken.tzinfo is None else taken
+            apart = abs(taken.timestamp() + context.clock_offset_s - scanned[0])
             if apart > th.photo_time_s:
                 flags.append(Flag("photo_time_far", {"name": name, "sha256": photo.sha256,
-                                                     "minutes": round(apart / 60, 1)},
-                                  stop.checkpoint_id))
+                                                     "minutes": round(apart / 60, 1)}, cid))
     return flags

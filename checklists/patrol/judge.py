@@ -16,7 +16,6 @@ Steps, each on device times corrected by the measured clock offset:
 from __future__ import annotations
 
 from bisect import bisect_left
-from datetime import datetime, timedelta
 
 from checklists.patrol.context import JudgeContext
 from checklists.patrol.fraud import fraud_flags
@@ -24,7 +23,7 @@ from checklists.patrol.model import Route, RoundResult, Scan
 from checklists.patrol.occurrences import Occurrence
 from checklists.patrol.verdict import (
     COMPLETED, EARLY, LATE, MISSED, NOT_STARTED, ON_TIME, OUT_OF_ORDER, PARTIAL, CheckpointVerdict,
-    Flag, Gap, RoundVerdict, UnexpectedScan,
+    Flag, Gap, RoundVerdict, UnexpectedScan, moment,
 )
 
 
@@ -36,18 +35,19 @@ def judge_round(route: Route, occurrence: Occurrence, result: RoundResult | None
                          f"{occurrence.route_id}@{occurrence.route_version}, not {route.ref}")
     if result is None:
         return _without_result(route, occurrence, context)
-    shift = timedelta(seconds=context.clock_offset_s)
+    offset = context.clock_offset_s
     flags: list[Flag] = []
-    timed = [(scan.at + shift, k, scan) for k, scan in enumerate(result.scans)]
+    # (corrected epoch seconds, index, scan): floats, since this is the hot loop
+    timed = [(scan.at.timestamp() + offset, k, scan) for k, scan in enumerate(result.scans)]
     backwards = [k for k in range(1, len(timed)) if timed[k][0] < timed[k - 1][0]]
     if backwards:
         flags.append(Flag("scans_out_of_time_order", {"scan": backwards[0], "count": len(backwards)}))
         timed.sort(key=lambda t: t[0])             # stable: equal times keep the device's order
 
-    visits: dict[int, tuple[datetime, int, Scan]] = {}
+    visits: dict[int, tuple[float, int, Scan]] = {}
     walk: list[int] = []
     unexpected: list[UnexpectedScan] = []
-    last_seen: dict[str, datetime] = {}
+    last_seen: dict[str, float] = {}
     repeats: dict[str, list] = {}
     by_tag, position = context.by_tag, route.position
     for at, k, scan in timed:
@@ -55,10 +55,9 @@ def judge_round(route: Route, occurrence: Occurrence, result: RoundResult | None
         previous = last_seen.get(tag)
         last_seen[tag] = at
         if previous is not None:
-            seen = repeats.setdefault(tag, [0, None])
+            seen = repeats.setdefault(tag, [0, at - previous])
             seen[0] += 1
-            gap_s = (at - previous).total_seconds()
-            seen[1] = gap_s if seen[1] is None else min(seen[1], gap_s)
+            seen[1] = min(seen[1], at - previous)
         checkpoint = by_tag.get(tag)
         pos = position.get(checkpoint.id) if checkpoint is not None else None
         if pos is None:
@@ -71,13 +70,16 @@ def judge_round(route: Route, occurrence: Occurrence, result: RoundResult | None
     flags.extend(Flag("rapid_duplicate", {"tag": tag, "repeats": n, "seconds": round(gap, 1)})
                  for tag, (n, gap) in repeats.items() if gap <= rapid)
 
-    in_order = set(_longest_increasing(walk)) if route.order == "strict" else set(walk)
-    started = result.started_at + shift
-    finished = result.finished_at + shift if result.finished_at is not None else None
+    if route.order == "any" or all(a < b for a, b in zip(walk, walk[1:])):
+        in_order = set(walk)
+    else:
+        in_order = set(_longest_increasing(walk))
+    started = result.started_at.timestamp() + offset
+    finished = result.finished_at.timestamp() + offset if result.finished_at is not None else None
     lines, gaps = _time_visits(route, occurrence, result, context, visits, walk, in_order,
                                started, finished, timed)
-    flags.extend(fraud_flags(route, occurrence, result, context, visits, walk, timed,
-                             finished or (timed[-1][0] if timed else started)))
+    ended = finished if finished is not None else (timed[-1][0] if timed else started)
+    flags.extend(fraud_flags(route, occurrence, result, context, visits, walk, timed, ended))
     scanned = len(visits)
     status = COMPLETED if scanned == len(route.stops) else PARTIAL if scanned else MISSED
     marked = context.marked_missed_at
@@ -86,19 +88,19 @@ def judge_round(route: Route, occurrence: Occurrence, result: RoundResult | None
         timezone=occurrence.timezone,
         scheduled=(occurrence.opens, occurrence.start, occurrence.late_after, occurrence.deadline),
         status=status, start_status=_start_status(occurrence, started),
-        started_at=started, finished_at=finished, stops=len(route.stops), scanned=scanned,
-        on_time=sum(1 for c in lines if c.status == ON_TIME), checkpoints=tuple(lines),
-        gaps=tuple(gaps), unexpected=tuple(unexpected), flags=tuple(flags),
-        was_marked_missed=marked is not None,
+        started_at=moment(started), finished_at=moment(finished), stops=len(route.stops),
+        scanned=scanned, on_time=sum(1 for c in lines if c.status == ON_TIME),
+        checkpoints=tuple(lines), gaps=tuple(gaps), unexpected=tuple(unexpected),
+        flags=tuple(flags), was_marked_missed=marked is not None,
         late_arrival=marked is not None and (context.received_at is None
                                              or context.received_at >= marked),
-        clock_offset_s=context.clock_offset_s)
+        clock_offset_s=offset)
 
 
-def _start_status(occurrence: Occurrence, started: datetime) -> str:
-    if started < occurrence.opens:
+def _start_status(occurrence: Occurrence, started: float) -> str:
+    if started < occurrence.opens.timestamp():
         return "start_early"
-    return "start_on_time" if started <= occurrence.late_after else "start_late"
+    return "start_on_time" if started <= occurrence.late_after.timestamp() else "start_late"
 
 
 def _time_visits(route, occurrence, result, context, visits, walk, in_order, started, finished,
@@ -106,62 +108,60 @@ def _time_visits(route, occurrence, result, context, visits, walk, in_order, sta
     """A :class:`CheckpointVerdict` per stop (route order) and a :class:`Gap` per pair of
     consecutive visits."""
     windowed = occurrence.timing.mode == "window"
-    deadline = occurrence.deadline
-    stops = route.stops
+    strict = route.order == "strict"
+    start_s, deadline = occurrence.start.timestamp(), occurrence.deadline.timestamp()
+    stops, elapsed, slacks = route.stops, route.elapsed_s, route.slack_s
+    names = context.names
     judged: dict[int, CheckpointVerdict] = {}
     gaps: list[Gap] = []
-    next_scan_at = {k: timed[n + 1][0] for n, (_, k, _) in enumerate(timed[:-1])}
+    next_scan_at = {timed[n][1]: timed[n + 1][0] for n in range(len(timed) - 1)}
     prev_pos, prev_at = None, started
     for pos in walk:
         at, k, scan = visits[pos]
         stop = stops[pos]
-        low = high = None
+        cid = stop.checkpoint_id
+        low = high = travel = None
         if prev_pos is not None:
-            travel, slack = route.travel_between(prev_pos, pos)
-            gaps.append(Gap(stops[prev_pos].checkpoint_id, stop.checkpoint_id,
-                            (at - prev_at).total_seconds(), travel, slack))
-        elif route.order == "strict":
-            travel, slack = route.elapsed_s[pos], route.slack_s[pos]
+            a, b = (prev_pos, pos) if prev_pos < pos else (pos, prev_pos)
+            travel, slack = elapsed[b] - elapsed[a], slacks[b] - slacks[a]
+            gaps.append(Gap(stops[prev_pos].checkpoint_id, cid, at - prev_at, travel, slack))
+        elif strict:
+            travel, slack = elapsed[pos], slacks[pos]
+        # any order: the first visit may be anywhere, so it has no expected walk
+        if windowed:
+            window = occurrence.timing.window_of(cid)
+            if window is not None:
+                low, high = start_s + window.open_min * 60, start_s + window.close_min * 60
+        elif travel is not None:
+            low, high = prev_at + travel - slack, prev_at + travel + slack
+        if high is not None and at > high:
+            status, off = LATE, at - high
+        elif at > deadline:
+            status, off = LATE, at - deadline
+        elif low is not None and at < low:
+            status, off = EARLY, at - low
         else:
-            travel = None                           # any order: the first visit may be anywhere
-        window = occurrence.timing.window_of(stop.checkpoint_id) if windowed else None
-        if window is not None:
-            low = occurrence.start + timedelta(minutes=window.open_min)
-            high = occurrence.start + timedelta(minutes=window.close_min)
-        elif not windowed and travel is not None:
-            low = prev_at + timedelta(seconds=travel - slack)
-            high = prev_at + timedelta(seconds=travel + slack)
-        status, off = _timing(at, low, high, deadline)
+            status, off = ON_TIME, 0.0
         if pos not in in_order:
             status = OUT_OF_ORDER
-        dwell = short = None
+        dwell, short = None, False
         if stop.min_dwell_s:
-            visit = result.visits.get(stop.checkpoint_id)
-            left = (visit.done_at + timedelta(seconds=context.clock_offset_s)
+            visit = result.visits.get(cid)
+            left = (visit.done_at.timestamp() + context.clock_offset_s
                     if visit is not None and visit.done_at is not None
                     else next_scan_at.get(k, finished))
             if left is not None:
-                dwell = max(0.0, (left - at).total_seconds())
+                dwell = max(0.0, left - at)
                 short = dwell < stop.min_dwell_s
-        judged[pos] = CheckpointVerdict(
-            pos + 1, stop.checkpoint_id, context.name_of(stop.checkpoint_id), status,
-            scan.method == "manual", k, at, low, high, off, dwell, bool(short), stop.min_dwell_s,
-            scan.tag)
+        judged[pos] = CheckpointVerdict(pos + 1, cid, names.get(cid, cid), status,
+                                        scan.method == "manual", k, at, low, high, off, dwell,
+                                        short, stop.min_dwell_s, scan.tag)
         prev_pos, prev_at = pos, at
     lines = [judged.get(pos) or CheckpointVerdict(pos + 1, s.checkpoint_id,
-                                                   context.name_of(s.checkpoint_id), MISSED)
+                                                   names.get(s.checkpoint_id, s.checkpoint_id),
+                                                   MISSED)
              for pos, s in enumerate(stops)]
     return lines, gaps
-
-
-def _timing(at, low, high, deadline) -> tuple[str, float]:
-    if high is not None and at > high:
-        return LATE, (at - high).total_seconds()
-    if at > deadline:
-        return LATE, (at - deadline).total_seconds()
-    if low is not None and at < low:
-        return EARLY, (at - low).total_seconds()
-    return ON_TIME, 0.0
 
 
 def _longest_increasing(seq: list[int]) -> list[int]:

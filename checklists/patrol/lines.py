@@ -7,18 +7,41 @@ line's sentence needs nothing but the line.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+_DAY = timedelta(days=1)
+
+
+def site_clock(timezone: str, first: datetime, last: datetime) -> Callable[[Any], str]:
+    """``clock(t)``: ``"22:07"`` on the site's clock for an aware time or UTC epoch seconds.
+
+    Between ``first`` and ``last`` with one UTC offset (any round not spanning a DST
+    change) it is plain arithmetic; otherwise each time goes through the zone.
+    """
+    tz = ZoneInfo(timezone)
+    offset = first.astimezone(tz).utcoffset()
+    fixed = offset.total_seconds() if offset == last.astimezone(tz).utcoffset() else None
+
+    def clock(moment: Any) -> str:
+        if moment is None:
+            return "–"
+        if isinstance(moment, datetime):
+            return moment.astimezone(tz).strftime("%H:%M")
+        if fixed is None:
+            return datetime.fromtimestamp(moment, tz).strftime("%H:%M")
+        minutes = int((moment + fixed) // 60)
+        return f"{minutes // 60 % 24:02d}:{minutes % 60:02d}"
+
+    return clock
+
 
 def verdict_lines(verdict) -> list[dict[str, Any]]:
-    tz = ZoneInfo(verdict.timezone)
-
-    def clock(moment: datetime | None) -> str:
-        return "–" if moment is None else moment.astimezone(tz).strftime("%H:%M")
-
     opens, start, late_after, deadline = verdict.scheduled
+    # a day either side of the round covers scans made late or by a skewed clock
+    clock = site_clock(verdict.timezone, opens - _DAY, deadline + _DAY)
     out: list[dict[str, Any]] = []
 
     def add(code: str, numbers: dict[str, Any], checkpoint_id: str | None = None) -> None:
@@ -41,11 +64,11 @@ def verdict_lines(verdict) -> list[dict[str, Any]]:
             "grace": _minutes((late_after - start).total_seconds())})
     for c in verdict.checkpoints:
         where = {"position": c.position, "name": c.name}
-        if c.at is None:
+        if c.at_s is None:
             add(c.status, where, c.checkpoint_id)
             continue
-        add(c.status, {**where, "at": clock(c.at), "from": clock(c.expected_from),
-                       "to": clock(c.expected_to), "minutes": _minutes(abs(c.off_s))},
+        add(c.status, {**where, "at": clock(c.at_s), "from": clock(c.expected_from_s),
+                       "to": clock(c.expected_to_s), "minutes": _minutes(abs(c.off_s))},
             c.checkpoint_id)
         if c.manual:
             add("manual", {**where, "tag": c.tag}, c.checkpoint_id)
@@ -59,7 +82,7 @@ def verdict_lines(verdict) -> list[dict[str, Any]]:
                                  "tolerance": _minutes(g.tolerance_s)}, g.to_id)
     for u in verdict.unexpected:
         add("unexpected_tag" if u.checkpoint_id else "unknown_tag",
-            {"tag": u.tag, "at": clock(u.at), "name": u.name or u.tag}, u.checkpoint_id)
+            {"tag": u.tag, "at": clock(u.at_s), "name": u.name or u.tag}, u.checkpoint_id)
     for f in verdict.flags:
         add(f.code, dict(f.evidence), f.checkpoint_id)
     return out

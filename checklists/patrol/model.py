@@ -95,12 +95,6 @@ class Route:
     def ref(self) -> str:
         return f"{self.id}@{self.version}"
 
-    def travel_between(self, a: int, b: int) -> tuple[int, int]:
-        """Expected seconds and tolerance walking the route from stop ``a`` to stop ``b``."""
-        low, high = min(a, b), max(a, b)
-        return (self.elapsed_s[high] - self.elapsed_s[low],
-                self.slack_s[high] - self.slack_s[low])
-
     def to_doc(self) -> dict[str, Any]:
         return {"id": self.id, "version": self.version, "site_id": self.site_id,
                 "name": self.name, "order": self.order,

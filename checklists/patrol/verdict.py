@@ -10,8 +10,8 @@ and wording can change without re-judging.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
 
 from checklists.patrol.explain import sentence
 from checklists.patrol.lines import verdict_lines
@@ -38,9 +38,15 @@ class Flag:
         return {"code": self.code, "checkpoint_id": self.checkpoint_id, "evidence": self.evidence}
 
 
-@dataclass(frozen=True, slots=True)
-class CheckpointVerdict:
-    """How one stop of the route was visited (``missed``: not at all)."""
+def moment(epoch_s: float | None) -> datetime | None:
+    """An aware UTC time from epoch seconds (judging works on floats: it is the hot loop)."""
+    return None if epoch_s is None else datetime.fromtimestamp(epoch_s, UTC)
+
+
+class CheckpointVerdict(NamedTuple):
+    """How one stop of the route was visited (``missed``: not at all). Times are UTC epoch
+    seconds (``at_s``); ``at`` / ``expected_from`` / ``expected_to`` give date-times.
+    (A named tuple: one is built per scan, and that is the judge's hot loop.)"""
 
     position: int                       # 1-based, in route order
     checkpoint_id: str
@@ -48,26 +54,37 @@ class CheckpointVerdict:
     status: str
     manual: bool = False
     scan_index: int | None = None       # index in the result's scans
-    at: datetime | None = None          # corrected scan time
-    expected_from: datetime | None = None
-    expected_to: datetime | None = None
+    at_s: float | None = None           # corrected scan time
+    expected_from_s: float | None = None
+    expected_to_s: float | None = None
     off_s: float = 0.0                  # seconds early (<0) or late (>0) against the expectation
     dwell_s: float | None = None
     short_dwell: bool = False
     min_dwell_s: int = 0
     tag: str | None = None              # the code scanned or typed
 
+    @property
+    def at(self) -> datetime | None:
+        return moment(self.at_s)
+
+    @property
+    def expected_from(self) -> datetime | None:
+        return moment(self.expected_from_s)
+
+    @property
+    def expected_to(self) -> datetime | None:
+        return moment(self.expected_to_s)
+
     def to_dict(self) -> dict[str, Any]:
         return {"position": self.position, "checkpoint_id": self.checkpoint_id, "name": self.name,
                 "status": self.status, "manual": self.manual, "scan_index": self.scan_index,
-                "at": iso(self.at), "expected_from": iso(self.expected_from),
-                "expected_to": iso(self.expected_to), "off_s": round(self.off_s, 1),
-                "dwell_s": self.dwell_s, "short_dwell": self.short_dwell,
-                "min_dwell_s": self.min_dwell_s, "tag": self.tag}
+                "at_s": self.at_s, "expected_from_s": self.expected_from_s,
+                "expected_to_s": self.expected_to_s, "off_s": round(self.off_s, 1),
+                "dwell_s": None if self.dwell_s is None else round(self.dwell_s, 1),
+                "short_dwell": self.short_dwell, "min_dwell_s": self.min_dwell_s, "tag": self.tag}
 
 
-@dataclass(frozen=True, slots=True)
-class Gap:
+class Gap(NamedTuple):
     """Time between two consecutive visits against the route's expected walk."""
 
     from_id: str
@@ -90,18 +107,21 @@ class Gap:
                 "verdict": self.verdict}
 
 
-@dataclass(frozen=True, slots=True)
-class UnexpectedScan:
+class UnexpectedScan(NamedTuple):
     """A scan of a tag not on the route: another route's checkpoint, or no checkpoint at all."""
 
     scan_index: int
     tag: str
-    at: datetime
+    at_s: float
     checkpoint_id: str | None = None
     name: str | None = None
 
+    @property
+    def at(self) -> datetime:
+        return moment(self.at_s)
+
     def to_dict(self) -> dict[str, Any]:
-        return {"scan_index": self.scan_index, "tag": self.tag, "at": iso(self.at),
+        return {"scan_index": self.scan_index, "tag": self.tag, "at_s": self.at_s,
                 "checkpoint_id": self.checkpoint_id}
 
 
@@ -142,7 +162,10 @@ class RoundVerdict:
         return next(c for c in self.checkpoints if c.checkpoint_id == checkpoint_id)
 
     def to_record(self) -> dict[str, Any]:
-        """Numbers and codes only, for storing; :func:`explain_record` adds the sentences."""
+        """Numbers and codes only, for storing; :func:`explain_record` adds the sentences.
+
+        Scan and expected times are UTC epoch seconds (``at_s``): a month of rounds has
+        half a million of them, and numbers are what a report sorts and subtracts."""
         return {"rules_version": RULES_VERSION, "occurrence_id": self.occurrence_id,
                 "route_id": self.route_id, "route_version": self.route_version,
                 "status": self.status, "start_status": self.start_status,

@@ -7,7 +7,7 @@ after 22:15, missed at 23:00. The route walks 北门 → 1栋 → 2栋 → 地�
 """
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from checklists.patrol import explain_record, judge_round, overdue_occurrences
 from tests.unit.patrol.builders import (
@@ -223,7 +223,7 @@ def test_a_stored_record_renders_the_same_explanation():
     record = verdict.to_record()
     assert "zh" not in record["lines"][0]
     assert explain_record(record) == verdict.to_dict()
-    assert record["started_at"] == local("22:20").isoformat()
+    assert datetime.fromisoformat(record["started_at"]) == local("22:20")
 
 
 def test_a_round_crossing_midnight():
