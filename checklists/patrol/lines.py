@@ -1,4 +1,4 @@
-"""A round verdict as lines: ``{code, checkpoint_id, numbers}``, in reading order.
+"""A stored round verdict as lines: ``{code, checkpoint_id, numbers}``, in reading order.
 
 Round first, then its start, each stop in route order (with its manual and
 dwell notes), the gaps walked, scans off the route, and the flags. Times are
@@ -38,53 +38,60 @@ def site_clock(timezone: str, first: datetime, last: datetime) -> Callable[[Any]
     return clock
 
 
-def verdict_lines(verdict) -> list[dict[str, Any]]:
-    opens, start, late_after, deadline = verdict.scheduled
+def record_lines(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """The lines of a stored verdict record (``RoundVerdict.to_record()``)."""
+    scheduled = {k: datetime.fromisoformat(v) for k, v in record["scheduled"].items()}
+    start = scheduled["start"]
     # a day either side of the round covers scans made late or by a skewed clock
-    clock = site_clock(verdict.timezone, opens - _DAY, deadline + _DAY)
+    clock = site_clock(record["timezone"], scheduled["opens"] - _DAY, scheduled["deadline"] + _DAY)
     out: list[dict[str, Any]] = []
 
     def add(code: str, numbers: dict[str, Any], checkpoint_id: str | None = None) -> None:
         out.append({"code": code, "checkpoint_id": checkpoint_id, "numbers": numbers})
 
-    punctuality = verdict.punctuality
-    add(f"round_{verdict.status}", {"scanned": verdict.scanned, "stops": verdict.stops,
-                                    "punctuality": "–" if punctuality is None else punctuality,
-                                    "deadline": clock(deadline)})
-    if verdict.was_marked_missed:
-        add("was_marked_missed", {"deadline": clock(deadline)})
-    if verdict.late_arrival:
+    punctuality = record["punctuality"]
+    add(f"round_{record['status']}", {
+        "scanned": record["scanned"], "stops": record["stops"],
+        "punctuality": "–" if punctuality is None else punctuality,
+        "deadline": clock(scheduled["deadline"])})
+    if record["was_marked_missed"]:
+        add("was_marked_missed", {"deadline": clock(scheduled["deadline"])})
+    if record["late_arrival"]:
         add("late_arrival", {})
-    if verdict.start_status is not None:
-        started = verdict.started_at
-        add(verdict.start_status, {
+    if record["start_status"] is not None:
+        started = datetime.fromisoformat(record["started_at"])
+        add(record["start_status"], {
             "at": clock(started), "scheduled": clock(start),
             "minutes": _minutes(abs((started - start).total_seconds())),
-            "allowed": _minutes((start - opens).total_seconds()),
-            "grace": _minutes((late_after - start).total_seconds())})
-    for c in verdict.checkpoints:
-        where = {"position": c.position, "name": c.name}
-        if c.at_s is None:
-            add(c.status, where, c.checkpoint_id)
+            "allowed": _minutes((start - scheduled["opens"]).total_seconds()),
+            "grace": _minutes((scheduled["late_after"] - start).total_seconds())})
+    names = {}
+    for c in record["checkpoints"]:
+        cid = c["checkpoint_id"]
+        names[cid] = c["name"]
+        where = {"position": c["position"], "name": c["name"]}
+        if c["at_s"] is None:
+            add(c["status"], where, cid)
             continue
-        add(c.status, {**where, "at": clock(c.at_s), "from": clock(c.expected_from_s),
-                       "to": clock(c.expected_to_s), "minutes": _minutes(abs(c.off_s))},
-            c.checkpoint_id)
-        if c.manual:
-            add("manual", {**where, "tag": c.tag}, c.checkpoint_id)
-        if c.short_dwell:
-            add("short_dwell", {**where, "seconds": float(round(c.dwell_s)), "min": c.min_dwell_s},
-                c.checkpoint_id)
-    names = {c.checkpoint_id: c.name for c in verdict.checkpoints}
-    for g in verdict.gaps:
-        add(f"gap_{g.verdict}", {"from": names[g.from_id], "to": names[g.to_id],
-                                 "minutes": _minutes(g.seconds), "expected": _minutes(g.expected_s),
-                                 "tolerance": _minutes(g.tolerance_s)}, g.to_id)
-    for u in verdict.unexpected:
-        add("unexpected_tag" if u.checkpoint_id else "unknown_tag",
-            {"tag": u.tag, "at": clock(u.at_s), "name": u.name or u.tag}, u.checkpoint_id)
-    for f in verdict.flags:
-        add(f.code, dict(f.evidence), f.checkpoint_id)
+        add(c["status"], {**where, "at": clock(c["at_s"]), "from": clock(c["expected_from_s"]),
+                          "to": clock(c["expected_to_s"]), "minutes": _minutes(abs(c["off_s"]))},
+            cid)
+        if c["manual"]:
+            add("manual", {**where, "tag": c["tag"]}, cid)
+        if c["short_dwell"]:
+            add("short_dwell", {**where, "seconds": float(round(c["dwell_s"])),
+                                "min": c["min_dwell_s"]}, cid)
+    for g in record["gaps"]:
+        add(f"gap_{g['verdict']}", {"from": names[g["from"]], "to": names[g["to"]],
+                                    "minutes": _minutes(g["seconds"]),
+                                    "expected": _minutes(g["expected_s"]),
+                                    "tolerance": _minutes(g["tolerance_s"])}, g["to"])
+    for u in record["unexpected"]:
+        add("unexpected_tag" if u["checkpoint_id"] else "unknown_tag",
+            {"tag": u["tag"], "at": clock(u["at_s"]), "name": u["name"] or u["tag"]},
+            u["checkpoint_id"])
+    for f in record["flags"]:
+        add(f["code"], dict(f["evidence"]), f["checkpoint_id"])
     return out
 
 

@@ -115,6 +115,6 @@ _RESULT = PatrolRoundResultSchema()
 
 
 def load_round_result(data: Any) -> RoundResult:
-    """A round result; :class:`~checklists.patrol.errors.PatrolInvalid` names each field that cannot be judged."""
+    """A round result; ``PatrolInvalid`` names each field that cannot be judged."""
     return load_with(_RESULT, data, "round result")
 

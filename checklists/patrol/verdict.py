@@ -1,11 +1,11 @@
 """The verdict on one round: per checkpoint, per round, gaps, flags — and its lines.
 
-Judging builds these plain structures only; ``to_record()`` turns every
+Judging builds these plain structures only; ``to_record()`` is their JSON
+(what a service stores). Reading it, :func:`explain_record` turns every
 finding into a line (:mod:`checklists.patrol.lines`: a machine code, the
-checkpoint it is about, plain JSON numbers) and the zh/en sentences are
-rendered from code + numbers alone (:mod:`checklists.patrol.explain`), so a
-stored record renders the same explanation later (:func:`explain_record`)
-and wording can change without re-judging.
+checkpoint it is about, plain JSON numbers) with zh/en sentences rendered
+from code + numbers alone (:mod:`checklists.patrol.explain`), so wording can
+change without re-judging and a stored verdict always explains itself.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from checklists.patrol.explain import sentence
-from checklists.patrol.lines import verdict_lines
+from checklists.patrol.lines import record_lines
 from checklists.patrol.model import iso
 
 #: bump when a judging rule changes meaning (stored verdicts say which rules judged them)
@@ -122,7 +122,7 @@ class UnexpectedScan(NamedTuple):
 
     def to_dict(self) -> dict[str, Any]:
         return {"scan_index": self.scan_index, "tag": self.tag, "at_s": self.at_s,
-                "checkpoint_id": self.checkpoint_id}
+                "checkpoint_id": self.checkpoint_id, "name": self.name}
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,12 +162,16 @@ class RoundVerdict:
         return next(c for c in self.checkpoints if c.checkpoint_id == checkpoint_id)
 
     def to_record(self) -> dict[str, Any]:
-        """Numbers and codes only, for storing; :func:`explain_record` adds the sentences.
+        """The facts, for storing; :func:`explain_record` renders its lines and sentences.
 
         Scan and expected times are UTC epoch seconds (``at_s``): a month of rounds has
         half a million of them, and numbers are what a report sorts and subtracts."""
+        opens, start, late_after, deadline = self.scheduled
         return {"rules_version": RULES_VERSION, "occurrence_id": self.occurrence_id,
                 "route_id": self.route_id, "route_version": self.route_version,
+                "timezone": self.timezone,
+                "scheduled": {"opens": iso(opens), "start": iso(start),
+                              "late_after": iso(late_after), "deadline": iso(deadline)},
                 "status": self.status, "start_status": self.start_status,
                 "started_at": iso(self.started_at), "finished_at": iso(self.finished_at),
                 "stops": self.stops, "scanned": self.scanned, "on_time": self.on_time,
@@ -177,15 +181,15 @@ class RoundVerdict:
                 "unexpected": [u.to_dict() for u in self.unexpected],
                 "flags": [f.to_dict() for f in self.flags],
                 "was_marked_missed": self.was_marked_missed, "late_arrival": self.late_arrival,
-                "clock_offset_s": self.clock_offset_s, "lines": verdict_lines(self)}
+                "clock_offset_s": self.clock_offset_s}
 
     def to_dict(self) -> dict[str, Any]:
-        """The record with every line explained in Chinese and English."""
+        """The record with its lines, each explained in Chinese and English."""
         return explain_record(self.to_record())
 
 
 def explain_record(record: dict[str, Any]) -> dict[str, Any]:
-    """A stored verdict record with ``zh`` and ``en`` on each of its lines."""
+    """A stored verdict record plus ``lines``: ``{code, checkpoint_id, numbers, zh, en}``."""
     lines = [{**ln, "zh": sentence(ln["code"], ln["numbers"], "zh"),
-              "en": sentence(ln["code"], ln["numbers"], "en")} for ln in record["lines"]]
+              "en": sentence(ln["code"], ln["numbers"], "en")} for ln in record_lines(record)]
     return {**record, "lines": lines}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from datetime import timedelta
 
 import pytest
@@ -117,6 +118,7 @@ def test_any_loadable_result_is_judged_without_crashing(scans, offset, order):
     verdict = judge_round(route(order=order), OCC, load_round_result(doc),
                           context(clock_offset_s=offset, received_at=local("+1 08:00")))
     record = verdict.to_dict()
+    assert json.loads(json.dumps(verdict.to_record(), allow_nan=False)) == verdict.to_record()
     assert len(record["checkpoints"]) == 5
     assert all(line["zh"] and line["en"] for line in record["lines"])
     assert verdict.status in ("completed", "partial", "missed")
