@@ -44,7 +44,6 @@ GOAL_S = 10.0           # the month (50 routes x 30 checkpoints x 12 rounds x 30
 GOAL_ROUNDS = 18_000
 MONTH_START = datetime(2026, 11, 1, tzinfo=UTC)
 METRE_LAT = 1 / 111_195
-MONTH_ROUNDS = [GOAL_ROUNDS]        # rounds of the month generated (set in main)
 
 
 def build_site(n: int, count: int) -> tuple[Route, JudgeContext, dict]:
@@ -118,9 +117,8 @@ def timed(fn: Callable[[], object], runs: int) -> tuple[list[float], list[float]
     return walls, cpus
 
 
-def report(label: str, walls: list[float], cpus: list[float], rounds: int, scans: int,
-           scale: float = 1.0, note: str = "") -> None:
-    goal = GOAL_S * MONTH_ROUNDS[0] / GOAL_ROUNDS         # scaled to the month asked for
+def report(label: str, goal: float, walls: list[float], cpus: list[float], rounds: int = 0,
+           scans: int = 0, scale: float = 1.0, note: str = "") -> None:
     wall_min, wall_med = min(walls) * scale, statistics.median(walls) * scale
     cpu_min, cpu_med = min(cpus) * scale, statistics.median(cpus) * scale
     print(f"\n{label}{note}")
@@ -141,7 +139,7 @@ def main() -> None:
     args = parser.parse_args()
     rng = random.Random(20261101)
     schedules, rounds = month(args, rng)
-    MONTH_ROUNDS[0] = len(rounds)
+    goal = GOAL_S * len(rounds) / GOAL_ROUNDS          # scaled to the month asked for
     scans = sum(len(r.scans) for _, _, r, _ in rounds if r is not None)
     print(f"fieldsync patrol benchmark - Python {sys.version.split()[0]}, one core; "
           f"{args.routes} routes x {args.checkpoints} checkpoints x 12 rounds/day x {args.days} days "
@@ -161,10 +159,10 @@ def main() -> None:
         for record in sample_records:
             explain_record(record)
 
-    report("judge_round, the month", *timed(judge_all, args.runs), len(rounds), scans)
-    report("judge_round + to_record(), the month",
+    report("judge_round, the month", goal, *timed(judge_all, args.runs), len(rounds), scans)
+    report("judge_round + to_record(), the month", goal,
            *timed(judge_and_record, args.runs), len(rounds), scans)
-    report("explain_record (zh/en lines)", *timed(explain, args.runs), 0, 0,
+    report("explain_record (zh/en lines)", goal, *timed(explain, args.runs),
            scale=len(rounds) / len(sample_records),
            note=f", extrapolated to the month from {len(sample_records):,} records")
 
@@ -173,14 +171,14 @@ def main() -> None:
             generate_occurrences(schedule, MONTH_START, timedelta(days=args.days))
 
     report(f"generate_occurrences for the month ({len(schedules)} schedules, {len(rounds):,} rounds)",
-           *timed(generate, args.runs), 0, 0)
+           goal, *timed(generate, args.runs))
     sample = [r.to_doc() for _, _, r, _ in rounds[:: max(1, len(rounds) // 1000)] if r is not None]
 
     def validate():
         for doc in sample:
             load_round_result(doc)
 
-    report("load_round_result (push validation)", *timed(validate, args.runs), 0, 0,
+    report("load_round_result (push validation)", goal, *timed(validate, args.runs),
            scale=len(rounds) / len(sample),
            note=f", extrapolated to the month from {len(sample):,} results")
 
