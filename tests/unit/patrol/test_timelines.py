@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
-from checklists.patrol import explain_record, judge_round, overdue_occurrences
+from checklists.patrol import (
+    explain_record, generate_occurrences, judge_round, load_round_result, overdue_occurrences,
+)
 from tests.unit.patrol.builders import (
     checkpoints, context, local, occurrence_at, result, route, route_doc, scan, schedule, walk,
 )
@@ -248,3 +250,27 @@ def test_a_round_crossing_midnight():
     assert late.checkpoints[4].status == "late"
     assert late.checkpoints[4].off_s == 60.0 * 27            # 00:31 vs 00:04 at the latest
     assert timedelta(minutes=40) == occ.deadline - occ.start
+
+
+def test_a_berlin_round_through_the_autumn_clock_change_is_judged_on_real_time():
+    sched = schedule(timezone="Europe/Berlin", rrule="FREQ=DAILY;BYHOUR=2;BYMINUTE=30",
+                     dtstart="2026-10-01T02:30")
+    [occ] = generate_occurrences(sched, datetime.fromisoformat("2026-10-25T00:00:00+00:00"),
+                                 timedelta(hours=3))
+    # 02:30 happens twice that night: the round is the first (CEST, 00:30 UTC)
+    assert occ.start.isoformat() == "2026-10-25T00:30:00+00:00"
+    # the guard walks through 03:00 CEST, when clocks go back to 02:00 CET
+    times = ["02:52:00+02:00", "02:54:00+02:00", "02:56:00+02:00", "02:58:00+02:00",
+             "02:00:00+01:00"]
+    scans = [{"tag": f"TAG-{n}", "at": f"2026-10-25T{t}", "method": "nfc"}
+             for n, t in enumerate(times, 1)]
+    doc = {"id": "r-berlin", "occurrence_id": occ.id, "route_id": "night-walk", "route_version": 1,
+           "started_at": "2026-10-25T02:44:00+02:00", "scans": scans}
+    verdict = judge_round(ROUTE, occ, load_round_result(doc), context())
+    assert statuses(verdict) == ["on_time"] * 5
+    assert not verdict.flags                                # no "scans out of time order"
+    lines = verdict.to_dict()["lines"]
+    assert lines[1]["en"] == "started on time (02:44, scheduled 02:30, grace 15 min)"
+    assert lines[-1]["zh"] == "「地下车库」→「南门」用时2分钟, 正常 (预计2±1分钟)"
+    assert [ln["numbers"]["at"] for ln in lines if ln["code"] == "on_time"] == [
+        "02:52", "02:54", "02:56", "02:58", "02:00"]
