@@ -99,9 +99,9 @@ def month(args, rng: random.Random):
     for (route, ctx, _), schedule in zip(sites, schedules):
         for occ in generate_occurrences(schedule, MONTH_START, horizon):
             result, offset = walk(route, ctx, occ, rng)
-            context = ctx if not offset else JudgeContext(ctx.checkpoints, clock_offset_s=offset)
+            context = ctx if not offset else ctx.with_round(clock_offset_s=offset)
             if result is None:
-                context = JudgeContext(ctx.checkpoints, now=occ.deadline + timedelta(hours=1))
+                context = ctx.with_round(now=occ.deadline + timedelta(hours=1))
             rounds.append((route, occ, result, context))
     return schedules, rounds
 

@@ -69,9 +69,11 @@ class Occurrence:
                    schedule_version=doc["schedule_version"], site_id=doc["site_id"],
                    route_id=doc["route_id"], route_version=doc["route_version"],
                    timezone=doc["timezone"], local_start=datetime.fromisoformat(doc["local_start"]),
-                   timing=PatrolTimingSchema().load(doc["timing"]),
-                   assignees=PatrolAssigneesSchema().load(doc["assignees"]),
+                   timing=_TIMING.load(doc["timing"]), assignees=_ASSIGNEES.load(doc["assignees"]),
                    status=doc["status"], **times)
+
+
+_TIMING, _ASSIGNEES = PatrolTimingSchema(), PatrolAssigneesSchema()
 
 
 def occurrence_id(schedule_id: str, version: int, local_start: datetime) -> str:

@@ -112,7 +112,8 @@ def test_one_stray_scan_does_not_condemn_the_whole_walk():
 def test_a_device_clock_40_minutes_fast_is_corrected_and_flagged():
     scans = walk(ON_TIME_WALK, device_shift_min=40)
     fast = result(OCC, scans, "22:02", "22:14", device_shift_min=40)
-    verdict = judge_round(ROUTE, OCC, fast, context(clock_offset_s=-2400))
+    site = context()
+    verdict = judge_round(ROUTE, OCC, fast, site.with_round(clock_offset_s=-2400))
     assert (verdict.status, verdict.start_status) == ("completed", "start_on_time")
     assert statuses(verdict) == ["on_time"] * 5
     assert verdict.flags[0].code == "clock_skew"
@@ -120,7 +121,7 @@ def test_a_device_clock_40_minutes_fast_is_corrected_and_flagged():
     skew = [ln for ln in verdict.to_dict()["lines"] if ln["code"] == "clock_skew"][0]
     assert skew["en"] == "device clock off by -40 min (measured at sync); every time corrected"
     # uncorrected, the same round would look 40 minutes late
-    naive = judge_round(ROUTE, OCC, fast, context())
+    naive = judge_round(ROUTE, OCC, fast, site)
     assert naive.start_status == "start_late"
 
 
