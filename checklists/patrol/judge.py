@@ -18,6 +18,7 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from checklists.patrol.context import JudgeContext
+from checklists.patrol.errors import PatrolInvalid
 from checklists.patrol.fraud import fraud_flags
 from checklists.patrol.model import Route, RoundResult, Scan
 from checklists.patrol.occurrences import Occurrence
@@ -35,6 +36,7 @@ def judge_round(route: Route, occurrence: Occurrence, result: RoundResult | None
                          f"{occurrence.route_id}@{occurrence.route_version}, not {route.ref}")
     if result is None:
         return _without_result(route, occurrence, context)
+    _check_result_is_for(occurrence, result)
     offset = context.clock_offset_s
     flags: list[Flag] = []
     # (corrected epoch seconds, index, scan): floats, since this is the hot loop
@@ -95,6 +97,19 @@ def judge_round(route: Route, occurrence: Occurrence, result: RoundResult | None
         late_arrival=marked is not None and (context.received_at is None
                                              or context.received_at >= marked),
         clock_offset_s=offset)
+
+
+def _check_result_is_for(occurrence: Occurrence, result: RoundResult) -> None:
+    """A result names its round; judging it against another is refused like bad input."""
+    errors = {}
+    if result.occurrence_id != occurrence.id:
+        errors["occurrence_id"] = [f"this is a result of {result.occurrence_id}, not {occurrence.id}"]
+    if (result.route_id, result.route_version) != (occurrence.route_id, occurrence.route_version):
+        errors["route_version"] = [f"the round is of route {occurrence.route_id}@"
+                                   f"{occurrence.route_version}, not {result.route_id}@"
+                                   f"{result.route_version}"]
+    if errors:
+        raise PatrolInvalid(errors)
 
 
 def _start_status(occurrence: Occurrence, started: float) -> str:

@@ -94,6 +94,12 @@ def test_a_coarse_fix_is_kept_and_flagged_not_refused():
     assert verdict.status == "completed"
 
 
+def test_a_result_judged_against_another_round_is_refused_naming_the_fields():
+    doc = {**GOOD, "occurrence_id": "night.v1.20261103T0000", "route_version": 2}
+    assert set(errors_of(lambda d: judge_round(ROUTE, OCC, load_round_result(d), context()),
+                         doc)) == {"occurrence_id", "route_version"}
+
+
 def test_judging_a_result_against_another_route_version_is_refused():
     with pytest.raises(ValueError, match="night-walk@1, not night-walk@2"):
         judge_round(route(version=2), OCC, load_round_result(GOOD), context())
