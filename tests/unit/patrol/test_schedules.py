@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from checklists.patrol import (
     MAX_ROUNDS_PER_DAY, Occurrence, PatrolInvalid, generate_occurrences, load_schedule,
@@ -137,3 +139,27 @@ def test_cancelled_rounds_stay_cancelled_and_are_not_offered_again():
     stored = list(first.keep) + list(first.cancel) + list(first.add)
     again = reconcile_occurrences(stored, set(), v2, since)
     assert again.add == () and again.cancel == ()
+
+
+hours = st.lists(st.integers(0, 23), min_size=1, max_size=6, unique=True)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(hours, hours, st.integers(0, 6 * 24), st.data())
+def test_reconciling_any_edit_loses_no_scanned_round_and_doubles_no_time(old_hours, new_hours,
+                                                                         hours_later, data):
+    generated_at = utc(2026, 11, 3, 0)
+    rule = "FREQ=DAILY;BYMINUTE=0;BYHOUR="
+    old = week_of(schedule(rrule=rule + ",".join(map(str, old_hours))), generated_at)
+    scanned = set(data.draw(st.lists(st.sampled_from([o.id for o in old]), max_size=5))
+                  if old else [])
+    now = generated_at + timedelta(hours=hours_later)
+    edited = schedule(version=2, rrule=rule + ",".join(map(str, new_hours)))
+    plan = reconcile_occurrences(old, scanned, edited, now)
+    active = list(plan.keep) + list(plan.add)
+    assert len({o.slot for o in active}) == len(active)                   # one round per time
+    assert scanned <= {o.id for o in plan.keep}                           # scanned rounds kept
+    assert {o.id for o in old} == {o.id for o in plan.keep} | {o.id for o in plan.cancel}
+    assert all(o.start >= now for o in plan.cancel)                       # history untouched
+    wanted = {o.slot for o in generate_occurrences(edited, now)}
+    assert wanted <= {o.slot for o in active}                             # the new plan is served
