@@ -129,7 +129,9 @@ def _time_visits(route, occurrence, result, context, visits, walk, in_order, sta
     names = context.names
     judged: dict[int, CheckpointVerdict] = {}
     gaps: list[Gap] = []
-    next_scan_at = {timed[n][1]: timed[n + 1][0] for n in range(len(timed) - 1)}
+    # when each scan's successor came (the dwell of a stop without done_at), only if needed
+    next_scan_at = ({timed[n][1]: timed[n + 1][0] for n in range(len(timed) - 1)}
+                    if route.dwells else {})
     prev_pos, prev_at = None, started
     for pos in walk:
         at, k, scan = visits[pos]

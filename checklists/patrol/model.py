@@ -77,6 +77,7 @@ class Route:
     position: dict[str, int] = field(init=False, compare=False, repr=False)
     elapsed_s: tuple[int, ...] = field(init=False, compare=False, repr=False)
     slack_s: tuple[int, ...] = field(init=False, compare=False, repr=False)
+    dwells: bool = field(init=False, compare=False, repr=False)     # any stop has a min dwell
 
     def __post_init__(self):
         # prefix sums: the expected walk and its slack between any two stops in O(1)
@@ -90,6 +91,7 @@ class Route:
                            {s.checkpoint_id: k for k, s in enumerate(self.stops)})
         object.__setattr__(self, "elapsed_s", tuple(walked))
         object.__setattr__(self, "slack_s", tuple(slack))
+        object.__setattr__(self, "dwells", any(s.min_dwell_s for s in self.stops))
 
     @property
     def ref(self) -> str:
