@@ -127,8 +127,12 @@ def reconcile_occurrences(existing: Iterable[Occurrence], has_scans: Collection[
       cancelled (and the new version's round at that time, if any, added);
     * cancelled rounds are left alone; the new version's rounds nobody holds are added.
     """
-    planned = {o.slot: o for o in generate_occurrences(schedule, since, horizon)}
     since = since.astimezone(UTC)
+    existing = list(existing)
+    # plan as far as the stored rounds reach, so a round beyond this horizon that the
+    # schedule still wants is recognised (kept), not cancelled; only the horizon is added
+    reach = max([since + horizon] + [o.start + timedelta(seconds=1) for o in existing])
+    planned = {o.slot: o for o in generate_occurrences(schedule, since, reach - since)}
     keep: list[Occurrence] = []
     cancel: list[Occurrence] = []
     taken: set[tuple[str, datetime]] = set()
@@ -141,7 +145,8 @@ def reconcile_occurrences(existing: Iterable[Occurrence], has_scans: Collection[
             taken.add(old.slot)
         else:
             cancel.append(replace(old, status=CANCELLED))
-    add = [o for slot, o in planned.items() if slot not in taken]
+    until = since + horizon
+    add = [o for slot, o in planned.items() if slot not in taken and o.start < until]
     return Reconciliation(tuple(keep), tuple(add), tuple(cancel))
 
 

@@ -163,3 +163,14 @@ def test_reconciling_any_edit_loses_no_scanned_round_and_doubles_no_time(old_hou
     assert all(o.start >= now for o in plan.cancel)                       # history untouched
     wanted = {o.slot for o in generate_occurrences(edited, now)}
     assert wanted <= {o.slot for o in active}                             # the new plan is served
+
+
+def test_a_shorter_horizon_cancels_none_of_the_rounds_planned_further_ahead():
+    since = utc(2026, 11, 3, 0)
+    old = week_of(schedule(), since)
+    plan = reconcile_occurrences(old, set(), schedule(), since, timedelta(days=2))
+    assert (plan.add, plan.cancel) == ((), ())
+    # an edit still cancels the old version's rounds beyond the new horizon
+    edited = schedule(version=2, rrule="FREQ=DAILY;BYHOUR=23;BYMINUTE=0")
+    plan = reconcile_occurrences(old, set(), edited, since, timedelta(days=2))
+    assert len(plan.cancel) == 35 and len(plan.add) == 2
