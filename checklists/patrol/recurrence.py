@@ -61,19 +61,25 @@ def parse_rule(text: str, dtstart: datetime) -> rrule:
     return rule
 
 
-def check_rounds_per_day(rule: rrule, dtstart: datetime, days: int = CHECK_DAYS) -> None:
-    """Refuse a rule producing more than :data:`MAX_ROUNDS_PER_DAY` rounds on a local day
-    within ``days`` of its start (stops counting as soon as one day is over)."""
-    end = dtstart + timedelta(days=days)
+def _capped(starts: Iterator[datetime]) -> Iterator[datetime]:
+    """``starts`` unchanged; :class:`RuleError` once a local day has too many of them."""
     per_day: Counter = Counter()
-    for start in rule.xafter(dtstart, inc=True):
-        if start >= end:
-            return
+    for start in starts:
         day = start.date()
         per_day[day] += 1
         if per_day[day] > MAX_ROUNDS_PER_DAY:
             raise RuleError(f"produces more than {MAX_ROUNDS_PER_DAY} rounds on {day} "
                             f"(at most one every 15 minutes)")
+        yield start
+
+
+def check_rounds_per_day(rule: rrule, dtstart: datetime, days: int = CHECK_DAYS) -> None:
+    """Refuse a rule producing more than :data:`MAX_ROUNDS_PER_DAY` rounds on a local day
+    within ``days`` of its start (stops counting as soon as one day is over)."""
+    end = dtstart + timedelta(days=days)
+    for start in _capped(rule.xafter(dtstart, inc=True)):
+        if start >= end:
+            return
 
 
 def local_starts(rule: rrule, tz: ZoneInfo, since: datetime, until: datetime
@@ -86,13 +92,9 @@ def local_starts(rule: rrule, tz: ZoneInfo, since: datetime, until: datetime
     local_from = since.astimezone(tz).replace(tzinfo=None) - timedelta(days=1)
     local_to = until.astimezone(tz).replace(tzinfo=None) + timedelta(days=1)
     seen: set[datetime] = set()
-    per_day: Counter = Counter()
-    for local in rule.xafter(local_from, inc=True):
+    for local in _capped(rule.xafter(local_from, inc=True)):
         if local > local_to:
             return
-        per_day[local.date()] += 1
-        if per_day[local.date()] > MAX_ROUNDS_PER_DAY:
-            raise RuleError(f"produces more than {MAX_ROUNDS_PER_DAY} rounds on {local.date()}")
         # fold=0 (replace keeps it): the earlier of a repeated hour; a skipped time keeps the
         # offset from before the gap, which is RFC 5545's reading
         instant = local.replace(tzinfo=tz).astimezone(UTC)
