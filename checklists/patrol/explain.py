@@ -47,6 +47,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "unexpected_tag": ("{at}扫了本路线以外的巡更点「{name}」({tag})",
                        "{at}: scanned {name} ({tag}), not a checkpoint of this route"),
     "unknown_tag": ("{at}扫到本小区没有的编码「{tag}」", "{at}: code {tag} is no checkpoint of this site"),
+    "unexpected_scans": ("{count}次扫码不属于本路线", "{count} scan(s) not of this route"),
     "clock_skew": ("设备时钟偏差{minutes}分钟 (同步时测得), 所有时间已按此校正",
                    "device clock off by {minutes} min (measured at sync); every time corrected"),
     "impossible_travel": ("「{from}」→「{to}」{distance_m}米只用{seconds}秒 ({speed_kmh}公里/小时), 人不可能这么快",

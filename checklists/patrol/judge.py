@@ -68,6 +68,8 @@ def judge_round(route: Route, occurrence: Occurrence, result: RoundResult | None
         elif pos not in visits:
             visits[pos] = (at, k, scan)
             walk.append(pos)
+    if unexpected:      # each has its own line; the flag lets "flagged rounds" find them
+        flags.append(Flag("unexpected_scans", {"count": len(unexpected)}))
     rapid = context.thresholds.rapid_duplicate_s
     flags.extend(Flag("rapid_duplicate", {"tag": tag, "repeats": n, "seconds": round(gap, 1)})
                  for tag, (n, gap) in repeats.items() if gap <= rapid)

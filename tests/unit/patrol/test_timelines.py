@@ -191,6 +191,7 @@ def test_scans_of_another_route_and_unknown_codes_are_unexpected_not_errors():
     assert statuses(verdict) == ["on_time"] * 5
     assert [(u.tag, u.checkpoint_id) for u in verdict.unexpected] == [
         ("TAG-9", "cp9"), ("NO-SUCH-TAG", None)]
+    assert [(f.code, f.evidence) for f in verdict.flags] == [("unexpected_scans", {"count": 2})]
     lines = {ln["code"]: ln for ln in verdict.to_dict()["lines"]}
     assert lines["unexpected_tag"]["zh"] == "22:08扫了本路线以外的巡更点「泳池」(TAG-9)"
     assert lines["unknown_tag"]["en"] == "22:08: code NO-SUCH-TAG is no checkpoint of this site"
