@@ -16,7 +16,8 @@ from checklists.patrol.model import Checkpoint
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
-    """Where a finding becomes a flag. Defaults follow the vendors in the research notes."""
+    """Where a finding becomes a flag (the duplicate-scan minute follows the guard-tour
+    exception reports in the research notes; the others are judgement calls)."""
 
     clock_skew_s: float = 120.0         # device clock off by more: flagged (times still corrected)
     max_speed_m_s: float = 8.0          # a person running hard; faster between checkpoints: flagged

@@ -33,6 +33,11 @@ def test_a_checkpoint_names_each_bad_field():
     assert set(errors) == {"lat", "lon", "radius_m", "tag"}
 
 
+def test_a_checkpoint_document_round_trips():
+    checkpoint = load_checkpoint(checkpoint_doc(1, checklist_id="night-lighting", photo_required=True))
+    assert load_checkpoint(checkpoint.to_doc()) == checkpoint
+
+
 def test_two_checkpoints_of_a_site_cannot_share_a_tag():
     cps = list(checkpoints().values())
     assert tag_clashes(cps) == {}

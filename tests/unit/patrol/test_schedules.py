@@ -1,6 +1,7 @@
 """Occurrence generation on the site's clock (with and without DST) and regeneration."""
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -98,6 +99,14 @@ def test_a_schedule_document_round_trips():
     sched = schedule(timing={"mode": "window", "windows": [
         {"checkpoint_id": "cp1", "open_min": 0, "close_min": 10}]}, assignees={"post": "east-gate"})
     assert load_schedule(sched.to_doc()) == sched
+
+
+def test_an_occurrence_document_round_trips_with_windows_and_a_post():
+    sched = schedule(assignees={"post": "east-gate"}, timing={"mode": "window", "windows": [
+        {"checkpoint_id": "cp1", "open_min": 0, "close_min": 10}]})
+    [occ] = generate_occurrences(sched, utc(2026, 11, 2, 14), timedelta(minutes=1))
+    assert Occurrence.from_doc(json.loads(json.dumps(occ.to_doc()))) == occ
+    assert occ.to_doc()["assignees"] == {"post": "east-gate"}
 
 
 def week_of(sched, since):
