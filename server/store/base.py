@@ -7,10 +7,11 @@ offer.
 * ``Store.transaction()`` is the one way to write. Inside it reads see the
   committed state and nobody else can commit, so a service can check a
   precondition (``last_mutation_id``, a record's version) and commit its
-  effects in one atomic step. ``Transaction.commit(ops)`` makes a batch
-  durable and returns one ``seq`` per op; the seqs of a batch are contiguous
-  and the global sequence has no gaps. A commit that cannot be made durable
-  raises ``StoreUnavailable`` and changes nothing.
+  effects in one atomic step. ``Transaction.commit(ops)`` writes a batch and
+  returns one ``seq`` per op; the seqs of a batch are contiguous and the
+  global sequence has no gaps. The batch is durable when the ``with`` block
+  exits (acknowledge nothing before); a commit that cannot be made durable
+  raises ``StoreUnavailable`` there, and none of it is applied.
 * ``get`` / ``list`` / ``changes`` read committed state and never see half a
   batch; ``snapshot()`` holds one consistent state across several reads.
   Readers never wait for writers.
@@ -145,7 +146,7 @@ class Transaction(Reader):
 
     @abc.abstractmethod
     def commit(self, ops: Sequence[Op]) -> list[int]:
-        """Make ``ops`` durable as one atomic batch; return one seq per op."""
+        """Write ``ops`` as one atomic batch, durable when the transaction block exits."""
 
     @abc.abstractmethod
     def high_water(self) -> int:

@@ -8,9 +8,9 @@ How it keeps the ``Store`` contract (``base``):
   beside ``serve``), ``pg_advisory_xact_lock`` on PostgreSQL (several app
   servers). Reads inside see the committed state plus nothing else, so a
   service's read-check-commit is atomic. ``tx.commit(ops)`` writes the batch
-  with its seqs (``sql_commit``) and COMMITs at once: when it returns, the
-  batch is durable (WAL + ``synchronous=FULL``; PostgreSQL's own commit).
-  Anything after it in the same block starts a new database transaction.
+  with its seqs (``sql_commit``); it is durable (WAL + ``synchronous=FULL``;
+  PostgreSQL's own commit) when the ``with`` block exits -- writers queued
+  at the same time share that COMMIT and its fsync (``group_commit``).
 * **Reads never wait for writes.** ``snapshot()`` is one read transaction on
   the reader pool (SQLite WAL readers; PostgreSQL ``REPEATABLE READ READ
   ONLY``); a pull reads its client record, ``high_water`` and every bucket
@@ -25,7 +25,6 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import threading
 import uuid
 from contextlib import contextmanager
 from typing import Iterator
@@ -35,6 +34,7 @@ from sqlalchemy import Connection, func, select, update
 from . import sql_tables as t
 from .base import Store, StoreError, Transaction
 from .dirlock import DirectoryLock
+from .group_commit import GroupCommit
 from .sql_commit import commit_batch
 from .sql_engines import Engines, postgres_engines, sqlite_engines, translated_errors
 from .sql_migrate import migrate
@@ -52,7 +52,8 @@ class SqlStore(Store):
     def __init__(self, engines: Engines, *, scratch_dir: str | None = None):
         self.engines = engines
         self.kind = engines.kind
-        self._write_lock = threading.Lock()
+        self._writers = GroupCommit(engines.writer.connect,
+                                    lambda: translated_errors(engines))
         self._serve_lock: DirectoryLock | None = None
         self._scratch_dir = scratch_dir
         self._closed = False
@@ -140,16 +141,19 @@ class SqlStore(Store):
     # -- writes ----------------------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
+        """The writer's turn: what the block commits is durable when the block exits.
+
+        Concurrent writers are group-committed (``group_commit``): the data of
+        every ``tx.commit`` in the block is on disk before the ``with`` returns,
+        and a failed COMMIT raises ``StoreUnavailable`` here, nothing applied.
+        """
         self._check_open()
-        with self._write_lock, translated_errors(self.engines):
-            conn = self.engines.writer.connect()
+        with self._writers.member() as conn, translated_errors(self.engines):
             tx = SqlTransaction(conn, self.engines)
             try:
                 yield tx
-                tx.finish()
             finally:
                 tx.closed = True
-                conn.close()  # rolls back anything not committed
 
     def new_epoch(self):
         epoch = new_epoch_id()
@@ -192,8 +196,8 @@ class SqlStore(Store):
         if self._closed:
             return
         self._closed = True
-        with self._write_lock:
-            self.engines.dispose()
+        self._writers.close()
+        self.engines.dispose()
         if self._serve_lock is not None:
             self._serve_lock.release()
         if self._scratch_dir is not None:
@@ -201,10 +205,11 @@ class SqlStore(Store):
 
 
 class SqlTransaction(SqlReader, Transaction):
-    """The open write transaction of ``SqlStore.transaction``.
+    """One writer's part of the open database transaction (``SqlStore.transaction``).
 
-    The database transaction starts lazily (first read or write) and each
-    ``commit`` ends it durably; a block that only read rolls back.
+    The database transaction starts at the first read or write of its group
+    (``BEGIN IMMEDIATE`` / the advisory lock). Each ``commit`` runs in a
+    savepoint, so a batch refused half-way leaves nothing behind.
     """
 
     def __init__(self, conn: Connection, engines: Engines):
@@ -226,18 +231,8 @@ class SqlTransaction(SqlReader, Transaction):
         return self._c().execute(statement, params)
 
     def commit(self, ops) -> list[int]:
-        self._c()
-        try:
+        with self._c().begin_nested():
             seqs = commit_batch(self.conn, ops)
-        except BaseException:
-            self.conn.rollback()
-            raise
-        self.conn.commit()
         self._meta = None
         return seqs
-
-    def finish(self) -> None:
-        """End of the block: commit statements run by ``execute_write``, if any."""
-        if self.conn.in_transaction():
-            self.conn.commit()
 

@@ -1,0 +1,65 @@
+"""Writers queued at the same time share one COMMIT; none is answered before it."""
+import threading
+import time
+
+from sqlalchemy import event
+
+from server.store import Put
+from server.store.sql_store import SqlStore
+
+
+def wait_until(condition, timeout=30.0):
+    """Poll a state the code under test sets (no fixed sleeps to guess timing)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition never became true"
+        time.sleep(0.005)
+
+
+def test_writers_waiting_for_the_writer_share_its_commit(tmp_path):
+    store = SqlStore.sqlite(str(tmp_path / "fieldsync.db"))
+    commits = []
+    event.listen(store.engines.writer, "commit", lambda conn: commits.append(1))
+    inside, release = threading.Event(), threading.Event()
+    seqs = {}
+
+    def first():
+        with store.transaction() as tx:
+            seqs["first"] = tx.commit([Put("notes", "a", {"n": 1}, bucket="site:s")])
+            inside.set()
+            release.wait()
+        seqs["first done"] = store.get("notes", "a") is not None  # durable once answered
+
+    def later(name):
+        seqs[name] = store.commit([Put("notes", name, {"n": 2}, bucket="site:s")])
+
+    threads = [threading.Thread(target=first)]
+    threads[0].start()
+    inside.wait()
+    threads += [threading.Thread(target=later, args=(n,)) for n in ("b", "c")]
+    for t in threads[1:]:
+        t.start()
+    wait_until(lambda: store._writers._waiting == 2)  # both queued behind the first
+    release.set()
+    for t in threads:
+        t.join()
+    try:
+        assert sorted([seqs["first"][0], seqs["b"][0], seqs["c"][0]]) == [1, 2, 3]
+        assert seqs["first done"] is True
+        assert len(commits) == 1  # three transactions, one COMMIT (one fsync)
+        assert [c.id for c in store.changes("site:s", 0, 10)] == ["a", "b", "c"][:1] + sorted(
+            ["b", "c"], key=lambda n: seqs[n][0])
+    finally:
+        store.close()
+
+
+def test_a_lone_writer_commits_at_once(tmp_path):
+    store = SqlStore.sqlite(str(tmp_path / "fieldsync.db"))
+    commits = []
+    event.listen(store.engines.writer, "commit", lambda conn: commits.append(1))
+    try:
+        for n in range(3):
+            store.commit([Put("notes", f"n{n}", {}, bucket="site:s")])
+            assert len(commits) == n + 1
+    finally:
+        store.close()
