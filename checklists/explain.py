@@ -18,6 +18,30 @@ def num(x: float) -> str:
 
 
 def explain_line(line, lang: str) -> str:
+    text = _line_text(line, lang)
+    if line.instance is None:
+        return text
+    label = line.planned.item.label
+    return f"{line.instance[1]}: {label.zh if lang == 'zh' else label.en} — {text}"
+
+
+def explain_repeat(section, lang: str) -> str:
+    """How a repeated section's instances made its score (sum, mean or worst)."""
+    zh = lang == "zh"
+    facts = section.repeat
+    count = len(facts["instances"])
+    score = f"{num(section.points)}/{num(section.max)}"
+    if facts["scoring"] == "worst" and facts["chosen"] is not None:
+        name = section.instance_labels[facts["chosen"]]
+        return (f"{count}个实例中按最差的「{name}」计 → {score}" if zh
+                else f"the worst of {count} instances, “{name}”, counts → {score}")
+    if facts["scoring"] == "mean":
+        return (f"按{count}个实例的平均得分率计 → {score}" if zh
+                else f"mean percent of {count} instances → {score}")
+    return f"{count}个实例合计 → {score}" if zh else f"{count} instances added up → {score}"
+
+
+def _line_text(line, lang: str) -> str:
     zh = lang == "zh"
     status = line.status
     if status == "hidden":
