@@ -86,9 +86,7 @@ TYPE_SPECIFIC_FIELDS: dict[str, frozenset[str]] = {
     "veto": SCORABLE_TYPES,
     "calculation": frozenset({"calculate"}),
     "constraint": VALUE_TYPES,
-    "required": ANSWERED_TYPES,
     "required_if": ANSWERED_TYPES,
-    "allow_na": ANSWERED_TYPES,
 }
 
 
@@ -143,8 +141,12 @@ class ChecklistItemSchema(Schema):
             _choice_rules(data, original_data, add)
         if item_type == "check":
             _deduction_rules(data, original_data, add)
-        if item_type == "calculate" and "calculation" not in original_data:
-            add("calculation", "a calculate item needs its calculation (a JSON Logic rule)")
+        if item_type == "calculate":
+            if "calculation" not in original_data:
+                add("calculation", "a calculate item needs its calculation (a JSON Logic rule)")
+            for flag in ("required", "allow_na"):
+                if original_data.get(flag) is True:
+                    add(flag, "a calculate item is computed, never answered")
         if "required_if" in original_data and original_data.get("required") is True:
             add("required_if", "the item is always required; drop required or required_if")
         if item_type == "photo":
