@@ -185,3 +185,17 @@ def test_night_patrol_checks_key_households_only_where_present():
     with pytest.raises(checklists.AnswersInvalid) as err:
         validate_answers(patrol, answers)
     assert list(err.value.errors) == ["answers.np.key.rental"]
+
+
+def test_night_patrol_none_excludes_the_household_categories():
+    patrol = loaded("night-patrol")
+    assert patrol.version == 2          # version 1 (published, immutable) let both be ticked
+    answers = {"np.checkpoint": {"value": "TAG-7"}, "np.time": {"value": "02:15"},
+               "np.lighting.ok": {"value": "pass"}, "np.fire.passage": {"value": "pass"},
+               "np.fire.equipment": {"value": "pass"}, "np.fire.hazards": {"value": "pass"},
+               "np.key.present": {"value": ["none", "rental"]}}
+    with pytest.raises(checklists.AnswersInvalid) as err:
+        validate_answers(patrol, answers)
+    assert err.value.errors["answers.np.key.present.value"] == [
+        "'none' (无 / None) excludes every other option: pick it alone"]
+    validate_answers(patrol, {**answers, "np.key.present": {"value": ["none"]}})
