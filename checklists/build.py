@@ -74,6 +74,7 @@ def _scoring(data: dict) -> Scoring:
         bands=tuple(sorted((_band(b) for b in data.get("bands", ())), key=lambda b: b.min)),
         marks=tuple(sorted((_band(b) for b in data.get("marks", ())), key=lambda b: b.min)),
         weight_in_overall=data.get("weight_in_overall"),
+        na=data.get("na"),
         note=data.get("note"),
     )
 

@@ -129,6 +129,8 @@ def explain_report(report, lang: str) -> list[str]:
         out.append("没有适用的评分项, 无法计分" if zh else "nothing applicable to score")
     elif report.weighted:
         out.extend(_weighted(report, zh))
+    elif report.rescaled is not None:
+        out.append(_rescaled(report, zh))
     else:
         out.append(f"合计 {num(report.total)}/{num(report.max)} = {num(report.percent)}%" if zh
                    else f"total {num(report.total)}/{num(report.max)} = {num(report.percent)}%")
@@ -164,6 +166,24 @@ def _weighted(report, zh: bool) -> list[str]:
                  f"weighted sections: {joined} = {num(report.percent)}%, i.e. "
                  f"{num(report.total)}/{num(report.max)}")
     return lines
+
+
+def _rescaled(report, zh: bool) -> str:
+    """scoring.na = rescale: which items were N/A and how the total was brought back to scale."""
+    facts = report.rescaled
+    by_id = {ln.planned.id: ln for s in report.sections for ln in s.lines}
+    names = [by_id[i].planned.item.label for i in facts["na_items"] if i in by_id]
+    dropped = sum(by_id[i].max for i in facts["na_items"] if i in by_id)
+    before = f"{num(facts['total'])}/{num(facts['max'])}"
+    after = f"{num(report.total)}/{num(report.max)}"
+    if zh:
+        listed = "、".join(n.zh for n in names)
+        return (f"不适用: {listed}(共{num(dropped)}分); 按适用项满分{num(facts['max'])}折算为"
+                f"{num(report.max)}分: {before} → {after} = {num(report.percent)}%")
+    listed = ", ".join(n.en for n in names)
+    return (f"N/A: {listed} ({num(dropped)} points); rescaled over the applicable "
+            f"{num(facts['max'])} to {num(report.max)}: {before} → {after} = "
+            f"{num(report.percent)}%")
 
 
 def _veto(report, zh: bool) -> str:

@@ -300,6 +300,7 @@ class Scoring(_Model):
     bands: tuple[Band, ...] = ()
     marks: tuple[Band, ...] = ()
     weight_in_overall: float | None = None
+    na: str | None = None
     note: str | None = None
 
 

@@ -185,6 +185,8 @@ class ScoreReport:
     veto: dict[str, Any] | None = None
     weighted: bool = False
     rules_version: str = RULES_VERSION
+    #: ``scoring.na = rescale`` with N/A items: the total before rescaling (see explain.py)
+    rescaled: dict[str, Any] | None = None
 
     def summary(self) -> dict[str, Any]:
         """The numbers a list view or a rescore comparison needs."""
@@ -215,6 +217,7 @@ class ScoreReport:
             "weighted": self.weighted,
             "flags": [f.to_record() for f in self.flags],
             "sections": [s.to_record() for s in self.sections],
+            **({"rescaled": self.rescaled} if self.rescaled is not None else {}),
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -230,6 +233,7 @@ class ScoreReport:
             "flags": [f.to_dict() for f in self.flags],
             "explanation": {"zh": self.explanation("zh"), "en": self.explanation("en")},
             "sections": [s.to_dict() for s in self.sections],
+            **({"rescaled": self.rescaled} if self.rescaled is not None else {}),
         }
 
 

@@ -264,6 +264,9 @@ class ScoringPolicySchema(Schema):
                         metadata={"description": "cumulative marks (e.g. team bonus at >=96)"})
     weight_in_overall = StrictNumber(validate=validate.Range(min=0, max=1, min_inclusive=False),
                                      metadata={"description": "share of this rubric in a combined score"})
+    na = fields.String(validate=validate.OneOf(["drop", "rescale"]), metadata={
+        "description": "N/A items: dropped from score and maximum (drop, the default), or "
+                       "dropped and the total rescaled to `scale` over the applicable items"})
     note = fields.String()
 
     @validates_schema(skip_on_field_errors=False)

@@ -53,7 +53,7 @@ def report_from_record(definition: Definition, answers: Mapping[str, Any],
         total=record["total"], max=record["max"], percent=record["percent"],
         band=_band(bands, record["band"]), marks=[marks[m] for m in record["marks"]],
         flags=flags, sections=sections, veto=veto, weighted=record["weighted"],
-        rules_version=record["rules_version"])
+        rules_version=record["rules_version"], rescaled=record.get("rescaled"))
 
 
 def _section(definition: Definition, s: Mapping[str, Any], answers: Mapping[str, Any]

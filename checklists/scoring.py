@@ -176,6 +176,13 @@ def _finish(definition: Definition, sections: list[SectionScore], flags: list[Fl
         total = sum(s.points for s in sections)
         maximum = sum(s.max for s in sections)
         ratio = total / maximum if maximum > 0 else None
+    rescaled = None
+    if scoring.na == "rescale" and not weighted and ratio is not None:
+        na_items = [ln.planned.id for s in sections for ln in s.lines if ln.status == "na"]
+        if na_items:
+            rescaled = {"total": round_points(total), "max": round_points(maximum),
+                        "na_items": na_items}
+            total, maximum = ratio * scoring.scale, scoring.scale
     percent = ratio * 100 if ratio is not None else None
     veto = _veto(vetoes)
     if veto is not None and percent is not None:
@@ -194,6 +201,7 @@ def _finish(definition: Definition, sections: list[SectionScore], flags: list[Fl
         sections=sections,
         veto=veto,
         weighted=weighted,
+        rescaled=rescaled,
     )
 
 
