@@ -11,14 +11,35 @@ from typing import Any
 from checklists.plan import CHECK, CHOICE, DEDUCTION, MULTI_CHOICE, READING
 
 
+_NUM_TEXT: dict[float, str] = {}
+_NUM_CACHE_SIZE = 4096
+
+
 def num(x: float) -> str:
     """A point value as people write it: 3, 2.5, 0.25 (no float noise)."""
-    r = round(x, 4) + 0.0                   # + 0.0: no "-0"
-    return str(int(r)) if r.is_integer() else repr(r)
+    text = _NUM_TEXT.get(x)
+    if text is None:
+        r = round(x, 4) + 0.0                   # + 0.0: no "-0"
+        text = str(int(r)) if r.is_integer() else repr(r)
+        if len(_NUM_TEXT) < _NUM_CACHE_SIZE:   # reports reuse a few values again and again
+            _NUM_TEXT[x] = text
+    return text
 
 
 def explain_line(line, lang: str) -> str:
-    text = _line_text(line, lang)
+    # Most lines of a report say what thousands of others said ("符合, 本项得5/5"): the
+    # sentence depends only on these facts, so it is rendered once per item and kept on the plan.
+    detail = line.detail
+    if type(detail) is list:
+        text = _line_text(line, lang)
+    else:
+        key = (lang, line.status, line.points, line.max, line.counted, detail)
+        cache = line.planned.sentences
+        text = cache.get(key)
+        if text is None:
+            text = _line_text(line, lang)
+            if len(cache) < 256:
+                cache[key] = text
     if line.instance is None:
         return text
     label = line.planned.item.label

@@ -25,7 +25,7 @@ class PlannedItem:
     __slots__ = (
         "id", "item", "section_index", "cond", "required_cond", "mode", "weight",
         "max", "option_scores", "flagged_options", "low", "high", "fixed_deduction",
-        "failable", "veto", "exclusive_options",
+        "failable", "veto", "sentences",
     )
 
     def __init__(self, item: Item, section_index: int, items_by_id: dict[str, Item]):
@@ -34,7 +34,8 @@ class PlannedItem:
         self.section_index = section_index
         self.cond = _compile(item.show_if, items_by_id)
         self.required_cond = _compile(item.required_if, items_by_id)
-        self.exclusive_options = frozenset(o.id for o in item.options or () if o.exclusive)
+        #: explanation sentences already rendered for this item (see explain.explain_line)
+        self.sentences: dict[tuple, str] = {}
         self.weight = item.weight or 0.0
         self.option_scores: dict[str, float] = {o.id: o.score for o in item.options or ()}
         self.flagged_options = frozenset(o.id for o in item.options or () if o.flag)
