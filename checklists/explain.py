@@ -27,23 +27,29 @@ def num(x: float) -> str:
 
 
 def explain_line(line, lang: str) -> str:
+    return explain_both(line)[0 if lang == "zh" else 1]
+
+
+def explain_both(line) -> tuple[str, str]:
+    """The line's sentence in zh and en."""
     # Most lines of a report say what thousands of others said ("符合, 本项得5/5"): the
-    # sentence depends only on these facts, so it is rendered once per item and kept on the plan.
+    # sentences depend only on these facts, so they are rendered once per item and kept on
+    # the plan. Defect lists (lists) vary per result and are rendered each time.
     detail = line.detail
     if type(detail) is list:
-        text = _line_text(line, lang)
+        texts = (_line_text(line, "zh"), _line_text(line, "en"))
     else:
-        key = (lang, line.status, line.points, line.max, line.counted, detail)
+        key = (line.status, line.points, line.max, line.counted, detail)
         cache = line.planned.sentences
-        text = cache.get(key)
-        if text is None:
-            text = _line_text(line, lang)
+        texts = cache.get(key)
+        if texts is None:
+            texts = (_line_text(line, "zh"), _line_text(line, "en"))
             if len(cache) < 256:
-                cache[key] = text
+                cache[key] = texts
     if line.instance is None:
-        return text
-    label = line.planned.item.label
-    return f"{line.instance[1]}: {label.zh if lang == 'zh' else label.en} — {text}"
+        return texts
+    label, name = line.planned.item.label, line.instance[1]
+    return f"{name}: {label.zh} — {texts[0]}", f"{name}: {label.en} — {texts[1]}"
 
 
 def explain_repeat(section, lang: str) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from checklists.explain import explain_line, explain_repeat, explain_report
+from checklists.explain import explain_both, explain_line, explain_repeat, explain_report
 from checklists.model import Band, Label
 
 #: version of the scoring rules implemented here; stored with every report so a
@@ -78,14 +78,15 @@ class ItemLine:
         return record
 
     def to_dict(self) -> dict[str, Any]:
+        zh, en = explain_both(self)
         out = {
-            "item_id": self.item_id,
-            "label": self.label.to_dict(),
+            "item_id": self.planned.id,
+            "label": self.planned.item.label.to_dict(),
             "status": self.status,
             "points": self.points,
             "max": self.max,
             "counted": self.counted,
-            "explanation": {"zh": self.explanation("zh"), "en": self.explanation("en")},
+            "explanation": {"zh": zh, "en": en},
         }
         if self.instance is not None:
             out["instance"] = {"index": self.instance[0], "label": self.instance[1]}
