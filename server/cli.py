@@ -17,6 +17,7 @@ from flask.cli import ScriptInfo
 from server.accounts.access import ROLES
 from server.services.errors import NotFound, ServiceError
 from server.store import StoreLocked
+from server.cli_definitions import definitions as definitions_cli
 from sync.client.cli import device as device_client
 
 
@@ -325,6 +326,7 @@ def device_revoke(device_id):
 
 
 main.add_command(device_client, "device")
+main.add_command(definitions_cli, "definitions")
 
 
 if __name__ == "__main__":
