@@ -97,3 +97,11 @@ def test_combined_conditions_round_trip_and_name_nested_errors():
         "unknown item 'nope'"]}
     shape = definition(section("s", item("a"), item("b", show_if={"all": []})))
     assert "sections[0].items[1].show_if.all" in errors_of(shape)
+
+
+def test_exclusive_options_only_in_a_multi_select():
+    bad = definition(section("s", item("one", "choice", weight=0, options=[
+        {"id": "none", "label": {"zh": "无", "en": "None"}, "exclusive": True},
+        {"id": "x", "label": {"zh": "x", "en": "x"}}])))
+    assert errors_of(bad) == {"sections[0].items[0].options": [
+        "exclusive options (none) only make sense in a multi-select (multiple: true)"]}

@@ -121,3 +121,22 @@ def test_nothing_outside_a_repeat_may_read_an_item_inside_one():
     bounds = definition(section("rooms", item("r.ok"),
                                 repeat={"min": 5, "max": 3, "label": label("room")}))
     assert errors_of(bounds) == {"sections[0].repeat.min": ["must not exceed max (3)"]}
+
+
+def test_a_hidden_repeated_section_takes_no_instances():
+    defn = load(section("meta", choice("scope", {"unit": 0, "public": 0}, weight=0)),
+                section("rooms", item("r.ok"), show_if={"item": "scope", "equals": "unit"},
+                        repeat={"min": 0, "max": 3, "label": label("room")}))
+    answers = {"scope": {"value": "public"},
+               "rooms": [{"label": "主卧", "answers": {"r.ok": {"value": "pass"}}}]}
+    assert answer_errors(defn, answers) == {"answers.rooms": [
+        "answered, but the section is not shown: it shows only when scope == 'unit'"]}
+    report = checklists.score_result(defn, {"scope": {"value": "public"}})
+    assert [s.status for s in report.sections] == ["unscored", "hidden"]
+
+
+def test_a_repeated_section_id_must_not_be_an_item_id():
+    bad = definition(section("dup", item("a")),
+                     section("b", item("dup2"), repeat={"max": 2, "label": label("x")}),
+                     section("c", item("b")))
+    assert "sections[1].id" in errors_of(bad)
