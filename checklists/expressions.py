@@ -19,6 +19,12 @@ the ids it reads; an expression may therefore not read both ``a`` and
 ``a.b``. The value of an item is its answer's ``value`` (a number for
 readings, an option id or list of them for choices, ``"pass"``/``"fail"`` for
 checks) or ``null`` when it is unanswered, N/A or hidden.
+
+An expression is judged only on complete data: while any item it reads is
+blank, a calculation is blank, a constraint is not checked (``required`` is
+what asks for the missing answer) and an ``expr`` condition is false. JSON
+Logic itself would read null as 0 (``null < 10`` is true) and answer with
+confidence about a reading nobody took. The field app applies the same rule.
 """
 from __future__ import annotations
 

@@ -6,7 +6,8 @@ so hiding an item also hides everything that depends on it — a single pass in
 document order settles the whole checklist (references only look back, see
 :mod:`checklists.references`). Leaves combine with ``all`` / ``any`` /
 ``not``, and ``expr`` is a JSON Logic rule (:mod:`checklists.expressions`)
-over earlier answers, hidden ones reading as null.
+over earlier answers; like every expression it is judged only when each item
+it reads has a value, and is false until then.
 
 For a multi-select choice, ``equals`` means "this option is among those picked"
 and ``in`` means "any picked option is in the list".
@@ -38,8 +39,12 @@ def compile_test(cond, items_by_id: Mapping[str, Item]) -> ConditionTest:
         return lambda answers, shown: not inner(answers, shown)
     if isinstance(cond, ExprCondition):
         expression = cond.expr
-        return lambda answers, shown: truthy(
-            expression.evaluate(answered_values(expression.reads, answers, shown)))
+
+        def holds(answers, shown) -> bool:
+            values = answered_values(expression.reads, answers, shown)
+            return (None not in values.values()) and truthy(expression.evaluate(values))
+
+        return holds
     source, predicate = cond.item, compile_condition(cond, items_by_id[cond.item])
     return lambda answers, shown: shown.get(source, False) and predicate(answers.get(source))
 

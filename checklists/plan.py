@@ -76,9 +76,16 @@ class PlannedItem:
         return self.cond is None or self.cond(answers, shown)
 
     def calculate(self, answers: Mapping[str, Any], shown: Mapping[str, bool]) -> Any:
-        """The value of a calculate item given the answers before it (None when blank)."""
+        """The value of a calculate item given the answers before it.
+
+        Blank (None) while any item it reads is blank: JSON Logic would read a
+        missing area as 0 and compute a confident wrong number.
+        """
         expression = self.item.calculation
-        value = expression.evaluate(answered_values(expression.reads, answers, shown))
+        values = answered_values(expression.reads, answers, shown)
+        if any(v is None for v in values.values()):
+            return None
+        value = expression.evaluate(values)
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         return value

@@ -129,3 +129,13 @@ def test_a_rule_failing_at_run_time_is_a_blank_calculation_not_a_crash():
     answers = {"a": {"value": 5}, "b": {"value": 0}}
     checklists.validate_answers(defn, answers)
     assert checklists.visible_items(defn, answers)["flag"] is False
+
+
+def test_a_calculation_is_blank_while_an_input_is_blank():
+    defn = load(section("s", item("a", "reading"), item("b", "reading", allow_na=True),
+                        _calc("sum", {"+": [{"var": "a"}, {"var": "b"}]}),
+                        item("low", show_if={"expr": {"<": [{"var": "sum"}, 10]}})))
+    # b is N/A: the sum is blank (not 3 + 0), and "sum < 10" is not judged on it
+    assert checklists.visible_items(defn, {"a": {"value": 3}, "b": {"na": True}})["low"] is False
+    assert checklists.visible_items(defn, {"a": {"value": 3}, "b": {"value": 4}})["low"] is True
+    assert checklists.visible_items(defn, {"a": {"value": 3}, "b": {"value": 9}})["low"] is False
