@@ -191,6 +191,10 @@ def test_maintenance_plan_shows_tasks_by_cycle_due():
 
 def test_renovation_structural_change_is_a_veto():
     renovation = loaded("renovation-inspection")
+    # v2: one structural check carrying the veto (v1 asked it twice, vetoing only one)
+    assert renovation.version == 2 and "rn.function.structure" not in renovation.items_by_id
+    assert [i for i, item in renovation.items_by_id.items() if item.veto] == ["rn.rules.load_bearing"]
+    assert {"rn.rules.drain_cover", "rn.appearance.exterior"} <= set(renovation.items_by_id)
     answers = {i: {"value": "pass"} for i, item in renovation.items_by_id.items()
                if item.type == "check" and not i.startswith("rn.site")}
     answers.update({"rn.unit": {"value": "5-1-1201"}, "rn.stage": {"value": "approval"},
