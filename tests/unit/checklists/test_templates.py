@@ -173,6 +173,15 @@ def test_handover_lists_the_technical_documents_and_checks_the_office_area():
     assert not any(k.startswith("answers.ho.office") for k in errors)
 
 
+def test_maintenance_plan_names_the_responsible_team_of_every_task():
+    plan = loaded("building-maintenance-plan")
+    assert plan.version == 2            # v1 dropped the plan's 负责 column
+    tasks = [(s.id, i) for s in plan.sections[1:] for i in s.items]
+    assert tasks and all("负责: " in i.help.zh and "By: " in i.help.en for _, i in tasks)
+    assert plan.items_by_id["mp.fire.cabinets"].help.zh.endswith("负责: 消防、机电、维修专业人员")
+    assert plan.items_by_id["mp.roof.drains"].help.zh == "负责: 工程部"
+
+
 def test_maintenance_plan_shows_tasks_by_cycle_due():
     plan = loaded("building-maintenance-plan")
     frequencies = {o.id for o in plan.items_by_id["mp.due"].options}
