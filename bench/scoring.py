@@ -51,6 +51,7 @@ from checklists import (  # noqa: E402
 
 GOAL = 200_000          # item responses per second, one core
 REPORT_GOAL = 100_000   # the same for the full explained report
+FULL_REPORT_ROWS = ("score + to_dict()", "explain_record(stored)")
 PHOTO = "0" * 63 + "1"
 
 
@@ -218,10 +219,11 @@ def measure(name: str, definition: checklists.Definition, results: list[dict]) -
     print(f"\n{name}: {len(definition.items_by_id)} items, {len(results):,} results, "
           f"{responses:,} item responses")
     print(f"  anchor (plain dict-sum)   {anchor_rate:>12,.0f} responses/s")
-    print(f"  (rates per CPU second; full report goal {REPORT_GOAL:,}/s)")
+    print("  (rates per CPU second)")
     for label, rate in rows:
-        print(f"  {label:<26}{rate:>12,.0f} responses/s = {rate / GOAL:5.2f}x goal "
-              f"({GOAL:,}/s), {rate / anchor_rate:5.3f}x anchor")
+        goal = REPORT_GOAL if label in FULL_REPORT_ROWS else GOAL
+        print(f"  {label:<26}{rate:>12,.0f} responses/s = {rate / goal:5.2f}x goal "
+              f"({goal:,}/s), {rate / anchor_rate:5.3f}x anchor")
 
 
 def cycled(results: list[dict], stored: list[dict], count: int, definition) -> Iterable[dict]:
