@@ -33,19 +33,19 @@ def explain_line(line, lang: str) -> str:
 def explain_both(line) -> tuple[str, str]:
     """The line's sentence in zh and en."""
     # Most lines of a report say what thousands of others said ("符合, 本项得5/5"): the
-    # sentences depend only on these facts, so they are rendered once per item and kept on
-    # the plan. Defect lists (lists) vary per result and are rendered each time.
+    # sentences depend only on these facts (for defects: the amounts taken; for a
+    # multi-select: the options picked), so they are rendered once per item and kept on
+    # the plan, up to a bound.
     detail = line.detail
     if type(detail) is list:
+        detail = tuple(d.get("deduction") if type(d) is dict else d for d in detail)
+    key = (line.status, line.points, line.max, line.counted, detail)
+    cache = line.planned.sentences
+    texts = cache.get(key)
+    if texts is None:
         texts = (_line_text(line, "zh"), _line_text(line, "en"))
-    else:
-        key = (line.status, line.points, line.max, line.counted, detail)
-        cache = line.planned.sentences
-        texts = cache.get(key)
-        if texts is None:
-            texts = (_line_text(line, "zh"), _line_text(line, "en"))
-            if len(cache) < 256:
-                cache[key] = texts
+        if len(cache) < 256:
+            cache[key] = texts
     if line.instance is None:
         return texts
     label, name = line.planned.item.label, line.instance[1]
