@@ -45,6 +45,11 @@ def _choice(item: Item, value: Any) -> str | None:
             return f"unknown option {bad[0]!r} (options: {', '.join(known)})"
         if len(set(value)) != len(value):
             return "an option is picked twice"
+        alone = [v for v in value if known[v].exclusive]
+        if alone and len(value) > 1:
+            option = known[alone[0]].label
+            return (f"{alone[0]!r} ({option.zh} / {option.en}) excludes every other option: "
+                    f"pick it alone")
         return None
     if not isinstance(value, str) or value not in known:
         return f"must be one of the option ids: {', '.join(known)}"
@@ -106,6 +111,10 @@ def _time(item: Item, value: Any) -> str | None:
     return "must be a time HH:MM or HH:MM:SS"
 
 
+def _calculated(item: Item, value: Any) -> str | None:
+    return "a calculated item is computed, not answered"
+
+
 def _photo(item: Item, value: Any) -> str | None:
     return "photo items take no value: list the photos under 'photos'"
 
@@ -113,7 +122,7 @@ def _photo(item: Item, value: Any) -> str | None:
 VALUE_CHECKERS: dict[str, Callable[[Item, Any], str | None]] = {
     "check": _check, "choice": _choice, "reading": _reading, "text": _text,
     "photo": _photo, "signature": _signature, "checkpoint": _checkpoint,
-    "date": _date, "time": _time,
+    "date": _date, "time": _time, "calculate": _calculated,
 }
 
 

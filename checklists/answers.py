@@ -45,9 +45,11 @@ from typing import Any
 
 from checklists.answer_values import is_number, is_sha256, value_error
 from checklists.errors import AnswersInvalid
-from checklists.logic import condition_text
+from checklists.expressions import truthy
+from checklists.logic import answered_values, condition_text
 from checklists.model import Definition
 from checklists.plan import DEDUCTION, PlannedItem
+from checklists.repeats import instance_scope
 
 ANSWER_FIELDS = frozenset({"value", "na", "defects", "photos", "note"})
 DEFECT_FIELDS = frozenset({"criterion", "deduction", "note", "location", "photos"})
@@ -55,6 +57,7 @@ MAX_PHOTOS = 50
 MAX_DEFECTS = 200
 MAX_NOTE = 2000
 MAX_LOCATION = 200
+MAX_LABEL = 100
 
 
 def validate_answers(definition: Definition, answers: Any) -> None:
@@ -71,41 +74,131 @@ def answer_errors(definition: Definition, answers: Any) -> dict[str, list[str]]:
     plan = definition.plan
     errors: dict[str, list[str]] = {}
     for key in answers:
-        if key not in plan.by_id:
+        if key in plan.repeated:
+            continue
+        planned = plan.by_id.get(key)
+        if planned is None:
             errors.setdefault(f"answers.{key}", []).append("unknown item")
+        elif plan.sections[planned.section_index].repeat is not None:
+            section_id = plan.sections[planned.section_index].section.id
+            errors.setdefault(f"answers.{key}", []).append(
+                f"belongs to the repeated section {section_id!r}: answer it in "
+                f"answers.{section_id}[n].answers")
+    if plan.has_calculations:
+        answers = dict(answers)  # calculated values are filed in beside the answers
     shown: dict[str, bool] = {}
-    section_index, section_shown = -1, True
-    for planned in plan.items:
-        if planned.section_index != section_index:
-            section_index = planned.section_index
-            section_shown = plan.section_visible(section_index, answers, shown)
-        visible = section_shown and planned.visible(answers, shown)
-        shown[planned.id] = visible
-        _ItemCheck(planned, answers.get(planned.id), errors).run(visible, section_shown, plan)
+    for planned_section, section_items in zip(plan.sections, plan.section_items):
+        cond = planned_section.cond
+        section_shown = cond is None or cond(answers, shown)
+        required_cond = planned_section.required_cond
+        section_required = (section_shown and required_cond is not None
+                            and required_cond(answers, shown))
+        checker = _SectionCheck(planned_section, section_items, section_required, errors)
+        if planned_section.repeat is None:
+            checker.items(answers, shown, section_shown, "answers.")
+        else:
+            checker.instances(answers, shown, section_shown)
     return errors
 
 
-class _ItemCheck:
-    """Checks one item's answer, filing errors under ``answers.<item id>``."""
+class _SectionCheck:
+    """Checks the answers of one section, or of each instance of a repeated one."""
 
-    def __init__(self, planned: PlannedItem, answer: Any, errors: dict[str, list[str]]):
+    def __init__(self, planned_section, section_items, section_required: bool,
+                 errors: dict[str, list[str]]):
+        self.planned_section, self.section_items = planned_section, section_items
+        self.section_required, self.errors = section_required, errors
+
+    def items(self, answers: Mapping[str, Any], shown: dict[str, bool], section_shown: bool,
+              prefix: str) -> None:
+        for planned in self.section_items:
+            visible = section_shown and planned.visible(answers, shown)
+            shown[planned.id] = visible
+            answer = answers.get(planned.id)
+            if planned.item.type == "calculate":
+                if answer is not None:
+                    self.errors.setdefault(prefix + planned.id, []).append(
+                        "a calculated item is computed, not answered")
+                if visible:
+                    answers[planned.id] = {"value": planned.calculate(answers, shown)}
+                continue
+            required = planned.item.required or self.section_required or (
+                visible and planned.required_cond is not None
+                and planned.required_cond(answers, shown))
+            check = _ItemCheck(planned, answer, self.errors, prefix + planned.id, required)
+            check.run(visible, section_shown, self.planned_section)
+            if visible and planned.item.constraint is not None and check.value_ok:
+                check.constraint(answers, shown)
+
+    def instances(self, answers: Mapping[str, Any], shown: dict[str, bool],
+                  section_shown: bool) -> None:
+        section = self.planned_section.section
+        rule = self.planned_section.repeat
+        prefix = f"answers.{section.id}"
+        raw = answers.get(section.id)
+        if not section_shown:
+            if raw:
+                self._add(prefix, "answered, but the section is not shown: it shows only when "
+                          + condition_text(section.show_if))
+            return
+        raw = [] if raw is None else raw
+        if not isinstance(raw, list):
+            self._add(prefix, "must be a list of instances {label, answers}")
+            return
+        if not rule.min <= len(raw) <= rule.max:
+            self._add(prefix, f"needs {rule.min}-{rule.max} instances ({rule.label.en}), "
+                              f"got {len(raw)}")
+        labels: set[str] = set()
+        for index, instance in enumerate(raw):
+            here = f"{prefix}[{index}]"
+            if not isinstance(instance, Mapping) or not {"label", "answers"}.issuperset(instance):
+                self._add(here, "must be an object {label, answers}")
+                continue
+            label = instance.get("label")
+            if not isinstance(label, str) or not label.strip() or len(label) > MAX_LABEL:
+                self._add(f"{here}.label", f"required: the {rule.label.en} "
+                                           f"(1-{MAX_LABEL} characters)")
+            elif label in labels:
+                self._add(f"{here}.label", f"{label!r} is already used by another instance")
+            else:
+                labels.add(label)
+            own = instance.get("answers", {})
+            if not isinstance(own, Mapping):
+                self._add(f"{here}.answers", "must be an object mapping item ids to answers")
+                continue
+            known = {p.id for p in self.section_items}
+            for key in own:
+                if key not in known:
+                    self._add(f"{here}.answers.{key}", "not an item of this section")
+            self.items(instance_scope(answers, instance), dict(shown), True, f"{here}.answers.")
+
+    def _add(self, key: str, message: str) -> None:
+        self.errors.setdefault(key, []).append(message)
+
+
+class _ItemCheck:
+    """Checks one item's answer, filing errors under ``<prefix>.<field>``."""
+
+    def __init__(self, planned: PlannedItem, answer: Any, errors: dict[str, list[str]],
+                 prefix: str, required: bool):
         self.planned, self.item, self.answer, self.errors = planned, planned.item, answer, errors
-        self.prefix = f"answers.{planned.id}"
+        self.prefix, self.required = prefix, required
+        self.value_ok = False
 
     def add(self, field: str | None, message: str) -> None:
         key = f"{self.prefix}.{field}" if field else self.prefix
         self.errors.setdefault(key, []).append(message)
 
-    def run(self, visible: bool, section_shown: bool, plan) -> None:
+    def run(self, visible: bool, section_shown: bool, planned_section) -> None:
         answer = self.answer
         absent = answer is None or (type(answer) is dict and not answer)
         if not visible:
             if not absent:
                 self.add(None, "answered, but the item is not shown: " + self._why_hidden(
-                    section_shown, plan))
+                    section_shown, planned_section))
             return
         if absent:
-            if self.item.required:
+            if self.required:
                 self.add("photos" if self.item.type == "photo" else "value", "required")
             return
         if not isinstance(answer, Mapping):
@@ -125,6 +218,7 @@ class _ItemCheck:
             if message:
                 self.add("value", message)
                 return
+            self.value_ok = True
         elif self.item.type != "photo":
             self.add("value", "required (or answer na)" if self.item.allow_na else "required")
             return
@@ -135,11 +229,24 @@ class _ItemCheck:
         if failure is not None and self.item.evidence is not None:
             self._evidence(answer)
 
-    def _why_hidden(self, section_shown: bool, plan) -> str:
+    def _why_hidden(self, section_shown: bool, planned_section) -> str:
         if not section_shown:
-            cond = plan.sections[self.planned.section_index].section.show_if
+            cond = planned_section.section.show_if
             return f"its section shows only when {condition_text(cond)}"
         return f"it shows only when {condition_text(self.item.show_if)}"
+
+    def constraint(self, answers: Mapping[str, Any], shown: Mapping[str, bool]) -> None:
+        """The item's rule over its value (and earlier ones), when every value it reads is there.
+
+        A rule is judged only on complete data: a missing other reading is
+        ``required``'s business, not a reason to refuse this one.
+        """
+        rule = self.item.constraint
+        values = answered_values(rule.rule.reads, answers, shown)
+        if any(v is None for v in values.values()):
+            return
+        if not truthy(rule.rule.evaluate(values)):
+            self.add("value", f"{rule.message.en} ({rule.message.zh})")
 
     def _na(self, answer: Mapping) -> bool:
         if "na" not in answer:
@@ -179,7 +286,7 @@ class _ItemCheck:
     def _photo_count(self, photos: list, photos_ok: bool) -> None:
         if not photos_ok:
             return
-        low = max(self.item.min_count, 1 if self.item.required else 0)
+        low = max(self.item.min_count, 1 if self.required else 0)
         if not low <= len(photos) <= self.item.max_count:
             self.add("photos", f"needs {low}-{self.item.max_count} photos, got {len(photos)}")
 

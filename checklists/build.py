@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from checklists.expressions import Expression
 from checklists.model import (
-    DEFAULT_MAX_PHOTOS, DEFAULT_TEXT_LENGTH, Band, Condition, Criterion, Deduction, Definition,
-    Evidence, Item, Label, Option, Range, Scoring, Section, Source, Veto,
+    DEFAULT_MAX_PHOTOS, DEFAULT_TEXT_LENGTH, AllOf, AnyOf, Band, Condition, Constraint, Criterion,
+    Deduction, Definition, Evidence, ExprCondition, Item, Label, Not, Option, Range, Repeat,
+    Scoring, Section, Source, Veto,
 )
+
 
 def build_definition(data: dict[str, Any]) -> Definition:
     """Turn validated, deserialized definition data into a :class:`Definition`."""
@@ -41,9 +44,17 @@ def _freeze(value: Any) -> Any:
     return value
 
 
-def _condition(data: dict | None) -> Condition | None:
+def _condition(data: dict | None):
     if not data:
         return None
+    if "all" in data:
+        return AllOf(tuple(_condition(c) for c in data["all"]))
+    if "any" in data:
+        return AnyOf(tuple(_condition(c) for c in data["any"]))
+    if "not" in data:
+        return Not(_condition(data["not"]))
+    if "expr" in data:
+        return ExprCondition(Expression(data["expr"]))
     return Condition(
         item=data["item"],
         equals=_freeze(data.get("equals")),
@@ -63,6 +74,7 @@ def _scoring(data: dict) -> Scoring:
         bands=tuple(sorted((_band(b) for b in data.get("bands", ())), key=lambda b: b.min)),
         marks=tuple(sorted((_band(b) for b in data.get("marks", ())), key=lambda b: b.min)),
         weight_in_overall=data.get("weight_in_overall"),
+        na=data.get("na"),
         note=data.get("note"),
     )
 
@@ -74,6 +86,10 @@ def _section(data: dict) -> Section:
         items=tuple(_item(i) for i in data["items"]),
         weight=data.get("weight"),
         show_if=_condition(data.get("show_if")),
+        required_if=_condition(data.get("required_if")),
+        repeat=Repeat(min=data["repeat"]["min"], max=data["repeat"]["max"],
+                      label=_label(data["repeat"]["label"]), scoring=data["repeat"]["scoring"])
+        if data.get("repeat") else None,
         note=data.get("note"),
     )
 
@@ -95,7 +111,7 @@ def _item(data: dict) -> Item:
         criteria=tuple(Criterion(id=c["id"], label=_label(c["label"]))
                        for c in data["criteria"]) if data.get("criteria") else None,
         options=tuple(Option(id=o["id"], label=_label(o["label"]), score=o.get("score", 0.0),
-                             flag=o.get("flag", False))
+                             flag=o.get("flag", False), exclusive=o.get("exclusive"))
                       for o in data["options"]) if item_type == "choice" else None,
         multiple=data.get("multiple", False) if item_type == "choice" else None,
         unit=data.get("unit"),
@@ -109,6 +125,11 @@ def _item(data: dict) -> Item:
         veto=Veto(effect=data["veto"]["effect"], cap_percent=data["veto"].get("cap_percent"))
         if data.get("veto") else None,
         show_if=_condition(data.get("show_if")),
+        required_if=_condition(data.get("required_if")),
+        constraint=Constraint(rule=Expression(data["constraint"]["rule"]),
+                              message=_label(data["constraint"]["message"]))
+        if data.get("constraint") else None,
+        calculation=Expression(data["calculation"]) if "calculation" in data else None,
         note=data.get("note"),
     )
 

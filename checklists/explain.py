@@ -11,13 +11,64 @@ from typing import Any
 from checklists.plan import CHECK, CHOICE, DEDUCTION, MULTI_CHOICE, READING
 
 
+_NUM_TEXT: dict[float, str] = {}
+_NUM_CACHE_SIZE = 4096
+
+
 def num(x: float) -> str:
     """A point value as people write it: 3, 2.5, 0.25 (no float noise)."""
-    r = round(x, 4) + 0.0                   # + 0.0: no "-0"
-    return str(int(r)) if r.is_integer() else repr(r)
+    text = _NUM_TEXT.get(x)
+    if text is None:
+        r = round(x, 4) + 0.0                   # + 0.0: no "-0"
+        text = str(int(r)) if r.is_integer() else repr(r)
+        if len(_NUM_TEXT) < _NUM_CACHE_SIZE:   # reports reuse a few values again and again
+            _NUM_TEXT[x] = text
+    return text
 
 
 def explain_line(line, lang: str) -> str:
+    return explain_both(line)[0 if lang == "zh" else 1]
+
+
+def explain_both(line) -> tuple[str, str]:
+    """The line's sentence in zh and en."""
+    # Most lines of a report say what thousands of others said ("符合, 本项得5/5"): the
+    # sentences depend only on these facts (for defects: the amounts taken; for a
+    # multi-select: the options picked), so they are rendered once per item and kept on
+    # the plan, up to a bound.
+    detail = line.detail
+    if type(detail) is list:
+        detail = tuple(d.get("deduction") if type(d) is dict else d for d in detail)
+    key = (line.status, line.points, line.max, line.counted, detail)
+    cache = line.planned.sentences
+    texts = cache.get(key)
+    if texts is None:
+        texts = (_line_text(line, "zh"), _line_text(line, "en"))
+        if len(cache) < 256:
+            cache[key] = texts
+    if line.instance is None:
+        return texts
+    label, name = line.planned.item.label, line.instance[1]
+    return f"{name}: {label.zh} — {texts[0]}", f"{name}: {label.en} — {texts[1]}"
+
+
+def explain_repeat(section, lang: str) -> str:
+    """How a repeated section's instances made its score (sum, mean or worst)."""
+    zh = lang == "zh"
+    facts = section.repeat
+    count = len(facts["instances"])
+    score = f"{num(section.points)}/{num(section.max)}"
+    if facts["scoring"] == "worst" and facts["chosen"] is not None:
+        name = section.instance_labels[facts["chosen"]]
+        return (f"{count}个实例中按最差的「{name}」计 → {score}" if zh
+                else f"the worst of {count} instances, “{name}”, counts → {score}")
+    if facts["scoring"] == "mean":
+        return (f"按{count}个实例的平均得分率计 → {score}" if zh
+                else f"mean percent of {count} instances → {score}")
+    return f"{count}个实例合计 → {score}" if zh else f"{count} instances added up → {score}"
+
+
+def _line_text(line, lang: str) -> str:
     zh = lang == "zh"
     status = line.status
     if status == "hidden":
@@ -105,6 +156,8 @@ def explain_report(report, lang: str) -> list[str]:
         out.append("没有适用的评分项, 无法计分" if zh else "nothing applicable to score")
     elif report.weighted:
         out.extend(_weighted(report, zh))
+    elif report.rescaled is not None:
+        out.append(_rescaled(report, zh))
     else:
         out.append(f"合计 {num(report.total)}/{num(report.max)} = {num(report.percent)}%" if zh
                    else f"total {num(report.total)}/{num(report.max)} = {num(report.percent)}%")
@@ -140,6 +193,24 @@ def _weighted(report, zh: bool) -> list[str]:
                  f"weighted sections: {joined} = {num(report.percent)}%, i.e. "
                  f"{num(report.total)}/{num(report.max)}")
     return lines
+
+
+def _rescaled(report, zh: bool) -> str:
+    """scoring.na = rescale: which items were N/A and how the total was brought back to scale."""
+    facts = report.rescaled
+    by_id = {ln.planned.id: ln for s in report.sections for ln in s.lines}
+    names = [by_id[i].planned.item.label for i in facts["na_items"] if i in by_id]
+    dropped = sum(by_id[i].max for i in facts["na_items"] if i in by_id)
+    before = f"{num(facts['total'])}/{num(facts['max'])}"
+    after = f"{num(report.total)}/{num(report.max)}"
+    if zh:
+        listed = "、".join(n.zh for n in names)
+        return (f"不适用: {listed}(共{num(dropped)}分); 按适用项满分{num(facts['max'])}折算为"
+                f"{num(report.max)}分: {before} → {after} = {num(report.percent)}%")
+    listed = ", ".join(n.en for n in names)
+    return (f"N/A: {listed} ({num(dropped)} points); rescaled over the applicable "
+            f"{num(facts['max'])} to {num(report.max)}: {before} → {after} = "
+            f"{num(report.percent)}%")
 
 
 def _veto(report, zh: bool) -> str:

@@ -22,6 +22,7 @@ SCORABLE_TYPES = frozenset({"check", "choice", "reading"})
 FAILABLE_TYPES = frozenset({"check", "choice", "reading", "checkpoint"})
 ITEM_TYPES = (
     "check", "choice", "reading", "text", "photo", "signature", "checkpoint", "date", "time",
+    "calculate",
 )
 DEFAULT_TEXT_LENGTH = 2000
 DEFAULT_MAX_PHOTOS = 20
@@ -107,6 +108,59 @@ class Condition(_Model):
 
 
 @dataclass(frozen=True)
+class AllOf(_Model):
+    """True when every one of its conditions is."""
+
+    all: tuple
+
+
+@dataclass(frozen=True)
+class AnyOf(_Model):
+    """True when at least one of its conditions is."""
+
+    any: tuple
+
+
+@dataclass(frozen=True)
+class Not(_Model):
+    """True when its condition is false (a hidden or unanswered source makes it true)."""
+
+    not_: Any
+
+    _json_names = {"not_": "not"}
+
+
+@dataclass(frozen=True)
+class ExprCondition(_Model):
+    """True when a JSON Logic rule over earlier answers is truthy (see expressions.py)."""
+
+    expr: Any
+
+
+@dataclass(frozen=True)
+class Constraint(_Model):
+    """A rule an answered value must meet, and what to tell the inspector when it does not."""
+
+    rule: Any
+    message: Label
+
+
+@dataclass(frozen=True)
+class Repeat(_Model):
+    """A section filled once per instance (each room, each unit), between min and max times.
+
+    ``scoring`` says how the instances make the section's score: ``sum`` adds
+    them, ``mean`` averages them, ``worst`` keeps the instance with the lowest
+    percent, ``each`` reports every instance as a section of its own.
+    """
+
+    min: int
+    max: int
+    label: Label
+    scoring: str = "sum"
+
+
+@dataclass(frozen=True)
 class Option(_Model):
     """One response of a ``choice`` item: its score and whether it is flagged."""
 
@@ -114,6 +168,7 @@ class Option(_Model):
     label: Label
     score: float = 0.0
     flag: bool = False
+    exclusive: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -186,6 +241,9 @@ class Item(_Model):
     evidence: Evidence | None = None
     veto: Veto | None = None
     show_if: Condition | None = None
+    required_if: Condition | None = None
+    constraint: Constraint | None = None
+    calculation: Any = None
     note: str | None = None
 
     @property
@@ -215,6 +273,8 @@ class Section(_Model):
     items: tuple[Item, ...]
     weight: float | None = None
     show_if: Condition | None = None
+    required_if: Condition | None = None
+    repeat: Repeat | None = None
     note: str | None = None
 
 
@@ -240,6 +300,7 @@ class Scoring(_Model):
     bands: tuple[Band, ...] = ()
     marks: tuple[Band, ...] = ()
     weight_in_overall: float | None = None
+    na: str | None = None
     note: str | None = None
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from checklists.logic import AnswerPredicate, compile_condition
-from checklists.model import Condition, Definition, Item, Section
+from checklists.logic import ConditionTest, answered_values, compile_test
+from checklists.model import Definition, Item, Section
 
 # scoring modes
 NOT_SCORED, CHECK, CHOICE, MULTI_CHOICE, READING, DEDUCTION = range(6)
@@ -23,16 +23,19 @@ class PlannedItem:
     """One item with everything the evaluation loop needs precomputed."""
 
     __slots__ = (
-        "id", "item", "section_index", "cond_source", "cond_predicate", "mode", "weight",
+        "id", "item", "section_index", "cond", "required_cond", "mode", "weight",
         "max", "option_scores", "flagged_options", "low", "high", "fixed_deduction",
-        "failable", "veto",
+        "failable", "veto", "sentences",
     )
 
     def __init__(self, item: Item, section_index: int, items_by_id: dict[str, Item]):
         self.id = item.id
         self.item = item
         self.section_index = section_index
-        self.cond_source, self.cond_predicate = _compile(item.show_if, items_by_id)
+        self.cond = _compile(item.show_if, items_by_id)
+        self.required_cond = _compile(item.required_if, items_by_id)
+        #: explanation sentences already rendered for this item (see explain.explain_line)
+        self.sentences: dict[tuple, str] = {}
         self.weight = item.weight or 0.0
         self.option_scores: dict[str, float] = {o.id: o.score for o in item.options or ()}
         self.flagged_options = frozenset(o.id for o in item.options or () if o.flag)
@@ -70,21 +73,35 @@ class PlannedItem:
         return None
 
     def visible(self, answers: Mapping[str, Any], shown: Mapping[str, bool]) -> bool:
-        source = self.cond_source
-        if source is None:
-            return True
-        return shown.get(source, False) and self.cond_predicate(answers.get(source))
+        return self.cond is None or self.cond(answers, shown)
+
+    def calculate(self, answers: Mapping[str, Any], shown: Mapping[str, bool]) -> Any:
+        """The value of a calculate item given the answers before it.
+
+        Blank (None) while any item it reads is blank: JSON Logic would read a
+        missing area as 0 and compute a confident wrong number.
+        """
+        expression = self.item.calculation
+        values = answered_values(expression.reads, answers, shown)
+        if any(v is None for v in values.values()):
+            return None
+        value = expression.evaluate(values)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return value
 
 
 class PlannedSection:
-    """A section's condition and weight."""
+    """A section's conditions, weight and repeat rule."""
 
-    __slots__ = ("index", "section", "cond_source", "cond_predicate")
+    __slots__ = ("index", "section", "cond", "required_cond", "repeat")
 
     def __init__(self, index: int, section: Section, items_by_id: dict[str, Item]):
         self.index = index
         self.section = section
-        self.cond_source, self.cond_predicate = _compile(section.show_if, items_by_id)
+        self.cond = _compile(section.show_if, items_by_id)
+        self.required_cond = _compile(section.required_if, items_by_id)
+        self.repeat = section.repeat
 
 
 class Plan:
@@ -92,7 +109,8 @@ class Plan:
 
     # no back-reference to the definition: the plan is cached on it, and a cycle
     # would keep every definition version ever scored alive until a full GC
-    __slots__ = ("items", "sections", "section_items", "by_id")
+    __slots__ = ("items", "sections", "section_items", "by_id", "has_calculations",
+                 "repeated", "sections_by_id")
 
     def __init__(self, definition: Definition):
         items_by_id = definition.items_by_id
@@ -104,21 +122,19 @@ class Plan:
         self.section_items = tuple(
             tuple(p for p in self.items if p.section_index == i) for i in range(len(self.sections)))
         self.by_id = {p.id: p for p in self.items}
+        self.has_calculations = any(p.item.type == "calculate" for p in self.items)
+        #: id of each repeated section -> its PlannedSection (answers are filed under that id)
+        self.repeated = {p.section.id: p for p in self.sections if p.repeat is not None}
+        self.sections_by_id = {p.section.id: p for p in self.sections}
 
     def section_visible(self, index: int, answers: Mapping[str, Any],
                         shown: Mapping[str, bool]) -> bool:
-        planned = self.sections[index]
-        source = planned.cond_source
-        if source is None:
-            return True
-        return shown.get(source, False) and planned.cond_predicate(answers.get(source))
+        cond = self.sections[index].cond
+        return cond is None or cond(answers, shown)
 
 
-def _compile(cond: Condition | None, items_by_id: dict[str, Item]
-             ) -> tuple[str | None, AnswerPredicate | None]:
-    if cond is None:
-        return None, None
-    return cond.item, compile_condition(cond, items_by_id[cond.item])
+def _compile(cond, items_by_id: dict[str, Item]) -> ConditionTest | None:
+    return None if cond is None else compile_test(cond, items_by_id)
 
 
 def _mode_and_max(item: Item, option_scores: dict[str, float]) -> tuple[int, float]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from checklists.explain import explain_line, explain_report
+from checklists.explain import explain_both, explain_line, explain_repeat, explain_report
 from checklists.model import Band, Label
 
 #: version of the scoring rules implemented here; stored with every report so a
@@ -30,24 +30,34 @@ def round_percent(x: float) -> float:
     return round(x, 2) + 0.0
 
 
+def section_status(shown: bool, has_scorable: bool, maximum: float) -> str:
+    if not shown:
+        return "hidden"
+    if not has_scorable:
+        return "unscored"
+    return "scored" if maximum > 0 else "na"
+
+
 class ItemLine:
     """How one scorable item scored.
 
     ``status``: ``scored`` | ``na`` | ``hidden`` | ``unanswered``;
     ``counted``: whether ``max`` is part of the section maximum;
-    ``detail``: the facts the explanation is built from (see explain.py).
+    ``detail``: the facts the explanation is built from (see explain.py);
+    ``instance``: ``(index, label)`` in a repeated section, else None.
     """
 
-    __slots__ = ("planned", "status", "points", "max", "counted", "detail")
+    __slots__ = ("planned", "status", "points", "max", "counted", "detail", "instance")
 
     def __init__(self, planned, status: str, points: float, max_points: float,
-                 counted: bool, detail: Any = None):
+                 counted: bool, detail: Any = None, instance: tuple | None = None):
         self.planned = planned
         self.status = status
         self.points = points
         self.max = max_points
         self.counted = counted
         self.detail = detail
+        self.instance = instance
 
     @property
     def item_id(self) -> str:
@@ -61,19 +71,26 @@ class ItemLine:
         return explain_line(self, lang)
 
     def to_record(self) -> dict[str, Any]:
-        return {"item_id": self.planned.id, "status": self.status, "points": self.points,
-                "max": self.max, "counted": self.counted}
+        record = {"item_id": self.planned.id, "status": self.status, "points": self.points,
+                  "max": self.max, "counted": self.counted}
+        if self.instance is not None:
+            record["instance"] = self.instance[0]
+        return record
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "item_id": self.item_id,
-            "label": self.label.to_dict(),
+        zh, en = explain_both(self)
+        out = {
+            "item_id": self.planned.id,
+            "label": self.planned.item.label.to_dict(),
             "status": self.status,
             "points": self.points,
             "max": self.max,
             "counted": self.counted,
-            "explanation": {"zh": self.explanation("zh"), "en": self.explanation("en")},
+            "explanation": {"zh": zh, "en": en},
         }
+        if self.instance is not None:
+            out["instance"] = {"index": self.instance[0], "label": self.instance[1]}
+        return out
 
 
 @dataclass
@@ -84,15 +101,31 @@ class Flag:
     reason: str
     label: Label
     value: Any = None
+    instance: tuple | None = None
+
+    def to_record(self) -> dict[str, Any]:
+        record = {"item_id": self.item_id, "reason": self.reason}
+        if self.instance is not None:
+            record["instance"] = self.instance[0]
+        return record
 
     def to_dict(self) -> dict[str, Any]:
-        return {"item_id": self.item_id, "reason": self.reason, "label": self.label.to_dict(),
-                "value": self.value}
+        out = {"item_id": self.item_id, "reason": self.reason, "label": self.label.to_dict(),
+               "value": self.value}
+        if self.instance is not None:
+            out["instance"] = {"index": self.instance[0], "label": self.instance[1]}
+        return out
 
 
 @dataclass
 class SectionScore:
-    """A section's subtotal; ``status`` is scored | na | hidden | unscored."""
+    """A section's subtotal; ``status`` is scored | na | hidden | unscored.
+
+    A repeated section carries ``repeat``: how its instances were combined
+    (``{"scoring", "instances": [[points, max], ...], "chosen"}``, see
+    :mod:`checklists.repeats`); with ``scoring: each`` every instance is a
+    section of its own and says which in ``instance`` (``(index, label)``).
+    """
 
     section_id: str
     title: Label
@@ -102,23 +135,39 @@ class SectionScore:
     weight: float | None
     lines: list[ItemLine] = field(default_factory=list)
     effective_weight: float | None = None
+    instance: tuple | None = None
+    repeat: dict | None = None
+    instance_labels: tuple = ()
 
     @property
     def percent(self) -> float | None:
         return round_percent(self.points / self.max * 100) if self.max > 0 else None
 
     def to_record(self) -> dict[str, Any]:
-        return {"section_id": self.section_id, "status": self.status, "points": self.points,
-                "max": self.max, "weight": self.weight, "effective_weight": self.effective_weight,
-                "lines": [line.to_record() for line in self.lines]}
+        record = {"section_id": self.section_id, "status": self.status, "points": self.points,
+                  "max": self.max, "weight": self.weight,
+                  "effective_weight": self.effective_weight,
+                  "lines": [line.to_record() for line in self.lines]}
+        if self.instance is not None:
+            record["instance"] = self.instance[0]
+        if self.repeat is not None:
+            record["repeat"] = self.repeat
+        return record
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "section_id": self.section_id, "title": self.title.to_dict(), "status": self.status,
             "points": self.points, "max": self.max, "percent": self.percent,
             "weight": self.weight, "effective_weight": self.effective_weight,
             "lines": [line.to_dict() for line in self.lines],
         }
+        if self.instance is not None:
+            out["instance"] = {"index": self.instance[0], "label": self.instance[1]}
+        if self.repeat is not None:
+            out["repeat"] = self.repeat
+            out["explanation"] = {"zh": explain_repeat(self, "zh"),
+                                  "en": explain_repeat(self, "en")}
+        return out
 
 
 @dataclass
@@ -137,6 +186,8 @@ class ScoreReport:
     veto: dict[str, Any] | None = None
     weighted: bool = False
     rules_version: str = RULES_VERSION
+    #: ``scoring.na = rescale`` with N/A items: the total before rescaling (see explain.py)
+    rescaled: dict[str, Any] | None = None
 
     def summary(self) -> dict[str, Any]:
         """The numbers a list view or a rescore comparison needs."""
@@ -165,8 +216,9 @@ class ScoreReport:
             "veto": None if self.veto is None else
             {k: v for k, v in self.veto.items() if k != "label"},
             "weighted": self.weighted,
-            "flags": [{"item_id": f.item_id, "reason": f.reason} for f in self.flags],
+            "flags": [f.to_record() for f in self.flags],
             "sections": [s.to_record() for s in self.sections],
+            **({"rescaled": self.rescaled} if self.rescaled is not None else {}),
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -182,6 +234,7 @@ class ScoreReport:
             "flags": [f.to_dict() for f in self.flags],
             "explanation": {"zh": self.explanation("zh"), "en": self.explanation("en")},
             "sections": [s.to_dict() for s in self.sections],
+            **({"rescaled": self.rescaled} if self.rescaled is not None else {}),
         }
 
 

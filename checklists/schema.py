@@ -51,12 +51,20 @@ from marshmallow import (
     Schema, ValidationError, fields, post_load, pre_dump, validate, validates_schema,
 )
 
-from checklists.model import DEFAULT_MAX_PHOTOS, FAILABLE_TYPES, ITEM_TYPES, KINDS, SCORABLE_TYPES, Definition
+from checklists.model import (
+    DEFAULT_MAX_PHOTOS, FAILABLE_TYPES, ITEM_TYPES, KINDS, SCORABLE_TYPES, Definition,
+)
+
+#: item types the inspector answers (a calculate item is computed, never answered)
+ANSWERED_TYPES = frozenset(ITEM_TYPES) - {"calculate"}
+#: item types whose answer has a value a constraint can test
+VALUE_TYPES = ANSWERED_TYPES - {"photo"}
 from checklists.references import check_references
 from checklists.schema_parts import (
-    BilingualLabelSchema, ChoiceOptionSchema, DeductionCriterionSchema, DeductionRuleSchema,
-    EvidenceRuleSchema, IdField, NonBlankString, NumericRangeSchema, ScoreBandSchema,
-    ScoringPolicySchema, ShowIfConditionSchema, StrictNumber, TemplateSourceSchema, VetoRuleSchema,
+    BilingualLabelSchema, ChoiceOptionSchema, ConditionField, ConstraintRuleSchema,
+    DeductionCriterionSchema, DeductionRuleSchema, EvidenceRuleSchema, IdField, NonBlankString,
+    NumericRangeSchema, RepeatRuleSchema, ScoreBandSchema, ScoringPolicySchema,
+    ShowIfConditionSchema, StrictNumber, TemplateSourceSchema, VetoRuleSchema,
 )
 
 #: which item types may carry each type-specific field
@@ -76,6 +84,9 @@ TYPE_SPECIFIC_FIELDS: dict[str, frozenset[str]] = {
     "max_length": frozenset({"text"}),
     "evidence": FAILABLE_TYPES,
     "veto": SCORABLE_TYPES,
+    "calculation": frozenset({"calculate"}),
+    "constraint": VALUE_TYPES,
+    "required_if": ANSWERED_TYPES,
 }
 
 
@@ -106,7 +117,11 @@ class ChecklistItemSchema(Schema):
     max_length = fields.Integer(strict=True, validate=validate.Range(min=1, max=20000))
     evidence = fields.Nested(EvidenceRuleSchema)
     veto = fields.Nested(VetoRuleSchema)
-    show_if = fields.Nested(ShowIfConditionSchema)
+    show_if = ConditionField()
+    required_if = ConditionField()
+    constraint = fields.Nested(ConstraintRuleSchema)
+    calculation = fields.Raw(allow_none=False,
+                             metadata={"description": "calculate: JSON Logic over earlier items"})
     note = fields.String(metadata={"description": "author's note (e.g. where the seed is cut)"})
 
     @validates_schema(skip_on_field_errors=False, pass_original=True)
@@ -126,6 +141,14 @@ class ChecklistItemSchema(Schema):
             _choice_rules(data, original_data, add)
         if item_type == "check":
             _deduction_rules(data, original_data, add)
+        if item_type == "calculate":
+            if "calculation" not in original_data:
+                add("calculation", "a calculate item needs its calculation (a JSON Logic rule)")
+            for flag in ("required", "allow_na"):
+                if original_data.get(flag) is True:
+                    add(flag, "a calculate item is computed, never answered")
+        if "required_if" in original_data and original_data.get("required") is True:
+            add("required_if", "the item is always required; drop required or required_if")
         if item_type == "photo":
             low, high = data.get("min_count"), data.get("max_count", DEFAULT_MAX_PHOTOS)
             if low is not None and high is not None and low > high:
@@ -151,6 +174,10 @@ def _choice_rules(data, original, add) -> None:
     scores = [o.get("score", 0) if isinstance(o, dict) else None for o in raw]
     # judged on the input, so an option already refused for a bad score is not blamed twice
     all_valid = all(isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0 for v in scores)
+    exclusive = [o.get("id") for o in options or [] if o.get("exclusive")]
+    if exclusive and not data.get("multiple"):
+        add("options", f"exclusive options ({', '.join(map(str, exclusive))}) only make sense "
+                       f"in a multi-select (multiple: true)")
     if scores and weight and all_valid and not any(scores):
         add("options", "a scored choice needs at least one option with a positive score "
                        "(or set weight to 0)")
@@ -184,7 +211,9 @@ class ChecklistSectionSchema(Schema):
     title = fields.Nested(BilingualLabelSchema, required=True)
     weight = StrictNumber(validate=validate.Range(min=0, min_inclusive=False),
                           metadata={"description": "relative weight of this section in the total"})
-    show_if = fields.Nested(ShowIfConditionSchema)
+    show_if = ConditionField()
+    required_if = ConditionField(metadata={"description": "every item is required when true"})
+    repeat = fields.Nested(RepeatRuleSchema)
     note = fields.String()
     items = fields.List(fields.Nested(ChecklistItemSchema), required=True, validate=validate.Length(min=1))
 
@@ -225,11 +254,13 @@ __all__ = [
     "ChecklistItemSchema",
     "ChecklistSectionSchema",
     "ChoiceOptionSchema",
+    "ConstraintRuleSchema",
     "DeductionCriterionSchema",
     "DeductionRuleSchema",
     "DefinitionSchema",
     "EvidenceRuleSchema",
     "NumericRangeSchema",
+    "RepeatRuleSchema",
     "ScoreBandSchema",
     "ScoringPolicySchema",
     "ShowIfConditionSchema",

@@ -98,6 +98,86 @@ class ShowIfConditionSchema(Schema):
                 field_name="item")
 
 
+MAX_CONDITION_DEPTH = 8
+MAX_CONDITION_PARTS = 50
+_COMBINATORS = ("all", "any", "not", "expr")
+
+
+class ConditionField(fields.Field):
+    """``show_if`` / ``required_if``: a leaf ``{item, equals | in | range}``,
+    ``{"all": [...]}``, ``{"any": [...]}``, ``{"not": condition}`` or
+    ``{"expr": JSON Logic rule}``; combinators nest. References (earlier items
+    only) are checked by :mod:`checklists.references`."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {"description": self.__doc__.split("\n\n")[0]})
+        super().__init__(**kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value.to_dict() if hasattr(value, "to_dict") else value
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return _load_condition(value, 0)
+
+
+def _load_condition(value, depth: int):
+    if depth > MAX_CONDITION_DEPTH:
+        raise ValidationError(f"conditions nest at most {MAX_CONDITION_DEPTH} levels")
+    if not isinstance(value, dict):
+        raise ValidationError("must be a condition object")
+    combinator = [k for k in _COMBINATORS if k in value]
+    if not combinator:
+        return ShowIfConditionSchema().load(value)
+    key = combinator[0]
+    if len(value) != 1:
+        raise ValidationError(f"{key!r} stands alone in its object (got {', '.join(sorted(value))})")
+    inner = value[key]
+    if key == "expr":
+        return {"expr": inner}
+    if key == "not":
+        try:
+            return {"not": _load_condition(inner, depth + 1)}
+        except ValidationError as err:
+            raise ValidationError({"not": err.messages}) from None
+    if not isinstance(inner, list) or not 1 <= len(inner) <= MAX_CONDITION_PARTS:
+        raise ValidationError({key: [f"must be a list of 1-{MAX_CONDITION_PARTS} conditions"]})
+    parts, errors = [], {}
+    for index, sub in enumerate(inner):
+        try:
+            parts.append(_load_condition(sub, depth + 1))
+        except ValidationError as err:
+            errors[index] = err.messages
+    if errors:
+        raise ValidationError({key: errors})
+    return {key: parts}
+
+
+class ConstraintRuleSchema(Schema):
+    """A rule the answered value must meet (JSON Logic over this and earlier items)."""
+
+    rule = fields.Raw(required=True, allow_none=False,
+                      metadata={"description": "JSON Logic; truthy = accepted"})
+    message = fields.Nested(BilingualLabelSchema, required=True,
+                            metadata={"description": "shown when the rule is not met"})
+
+
+class RepeatRuleSchema(Schema):
+    """A section filled once per instance (room, unit), ``min``-``max`` times."""
+
+    min = fields.Integer(strict=True, load_default=1, validate=validate.Range(min=0, max=200))
+    max = fields.Integer(strict=True, required=True, validate=validate.Range(min=1, max=200))
+    label = fields.Nested(BilingualLabelSchema, required=True,
+                          metadata={"description": "what names an instance, e.g. 房间名称"})
+    scoring = fields.String(load_default="sum",
+                            validate=validate.OneOf(["sum", "mean", "worst", "each"]),
+                            metadata={"description": "how instances make the section score"})
+
+    @validates_schema(skip_on_field_errors=True)
+    def _check_order(self, data, **kwargs):
+        if data["min"] > data["max"]:
+            raise ValidationError(f"must not exceed max ({data['max']})", field_name="min")
+
+
 class ChoiceOptionSchema(Schema):
     """A response of a ``choice`` item."""
 
@@ -106,6 +186,8 @@ class ChoiceOptionSchema(Schema):
     score = StrictNumber(load_default=0.0, validate=validate.Range(min=0),
                          metadata={"description": "points before the item weight"})
     flag = fields.Boolean(load_default=False, metadata={"description": "a flagged (failed) response"})
+    exclusive = fields.Boolean(metadata={
+        "description": "multi-select: this option cannot be picked with any other (e.g. 无)"})
 
 
 class DeductionCriterionSchema(Schema):
@@ -182,6 +264,9 @@ class ScoringPolicySchema(Schema):
                         metadata={"description": "cumulative marks (e.g. team bonus at >=96)"})
     weight_in_overall = StrictNumber(validate=validate.Range(min=0, max=1, min_inclusive=False),
                                      metadata={"description": "share of this rubric in a combined score"})
+    na = fields.String(validate=validate.OneOf(["drop", "rescale"]), metadata={
+        "description": "N/A items: dropped from score and maximum (drop, the default), or "
+                       "dropped and the total rescaled to `scale` over the applicable items"})
     note = fields.String()
 
     @validates_schema(skip_on_field_errors=False)

@@ -36,8 +36,9 @@ from checklists.model import Band, Definition
 from checklists.plan import (
     CHECK, CHOICE, DEDUCTION, MULTI_CHOICE, NOT_SCORED, READING, PlannedItem,
 )
+from checklists.repeats import score_repeat
 from checklists.report import (
-    Flag, ItemLine, ScoreReport, SectionScore, round_percent, round_points,
+    Flag, ItemLine, ScoreReport, SectionScore, round_percent, round_points, section_status,
 )
 
 
@@ -50,62 +51,87 @@ def evaluate(definition: Definition, answers: Mapping[str, Any]) -> ScoreReport:
 def score_result(definition: Definition, answers: Mapping[str, Any]) -> ScoreReport:
     """Score validated ``answers``; pure, deterministic, and safe to run on devices."""
     plan = definition.plan
-    zero_unanswered = definition.scoring.unanswered == "zero"
+    if plan.has_calculations:
+        answers = dict(answers)  # calculated values are filed in beside the answers
+    tally = _Tally(definition.scoring.unanswered == "zero")
     shown: dict[str, bool] = {}
-    flags: list[Flag] = []
-    vetoes: list[PlannedItem] = []
     sections: list[SectionScore] = []
     for planned_section, section_items in zip(plan.sections, plan.section_items):
         section = planned_section.section
-        source = planned_section.cond_source
-        section_shown = source is None or (
-            shown.get(source, False) and planned_section.cond_predicate(answers.get(source)))
+        cond = planned_section.cond
+        section_shown = cond is None or cond(answers, shown)
+        if planned_section.repeat is not None:
+            sections.extend(score_repeat(planned_section, section_items, answers, shown,
+                                         section_shown, tally))
+            continue
+        lines, points, maximum, has_scorable = tally.items(
+            section_items, answers, shown, section_shown, None)
+        status = section_status(section_shown, has_scorable, maximum)
+        sections.append(SectionScore(section.id, section.title, status, round_points(points),
+                                     round_points(maximum), section.weight, lines))
+    return _finish(definition, sections, tally.flags, tally.vetoes)
+
+
+class _Tally:
+    """The item loop of scoring, and the flags and vetoes it collects on the way."""
+
+    __slots__ = ("zero_unanswered", "flags", "vetoes")
+
+    def __init__(self, zero_unanswered: bool):
+        self.zero_unanswered = zero_unanswered
+        self.flags: list[Flag] = []
+        self.vetoes: list[PlannedItem] = []
+
+    def items(self, section_items, answers: Mapping[str, Any], shown: dict[str, bool],
+              section_shown: bool, instance) -> tuple[list[ItemLine], float, float, bool]:
+        """Score one section's items (or one instance of a repeated section)."""
+        zero_unanswered = self.zero_unanswered
         lines: list[ItemLine] = []
         points = maximum = 0.0
         has_scorable = False
         for planned in section_items:
-            source = planned.cond_source
-            visible = section_shown and (source is None or (
-                shown.get(source, False) and planned.cond_predicate(answers.get(source))))
+            cond = planned.cond
+            visible = section_shown and (cond is None or cond(answers, shown))
             shown[planned.id] = visible
             mode = planned.mode
             if mode != NOT_SCORED:
                 has_scorable = True
             elif not planned.failable:
+                if visible and planned.item.calculation is not None:
+                    answers[planned.id] = {"value": planned.calculate(answers, shown)}
                 continue
             if not visible:
                 if mode != NOT_SCORED:
-                    lines.append(ItemLine(planned, "hidden", 0.0, planned.max, False))
+                    lines.append(ItemLine(planned, "hidden", 0.0, planned.max, False, None,
+                                          instance))
                 continue
             answer = answers.get(planned.id)
             if not answer:
                 if mode != NOT_SCORED:
                     lines.append(ItemLine(planned, "unanswered", 0.0, planned.max,
-                                          zero_unanswered))
+                                          zero_unanswered, None, instance))
                     if zero_unanswered:
                         maximum += planned.max
                 continue
             if answer.get("na") is True:
                 if mode != NOT_SCORED:
-                    lines.append(ItemLine(planned, "na", 0.0, planned.max, False))
+                    lines.append(ItemLine(planned, "na", 0.0, planned.max, False, None, instance))
                 continue
             value = answer.get("value")
             if planned.failable:
                 reason = planned.failure(value)
                 if reason is not None:
-                    flags.append(Flag(planned.id, reason, planned.item.label, value))
+                    self.flags.append(Flag(planned.id, reason, planned.item.label, value,
+                                           instance))
                     if planned.veto is not None:
-                        vetoes.append(planned)
+                        self.vetoes.append(planned)
             if mode == NOT_SCORED:
                 continue
             got, detail = item_points(planned, mode, value, answer)
-            lines.append(ItemLine(planned, "scored", got, planned.max, True, detail))
+            lines.append(ItemLine(planned, "scored", got, planned.max, True, detail, instance))
             points += got
             maximum += planned.max
-        status = _section_status(section_shown, has_scorable, maximum)
-        sections.append(SectionScore(section.id, section.title, status, round_points(points),
-                                     round_points(maximum), section.weight, lines))
-    return _finish(definition, sections, flags, vetoes)
+        return lines, points, maximum, has_scorable
 
 
 def item_points(planned: PlannedItem, mode: int, value: Any, answer: Mapping
@@ -133,14 +159,6 @@ def item_points(planned: PlannedItem, mode: int, value: Any, answer: Mapping
     return 0.0, None
 
 
-def _section_status(shown: bool, has_scorable: bool, maximum: float) -> str:
-    if not shown:
-        return "hidden"
-    if not has_scorable:
-        return "unscored"
-    return "scored" if maximum > 0 else "na"
-
-
 def _finish(definition: Definition, sections: list[SectionScore], flags: list[Flag],
             vetoes: list[PlannedItem]) -> ScoreReport:
     scoring = definition.scoring
@@ -158,6 +176,13 @@ def _finish(definition: Definition, sections: list[SectionScore], flags: list[Fl
         total = sum(s.points for s in sections)
         maximum = sum(s.max for s in sections)
         ratio = total / maximum if maximum > 0 else None
+    rescaled = None
+    if scoring.na == "rescale" and not weighted and ratio is not None:
+        na_items = [ln.planned.id for s in sections for ln in s.lines if ln.status == "na"]
+        if na_items:
+            rescaled = {"total": round_points(total), "max": round_points(maximum),
+                        "na_items": na_items}
+            total, maximum = ratio * scoring.scale, scoring.scale
     percent = ratio * 100 if ratio is not None else None
     veto = _veto(vetoes)
     if veto is not None and percent is not None:
@@ -176,6 +201,7 @@ def _finish(definition: Definition, sections: list[SectionScore], flags: list[Fl
         sections=sections,
         veto=veto,
         weighted=weighted,
+        rescaled=rescaled,
     )
 
 

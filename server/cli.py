@@ -19,6 +19,7 @@ from server.accounts.access import ROLES
 from server.config import ConfigError
 from server.services.errors import NotFound, ServiceError
 from server.store import StoreLocked
+from server.cli_definitions import definitions as definitions_cli
 from sync.client.cli import device as device_client
 
 from .cli_db import db
@@ -384,6 +385,7 @@ def device_revoke(device_id):
 
 main.add_command(device_client, "device")
 main.add_command(db)
+main.add_command(definitions_cli, "definitions")
 
 
 if __name__ == "__main__":

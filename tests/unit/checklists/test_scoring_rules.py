@@ -250,3 +250,30 @@ def test_evaluate_validates_before_scoring():
         checklists.evaluate(defn, {"d": {"value": "fail", "defects": [{"deduction": 3}]}})
     assert list(err.value.errors) == ["answers.d.defects[0].deduction"]
     assert checklists.evaluate(defn, {"d": {"value": "pass"}}).total == 5.0
+
+
+def test_na_on_a_deduction_rubric_item_rescales_to_100_when_the_definition_says_so():
+    """空置房管理 on a project with no vacant units: N/A, and the rest is scored out of 100."""
+    from .builders import deduction_item, definition, section
+
+    def rubric(na):
+        return checklists.load_definition(definition(
+            section("cs", deduction_item("cs.service", 60, 1, 1),
+                    deduction_item("cs.complaints", 35, 1, 1),
+                    {**deduction_item("cs.vacant", 5, 0.5, 2, allow_na=True),
+                     "label": {"zh": "空置房管理", "en": "vacant units"}}),
+            scoring={"na": na} if na else {}))
+    answers = {"cs.service": {"value": "pass"},
+               "cs.complaints": {"value": "fail", "defects": [{}, {}, {}]},
+               "cs.vacant": {"na": True}}
+    plain = checklists.score_result(rubric(None), answers)
+    assert (plain.total, plain.max, plain.percent) == (92.0, 95.0, 96.84)
+    rescaled = checklists.score_result(rubric("rescale"), answers)
+    # 92 of the applicable 95, brought to 100: 92 / 95 x 100 = 96.8421
+    assert (rescaled.total, rescaled.max, rescaled.percent) == (96.8421, 100.0, 96.84)
+    assert rescaled.explanation("zh")[0] == (
+        "不适用: 空置房管理(共5分); 按适用项满分95折算为100分: 92/95 → 96.8421/100 = 96.84%")
+    defn = rubric("rescale")
+    assert checklists.explain_record(defn, answers, rescaled.to_record()) == rescaled.to_dict()
+    full = checklists.score_result(defn, {**answers, "cs.vacant": {"value": "pass"}})
+    assert full.rescaled is None and (full.total, full.max) == (97.0, 100.0)

@@ -113,28 +113,73 @@ def test_facilities_rubric_marks_where_the_seed_is_cut():
 
 def test_handover_shows_unit_or_public_items_and_needs_location_and_photo_per_defect():
     handover = loaded("handover-acceptance")
-    unit_items = [i.id for i in handover.sections[1].items]
-    assert unit_items[:12] == [
-        "ho.unit.structure", "ho.unit.walls", "ho.unit.floors", "ho.unit.stairs",
-        "ho.unit.sockets", "ho.unit.junction_boxes", "ho.unit.switches", "ho.unit.plumbing",
-        "ho.unit.lighting", "ho.unit.doors_windows", "ho.unit.meters", "ho.unit.waterproofing"]
+    assert handover.version == 2        # v1 (published, immutable) asked room items once per unit
+    assert [i.id for i in handover.sections[1].items] == [
+        "ho.unit.structure", "ho.unit.stairs", "ho.unit.junction_boxes", "ho.unit.plumbing",
+        "ho.unit.meters", "ho.unit.keys"]
+    rooms = handover.sections[2]
+    assert rooms.repeat.scoring == "sum" and [i.id for i in rooms.items] == [
+        "ho.room.kind", "ho.room.walls", "ho.room.floors", "ho.room.doors_windows",
+        "ho.room.sockets", "ho.room.switches", "ho.room.lighting", "ho.room.waterproofing"]
     shown = checklists.visible_items(handover, {"ho.scope": {"value": "unit"}})
-    assert shown["ho.unit.walls"] and not shown["ho.pub.fire"] and not shown["ho.area"]
+    assert shown["ho.unit.stairs"] and not shown["ho.pub.fire"] and not shown["ho.area"]
+
+    def room(name, kind, **fails):
+        answers = {i.id: {"value": "pass"} for i in rooms.items[1:7]}
+        answers["ho.room.kind"] = {"value": kind}
+        if kind == "wet":
+            answers["ho.room.waterproofing"] = {"value": "pass"}
+        answers.update(fails)
+        return {"label": name, "answers": answers}
+
     answers = {"ho.scope": {"value": "unit"}, "ho.unit_no": {"value": "3-2-501"},
                "ho.date": {"value": "2024-06-01"},
                "ho.sign.handover": {"value": {"signer": "开发商代表", "image": PHOTO}},
                "ho.sign.receiver": {"value": {"signer": "验收工程师", "image": PHOTO}},
-               "ho.unit.keys": {"value": "pass"}}
-    answers.update({i: {"value": "pass"} for i in unit_items[:12]})
-    answers["ho.unit.walls"] = {"value": "fail", "defects": [{"note": "空鼓"}]}
+               "ho.unit.keys": {"value": "pass"},
+               "ho.rooms": [room("客厅", "dry"),
+                            room("主卧", "dry", **{"ho.room.walls": {
+                                "value": "fail", "defects": [{"note": "空鼓"}]}}),
+                            room("卫生间", "wet")]}
+    answers.update({i.id: {"value": "pass"} for i in handover.sections[1].items[:5]})
     with pytest.raises(checklists.AnswersInvalid) as err:
         validate_answers(handover, answers)
-    assert set(err.value.errors) == {"answers.ho.unit.walls.defects[0].location",
-                                     "answers.ho.unit.walls.defects[0].photos"}
-    answers["ho.unit.walls"]["defects"][0].update(location="主卧北墙", photos=[PHOTO])
+    assert set(err.value.errors) == {"answers.ho.rooms[1].answers.ho.room.walls.defects[0].location",
+                                     "answers.ho.rooms[1].answers.ho.room.walls.defects[0].photos"}
+    answers["ho.rooms"][1]["answers"]["ho.room.walls"]["defects"][0].update(
+        location="北墙", photos=[PHOTO])
     validate_answers(handover, answers)
     report = score_result(handover, answers)
-    assert (report.total, report.max) == (11.0, 12.0)
+    # whole unit 5 + rooms 6 + 6 + 7 = 24 items, one failed
+    assert (report.total, report.max) == (23.0, 24.0)
+    lost = [ln.explanation("zh") for s in report.sections for ln in s.lines
+            if ln.status == "scored" and ln.points < ln.max]
+    assert lost == ["主卧: 墙面 — 不合格 → 0/1"]
+
+
+def test_handover_lists_the_technical_documents_and_checks_the_office_area():
+    handover = loaded("handover-acceptance")
+    docs = [i.id for i in handover.sections[4].items]
+    assert len(docs) == 13 and "ho.docs.tech.mortar_concrete" in docs
+    assert "ho.docs.tech.settlement" in docs and "ho.docs.tech.design_changes" in docs
+    public = {"ho.scope": {"value": "public"}, "ho.office.project_area": {"value": 20000}}
+    errors = checklists.answer_errors(handover, {**public, "ho.office.area": {"value": 70},
+                                                 "ho.office.compliant": {"value": "pass"}})
+    assert errors["answers.ho.office.compliant.value"] == [
+        "the office is smaller than 3‰ of the floor area or 80 m²: it cannot pass "
+        "(面积不足(应不少于总建筑面积的3‰且不少于80㎡), 不能判合格)"]
+    errors = checklists.answer_errors(handover, {**public, "ho.office.area": {"value": 85},
+                                                 "ho.office.compliant": {"value": "pass"}})
+    assert not any(k.startswith("answers.ho.office") for k in errors)
+
+
+def test_maintenance_plan_names_the_responsible_team_of_every_task():
+    plan = loaded("building-maintenance-plan")
+    assert plan.version == 2            # v1 dropped the plan's 负责 column
+    tasks = [(s.id, i) for s in plan.sections[1:] for i in s.items]
+    assert tasks and all("负责: " in i.help.zh and "By: " in i.help.en for _, i in tasks)
+    assert plan.items_by_id["mp.fire.cabinets"].help.zh.endswith("负责: 消防、机电、维修专业人员")
+    assert plan.items_by_id["mp.roof.drains"].help.zh == "负责: 工程部"
 
 
 def test_maintenance_plan_shows_tasks_by_cycle_due():
@@ -155,6 +200,10 @@ def test_maintenance_plan_shows_tasks_by_cycle_due():
 
 def test_renovation_structural_change_is_a_veto():
     renovation = loaded("renovation-inspection")
+    # v2: one structural check carrying the veto (v1 asked it twice, vetoing only one)
+    assert renovation.version == 2 and "rn.function.structure" not in renovation.items_by_id
+    assert [i for i, item in renovation.items_by_id.items() if item.veto] == ["rn.rules.load_bearing"]
+    assert {"rn.rules.drain_cover", "rn.appearance.exterior"} <= set(renovation.items_by_id)
     answers = {i: {"value": "pass"} for i, item in renovation.items_by_id.items()
                if item.type == "check" and not i.startswith("rn.site")}
     answers.update({"rn.unit": {"value": "5-1-1201"}, "rn.stage": {"value": "approval"},
@@ -185,3 +234,17 @@ def test_night_patrol_checks_key_households_only_where_present():
     with pytest.raises(checklists.AnswersInvalid) as err:
         validate_answers(patrol, answers)
     assert list(err.value.errors) == ["answers.np.key.rental"]
+
+
+def test_night_patrol_none_excludes_the_household_categories():
+    patrol = loaded("night-patrol")
+    assert patrol.version == 2          # version 1 (published, immutable) let both be ticked
+    answers = {"np.checkpoint": {"value": "TAG-7"}, "np.time": {"value": "02:15"},
+               "np.lighting.ok": {"value": "pass"}, "np.fire.passage": {"value": "pass"},
+               "np.fire.equipment": {"value": "pass"}, "np.fire.hazards": {"value": "pass"},
+               "np.key.present": {"value": ["none", "rental"]}}
+    with pytest.raises(checklists.AnswersInvalid) as err:
+        validate_answers(patrol, answers)
+    assert err.value.errors["answers.np.key.present.value"] == [
+        "'none' (无 / None) excludes every other option: pick it alone"]
+    validate_answers(patrol, {**answers, "np.key.present": {"value": ["none"]}})
