@@ -31,12 +31,15 @@ class PushServices:
     raises an exception with ``.errors`` for invalid ones;
     ``find_definition(checklist_id, version)`` returns the published
     definition document or None; ``complete_photos(hashes)`` returns the
-    subset already complete in the upload store.
+    subset already complete in the upload store. ``transient_errors`` are the
+    store's failures that stop the whole batch unacknowledged (the device
+    retries) instead of rejecting the mutation that met them.
     """
 
     evaluate: Callable[[dict, dict], dict]
     find_definition: Callable[[str, int], "dict | None"]
     complete_photos: Callable[[list[str]], "set[str]"]
+    transient_errors: tuple[type[BaseException], ...] = ()
 
 
 @dataclass(slots=True)
