@@ -25,7 +25,7 @@ from marshmallow import ValidationError
 from .actor import Actor
 from .context import MutationContext
 from .errors import ClientNotOwned, MutationGap, Rejected
-from .fields import parse_timestamp
+from .fields import parse_timestamp, timestamp_error
 from .json_values import json_text, storage_problem
 from .mutations import MUTATIONS, Outcome, PushServices
 from .placement import CLIENTS, REJECTIONS, Placement, place
@@ -200,6 +200,10 @@ def _apply_one(ws: WorkingSet, m: dict, ctx: MutationContext,
         raise Rejected("unknown_mutation", f"no mutation is named {m['name']!r}",
                        known=sorted(MUTATIONS))
     schema, handler = entry
+    if m.get("client_ts") is not None and timestamp_error(m["client_ts"]):
+        # stamped onto what the mutation writes: a bad one must not be stored
+        raise Rejected("invalid_args", "the mutation's client_ts is not a usable timestamp",
+                       errors={"client_ts": [timestamp_error(m["client_ts"])]})
     try:
         args = schema.load(m["args"])
     except ValidationError as exc:

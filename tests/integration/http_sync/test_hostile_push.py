@@ -78,3 +78,26 @@ def test_a_deep_answer_is_rejected(guard, team, published):
     assert r.status_code == 200
     assert r.json["results"][0]["status"] == "rejected"
     assert "answers" in r.json["results"][0]["error"]["errors"]
+
+
+@pytest.mark.parametrize("client_ts", ["9999-12-31T23:59:59+00:00", "yesterday",
+                                       "2026-11-23T07:59:00", "0001-01-01T00:00:00+00:00"])
+def test_an_unusable_client_ts_rejects_its_mutation_naming_the_field(
+        client, guard, team, app_store, client_ts):
+    r = client.post("/api/v1/sync/push", headers=guard.headers, json={
+        "client_id": guard.client_id, "schema_version": 1, "sent_at": "0001-01-01T00:00:00Z",
+        "mutations": [{"id": 1, "name": "create_ticket", "client_ts": client_ts,
+                       "args": ticket(team.site_a["id"])[1]}]})
+    assert r.status_code == 200, r.json
+    [answer] = r.json["results"]
+    assert answer["status"] == "rejected" and "client_ts" in answer["error"]["errors"]
+    assert app_store.get("tickets", "t1") is None
+
+
+def test_a_far_off_sent_at_records_no_clock_offset(client, guard, team, app_store):
+    r = client.post("/api/v1/sync/push", headers=guard.headers, json={
+        "client_id": guard.client_id, "schema_version": 1, "sent_at": "0001-01-01T00:00:00Z",
+        "mutations": [{"id": 1, "name": "create_ticket", "client_ts": "2026-11-23T07:59:00Z",
+                       "args": ticket(team.site_a["id"])[1]}]})
+    assert r.json["results"][0]["status"] == "applied"
+    assert app_store.get("tickets", "t1").doc["created"]["clock_offset_ms"] is None
