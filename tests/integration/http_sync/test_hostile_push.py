@@ -101,3 +101,20 @@ def test_a_far_off_sent_at_records_no_clock_offset(client, guard, team, app_stor
                        "args": ticket(team.site_a["id"])[1]}]})
     assert r.json["results"][0]["status"] == "applied"
     assert app_store.get("tickets", "t1").doc["created"]["clock_offset_ms"] is None
+
+
+def test_an_integer_beyond_64_bits_is_a_422_naming_it_not_a_float(client, guard, team,
+                                                                 app_store):
+    args = ticket(team.site_a["id"])[1]
+    body = json.dumps({"client_id": guard.client_id, "schema_version": 1, "mutations": [
+        {"id": 1, "name": "create_ticket", "client_ts": None,
+         "args": {**args, "measurements": {"ok": 2 ** 63, "big": 2 ** 70, "neg": -2 ** 64}}}]})
+    r = client.post("/api/v1/sync/push", headers=guard.headers, data=body,
+                    content_type="application/json")
+    assert r.status_code == 422, r.json
+    named = r.json["errors"]["json"]["mutations"]["0"]["args"]["measurements"]
+    assert set(named) == {"big", "neg"} and "64 bits" in named["big"][0]
+    assert app_store.get("tickets", "t1") is None
+    # a long run of digits inside a string is fine
+    args["title"] = "9" * 40
+    assert guard.push(("create_ticket", args)).json["results"][0]["status"] == "applied"
