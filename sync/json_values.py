@@ -36,36 +36,45 @@ class JsonBounds(validate.Validator):
 
     def problem(self, value: Any) -> str | None:
         """Why ``value`` is out of bounds (with the path inside it), or None."""
-        stack: list[tuple[Any, str, int]] = [(value, "", 0)]
+        # Paths are kept as (key, parent) links and spelt out only for the answer:
+        # this runs on every pushed result's answers.
+        stack: list[tuple[Any, int, tuple | None]] = [(value, 0, None)]
         seen = 0
         while stack:
-            item, path, depth = stack.pop()
+            item, depth, trail = stack.pop()
             seen += 1
-            if seen > self.max_values:
-                return f"holds more than {self.max_values} values in all"
-            where = f" at {path[1:]}" if path else ""
-            if isinstance(item, dict):
+            kind = type(item)
+            if kind is dict or kind is list:
                 if depth >= self.max_depth:
-                    return f"is nested deeper than {self.max_depth} levels{where}"
-                if len(item) > self.max_keys:
-                    return f"has more than {self.max_keys} keys{where}"
-                for key, inner in item.items():
-                    if len(key) > self.max_string:
-                        return f"has a key longer than {self.max_string} characters{where}"
-                    stack.append((inner, f"{path}.{key}", depth + 1))
-            elif isinstance(item, list):
-                if depth >= self.max_depth:
-                    return f"is nested deeper than {self.max_depth} levels{where}"
-                if len(item) > self.max_items:
-                    return f"has more than {self.max_items} items{where}"
-                stack.extend((inner, f"{path}.{n}", depth + 1) for n, inner in enumerate(item))
-            elif isinstance(item, str):
+                    return f"is nested deeper than {self.max_depth} levels{_where(trail)}"
+                if kind is dict:
+                    if len(item) > self.max_keys:
+                        return f"has more than {self.max_keys} keys{_where(trail)}"
+                    for key, inner in item.items():
+                        if len(key) > self.max_string:
+                            return f"has a key longer than {self.max_string} " \
+                                   f"characters{_where(trail)}"
+                        stack.append((inner, depth + 1, (key, trail)))
+                else:
+                    if len(item) > self.max_items:
+                        return f"has more than {self.max_items} items{_where(trail)}"
+                    stack.extend((inner, depth + 1, (n, trail)) for n, inner in enumerate(item))
+                if seen + len(stack) > self.max_values:
+                    return f"holds more than {self.max_values} values in all"
+            elif kind is str:
                 if len(item) > self.max_string:
-                    return f"has a text longer than {self.max_string} characters{where}"
-            elif isinstance(item, int) and not isinstance(item, bool):
-                if not INT_MIN <= item <= INT_MAX:
-                    return f"has an integer beyond 64 bits{where}"
+                    return f"has a text longer than {self.max_string} characters{_where(trail)}"
+            elif kind is int and not INT_MIN <= item <= INT_MAX:
+                return f"has an integer beyond 64 bits{_where(trail)}"
         return None
+
+
+def _where(trail: tuple | None) -> str:
+    steps = []
+    while trail is not None:
+        key, trail = trail
+        steps.append(str(key))
+    return " at " + ".".join(reversed(steps)) if steps else ""
 
 
 def storage_problem(doc: dict) -> str | None:

@@ -77,7 +77,7 @@ def test_a_deep_answer_is_rejected(guard, team, published):
     r = guard.push((name, args))
     assert r.status_code == 200
     assert r.json["results"][0]["status"] == "rejected"
-    assert "answers" in r.json["results"][0]["error"]["errors"]
+    assert r.json["results"][0]["error"]["code"] == "invalid_answers"
 
 
 @pytest.mark.parametrize("client_ts", ["9999-12-31T23:59:59+00:00", "yesterday",
