@@ -15,6 +15,7 @@ from server.services.errors import Conflict, Invalid
 from server.store import Store
 
 from .devices import revoke_all
+from .throttle import LoginThrottle
 from .records import get_doc, to_text, utc_now
 from .users import DEFAULT_HASH_METHOD, USERS, password_errors, user_put
 
@@ -39,16 +40,22 @@ def reset_password(store: Store, user_id: str, password: str, *,
 
 
 def change_own_password(store: Store, user_id: str, old_password: str, new_password: str, *,
+                        throttle: LoginThrottle, address: str,
                         keep_session: str | None = None,
                         hash_method: str = DEFAULT_HASH_METHOD) -> dict:
     """Change your own password given the current one; other web sessions end.
 
     ``Invalid`` names ``old_password`` when it is wrong (the caller is
-    already authenticated, so this is a field error, not a login failure).
+    already authenticated, so this is a field error, not a login failure);
+    wrong guesses count against the login ``throttle``, so a stolen session
+    cannot be used to guess the password.
     """
     current = get_doc(store, USERS, user_id, "user")
+    throttle.check(current["username"], address)
     if not check_password_hash(current["password_hash"], old_password or ""):
+        throttle.failed(current["username"], address)
         raise Invalid({"old_password": ["This is not your current password."]})
+    throttle.succeeded(current["username"], address)
     password_hash = _new_hash(new_password, "new_password", hash_method)
     with store.transaction() as tx:
         doc = get_doc(tx, USERS, user_id, "user")

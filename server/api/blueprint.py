@@ -43,7 +43,9 @@ def security_schemes(session_cookie_name: str) -> dict:
         "deviceToken": {"type": "http", "scheme": "bearer",
                         "description": "Token from POST /api/v1/auth/device-login"},
         "session": {"type": "apiKey", "in": "cookie", "name": session_cookie_name,
-                    "description": "Cookie set by POST /api/v1/auth/login"},
+                    "description": "Cookie set by POST /api/v1/auth/login. State-changing "
+                                   "requests with it must also send the header X-CSRFToken "
+                                   "(csrf_token from the login or GET /api/v1/me), else 403."},
     }
 
 

@@ -1,13 +1,13 @@
 """The caller's own account."""
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, request
 from flask_smorest.error_handler import ErrorSchema
 
 from server.accounts.passwords import change_own_password
 from server.accounts.profile import profile
 from server.auth import csrf_token, current_principal, current_session_id
-from server.extensions import get_store
+from server.extensions import get_login_throttle, get_store
 
 from .blueprint import Blueprint
 from .schemas.accounts import Me, PasswordChangeIn
@@ -32,9 +32,13 @@ def me():
 @blp.arguments(PasswordChangeIn)
 @blp.response(204)
 @blp.alt_response(409, schema=ErrorSchema, description="Changed meanwhile; try again.")
+@blp.alt_response(429, schema=ErrorSchema, description="Too many wrong current passwords; "
+                  "wait Retry-After seconds.",
+                  headers={"Retry-After": {"required": True, "schema": {"type": "integer"}}})
 def change_password(data):
     """Change your password (give the current one). Your other web sessions end;
     this session and your devices stay logged in."""
     change_own_password(get_store(), current_principal().user_id, data["old_password"],
-                        data["new_password"], keep_session=current_session_id(),
+                        data["new_password"], throttle=get_login_throttle(),
+                        address=request.remote_addr or "", keep_session=current_session_id(),
                         hash_method=current_app.config["PASSWORD_HASH_METHOD"])

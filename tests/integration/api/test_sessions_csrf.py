@@ -120,3 +120,11 @@ def test_the_front_door_leads_to_the_api_docs(client):
     resp = client.get("/")
     assert resp.status_code == 302 and resp.headers["Location"].endswith("/api/docs")
     assert client.get(resp.headers["Location"]).status_code == 200
+
+
+def test_guessing_the_old_password_is_throttled_like_a_login(client, team):
+    guard = team.headers["guard"]
+    wrong = {"old_password": "not it at all", "new_password": "brand new pw"}
+    codes = [client.post("/api/v1/me/password", json=wrong, headers=guard).status_code
+             for _ in range(6)]
+    assert codes == [422] * 5 + [429]
