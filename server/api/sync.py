@@ -97,7 +97,8 @@ class Push(MethodView):
                       description="mutation_gap: `expected` is the id to send next; "
                                   "nothing was applied.")
     @blp.alt_response(503, schema=ErrorSchema, description="The commit was not durable; "
-                      "nothing was acknowledged. Retry after `Retry-After` seconds.")
+                      "nothing was acknowledged. Retry after `Retry-After` seconds.",
+                      headers={"Retry-After": {"required": True, "schema": {"type": "integer"}}})
     def post(self, body):
         """Apply a batch of mutations exactly once; answers only after the commit is durable."""
         return sync_service.apply_push(

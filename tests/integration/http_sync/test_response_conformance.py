@@ -64,3 +64,14 @@ def test_hostile_push_answers_match_their_documents(client, guard, team, publish
     conforms("POST", "/api/v1/sync/push", client.post(
         "/api/v1/sync/push", data=big, content_type="application/json", headers=guard.headers))
     conforms("POST", "/api/v1/sync/push", guard.push(submit(team.site_b["id"])))
+
+
+def test_every_operation_documents_the_storage_outage_503(client):
+    document = client.get("/api/openapi.json").json
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            outage = operation["responses"].get("503")
+            assert outage is not None, f"{method.upper()} {path} does not document 503"
+            assert "Retry-After" in outage["headers"], f"{method.upper()} {path}"
