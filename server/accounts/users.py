@@ -183,15 +183,7 @@ def close_session(store: Store, user_id: str, session_id: str) -> None:
 def set_sites(store: Store, user_id: str, site_ids: Sequence[str], *,
               now: datetime | None = None) -> dict:
     """Replace the sites a user works at; ``Invalid`` names each unknown site id."""
-    site_ids = list(dict.fromkeys(site_ids))
-
-    def change(tx, doc):
-        bad_sites = unknown_site_errors(tx, site_ids)
-        if bad_sites:
-            raise Invalid({"site_ids": bad_sites})
-        doc["site_ids"] = site_ids
-        return doc
-    return _update(store, user_id, change, now)
+    return edit_user(store, user_id, site_ids=site_ids, now=now)
 
 
 def check_password(store: Store, username: str, password: str, *,
