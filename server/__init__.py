@@ -18,6 +18,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     ``server.config.ConfigError`` for an unusable config file.
     """
     from . import api, extensions, media
+    from .auth import csrf
     from .config import load_config, secret_key
     from .json_provider import OrjsonProvider
 
@@ -27,6 +28,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     extensions.init_app(app)  # first: the store's lock makes this process the data dir's owner
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = secret_key(app.config["DATA_DIR"])
+    csrf.init_app(app)
     media.init_app(app)
     api.init_app(app)
     return app

@@ -253,7 +253,7 @@ def gc(retention_days, dry_run):
 
 @main.group()
 def user():
-    """Add, list, disable and enable users."""
+    """Add, list, edit, disable and enable users; reset passwords."""
 
 
 def _user_named(username: str) -> dict:
@@ -307,6 +307,37 @@ def _set_disabled(username: str, disabled: bool) -> None:
     from server.accounts import users
     changed = users.set_disabled(_store(), _user_named(username)["id"], disabled)
     click.echo(f"{changed['username']} is now {'disabled' if disabled else 'enabled'}")
+
+
+@user.command("set-password")
+@click.argument("username")
+@click.option("--password", prompt="New password", hide_input=True, confirmation_prompt=True,
+              help="Prompted for when not given.")
+def user_set_password(username, password):
+    """Reset a user's password: all their web sessions and device tokens end."""
+    from server.accounts.passwords import reset_password
+    changed = reset_password(_store(), _user_named(username)["id"], password,
+                             hash_method=_app().config["PASSWORD_HASH_METHOD"])
+    click.echo(f"password of {changed['username']} reset; their sessions and devices "
+               f"must log in again")
+
+
+@user.command("edit")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), default=None, help="New role.")
+@click.option("--site", "site_codes", multiple=True,
+              help="Site code; repeat for several. Replaces the user's sites.")
+@click.option("--no-sites", is_flag=True, help="Remove the user from every site.")
+@click.option("--name", "display_name", default=None, help="New display name.")
+def user_edit(username, role, site_codes, no_sites, display_name):
+    """Change a user's role, sites or display name (what is not given stays)."""
+    from server.accounts import users
+    if site_codes and no_sites:
+        raise click.UsageError("give --site or --no-sites, not both")
+    site_ids = [] if no_sites else (_site_ids(site_codes) if site_codes else None)
+    changed = users.edit_user(_store(), _user_named(username)["id"], role=role,
+                              site_ids=site_ids, display_name=display_name)
+    click.echo(f"{changed['username']}: {changed['role']}, {len(changed['site_ids'])} site(s)")
 
 
 @user.command("disable")

@@ -6,7 +6,7 @@ hash of a submission must not depend on how a parser re-formats a date.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from marshmallow import ValidationError, fields, validate
 
@@ -30,17 +30,36 @@ class Id(fields.String):
         super().__init__(validate=validate.Regexp(ID_PATTERN, error="Not a valid id."), **kw)
 
 
+# Device clocks are trusted only this far: a reset clock reads 1970, and
+# anything past 2100 is a broken or hostile one. Within the window, a stamp
+# corrected by any measured clock offset still stays a valid datetime.
+EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
+LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
+
+
+def timestamp_error(value) -> str | None:
+    """Why ``value`` is not a device timestamp we keep (None: it is one)."""
+    if not isinstance(value, str) or len(value) > 64:
+        return "Not an ISO-8601 timestamp."
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return "Not an ISO-8601 timestamp."
+    if parsed.tzinfo is None:
+        return "Timestamp needs a UTC offset."
+    if not EARLIEST <= parsed < LATEST:
+        return f"Timestamp must lie between {EARLIEST.year} and {LATEST.year}."
+    return None
+
+
 class Timestamp(fields.String):
     """An ISO-8601 timestamp with a UTC offset, kept as the string the device sent."""
 
     def _deserialize(self, value, attr, data, **kw):
         text = super()._deserialize(value, attr, data, **kw)
-        try:
-            parsed = datetime.fromisoformat(text)
-        except ValueError:
-            raise ValidationError("Not an ISO-8601 timestamp.") from None
-        if parsed.tzinfo is None:
-            raise ValidationError("Timestamp needs a UTC offset.")
+        error = timestamp_error(text)
+        if error is not None:
+            raise ValidationError(error)
         return text
 
 
@@ -51,10 +70,6 @@ class StrictInt(fields.Integer):
 
 def parse_timestamp(text: str | None) -> datetime | None:
     """Lenient parse for device clocks: None for anything unusable."""
-    if not text:
+    if not text or timestamp_error(text) is not None:
         return None
-    try:
-        parsed = datetime.fromisoformat(text)
-    except (TypeError, ValueError):
-        return None
-    return parsed if parsed.tzinfo is not None else None
+    return datetime.fromisoformat(text)

@@ -3,7 +3,8 @@
 The push envelope is validated as a whole (a bad envelope is a 422), but a
 mutation whose args fail these schemas is only *rejected*, naming the wrong
 fields, and consumes its id: one malformed entry must never block a device's
-queue. Unknown fields are refused (marshmallow's default ``RAISE``).
+queue. Unknown fields are refused (marshmallow's default ``RAISE``); free-form
+values are bounded (``sync.json_values.JsonBounds``).
 """
 from __future__ import annotations
 
@@ -12,7 +13,12 @@ from marshmallow import Schema, fields, validate
 from .annotations import AnnotationsSchema
 from .compiled_schema import CompiledSchema
 from .fields import Id, Sha256, StrictInt, Timestamp
+from .json_values import JsonBounds
 from .tickets import STATES
+
+# Answers need no such bound: the checklist engine checks every field of
+# every answer against its item (types, lengths) right after this.
+MEASUREMENTS_BOUNDS = JsonBounds(max_depth=6, max_keys=100, max_items=500, max_string=2000)
 
 class ChecklistRef(Schema):
     id = Id(required=True)
@@ -71,7 +77,7 @@ class TicketFields(CompiledSchema):
     work_notes = fields.String(allow_none=True, validate=validate.Length(max=8000))
     cause = fields.String(allow_none=True, validate=validate.Length(max=2000))
     measurements = fields.Dict(keys=fields.String(validate=validate.Length(max=100)),
-                               allow_none=True)
+                               allow_none=True, validate=MEASUREMENTS_BOUNDS)
 
 
 class CreateTicket(TicketFields):

@@ -31,12 +31,15 @@ class PushServices:
     raises an exception with ``.errors`` for invalid ones;
     ``find_definition(checklist_id, version)`` returns the published
     definition document or None; ``complete_photos(hashes)`` returns the
-    subset already complete in the upload store.
+    subset already complete in the upload store. ``transient_errors`` are the
+    store's failures that stop the whole batch unacknowledged (the device
+    retries) instead of rejecting the mutation that met them.
     """
 
     evaluate: Callable[[dict, dict], dict]
     find_definition: Callable[[str, int], "dict | None"]
     complete_photos: Callable[[list[str]], "set[str]"]
+    transient_errors: tuple[type[BaseException], ...] = ()
 
 
 @dataclass(slots=True)
@@ -130,6 +133,32 @@ def _ticket(ws: WorkingSet, ctx: MutationContext, ticket_id: str) -> dict:
     return ticket
 
 
+def _check_result_ref(ws: WorkingSet, result_id: str | None, site_id: str) -> None:
+    """A ticket may cite only a result of its own site (which its author works at)."""
+    if result_id is None:
+        return
+    result = ws.get(RESULTS, result_id)
+    if result is None or result["site_id"] != site_id:  # one answer: existence is not leaked
+        raise Rejected("invalid_reference", f"result {result_id} is no result at this site",
+                       errors={"result_id": ["No result with this id at the ticket's site."]})
+
+
+def _check_photo_refs(ws: WorkingSet, hashes: list[str], ctx: MutationContext,
+                      services: PushServices, site_id: str) -> None:
+    """Photos the server has must be ones the author may use at the site.
+
+    A photo not here yet is fine: its bytes follow the push (and prove
+    possession); knowing another site's hash is not having its photo.
+    """
+    if not hashes:
+        return
+    foreign = [h for h in sorted(services.complete_photos(list(hashes)))
+               if not photo_access.may_use(ws.get, h, ctx.actor.user_id, (site_id,))]
+    if foreign:
+        raise Rejected("invalid_reference", "these photos belong to records you cannot see",
+                       errors={"photos": [f"Not a photo of this site: {h}." for h in foreign]})
+
+
 def create_ticket(ws, args, ctx, services) -> Outcome:
     _require_site(ctx, args["site_id"])
     existing = ws.get(TICKETS, args["ticket_id"])
@@ -137,6 +166,8 @@ def create_ticket(ws, args, ctx, services) -> Outcome:
         if tickets.same_creation(existing, args):
             return Outcome("duplicate", [(TICKETS, existing["id"])])
         raise Rejected("id_conflict", f"ticket {args['ticket_id']} exists with other content")
+    _check_result_ref(ws, args.get("result_id"), args["site_id"])
+    _check_photo_refs(ws, args.get("photos") or [], ctx, services, args["site_id"])
     doc = tickets.new_ticket(args, ctx)
     ws.put(TICKETS, doc["id"], doc)
     return Outcome("applied", [(TICKETS, doc["id"])])
@@ -153,6 +184,7 @@ def edit_ticket(ws, args, ctx, services) -> Outcome:
 
 def comment_ticket(ws, args, ctx, services) -> Outcome:
     ticket = _ticket(ws, ctx, args["ticket_id"])
+    _check_photo_refs(ws, args.get("photos") or [], ctx, services, ticket["site_id"])
     changed = tickets.add_comment(ticket, args, ctx)
     if changed is None:
         return Outcome("duplicate", [(TICKETS, ticket["id"])])

@@ -16,6 +16,7 @@ kept whole in ``rejections`` so the device's data is not lost.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -24,10 +25,13 @@ from marshmallow import ValidationError
 from .actor import Actor
 from .context import MutationContext
 from .errors import ClientNotOwned, MutationGap, Rejected
-from .fields import parse_timestamp
+from .fields import parse_timestamp, timestamp_error
+from .json_values import json_text, storage_problem
 from .mutations import MUTATIONS, Outcome, PushServices
 from .placement import CLIENTS, REJECTIONS, Placement, place
 from .working_set import Loader, WorkingSet
+
+log = logging.getLogger(__name__)
 
 RECENT_KEPT = 400  # answers kept for replays: two full batches
 
@@ -138,26 +142,55 @@ def _apply_or_reject(ws: WorkingSet, m: dict, ctx: MutationContext,
                      services: PushServices) -> tuple[dict, tuple[str, str] | None]:
     """Apply one mutation; on rejection undo its changes and keep it in ``rejections``.
 
+    Whatever stops a mutation from yielding storable documents rejects it
+    (DESIGN §3): answering 500 instead would fail the whole batch on every
+    resend and block the device's queue for good. Only the store's transient
+    failures (``services.transient_errors``) stop the batch, unacknowledged.
+
     Returns the answer and the record whose seq answers it.
     """
     savepoint = ws.savepoint()
     try:
         outcome = _apply_one(ws, m, ctx, services)
+        _check_storable(ws, savepoint)
     except Rejected as rejection:
-        ws.rollback(savepoint)
-        rejection_id = f"{ctx.client_id}#{m['id']}"
-        ws.put(REJECTIONS, rejection_id, {
-            "type": "rejection", "id": rejection_id, "v": 1, "user_id": ctx.actor.user_id,
-            "client_id": ctx.client_id, "mutation": m, **rejection.to_dict(),
-            "at": ctx.received_at})
-        return ({"id": m["id"], "status": "rejected", "error": rejection.to_dict()},
-                (REJECTIONS, rejection_id))
+        return _reject(ws, savepoint, m, ctx, rejection)
+    except services.transient_errors:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a bug in one mutation must not block the queue
+        log.exception("mutation %s (%s) failed", ctx.ref, m.get("name"))
+        return _reject(ws, savepoint, m, ctx, Rejected(
+            "unprocessable", f"the server could not apply this mutation ({type(exc).__name__})"))
     answer = {"id": m["id"], "status": outcome.status}
     if outcome.missing_photos:
         answer["missing_photos"] = outcome.missing_photos
     if outcome.conflicts:
         answer["conflicts"] = outcome.conflicts
     return answer, (outcome.touched[0] if outcome.touched else None)
+
+
+def _check_storable(ws: WorkingSet, savepoint: dict) -> None:
+    for collection, id_, doc in ws.changed_since(savepoint):
+        problem = storage_problem(doc)
+        if problem is not None:
+            raise Rejected("unstorable", f"the {collection} record {id_} it makes cannot be "
+                                         f"stored: {problem}")
+
+
+def _reject(ws: WorkingSet, savepoint: dict, m: dict, ctx: MutationContext,
+            rejection: Rejected) -> tuple[dict, tuple[str, str]]:
+    """Undo the mutation's changes and keep it whole in ``rejections``."""
+    ws.rollback(savepoint)
+    rejection_id = f"{ctx.client_id}#{m['id']}"
+    doc = {"type": "rejection", "id": rejection_id, "v": 1, "user_id": ctx.actor.user_id,
+           "client_id": ctx.client_id, "mutation": m, **rejection.to_dict(),
+           "at": ctx.received_at}
+    if storage_problem(doc) is not None:  # the args themselves: kept as JSON text instead
+        doc["mutation"] = {**{k: v for k, v in m.items() if k != "args"},
+                           "args_json": json_text(m.get("args"))}
+    ws.put(REJECTIONS, rejection_id, doc)
+    return ({"id": m["id"], "status": "rejected", "error": rejection.to_dict()},
+            (REJECTIONS, rejection_id))
 
 
 def _apply_one(ws: WorkingSet, m: dict, ctx: MutationContext,
@@ -167,10 +200,13 @@ def _apply_one(ws: WorkingSet, m: dict, ctx: MutationContext,
         raise Rejected("unknown_mutation", f"no mutation is named {m['name']!r}",
                        known=sorted(MUTATIONS))
     schema, handler = entry
+    if m.get("client_ts") is not None and timestamp_error(m["client_ts"]):
+        # stamped onto what the mutation writes: a bad one must not be stored
+        raise Rejected("invalid_args", "the mutation's client_ts is not a usable timestamp",
+                       errors={"client_ts": [timestamp_error(m["client_ts"])]})
     try:
         args = schema.load(m["args"])
     except ValidationError as exc:
         raise Rejected("invalid_args", "the arguments are not valid",
                        errors=exc.messages) from None
     return handler(ws, args, ctx, services)
-

@@ -44,8 +44,10 @@ def _epoch():
 class MutationSchema(Schema):
     id = StrictInt(required=True, validate=validate.Range(min=1))
     name = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    # Device clock readings are kept as sent; a bad one must not block the queue.
-    client_ts = fields.String(allow_none=True, validate=validate.Length(max=64))
+    # Checked per mutation (sync.push): a bad clock reading rejects only its mutation.
+    client_ts = fields.String(allow_none=True, validate=validate.Length(max=64), metadata={
+        "description": "device clock when the mutation was made (ISO-8601 with offset, "
+                       "1970-2100); an unusable one rejects the mutation"})
     args = fields.Dict(keys=fields.String(), required=True)
 
 

@@ -37,6 +37,11 @@ class WorkingSet:
     def rollback(self, savepoint: dict) -> None:
         self._changed = dict(savepoint)
 
+    def changed_since(self, savepoint: dict) -> list[tuple[str, str, dict]]:
+        """The records put since ``savepoint`` (changed again or new)."""
+        return [(c, i, d) for (c, i), d in self._changed.items()
+                if savepoint.get((c, i)) is not d]
+
     def changed(self) -> list[tuple[str, str, dict]]:
         """Every changed record once, in its final state: ``(collection, id, doc)``."""
         return [(c, i, d) for (c, i), d in self._changed.items()]

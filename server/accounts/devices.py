@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from server.services.errors import Invalid, Unauthenticated
 from server.services.paging import read_page
 from server.store import Page, Put, Store
+from server.store.base import Reader
 
 from .access import Principal
 from .records import from_text, get_doc, new_id, to_text, utc_now
@@ -36,8 +37,9 @@ def _install_key(user_id: str, install_id: str) -> str:
     return f"{user_id}/{install_id}"
 
 
-def _put(doc: dict) -> Put:
-    """Index active devices by token (and install); revoked ones keep only listings."""
+def device_put(doc: dict) -> Put:
+    """The write of a device record: active ones indexed by token (and install),
+    revoked ones only listed."""
     index = {"user": (doc["user_id"], doc["created_at"] + doc["id"]),
              "all": ("all", doc["created_at"] + doc["id"])}
     if doc["revoked_at"] is None:
@@ -62,11 +64,11 @@ def register_device(store: Store, user: dict, *, name: str, install_id: str | No
            "install_id": install_id or None, "token_hash": token_hash(token),
            "created_at": stamp, "last_seen_at": stamp, "revoked_at": None}
     with store.transaction() as tx:
-        ops = [_put(doc)]
+        ops = [device_put(doc)]
         if install_id:
             for old in tx.list(DEVICES, "install", _install_key(user["id"], install_id),
                                limit=1000).items:
-                ops.append(_put({**old.doc, "revoked_at": stamp}))
+                ops.append(device_put({**old.doc, "revoked_at": stamp}))
         tx.commit(ops)
     return doc, token
 
@@ -93,7 +95,7 @@ def _touch(store: Store, device_id: str, now: datetime) -> None:
         rec = tx.get(DEVICES, device_id)
         if rec is None or rec.doc["revoked_at"] is not None:
             return
-        tx.commit([_put({**rec.doc, "last_seen_at": to_text(now)})])
+        tx.commit([device_put({**rec.doc, "last_seen_at": to_text(now)})])
 
 
 def get_device(store: Store, device_id: str) -> dict:
@@ -107,6 +109,18 @@ def list_devices(store: Store, *, user_id: str | None = None, cursor: str | None
     return read_page(store, DEVICES, index, key, cursor=cursor, limit=limit, descending=True)
 
 
+def revoke_all(reader: Reader, user_id: str, stamp: str) -> list[Put]:
+    """The writes revoking every active device of a user (for a transaction to commit)."""
+    ops, after = [], None
+    while True:
+        page = reader.list(DEVICES, "user", user_id, after=after, limit=500)
+        ops += [device_put({**rec.doc, "revoked_at": stamp}) for rec in page.items
+                if rec.doc["revoked_at"] is None]
+        if page.next_cursor is None:
+            return ops
+        after = page.next_cursor
+
+
 def revoke_device(store: Store, device_id: str, *, now: datetime | None = None) -> dict:
     """Revoke a device's token at once; revoking twice keeps the first time."""
     with store.transaction() as tx:
@@ -114,5 +128,5 @@ def revoke_device(store: Store, device_id: str, *, now: datetime | None = None) 
         if doc["revoked_at"] is not None:
             return doc
         doc["revoked_at"] = to_text(now or utc_now())
-        tx.commit([_put(doc)])
+        tx.commit([device_put(doc)])
     return doc

@@ -1,21 +1,27 @@
-"""Users: create, list, disable, assign to sites, and check a password.
+"""Users: create, list, disable, edit, assign to sites, and check a password.
 
 Passwords are stored only as werkzeug hashes. Hashing is deliberately slow
 (scrypt by default), so it happens *before* the store transaction is opened:
 the transaction holds the single writer lock and must stay short. Username
 uniqueness (case-insensitive) is checked inside the transaction, so two
 concurrent creates cannot both win.
+
+A user's live web sessions are listed in their record (``sessions``: random
+ids, newest last), so a session ends server-side -- at logout, a password
+change, or when the user is disabled -- even though its signed cookie
+cannot be taken back.
 """
 from __future__ import annotations
 
 import functools
 import re
+import secrets
 from datetime import datetime
 from typing import Sequence
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from server.services.errors import Conflict, Invalid, Unauthenticated
+from server.services.errors import Conflict, Invalid, NotFound, Unauthenticated
 from server.services.paging import read_page
 from server.store import Page, Put, Store
 
@@ -26,6 +32,8 @@ from .sites import unknown_site_errors
 USERS = "users"
 USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@-]{2,63}$"
 PASSWORD_MIN = 8
+PASSWORD_MAX = 1024
+MAX_SESSIONS = 20  # web sessions kept per user; logging in again ends the oldest
 DEFAULT_HASH_METHOD = "scrypt"
 _USERNAME_RE = re.compile(USERNAME_PATTERN)
 
@@ -42,7 +50,8 @@ def username_key(username: str) -> str:
     return username.casefold()
 
 
-def _put(doc: dict) -> Put:
+def user_put(doc: dict) -> Put:
+    """The write of a user record (with its username index)."""
     key = username_key(doc["username"])
     return Put(USERS, doc["id"], doc, bucket=None,
                index={"username": (key, ""), "all": ("all", key)})
@@ -57,8 +66,7 @@ def create_user(store: Store, *, username: str, password: str, role: str,
     if not _USERNAME_RE.match(username or ""):
         errors["username"] = ["Use 3-64 letters, digits, '.', '_', '@' or '-', "
                               "starting with a letter or digit."]
-    if len(password or "") < PASSWORD_MIN:
-        errors["password"] = [f"Use at least {PASSWORD_MIN} characters."]
+    errors.update(password_errors(password))
     if role not in ROLES:
         errors["role"] = [f"Must be one of: {', '.join(ROLES)}."]
     if errors:
@@ -74,8 +82,17 @@ def create_user(store: Store, *, username: str, password: str, role: str,
         bad_sites = unknown_site_errors(tx, site_ids)
         if bad_sites:
             raise Invalid({"site_ids": bad_sites})
-        tx.commit([_put(doc)])
+        tx.commit([user_put(doc)])
     return doc
+
+
+def password_errors(password: str, field: str = "password") -> dict:
+    """``{field: [why]}`` if ``password`` is too short or long, else ``{}``."""
+    if len(password or "") < PASSWORD_MIN:
+        return {field: [f"Use at least {PASSWORD_MIN} characters."]}
+    if len(password) > PASSWORD_MAX:
+        return {field: [f"Use at most {PASSWORD_MAX} characters."]}
+    return {}
 
 
 def get_user(store: Store, user_id: str) -> dict:
@@ -92,36 +109,81 @@ def list_users(store: Store, *, cursor: str | None = None, limit: int = 50) -> P
     return read_page(store, USERS, "all", "all", cursor=cursor, limit=limit)
 
 
-def _update(store: Store, user_id: str, change, now: datetime | None) -> dict:
+def _update(store: Store, user_id: str, change, now: datetime | None, *,
+            stamp: bool = True) -> dict:
     """Read-modify-write one user inside a transaction (no lost updates)."""
     with store.transaction() as tx:
         doc = change(tx, get_doc(tx, USERS, user_id, "user"))
-        doc["updated_at"] = to_text(now or utc_now())
-        tx.commit([_put(doc)])
+        if stamp:
+            doc["updated_at"] = to_text(now or utc_now())
+        tx.commit([user_put(doc)])
     return doc
 
 
 def set_disabled(store: Store, user_id: str, disabled: bool, *,
                  now: datetime | None = None) -> dict:
-    """Disable (or re-enable) a user: a disabled user's sessions and devices get 401."""
+    """Disable (or re-enable) a user: a disabled user's devices get 401 until
+    re-enabled; their web sessions end for good."""
     def change(_tx, doc):
         doc["disabled"] = disabled
+        if disabled:
+            doc["sessions"] = []
         return doc
     return _update(store, user_id, change, now)
+
+
+def edit_user(store: Store, user_id: str, *, role: str | None = None,
+              site_ids: Sequence[str] | None = None, display_name: str | None = None,
+              now: datetime | None = None) -> dict:
+    """Change a user's role, sites or display name (None: unchanged).
+
+    Takes effect on the user's next request: every request reads the record.
+    """
+    if role is not None and role not in ROLES:
+        raise Invalid({"role": [f"Must be one of: {', '.join(ROLES)}."]})
+    if site_ids is not None:
+        site_ids = list(dict.fromkeys(site_ids))
+
+    def change(tx, doc):
+        if site_ids is not None:
+            bad_sites = unknown_site_errors(tx, site_ids)
+            if bad_sites:
+                raise Invalid({"site_ids": bad_sites})
+            doc["site_ids"] = site_ids
+        if role is not None:
+            doc["role"] = role
+        if display_name is not None:
+            doc["display_name"] = display_name or doc["username"]
+        return doc
+    return _update(store, user_id, change, now)
+
+
+def open_session(store: Store, user_id: str) -> str:
+    """Record a new web session of the user; return its id (for the cookie)."""
+    session_id = secrets.token_urlsafe(18)
+
+    def change(_tx, doc):
+        doc["sessions"] = [*doc.get("sessions", ())][-(MAX_SESSIONS - 1):] + [session_id]
+        return doc
+    _update(store, user_id, change, None, stamp=False)
+    return session_id
+
+
+def close_session(store: Store, user_id: str, session_id: str) -> None:
+    """End one web session (logout); unknown users and sessions are fine."""
+    def change(_tx, doc):
+        doc["sessions"] = [s for s in doc.get("sessions", ()) if s != session_id]
+        return doc
+    try:
+        _update(store, user_id, change, None, stamp=False)
+    except NotFound:
+        pass
 
 
 def set_sites(store: Store, user_id: str, site_ids: Sequence[str], *,
               now: datetime | None = None) -> dict:
     """Replace the sites a user works at; ``Invalid`` names each unknown site id."""
-    site_ids = list(dict.fromkeys(site_ids))
-
-    def change(tx, doc):
-        bad_sites = unknown_site_errors(tx, site_ids)
-        if bad_sites:
-            raise Invalid({"site_ids": bad_sites})
-        doc["site_ids"] = site_ids
-        return doc
-    return _update(store, user_id, change, now)
+    return edit_user(store, user_id, site_ids=site_ids, now=now)
 
 
 def check_password(store: Store, username: str, password: str, *,
@@ -147,9 +209,9 @@ def principal_of(user: dict, device_id: str | None = None) -> Principal:
                      site_ids=frozenset(user["site_ids"]), device_id=device_id)
 
 
-def session_principal(store: Store, user_id: str) -> Principal:
-    """The principal of a web session's user; ``Unauthenticated`` if gone or disabled."""
+def session_principal(store: Store, user_id: str, session_id: str) -> Principal:
+    """The principal of a web session; ``Unauthenticated`` if it ended or the user is gone."""
     rec = store.get(USERS, user_id)
-    if rec is None or rec.doc["disabled"]:
+    if rec is None or rec.doc["disabled"] or session_id not in rec.doc.get("sessions", ()):
         raise Unauthenticated("your session is no longer valid; log in again")
     return principal_of(dict(rec.doc))

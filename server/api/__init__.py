@@ -17,7 +17,7 @@ AREAS = (auth, me, users, sites, devices, definitions, results, sync, photos)
 
 def init_app(app: Flask) -> errors.Api:
     """Create the Api on ``app``, register every area and the error handlers."""
-    api = errors.Api(app)
+    api = errors.Api(app, spec_kwargs={"extra_plugins": [errors.StoreOutageResponses()]})
     for name, scheme in security_schemes(app.config["SESSION_COOKIE_NAME"]).items():
         api.spec.components.security_scheme(name, scheme)
     for area in AREAS:

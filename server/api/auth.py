@@ -10,7 +10,7 @@ from server.auth import end_session, start_session
 from server.extensions import get_login_throttle, get_store
 
 from .blueprint import Blueprint
-from .schemas.accounts import DeviceLogin, DeviceLoginIn, LoginIn, User
+from .schemas.accounts import DeviceLogin, DeviceLoginIn, LoginIn, SessionLogin
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth",
                 description="Log in (web session or device token) and out.")
@@ -30,21 +30,24 @@ def _log_in(data: dict) -> dict:
 
 @blp.route("/login", methods=["POST"])
 @blp.arguments(LoginIn)
-@blp.response(200, User)
+@blp.response(200, SessionLogin)
 @blp.alt_response(401, **_WRONG_CREDENTIALS)
 @blp.alt_response(429, **_THROTTLED)
 def login(data):
-    """Start a web session (sets the session cookie)."""
+    """Start a web session (sets the session cookie).
+
+    State-changing requests with the cookie must send `csrf_token` back in
+    the `X-CSRFToken` header (`GET /me` gives it again).
+    """
     user = _log_in(data)
-    start_session(user)
-    return user
+    return {**user, "csrf_token": start_session(get_store(), user)}
 
 
 @blp.route("/logout", methods=["POST"])
 @blp.response(204)
 def logout():
-    """End the web session (no-op without one)."""
-    end_session()
+    """End the web session, server-side too (no-op without one)."""
+    end_session(get_store())
 
 
 @blp.route("/device-login", methods=["POST"])

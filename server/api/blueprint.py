@@ -5,7 +5,8 @@ Two things every endpoint needs and would otherwise repeat:
 * ``arguments(Schema)`` for a JSON body also refuses a body that is not JSON
   with 415 (webargs would silently read such a body as empty and answer 422),
   parses JSON strictly (orjson: no NaN/Infinity, no lone surrogates, valid
-  UTF-8 -- what the store can keep unaltered) and documents 400/413/415.
+  UTF-8, no integer beyond 64 bits -- what the store can keep unaltered) and
+  documents 400/413/415.
 * ``auth_required(*roles)`` checks the caller before anything is parsed and
   documents the security schemes with 401/403 in the OpenAPI document.
 
@@ -31,6 +32,7 @@ from server.accounts.access import ROLES
 from server.auth import require_auth
 
 from .errors import WWW_AUTHENTICATE
+from .json_integers import refuse_oversized_integers
 
 SECURITY = [{"deviceToken": []}, {"session": []}]
 
@@ -41,7 +43,9 @@ def security_schemes(session_cookie_name: str) -> dict:
         "deviceToken": {"type": "http", "scheme": "bearer",
                         "description": "Token from POST /api/v1/auth/device-login"},
         "session": {"type": "apiKey", "in": "cookie", "name": session_cookie_name,
-                    "description": "Cookie set by POST /api/v1/auth/login"},
+                    "description": "Cookie set by POST /api/v1/auth/login. State-changing "
+                                   "requests with it must also send the header X-CSRFToken "
+                                   "(csrf_token from the login or GET /api/v1/me), else 403."},
     }
 
 
@@ -74,10 +78,12 @@ class StrictJsonParser(FlaskParser):
         if not body.strip():
             return core.missing  # the schema then names each missing field
         try:
-            return orjson.loads(body)
+            value = orjson.loads(body)
         except orjson.JSONDecodeError as exc:
             # webargs reads an error with an empty ``doc`` as "no body"; keep it an error
             raise json.JSONDecodeError(str(exc), "<body>", 0) from None
+        refuse_oversized_integers(body)  # orjson made them floats: a 422 naming each
+        return value
 
 
 def refuse_non_json_body() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import http
 
 import flask_smorest
+from apispec import BasePlugin
 from flask import Flask
 
 from server.services import errors as svc
@@ -33,6 +34,30 @@ class Api(flask_smorest.Api):
         payload, code, headers = super().handle_http_exception(error)
         werkzeug_headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
         return payload, code, {**werkzeug_headers, **(headers or {})}
+
+
+class StoreOutageResponses(BasePlugin):
+    """Documents the 503 every operation answers while storage is unavailable.
+
+    Any request reads the store (authentication does), and a PostgreSQL
+    store may be unreachable for reads and writes alike; an operation that
+    documents its own 503 keeps it.
+    """
+
+    RESPONSE = {
+        "description": "Storage is unavailable; nothing was saved. Retry after "
+                       "`Retry-After` seconds.",
+        "headers": {"Retry-After": {"required": True, "schema": {"type": "integer"}}},
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        for operation in (operations or {}).values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            responses = operation["responses"]
+            if not {503, "503"} & set(responses):  # flask-smorest's keys may be ints
+                responses["503"] = self.RESPONSE
 
 
 #: Statuses of our protocols that the HTTP registry does not name (tus uses 460).

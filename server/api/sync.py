@@ -55,6 +55,10 @@ def protocol_error(status: int, error) -> tuple[dict, int]:
     return {**error_body(status, details.pop("message")), **details}, status
 
 
+_FORBIDDEN = ("A web session (sync needs a device token), or `client_not_owned`: the "
+              "client_id was first used by another device.")
+
+
 @blp.app_errorhandler(SyncError)
 def _sync_error(error: SyncError):
     return protocol_error(error.status, error)
@@ -88,11 +92,13 @@ class Push(MethodView):
     @blp.auth_required()
     @blp.arguments(schemas.PushRequestSchema)
     @blp.response(200, schemas.PushResponseSchema)
+    @blp.alt_response(403, schema=ProtocolErrorSchema, description=_FORBIDDEN)
     @blp.alt_response(409, schema=ProtocolErrorSchema,
                       description="mutation_gap: `expected` is the id to send next; "
                                   "nothing was applied.")
     @blp.alt_response(503, schema=ErrorSchema, description="The commit was not durable; "
-                      "nothing was acknowledged. Retry after `Retry-After` seconds.")
+                      "nothing was acknowledged. Retry after `Retry-After` seconds.",
+                      headers={"Retry-After": {"required": True, "schema": {"type": "integer"}}})
     def post(self, body):
         """Apply a batch of mutations exactly once; answers only after the commit is durable."""
         return sync_service.apply_push(
@@ -106,6 +112,7 @@ class Pull(MethodView):
     @blp.auth_required()
     @blp.arguments(schemas.PullRequestSchema)
     @blp.response(200, schemas.PullResponseSchema)
+    @blp.alt_response(403, schema=ProtocolErrorSchema, description=_FORBIDDEN)
     @blp.alt_response(426, schema=ProtocolErrorSchema,
                       description="upgrade_required: the app's `schema_version` is below "
                                   "the server's minimum (`min`); upgrade the app. Its "

@@ -1,4 +1,4 @@
-"""Managing users (admins): create, list, disable/enable, assign sites."""
+"""Managing users (admins): create, list, edit, reset passwords, disable/enable."""
 from __future__ import annotations
 
 from flask import current_app
@@ -6,11 +6,12 @@ from flask.views import MethodView
 from flask_smorest.error_handler import ErrorSchema
 
 from server.accounts import users
+from server.accounts.passwords import reset_password
 from server.accounts.access import ADMIN
 from server.extensions import get_store
 
 from .blueprint import Blueprint
-from .schemas.accounts import UserIn, User, UserPage, UserSitesIn
+from .schemas.accounts import PasswordResetIn, UserEditIn, UserIn, User, UserPage, UserSitesIn
 from .schemas.paging import PageArgs, page_body
 
 blp = Blueprint("users", __name__, url_prefix="/api/v1/users",
@@ -40,12 +41,32 @@ class Users(MethodView):
 
 
 @blp.route("/<user_id>")
+class OneUser(MethodView):
+    @blp.auth_required(ADMIN)
+    @blp.response(200, User)
+    @blp.alt_response(404, **_NOT_FOUND)
+    def get(self, user_id):
+        """One user."""
+        return users.get_user(get_store(), user_id)
+
+    @blp.auth_required(ADMIN)
+    @blp.arguments(UserEditIn)
+    @blp.response(200, User)
+    @blp.alt_response(404, **_NOT_FOUND)
+    def patch(self, data, user_id):
+        """Change a user's role, sites or display name (fields left out stay)."""
+        return users.edit_user(get_store(), user_id, **data)
+
+
+@blp.route("/<user_id>/password", methods=["POST"])
 @blp.auth_required(ADMIN)
+@blp.arguments(PasswordResetIn)
 @blp.response(200, User)
 @blp.alt_response(404, **_NOT_FOUND)
-def get_user(user_id):
-    """One user."""
-    return users.get_user(get_store(), user_id)
+def set_password(data, user_id):
+    """Reset a user's password: all their web sessions and device tokens end."""
+    return reset_password(get_store(), user_id, data["password"],
+                          hash_method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
 @blp.route("/<user_id>/disable", methods=["POST"])
@@ -53,7 +74,7 @@ def get_user(user_id):
 @blp.response(200, User)
 @blp.alt_response(404, **_NOT_FOUND)
 def disable_user(user_id):
-    """Disable a user: their sessions and device tokens get 401 from now on."""
+    """Disable a user: their sessions end and their device tokens get 401 from now on."""
     return users.set_disabled(get_store(), user_id, True)
 
 

@@ -14,7 +14,9 @@ which wraps ``require_auth`` and also documents it in OpenAPI. Failures raise
 ``server.services.errors.Unauthenticated`` / ``Forbidden``; the app's error
 handlers answer them 401 (with ``WWW-Authenticate: Bearer``) / 403.
 """
-from .request_auth import current_principal, require_auth
+from .csrf import csrf_token
+from .request_auth import current_principal, current_session_id, require_auth
 from .sessions import end_session, start_session
 
-__all__ = ["current_principal", "end_session", "require_auth", "start_session"]
+__all__ = ["csrf_token", "current_principal", "current_session_id", "end_session",
+           "require_auth", "start_session"]

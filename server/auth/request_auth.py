@@ -3,21 +3,23 @@
 A request authenticates with ``Authorization: Bearer <device token>`` or,
 failing that, the web session cookie. The header wins when both are sent: a
 device never depends on a cookie, and a malformed header is an error rather
-than a silent fall-back to the cookie.
+than a silent fall-back to the cookie. A state-changing request made with
+the cookie must carry its CSRF token (``server.auth.csrf``).
 """
 from __future__ import annotations
 
 from datetime import timedelta
 from functools import wraps
 
-from flask import current_app, g, request, session
+from flask import current_app, g, request
 
 from server.accounts import devices, users
 from server.accounts.access import Principal, require_role
 from server.extensions import get_store
 from server.services.errors import Unauthenticated
 
-from .sessions import SESSION_USER_KEY
+from .csrf import check_csrf
+from .sessions import session_ids
 
 
 def current_principal() -> Principal:
@@ -36,9 +38,11 @@ def _authenticate() -> Principal:
             raise Unauthenticated("use the header 'Authorization: Bearer <device token>'")
         interval = timedelta(seconds=current_app.config["DEVICE_LAST_SEEN_INTERVAL_SECONDS"])
         return devices.authenticate_token(get_store(), token, touch_interval=interval)
-    user_id = session.get(SESSION_USER_KEY)
-    if isinstance(user_id, str):
-        return users.session_principal(get_store(), user_id)
+    ids = session_ids()
+    if ids is not None:
+        principal = users.session_principal(get_store(), *ids)
+        check_csrf()  # only now: a stale cookie gets its 401, not a 403
+        return principal
     raise Unauthenticated("log in first: send 'Authorization: Bearer <device token>' "
                           "or the session cookie from POST /api/v1/auth/login")
 
@@ -52,3 +56,11 @@ def require_auth(*roles: str):
             return view(*args, **kwargs)
         return wrapper
     return decorator
+
+
+def current_session_id() -> str | None:
+    """The web session's id when the caller authenticated with the cookie, else None."""
+    if current_principal().device_id is not None:
+        return None
+    ids = session_ids()
+    return ids[1] if ids else None

@@ -20,6 +20,11 @@ def _site_ids(**kwargs) -> fields.List:
                        validate=validate.Length(max=1000), **kwargs)
 
 
+def _password(**metadata) -> fields.String:
+    return fields.String(required=True, load_only=True, metadata=metadata,
+                         validate=validate.Length(users.PASSWORD_MIN, users.PASSWORD_MAX))
+
+
 class Site(Schema):
     id = fields.String(required=True, metadata=_ID)
     code = fields.String(required=True, metadata={"example": "NHG-01"})
@@ -45,8 +50,7 @@ class User(Schema):
 
 class UserIn(Schema):
     username = fields.String(required=True, validate=validate.Regexp(users.USERNAME_PATTERN))
-    password = fields.String(required=True, load_only=True,
-                             validate=validate.Length(users.PASSWORD_MIN, 1024))
+    password = _password()
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     display_name = fields.String(load_default="", validate=validate.Length(max=100))
     site_ids = _site_ids(load_default=list)
@@ -54,6 +58,22 @@ class UserIn(Schema):
 
 class UserSitesIn(Schema):
     site_ids = _site_ids(required=True)
+
+
+class UserEditIn(Schema):
+    role = fields.String(validate=validate.OneOf(ROLES))
+    site_ids = _site_ids()
+    display_name = fields.String(validate=validate.Length(max=100))
+
+
+class PasswordResetIn(Schema):
+    password = _password(description="the new password")
+
+
+class PasswordChangeIn(Schema):
+    old_password = fields.String(required=True, load_only=True,
+                                 validate=validate.Length(1, users.PASSWORD_MAX))
+    new_password = _password()
 
 
 class Device(Schema):
@@ -91,11 +111,21 @@ class DeviceLogin(Schema):
     user = fields.Nested(User, required=True)
 
 
+_CSRF = {"description": "web sessions: send it as the X-CSRFToken header with every "
+                        "state-changing request"}
+
+
+class SessionLogin(User):
+    csrf_token = fields.String(required=True, metadata=_CSRF)
+
+
 class Me(Schema):
     user = fields.Nested(User, required=True)
     sites = fields.List(fields.Nested(Site), required=True)
     device = fields.Nested(Device, required=True, allow_none=True, metadata={
         "description": "the device the request came from; null for a web session"})
+    csrf_token = fields.String(required=True, allow_none=True, metadata={
+        **_CSRF, "description": _CSRF["description"] + "; null for a device token"})
 
 
 SitePage = page_schema(Site, "SitePage")

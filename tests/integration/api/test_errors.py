@@ -155,3 +155,11 @@ def test_a_repeated_single_valued_parameter_is_named(client, team):
     resp = client.get("/api/v1/devices?user_id=a&user_id=b", headers=team.headers["admin"])
     body = assert_error(resp, 422)
     assert body["errors"]["query"] == {"user_id": ["Give this parameter once."]}
+
+
+def test_integers_beyond_64_bits_are_refused_by_every_json_endpoint(client):
+    """The JSON parsing layer names them, before any schema could see a float."""
+    body = '{"username": "guard-a", "password": 123456789012345678901234567890}'
+    resp = client.post("/api/v1/auth/login", data=body, content_type="application/json")
+    errors = assert_error(resp, 422)["errors"]["json"]
+    assert "64 bits" in errors["password"][0]

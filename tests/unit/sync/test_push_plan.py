@@ -1,6 +1,7 @@
 """plan_push is pure: a dict-backed loader is all it needs to plan a batch."""
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timezone
 
 import pytest
@@ -101,3 +102,52 @@ def test_mark_photo_complete_only_changes_bookkeeping():
     assert both["media"] == "complete" and both["answers"] == doc["answers"]
     assert results.mark_photo_complete(both, "h2") is None
     assert doc["missing_photos"] == ["h1", "h2"]  # input untouched
+
+
+def result(mid):
+    return {"id": mid, "name": "submit_result", "client_ts": None, "args": {
+        "result_id": f"r{mid}", "site_id": "s1", "checklist": {"id": "c", "version": 1},
+        "answers": {"q": {"value": "pass"}}}}
+
+
+def _deep(depth):
+    value = 1
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+class StoreDown(Exception):
+    pass
+
+
+def plan_with(services, mutations):
+    return plan_push(lambda c, i: None, GUARD, "c1", mutations, services=services, now=NOW,
+                     next_seq=1)
+
+
+def test_a_document_that_cannot_be_stored_rejects_only_its_mutation():
+    """Defence behind validation: whatever makes an unstorable record is a rejection."""
+    services = dataclasses.replace(SERVICES, evaluate=lambda d, a: {"total": _deep(300)})
+    p = plan_with(services, [result(1), ticket(2)])
+    assert [(w.collection, w.id) for w in p.writes] == [
+        ("rejections", "c1#1"), ("tickets", "t1"), ("clients", "c1")]
+    answer = p.response([1, 2, 3])["results"][0]
+    assert answer["status"] == "rejected" and answer["error"]["code"] == "unstorable"
+
+
+def test_a_failing_service_rejects_the_mutation_but_a_transient_one_stops_the_batch():
+    def broken(hashes):
+        raise KeyError("bug")
+    services = dataclasses.replace(SERVICES, complete_photos=broken)
+    with_photo = result(1)
+    with_photo["args"]["photos"] = [{"sha256": "a" * 64}]
+    p = plan_with(services, [with_photo])
+    assert p.response([1, 2])["results"][0]["error"]["code"] == "unprocessable"
+
+    def down(hashes):
+        raise StoreDown()
+    services = dataclasses.replace(SERVICES, complete_photos=down,
+                                   transient_errors=(StoreDown,))
+    with pytest.raises(StoreDown):
+        plan_with(services, [with_photo])
