@@ -1,7 +1,9 @@
 """Shared fixtures: a real app on a real store in a temp dir, and its callers.
 
-* ``app`` -- ``create_app`` on ``tmp_path/data`` (the durable JournalStore);
-  the store is closed after the test, releasing the data-dir lock.
+* ``app`` -- ``create_app`` on ``tmp_path/data`` (the SQLite store there);
+  the store is closed after the test.
+* ``postgres_cluster`` -- a throwaway PostgreSQL cluster for the session
+  (``create_database()`` / ``url(name)`` / ``drop_database(name)``).
 * ``client`` / ``runner`` -- Flask test client and CLI runner for ``app``
   (``runner.invoke(server.cli.main, [...])`` runs the ``fieldsync`` CLI on it).
 * ``app_store`` -- the app's ``server.store.Store``.
@@ -19,6 +21,7 @@ from server import create_app
 from server.accounts import devices, sites, users
 from server.accounts.access import ROLES
 from server.extensions import STORE_KEY, close_store
+from tests.pg_server import PostgresCluster
 
 PASSWORD = "correct horse battery"
 # A fast hash keeps fixtures quick; the production default (scrypt) is tested on its own.
@@ -28,6 +31,14 @@ FAST_HASH = "pbkdf2:sha256:1000"
 def make_app(data_dir, **overrides):
     return create_app({"TESTING": True, "DATA_DIR": str(data_dir), "SECRET_KEY": "test-secret",
                        "PASSWORD_HASH_METHOD": FAST_HASH, **overrides})
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """A PostgreSQL cluster for the whole session (fails, never skips, without binaries)."""
+    cluster = PostgresCluster().start()
+    yield cluster
+    cluster.stop()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 import pytest
 
 from server.store.sql_store import SqlStore
-from tests.pg_server import PostgresCluster
 
 
 class Backend:
@@ -36,14 +35,6 @@ class Backend:
             self.store.close()
         if self.dbname is not None:
             self.cluster.drop_database(self.dbname)
-
-
-@pytest.fixture(scope="session")
-def postgres_cluster():
-    """A PostgreSQL cluster for the whole session (fails, never skips, without binaries)."""
-    cluster = PostgresCluster().start()
-    yield cluster
-    cluster.stop()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

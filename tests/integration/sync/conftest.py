@@ -5,12 +5,20 @@ from server.photos import VariantCache
 from server.uploads import UploadStore
 
 
-@pytest.fixture
-def store(tmp_path):
-    """The embedded SQL store (SQLite in a temp dir); PostgreSQL runs the store contract suite."""
-    s = SqlStore.sqlite(str(tmp_path / "fieldsync.db"))
+@pytest.fixture(params=["sqlite", "postgres"])
+def store(request, tmp_path):
+    """The SQL store on both engines: SQLite in a temp dir, a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        s = SqlStore.sqlite(str(tmp_path / "fieldsync.db"))
+        yield s
+        s.close()
+        return
+    cluster = request.getfixturevalue("postgres_cluster")
+    name = cluster.create_database()
+    s = SqlStore.postgres(cluster.url(name))
     yield s
     s.close()
+    cluster.drop_database(name)
 
 
 @pytest.fixture
