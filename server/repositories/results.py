@@ -81,6 +81,21 @@ class ResultFilter:
             out.append(_r.current.is_(True))
         return out
 
+    def whole_months(self) -> tuple[str | None, str | None] | None:
+        """``(first month, month after the last)`` if the kept monthly totals can answer
+        this filter (no per-row filter, month-aligned dates), else None."""
+        if (self.version, self.inspector, self.review_state, self.flagged) != (None,) * 4:
+            return None
+        bounds = []
+        for instant in (self.date_from, self.date_to):
+            if instant is None:
+                bounds.append(None)
+            elif instant.endswith("-01T00:00:00+00:00"):
+                bounds.append(instant[:7])
+            else:
+                return None
+        return bounds[0], bounds[1]
+
     def fingerprint(self, sort: str) -> str:
         """Short hash of the query (not the scope): what a cursor is bound to."""
         body = {k: v for k, v in asdict(self).items() if k != "scope"}
@@ -143,21 +158,42 @@ class ResultsRepository:
             select(func.count()).select_from(t.results).where(*where.conditions())).scalar_one()
 
     def monthly(self, where: ResultFilter) -> list[MonthSummary]:
-        """Per site and month: count, how many scored, mean score, results per band."""
-        conditions = where.conditions()
-        totals = self.reader.execute(
-            select(_r.site_id, _r.month, func.count(), func.count(_r.score), func.avg(_r.score))
-            .where(*conditions).group_by(_r.site_id, _r.month)
-            .order_by(_r.site_id, _r.month)).all()
-        out = {(s, m): MonthSummary(s, m, n, scored, None if mean is None else round(mean, 2))
-               for s, m, n, scored, mean in totals}
-        bands = self.reader.execute(
-            select(_r.site_id, _r.month, _r.band, func.count())
-            .where(*conditions, _r.band.is_not(None))
-            .group_by(_r.site_id, _r.month, _r.band)).all()
-        for site, month, band, n in bands:
-            out[(site, month)].bands[band] = n
-        return list(out.values())
+        """Per site and month: count, how many scored, mean score, results per band.
+
+        Answered from the kept monthly totals when the filter is one they hold
+        (sites, checklist, bands, whole months); any other filter groups the
+        matching result rows.
+        """
+        row_conditions = where.conditions()  # also refuses an inverted range
+        months = where.whole_months()
+        if months is not None:
+            _t = t.result_totals.c
+            conditions = [_t.n > 0]
+            if where.current_only:
+                conditions.append(_t.current.is_(True))
+            if where.scope is not None:
+                conditions.append(_t.site_id.in_(sorted(where.scope)))
+            if where.sites:
+                conditions.append(_t.site_id.in_(list(where.sites)))
+            if where.bands:
+                conditions.append(_t.band.in_(list(where.bands)))
+            if where.definition is not None:
+                conditions.append(_t.definition_id == where.definition)
+            if months[0]:
+                conditions.append(_t.month >= months[0])
+            if months[1]:
+                conditions.append(_t.month < months[1])
+            rows = self.reader.execute(
+                select(_t.site_id, _t.month, _t.band, func.sum(_t.n), func.sum(_t.scored),
+                       func.sum(_t.score_sum)).where(*conditions)
+                .group_by(_t.site_id, _t.month, _t.band)).all()
+        else:
+            rows = self.reader.execute(
+                select(_r.site_id, _r.month, func.coalesce(_r.band, ""), func.count(),
+                       func.count(_r.score), func.coalesce(func.sum(_r.score), 0.0))
+                .where(*row_conditions)
+                .group_by(_r.site_id, _r.month, func.coalesce(_r.band, ""))).all()
+        return _fold_months(rows)
 
     def ids_filled_with(self, definition_id: str, version: int, *, after: str = "",
                         limit: int = 100) -> list[str]:
@@ -166,6 +202,21 @@ class ResultsRepository:
             select(_r.id).where(_r.definition_id == definition_id,
                                 _r.definition_version == version, _r.id > after)
             .order_by(_r.id).limit(limit)).scalars())
+
+
+def _fold_months(rows) -> list[MonthSummary]:
+    """``(site, month, band or "", n, scored, score sum)`` rows into one summary per month."""
+    out: dict[tuple[str, str], list] = {}
+    for site, month, band, n, scored, total in rows:
+        acc = out.setdefault((site, month), [0, 0, 0.0, {}])
+        acc[0] += int(n)
+        acc[1] += int(scored)
+        acc[2] += float(total or 0.0)
+        if band:
+            acc[3][band] = acc[3].get(band, 0) + int(n)
+    return [MonthSummary(site, month, n, scored,
+                         round(total / scored, 2) if scored else None, dict(sorted(bands.items())))
+            for (site, month), (n, scored, total, bands) in sorted(out.items())]
 
 
 def _open_cursor(cursor: str, fingerprint: str) -> tuple:

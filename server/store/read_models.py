@@ -13,9 +13,19 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 import orjson
-from sqlalchemy import Connection, Table, delete, insert, inspect, select
+from sqlalchemy import Connection, Select, Table, delete, insert, inspect, select
 
+from . import result_totals
 from . import sql_tables as t
+
+
+@dataclass(frozen=True)
+class Aggregates:
+    """Totals derived from a read model's rows, moved with every write of them."""
+
+    old_rows: Select  # the rows about to be replaced, by ``ids``
+    apply: Callable[[Connection, Any, Any], None]  # (conn, old rows, new rows)
+    rebuild: Callable[[Connection], None]
 
 
 @dataclass(frozen=True)
@@ -23,6 +33,7 @@ class ReadModel:
     collection: str
     table: Table
     row: Callable[[Mapping[str, Any]], dict]
+    totals: Aggregates | None = None
 
 
 def result_row(doc: Mapping[str, Any]) -> dict:
@@ -45,7 +56,9 @@ def result_row(doc: Mapping[str, Any]) -> dict:
 
 
 READ_MODELS: dict[str, ReadModel] = {
-    "results": ReadModel("results", t.results, result_row),
+    "results": ReadModel("results", t.results, result_row,
+                         Aggregates(result_totals.OLD_ROWS, result_totals.apply_change,
+                                    result_totals.rebuild)),
 }
 
 
@@ -55,6 +68,8 @@ def write_rows(conn: Connection, collection: str, ids: list[str],
     model = READ_MODELS.get(collection)
     if model is None:
         return
+    old = conn.execute(model.totals.old_rows, {"ids": ids}).mappings().all() \
+        if model.totals else ()
     conn.execute(delete(model.table).where(model.table.c.id.in_(ids)))
     rows = []
     for id_, doc in live_docs.items():
@@ -65,6 +80,8 @@ def write_rows(conn: Connection, collection: str, ids: list[str],
                              f"from the document ({exc!r})") from None
     if rows:
         conn.execute(insert(model.table), rows)
+    if model.totals:
+        model.totals.apply(conn, old, rows)
 
 
 def reindex(conn: Connection, collection: str, *, chunk: int = 2000,
@@ -86,6 +103,8 @@ def reindex(conn: Connection, collection: str, *, chunk: int = 2000,
                    t.docs.c.id > after)
             .order_by(t.docs.c.id).limit(chunk)).all()
         if not rows:
+            if model.totals:
+                model.totals.rebuild(conn)
             return done
         values = [{k: v for k, v in model.row(orjson.loads(body)).items() if k in columns}
                   for _, body in rows]

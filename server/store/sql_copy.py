@@ -25,7 +25,7 @@ from . import sql_tables as t
 from .sql_store import SqlStore
 
 CHUNK = 2000
-COPIED = (t.docs, t.index_entries, t.results)  # fs_meta is set last, alembic_version is made
+COPIED = (t.docs, t.index_entries, t.results, t.result_totals)  # fs_meta is set last, alembic_version is made
 
 
 class NotEmpty(ValueError):

@@ -17,6 +17,9 @@
                 same transaction as the document, rebuilt from documents by a
                 reindex that never touches seqs. Listings, filters, ranges and
                 monthly aggregates are SQL over it (``server.repositories``).
+``fs_result_totals`` per site, month, checklist and band: count, scored count
+                and score sum, moved by deltas with every results write
+                (``result_totals``) so trends never group a million rows.
 
 Ids compare like Python strings on both engines: SQLite's default ``BINARY``
 collation is memcmp of UTF-8, and PostgreSQL gets the ``C`` collation.
@@ -91,4 +94,16 @@ results = Table(
     Index("ix_fs_results_inspector_time", "inspector", "submitted_at", "id"),
     Index("ix_fs_results_definition_time", "definition_id", "submitted_at", "id"),
     Index("ix_fs_results_time", "submitted_at", "id"),
+)
+
+result_totals = Table(
+    "fs_result_totals", metadata,
+    Column("site_id", Key, primary_key=True),
+    Column("month", Key, primary_key=True),
+    Column("definition_id", Key, primary_key=True),
+    Column("band", Key, primary_key=True),         # "" when unbanded
+    Column("current", Boolean, primary_key=True),
+    Column("n", BigInteger, nullable=False),
+    Column("scored", BigInteger, nullable=False),
+    Column("score_sum", Float, nullable=False),
 )

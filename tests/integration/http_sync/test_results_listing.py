@@ -120,3 +120,42 @@ def test_a_cursor_from_another_query_is_refused(client, team, stored):
     other = client.get(f"/api/v1/results?limit=1&band=fail&cursor={first.json['next_cursor']}",
                        headers=team.headers["admin"])
     assert other.status_code == 422 and "another query" in str(other.json["errors"])
+
+
+def test_monthly_totals_follow_changes_and_match_the_rows(client, team, stored, app_store):
+    """The kept totals (whole months) and grouping the rows (any other filter) agree,
+    also after a result is rewritten (a rescore) and a totals rebuild."""
+    from server.services.rescoring import rescore_version
+    from server.store.read_models import reindex
+    admin = team.headers["admin"]
+
+    def summary(query):
+        got = client.get(f"/api/v1/results/summary?{query}", headers=admin)
+        assert got.status_code == 200, got.json
+        return got.json["months"]
+
+    kept = summary("from=2026-09-01T00:00:00Z&to=2026-11-01T00:00:00Z")
+    grouped = summary("from=2026-09-01T00:00:01Z&to=2026-11-01T00:00:00Z")  # not aligned
+    assert kept == grouped and sum(m["count"] for m in kept) == 5
+    assert rescore_version(app_store, "monthly-rubric", 1, apply=True, by="t") == []
+    # a correction supersedes a2 (5 -> 10 points): the old row leaves the current totals
+    inspector = Actor(team.users["engineer"]["id"], "engineer", {stored["A"]}, "dev-e")
+    sync_service.apply_push(
+        app_store, inspector, "client-e",
+        [{"id": 6, "name": "amend_result", "client_ts": "2026-10-20T02:00:00+00:00",
+          "args": {"result_id": "a2b", "supersedes": "a2", "reason": "misread",
+                   "answers": {"s.clean": {"value": "pass"}}}}],
+        find_definition=lambda i, v: definitions.get_version(app_store, i, v)["definition"],
+        uploads=client.application.extensions["fieldsync.uploads"],
+        now=datetime(2026, 10, 20, 2, tzinfo=timezone.utc))
+    kept = summary("from=2026-09-01T00:00:00Z&to=2026-11-01T00:00:00Z")
+    assert kept == summary("from=2026-09-01T00:00:01Z&to=2026-11-01T00:00:00Z")
+    assert [m["mean_score"] for m in kept if m["site_id"] == stored["A"]] == [10.0, 8.67]
+    with app_store.transaction() as tx:  # a rebuild from the documents gives the same totals
+        reindex(tx.conn, "results")
+    assert summary("") == kept
+    assert summary("band=good") == [
+        {"site_id": stored["A"], "month": "2026-09", "count": 1, "scored": 1,
+         "mean_score": 10.0, "bands": {"good": 1}},
+        {"site_id": stored["A"], "month": "2026-10", "count": 2, "scored": 2,
+         "mean_score": 9.5, "bands": {"good": 2}}]
