@@ -28,20 +28,20 @@ def definitions():
 @click.option("--publish", is_flag=True, help="Publish the imported draft at once.")
 def import_(path: Path, publish: bool):
     """Save FILE.xlsx as the draft of its definition (the next version)."""
-    from checklists.xlsform import SpreadsheetInvalid, load_xlsx
-    from server.services import definitions as service
+    from server.services.definition_sheets import import_workbook
+    from server.services.errors import Invalid
     try:
-        definition = load_xlsx(path.read_bytes())
-    except SpreadsheetInvalid as exc:
-        for problem in exc.problems:
-            click.echo(f"  {problem.where}: {problem.message}", err=True)
-        raise click.ClickException(f"{path.name}: {len(exc.problems)} problem(s), "
-                                   f"nothing stored") from None
-    by = "fieldsync definitions import"
-    draft = service.save_draft(_store(), definition.id, definition.to_dict(), by=by)
-    ref = f"{definition.id}@{draft['definition']['version']}"
+        stored = import_workbook(_store(), path.read_bytes(), by="fieldsync definitions import",
+                                 publish=publish)
+    except Invalid as exc:
+        problems = exc.messages["workbook"]
+        for where, messages in problems.items():
+            for message in messages:
+                click.echo(f"  {where}: {message}", err=True)
+        raise click.ClickException(f"{path.name}: {sum(map(len, problems.values()))} "
+                                   f"problem(s), nothing stored") from None
+    ref = f"{stored['definition']['id']}@{stored['definition']['version']}"
     if publish:
-        service.publish(_store(), definition.id, by=by)
         click.echo(f"{ref} published from {path.name}")
     else:
         click.echo(f"{ref} saved as a draft from {path.name}; "
@@ -54,13 +54,12 @@ def import_(path: Path, publish: bool):
               help="Where to write (default: DEFINITION@VERSION.xlsx).")
 def export(ref: str, output: Path | None):
     """Write a published version as an .xlsx workbook."""
-    from checklists.xlsform import export_xlsx
-    from server.services import definitions as service
+    from server.services.definition_sheets import export_workbook
     def_id, _, version = ref.partition("@")
     if not version.isdigit():
         raise click.BadParameter("give the version too, e.g. cs-supervision@1",
                                  param_hint="DEFINITION@VERSION")
-    doc = service.get_version(_store(), def_id, int(version))
+    data = export_workbook(_store(), def_id, int(version))
     output = output or Path(f"{def_id}@{version}.xlsx")
-    output.write_bytes(export_xlsx(doc["definition"]))
+    output.write_bytes(data)
     click.echo(f"{def_id}@{version} written to {output}")

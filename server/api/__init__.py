@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import auth, definitions, devices, docs, errors, me, photos, results, sites, sync, users
+from . import (auth, definition_sheets, definitions, devices, docs, errors, me, photos, results,
+               sites, sync, users)
 from .blueprint import security_schemes
 
-AREAS = (auth, me, users, sites, devices, definitions, results, sync, photos)
+AREAS = (auth, me, users, sites, devices, definitions, definition_sheets, results, sync, photos)
 
 
 def init_app(app: Flask) -> errors.Api:

@@ -33,6 +33,9 @@ _text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)
 schemathesis.openapi.format("cursor", st.builds(encode_cursor, _text, _text))
 # Photo chunks are raw bytes in the tus-style media type.
 schemathesis.openapi.media_type("application/offset+octet-stream", st.binary(max_size=4096))
+# Definition workbooks are .xlsx bytes (random ones are refused with a 422 naming the file).
+schemathesis.openapi.media_type(
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", st.binary(max_size=4096))
 
 
 @pytest.fixture(scope="module")
