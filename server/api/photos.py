@@ -32,6 +32,10 @@ blp = Blueprint("photos", __name__, url_prefix="/api/v1/photos",
                 description="Photo evidence: resumable upload by sha256, and derived images.")
 
 OCTETS = "application/offset+octet-stream"
+#: Sent with every photo file: the bytes are whatever a device uploaded, so a
+#: browser must neither guess another type from them nor run anything they hold.
+DOWNLOAD_HEADERS = {"X-Content-Type-Options": "nosniff",
+                    "Content-Security-Policy": "default-src 'none'; sandbox"}
 SHA256_PATTERN = "[0-9a-f]{64}"
 
 
@@ -128,6 +132,7 @@ class Photo(MethodView):
         response = send_file(found.path, mimetype=found.media_type, conditional=True,
                              etag=found.etag, max_age=31536000)
         response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
+        response.headers.update(DOWNLOAD_HEADERS)
         return response
 
     @blp.auth_required()
