@@ -33,9 +33,11 @@ from typing import Iterator
 
 from PIL import Image, ImageFile, JpegImagePlugin, PngImagePlugin, WebPImagePlugin  # noqa: F401
 
+from .completeness import check_jpeg_data, check_png_data
 from .config import PhotoConfig
 from .exif import ExifFacts, read_exif_facts
 from .info import PhotoInfo
+from .refusal import PhotoRefused
 from .sniff import ALLOWED_MEDIA_TYPES, sniff_file
 
 # Importing the three plugins above registers them, so ``Image.open`` with this
@@ -60,21 +62,14 @@ _TRANSPOSE_FOR_ORIENTATION = {
 #: maps and previews) as format "MPO"; its first frame is the ordinary photo.
 _FORMAT_OF_PLUGIN = {"MPO": "JPEG"}
 
+#: Data-versus-header checks run before the decode (``completeness``): decoders
+#: silently fill what a short stream leaves out. WebP's decoder refuses it itself.
+_DATA_CHECKS = {"JPEG": check_jpeg_data, "PNG": check_png_data}
+
 # Exceptions Pillow's decoders raise for damaged data (OSError only when it has
 # no errno: with one it is the disk failing, which is not the photo's fault).
 _DAMAGED_DATA = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError,
                  struct.error, zlib.error)
-
-
-class PhotoRefused(Exception):
-    """The file is not a photo we accept. ``reason`` is shown to the device user
-    for that hash; ``code`` is for programs (``empty``, ``unsupported_format``,
-    ``not_an_image``, ``too_large``, ``truncated``, ``damaged``)."""
-
-    def __init__(self, reason: str, code: str):
-        super().__init__(reason)
-        self.reason = reason
-        self.code = code
 
 
 @dataclass(slots=True)
@@ -98,12 +93,11 @@ def decode_for_display(path: str | os.PathLike[str], config: PhotoConfig) -> Dec
         fmt = _FORMAT_OF_PLUGIN.get(im.format or "", im.format or "")
         info = PhotoInfo(format=fmt, media_type=ALLOWED_MEDIA_TYPES[fmt],
                          width=im.width, height=im.height, exif=facts)
+        _DATA_CHECKS.get(info.format, lambda _: None)(path)
         scale = draft_scale(im.size, config)
         if scale > 1:
             im.draft("RGB", (im.width // scale, im.height // scale))
         _decode(im, info.format)
-        if info.format == "PNG":
-            _check_png_checksums(path)
         display = _upright_rgb(_fit(im, config.display_long_side), facts)
         if display is im:  # closing the file object would discard its pixels
             display = im.copy()
@@ -155,17 +149,6 @@ def _decode(im: ImageFile.ImageFile, fmt: str) -> None:
         if "truncated" in str(exc):
             raise PhotoRefused(f"truncated {fmt}", "truncated") from None
         raise PhotoRefused(f"damaged {fmt} ({exc})", "damaged") from None
-
-
-def _check_png_checksums(path: str | os.PathLike[str]) -> None:
-    """Decoding a PNG does not check chunk CRCs, so flipped bits inside a deflate
-    stream that still inflates would pass; ``verify()`` (PNG's only real one) does."""
-    try:
-        with Image.open(path, formats=["PNG"]) as im:
-            im.verify()
-    except _DAMAGED_DATA as exc:
-        _reraise_disk_errors(exc)
-        raise PhotoRefused(f"damaged PNG ({exc})", "damaged") from None
 
 
 def _fit(im: Image.Image, long_side: int) -> Image.Image:
