@@ -10,6 +10,7 @@ import re
 from datetime import datetime
 from typing import Iterable
 
+from checklists.timezones import UnknownTimezone, check_timezone
 from server.services.errors import Conflict, Invalid
 from server.services.paging import read_page
 from server.store import Page, Put, Store
@@ -53,6 +54,16 @@ def create_site(store: Store, *, code: str, name: str, now: datetime | None = No
             raise Conflict(f"site code {code!r} is already in use")
         tx.commit([_put(doc)])
     return doc
+
+
+def site_timezone(site: dict | None, default: str) -> str:
+    """The zone a site's times are shown in: its own, or ``default`` for a site
+    created before sites had one (or one whose stored name is no zone)."""
+    name = (site or {}).get("timezone")
+    try:
+        return check_timezone(name)
+    except UnknownTimezone:
+        return default
 
 
 def get_site(store: Store, site_id: str) -> dict:

@@ -9,7 +9,7 @@ the part so the device starts again).
 """
 from __future__ import annotations
 
-from flask import Response, request, send_file
+from flask import Response, current_app, request, send_file
 from werkzeug.routing import BaseConverter
 from flask.views import MethodView
 from flask_smorest.error_handler import ErrorSchema
@@ -126,7 +126,8 @@ class Photo(MethodView):
         try:
             found = photos.variant(get_store(), get_uploads(), get_variants(),
                                    current_principal(), sha256, args["variant"],
-                                   args["result"])
+                                   args["result"],
+                                   default_timezone=current_app.config["DEFAULT_TIMEZONE"])
         except PhotoRefused as refused:
             return error_body(422, refused.reason), 422
         response = send_file(found.path, mimetype=found.media_type, conditional=True,

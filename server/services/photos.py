@@ -8,19 +8,21 @@ cite it keep their data: the refusal is reported, not a deletion.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
 from typing import BinaryIO
 
+from checklists.timezones import DEFAULT_TIMEZONE
+
 from server.accounts.access import ADMIN, Principal
-from server.photos import CachedVariant, GpsFix, PhotoRefused, StampInfo, VariantCache
+from server.photos import CachedVariant, PhotoRefused, VariantCache
 from server.store import Put, Store
 from server.uploads import UploadState, UploadStore
 from sync import photo_access
 from sync.actor import Actor
 from sync.placement import PHOTOS
 
-from . import definitions, sync_service
+from . import sync_service
 from .errors import Invalid, NotFound
+from .stamps import stamp_for
 
 
 def record_intake(store: Store, uploads: UploadStore, variants: VariantCache,
@@ -85,46 +87,15 @@ def query(store: Store, uploads: UploadStore, principal: Principal, hashes: list
     return states
 
 
-def _aware(when: datetime) -> datetime:
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
-
-
-def _what_it_proves(store: Store, result: dict, item_id: str | None) -> str:
-    """The checklist item the photo documents, by its Chinese label when known."""
-    checklist = result["checklist"]
-    try:
-        definition = definitions.definition_for_result(store, checklist["id"],
-                                                       checklist["version"])
-    except NotFound:
-        return item_id or checklist["id"]
-    item = definition.items_by_id.get(item_id) if item_id else None
-    return item.label.zh if item is not None else definition.title.zh
-
-
-def _stamp(store: Store, result: dict, photo: dict) -> StampInfo:
-    """The watermark: device time corrected by the device's clock offset at that sync."""
-    submitted = result.get("submitted") or {}
-    device_time = photo.get("taken_at") or submitted.get("device_ts")
-    if device_time:
-        when = _aware(datetime.fromisoformat(device_time)) + timedelta(
-            milliseconds=submitted.get("clock_offset_ms") or 0)
-    else:
-        when = _aware(datetime.fromisoformat(submitted["at"]))
-    site = store.get("sites", result.get("site_id") or "")
-    user = store.get("users", submitted.get("by") or "")
-    gps = result.get("gps")
-    return StampInfo(time=when, site=site.doc["name"] if site else str(result.get("site_id")),
-                     checkpoint=_what_it_proves(store, result, photo.get("item")),
-                     inspector=user.doc["username"] if user else "?",
-                     gps=GpsFix(lat=gps["lat"], lon=gps["lon"]) if gps else None)
-
-
 def variant(store: Store, uploads: UploadStore, variants: VariantCache, principal: Principal,
-            sha256: str, name: str, result_id: str | None = None) -> CachedVariant:
+            sha256: str, name: str, result_id: str | None = None, *,
+            default_timezone: str = DEFAULT_TIMEZONE) -> CachedVariant:
     """The file of one variant, for a caller allowed to see a result citing the photo.
 
     ``annotated``/``stamped`` draw the markup and facts of that result (the
-    first visible one citing the photo when ``result_id`` is not given).
+    first visible one citing the photo when ``result_id`` is not given); the
+    stamp shows local time of the result's site (``default_timezone`` for a
+    site that names none).
     """
     results = sync_service.results_citing(
         store, sha256, None if principal.is_admin else principal.site_ids)
@@ -138,6 +109,6 @@ def variant(store: Store, uploads: UploadStore, variants: VariantCache, principa
     annotations = photo.get("annotations") or None
     if name == "annotated" and annotations is None:
         raise Invalid({"variant": ["This photo has no markup in that result."]}, "query")
-    stamp = _stamp(store, result, photo) if name == "stamped" else None
+    stamp = stamp_for(store, result, photo, default_timezone) if name == "stamped" else None
     return variants.get(sha256, uploads.path(sha256), name, annotations, stamp)
 

@@ -1,4 +1,7 @@
 """Issue 11, photo items: download headers, stamps of odd stored data, short JPEGs."""
+import pytest
+
+from server.services.sync_service import placed_put
 from tests.unit.photos.samples import claiming_size, encode, noisy_picture
 
 from .conftest import jpeg_bytes, sha, submit
@@ -30,3 +33,47 @@ def test_a_jpeg_claiming_more_pixels_than_it_holds_is_refused_and_kept(
     assert got.status_code == 422 and "truncated JPEG" in got.json["message"]
     original = client.get(f"/api/v1/photos/{sha(liar)}", headers=guard.headers)
     assert original.status_code == 200 and original.data == liar  # the evidence, as sent
+
+
+def rewrite_result(store, result_id, change):
+    """Old stored data: the result as an earlier server (or a bug) left it."""
+    doc = store.get("results", result_id).doc
+    change(doc)
+    store.commit([placed_put("results", doc)])
+
+
+ODD_STORED_DATA = {
+    "device time not a date": lambda d: d["submitted"].update(device_ts="yesterday-ish"),
+    "device time not a string": lambda d: d["submitted"].update(device_ts=12345),
+    "year 9999 and an offset from year 1": lambda d: d["submitted"].update(
+        device_ts="9999-12-31T23:59:00+00:00", clock_offset_ms=63_900_000_000_000),
+    "year 1 minus a year": lambda d: d["submitted"].update(
+        device_ts="0001-01-01T00:00:00+00:00", clock_offset_ms=-31_600_000_000),
+    "offset not a number": lambda d: d["submitted"].update(clock_offset_ms="soon"),
+    "offset too large for a timedelta": lambda d: d["submitted"].update(clock_offset_ms=10**18),
+    "naive device time at year 9999": lambda d: d["submitted"].update(
+        device_ts="9999-12-31T23:59:59"),
+    "no device time, server time odd": lambda d: d["submitted"].update(
+        device_ts=None, at="2026-11-xx"),
+    "photo taken_at odd": lambda d: d["photos"][0].update(taken_at=["no"]),
+    "gps odd": lambda d: d.update(gps={"lat": "north", "lon": None}),
+    "submitted not a dict": lambda d: d["submitted"].update(by=["x"]),
+}
+
+
+@pytest.mark.parametrize("case", ODD_STORED_DATA)
+def test_a_stamp_renders_whatever_stored_data_it_meets(guard, team, published, client,
+                                                       app_store, case):
+    url = uploaded(guard, team, jpeg_bytes(size=(320, 240)))
+    rewrite_result(app_store, "r1", ODD_STORED_DATA[case])
+    r = client.get(f"{url}?variant=stamped", headers=guard.headers)
+    assert r.status_code == 200 and r.data[:2] == b"\xff\xd8"
+
+
+def test_a_refused_photo_stays_a_422_with_odd_stamp_data(guard, team, published, client,
+                                                          app_store):
+    junk = b"not an image at all" * 20
+    url = uploaded(guard, team, junk)
+    rewrite_result(app_store, "r1", ODD_STORED_DATA["year 9999 and an offset from year 1"])
+    r = client.get(f"{url}?variant=stamped", headers=guard.headers)
+    assert r.status_code == 422 and "not an image" in r.json["message"]
