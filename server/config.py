@@ -58,6 +58,11 @@ DEFAULTS: dict[str, Any] = {
     "PHOTO_MAX_BYTES": 50 * 1024 * 1024,
     "PHOTO_MAX_PIXELS": 50_000_000,
     "PHOTO_FONT_PATH": "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    # Decoded pixels all photo decodes and renders may hold at once (a 50 MP
+    # RGBA PNG takes 200 MB), and how long a request waits for room before it
+    # is answered 503 with Retry-After.
+    "PHOTO_DECODE_MEMORY": 1 << 30,
+    "PHOTO_DECODE_WAIT_SECONDS": 30,
     # IANA zone of a site created without one (and of older sites that have
     # none); stamps, schedules and reports show times in the site's zone.
     "DEFAULT_TIMEZONE": DEFAULT_TIMEZONE,

@@ -27,12 +27,13 @@ import re
 import struct
 import warnings
 import zlib
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Iterator
 
 from PIL import Image, ImageFile, JpegImagePlugin, PngImagePlugin, WebPImagePlugin  # noqa: F401
 
+from .budget import DecodeBudget
 from .completeness import check_jpeg_data, check_png_data
 from .config import PhotoConfig
 from .exif import ExifFacts, read_exif_facts
@@ -66,6 +67,9 @@ _FORMAT_OF_PLUGIN = {"MPO": "JPEG"}
 #: silently fill what a short stream leaves out. WebP's decoder refuses it itself.
 _DATA_CHECKS = {"JPEG": check_jpeg_data, "PNG": check_png_data}
 
+#: Bytes a pixel takes in Pillow's memory; modes not listed take 4.
+_STORED_BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16B": 2, "I;16L": 2}
+
 # Exceptions Pillow's decoders raise for damaged data (OSError only when it has
 # no errno: with one it is the disk failing, which is not the photo's fault).
 _DAMAGED_DATA = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError,
@@ -86,8 +90,13 @@ def inspect_photo(path: str | os.PathLike[str], config: PhotoConfig) -> PhotoInf
     return decode_for_display(path, config).info
 
 
-def decode_for_display(path: str | os.PathLike[str], config: PhotoConfig) -> DecodedPhoto:
-    """All intake checks plus the decode, returning the display copy as well."""
+def decode_for_display(path: str | os.PathLike[str], config: PhotoConfig,
+                       budget: DecodeBudget | None = None) -> DecodedPhoto:
+    """All intake checks plus the decode, returning the display copy as well.
+
+    With a ``budget`` the decode first reserves what its pixels will take
+    (``decode_bytes``) and holds it until the display copy is made.
+    """
     with open_checked(path, config) as im:
         facts = read_exif_facts(im)
         fmt = _FORMAT_OF_PLUGIN.get(im.format or "", im.format or "")
@@ -97,11 +106,23 @@ def decode_for_display(path: str | os.PathLike[str], config: PhotoConfig) -> Dec
         scale = draft_scale(im.size, config)
         if scale > 1:
             im.draft("RGB", (im.width // scale, im.height // scale))
-        _decode(im, info.format)
-        display = _upright_rgb(_fit(im, config.display_long_side), facts)
-        if display is im:  # closing the file object would discard its pixels
-            display = im.copy()
+        with budget.reserve(decode_bytes(im)) if budget else nullcontext():
+            _decode(im, info.format)
+            display = _upright_rgb(_fit(im, config.display_long_side), facts)
+            if display is im:  # closing the file object would discard its pixels
+                display = im.copy()
     return DecodedPhoto(info=info, display=display)
+
+
+def decode_bytes(im: Image.Image) -> int:
+    """Memory the decode of ``im`` (after any ``draft``) takes: its pixels as
+    Pillow stores them (RGB and two-band modes take 4 bytes a pixel), plus the
+    full-size converted copy ``_fit`` makes of modes that do not resample."""
+    pixels = im.width * im.height
+    total = pixels * _STORED_BYTES_PER_PIXEL.get(im.mode, 4)
+    if im.mode in ("1", "P") or im.mode.startswith("I;16"):
+        total += pixels * (4 if im.mode == "P" else 1 if im.mode == "1" else 8)
+    return total
 
 
 @contextmanager

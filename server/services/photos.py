@@ -25,17 +25,30 @@ from .errors import Invalid, NotFound
 from .stamps import stamp_for
 
 
-def record_intake(store: Store, uploads: UploadStore, variants: VariantCache,
-                  sha256: str) -> dict:
-    """Check a complete upload (one decode makes display + thumb) and store what was found."""
+def photo_record(uploads: UploadStore, variants: VariantCache, sha256: str) -> dict:
+    """Check a published photo (one decode, within the decode budget, makes display
+    and thumb) and return the record of what was found; stores nothing."""
     try:
         info = variants.intake(sha256, uploads.path(sha256))
-        doc = {"sha256": sha256, "status": "accepted", **info.to_record()}
+        return {"sha256": sha256, "status": "accepted", **info.to_record()}
     except PhotoRefused as refused:
-        doc = {"sha256": sha256, "status": "refused", "reason": refused.reason,
-               "code": refused.code}
-    store.commit([Put(PHOTOS, sha256, doc)])
-    return doc
+        return {"sha256": sha256, "status": "refused", "reason": refused.reason,
+                "code": refused.code}
+
+
+def finish_upload(store: Store, uploads: UploadStore, variants: VariantCache,
+                  sha256: str) -> dict:
+    """After a photo is published: check it, then store its record and move its
+    results on in one commit. Returns the photo record.
+
+    Safe to repeat (a retry after ``DecodeBusy``'s 503, or startup finishing a
+    crash): a photo already checked is not decoded again.
+    """
+    found = store.get(PHOTOS, sha256)
+    record = found.doc if found else photo_record(uploads, variants, sha256)
+    sync_service.photo_completed(store, sha256, refused=record.get("reason"),
+                                 photo_record=None if found else record)
+    return record
 
 
 def receive_chunk(store: Store, uploads: UploadStore, variants: VariantCache,
@@ -50,7 +63,8 @@ def receive_chunk(store: Store, uploads: UploadStore, variants: VariantCache,
     record. A retry of the last chunk (say after a 503) redoes whatever
     bookkeeping a failure interrupted; when there is nothing left to do it
     writes nothing. Raises the ``server.uploads`` errors (each carries its
-    HTTP status).
+    HTTP status) and ``DecodeBusy`` when the decode budget stayed spent (the
+    photo is then published and its check waits for that retry).
     """
     state = uploads.append(
         sha256, offset, stream, length, upload_length=upload_length,
@@ -58,10 +72,7 @@ def receive_chunk(store: Store, uploads: UploadStore, variants: VariantCache,
         on_verified=lambda: sync_service.photo_verified(store, sha256, principal.user_id))
     if state.state != "complete":
         return state, None
-    found = store.get(PHOTOS, sha256)
-    record = found.doc if found else record_intake(store, uploads, variants, sha256)
-    sync_service.photo_completed(store, sha256, refused=record.get("reason"))
-    return state, record
+    return state, finish_upload(store, uploads, variants, sha256)
 
 
 def may_use(store: Store, caller: Principal | Actor, sha256: str) -> bool:
