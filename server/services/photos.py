@@ -83,8 +83,16 @@ def may_use(store: Store, caller: Principal | Actor, sha256: str) -> bool:
 
 def upload_status(store: Store, uploads: UploadStore, principal: Principal | Actor,
                   sha256: str) -> UploadState:
-    """Where the caller's upload stands; another site's photo looks absent to them."""
-    return uploads.status(sha256, dedup=may_use(store, principal, sha256))
+    """Where the caller's upload stands; another site's photo looks absent to them.
+
+    A photo published but not yet checked (its check got a 503) reads as
+    partial at its full length, so a device sends the empty last chunk again
+    and that request finishes it (``finish_upload``).
+    """
+    state = uploads.status(sha256, dedup=may_use(store, principal, sha256))
+    if state.state == "complete" and store.get(sync_service.MEDIA_PENDING, sha256) is not None:
+        return UploadState(sha256, "partial", state.offset, state.length)
+    return state
 
 
 def query(store: Store, uploads: UploadStore, principal: Principal, hashes: list[str]) -> dict:
