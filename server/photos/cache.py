@@ -19,7 +19,10 @@ immutable``, because a file name never changes meaning:
   the original is decoded once (full intake checks) and both display and
   thumb are written on the way;
 * a refusal is remembered (``refused-<recipe>.json``) so a bad file is not
-  decoded again on every request.
+  decoded again on every request;
+* every decode and every render reserves its memory in ``budget`` first (one
+  reservation at a time, never nested, so waiters cannot deadlock), and
+  raises ``DecodeBusy`` when no room came within the configured wait.
 """
 from __future__ import annotations
 

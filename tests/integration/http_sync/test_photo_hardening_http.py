@@ -57,7 +57,7 @@ ODD_STORED_DATA = {
         device_ts=None, at="2026-11-xx"),
     "photo taken_at odd": lambda d: d["photos"][0].update(taken_at=["no"]),
     "gps odd": lambda d: d.update(gps={"lat": "north", "lon": None}),
-    "submitted not a dict": lambda d: d["submitted"].update(by=["x"]),
+    "submitter not an id": lambda d: d["submitted"].update(by=["x"]),
 }
 
 
