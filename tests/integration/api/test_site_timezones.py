@@ -4,7 +4,11 @@ from datetime import timedelta
 import pytest
 
 from server.cli import main
+from server.config import ConfigError
+from server.services import definitions
 from server.services.stamps import stamp_for
+from tests.conftest import make_app
+from tests.integration.http_sync.conftest import DEFINITION, Device, jpeg_bytes, sha, submit
 
 
 def test_a_site_gets_the_configured_zone_or_the_one_given(client, team):
@@ -55,8 +59,6 @@ def test_the_cli_sets_and_changes_zones(runner):
 
 
 def test_a_bad_default_zone_stops_the_server_with_its_name(tmp_path):
-    from server.config import ConfigError
-    from tests.conftest import make_app
     with pytest.raises(ConfigError, match="DEFAULT_TIMEZONE"):
         make_app(tmp_path / "d", DEFAULT_TIMEZONE="Atlantis/Capital")
 
@@ -72,3 +74,18 @@ def test_the_stamp_shows_local_time_of_the_site_with_its_offset(app_store, team,
                  headers=team.headers["admin"])
     stamp = stamp_for(app_store, result, {}, "Asia/Shanghai")
     assert stamp.time.utcoffset() == timedelta(hours=-5) and stamp.time.hour == 11
+
+
+def test_changing_a_sites_zone_redraws_its_stamps(client, team, app_store):
+    definitions.install(app_store, DEFINITION, by="test")
+    guard = Device(client, team.headers["guard"])
+    photo = jpeg_bytes(size=(320, 240))
+    guard.push(submit(team.site_a["id"], "r1", photos=[sha(photo)]))
+    assert guard.upload(photo).status_code == 200
+    url = f"/api/v1/photos/{sha(photo)}?variant=stamped"
+    before = client.get(url, headers=guard.headers)
+    client.patch(f"/api/v1/sites/{team.site_a['id']}", json={"timezone": "Europe/London"},
+                 headers=team.headers["admin"])
+    after = client.get(url, headers=guard.headers)
+    assert before.status_code == after.status_code == 200
+    assert before.headers["ETag"] != after.headers["ETag"] and before.data != after.data
