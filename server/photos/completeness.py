@@ -23,6 +23,7 @@ import os
 import re
 import struct
 import zlib
+from dataclasses import dataclass
 from math import ceil
 
 from .refusal import PhotoRefused
@@ -49,25 +50,39 @@ def check_jpeg_data(path: str | os.PathLike[str]) -> None:
     """Refuse a JPEG whose scans are too short for its frame header."""
     with _mapped(path) as data:
         frame, scan_bytes = _jpeg_frame_and_scan_bytes(data)
-    if frame is None:
-        return
-    sof, width, height, sampling = frame
-    if sof not in _HUFFMAN_DCT_SOF or not sampling:
-        return
-    h_max = max(h for h, _ in sampling)
-    v_max = max(v for _, v in sampling)
+    if frame is not None and scan_bytes < frame.needed:
+        raise PhotoRefused(f"truncated JPEG: {scan_bytes} bytes of image data cannot hold the "
+                           f"{frame.width}×{frame.height} its header claims (at least "
+                           f"{frame.needed} needed)", "truncated")
+
+
+@dataclass(frozen=True, slots=True)
+class _Frame:
+    width: int
+    height: int
+    needed: int  # bytes of entropy-coded data the frame's blocks need at the least
+
+
+def _frame(data, body: int) -> _Frame | None:
+    """The SOF segment at ``body``, or None when it is not checkable."""
+    if body + 6 > len(data):
+        return None
+    height, width, count = struct.unpack_from(">HHB", data, body + 1)
+    if body + 6 + 3 * count > len(data) or count == 0:
+        return None
+    sampling = [(data[body + 7 + 3 * n] >> 4, data[body + 7 + 3 * n] & 15) for n in range(count)]
+    if any(h == 0 or v == 0 for h, v in sampling):
+        return None
+    h_max, v_max = max(h for h, _ in sampling), max(v for _, v in sampling)
     blocks = sum(ceil(ceil(width * h / h_max) / 8) * ceil(ceil(height * v / v_max) / 8)
                  for h, v in sampling)
-    needed = ceil(blocks / 8)
-    if scan_bytes < needed:
-        raise PhotoRefused(f"truncated JPEG: {scan_bytes} bytes of image data cannot hold the "
-                           f"{width}×{height} its header claims (at least {needed} needed)",
-                           "truncated")
+    return _Frame(width, height, ceil(blocks / 8))
 
 
-def _jpeg_frame_and_scan_bytes(data) -> tuple[tuple | None, int]:
-    """The first frame header ``(sof, width, height, [(h, v), ...])`` and the
-    total length of all entropy-coded segments."""
+def _jpeg_frame_and_scan_bytes(data) -> tuple[_Frame | None, int]:
+    """The first frame of a Huffman-coded DCT JPEG and how many entropy-coded
+    bytes its scans hold, counted only until there are enough (so a whole
+    photo is not searched byte by byte). None for other JPEGs."""
     frame, scan_bytes, pos, end = None, 0, 2, len(data)
     while pos + 4 <= end:
         if data[pos] != 0xFF:
@@ -82,20 +97,19 @@ def _jpeg_frame_and_scan_bytes(data) -> tuple[tuple | None, int]:
             pos += 2
             continue
         length = struct.unpack_from(">H", data, pos + 2)[0]
-        body = pos + 4
-        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC) and frame is None \
-                and body + 6 <= end:
-            height, width, count = struct.unpack_from(">HHB", data, body + 1)
-            sampling = [(data[body + 7 + 3 * n] >> 4, data[body + 7 + 3 * n] & 15)
-                        for n in range(count) if body + 8 + 3 * n <= end]
-            if any(h == 0 or v == 0 for h, v in sampling):
-                sampling = []
-            frame = (marker, width, height, sampling)
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC) and frame is None:
+            frame = _frame(data, pos + 4) if marker in _HUFFMAN_DCT_SOF else None
+            if frame is None:
+                return None, 0
         pos += 2 + length
-        if marker == 0xDA:
-            found = _SCAN_END.search(data, pos)
-            stop = found.start() if found else end
+        if marker == 0xDA and frame is not None:
+            window = min(end, pos + frame.needed - scan_bytes)
+            # One byte past the window, so a stuffed FF 00 on its edge is no end.
+            found = _SCAN_END.search(data, pos, min(end, window + 1))
+            stop = found.start() if found and found.start() < window else window
             scan_bytes += max(0, stop - pos)
+            if scan_bytes >= frame.needed:
+                break
             pos = stop
     return frame, scan_bytes
 
