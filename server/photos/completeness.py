@@ -115,8 +115,8 @@ def _jpeg_frame_and_scan_bytes(data) -> tuple[_Frame | None, int]:
 
 
 def check_png_data(path: str | os.PathLike[str]) -> None:
-    """Refuse a PNG with a damaged chunk or less (or more) pixel data than its header."""
-    with _mapped(path) as data:
+    """Refuse a PNG with a damaged chunk, or less pixel data than its header needs."""
+    with _mapped(path) as mapped, memoryview(mapped) as data:  # chunks are read, not copied
         header, inflated, complete = _png_inflated_size(data)
     if header is None:
         return
