@@ -11,10 +11,9 @@ from __future__ import annotations
 from typing import BinaryIO
 
 from checklists.timezones import DEFAULT_TIMEZONE
-
 from server.accounts.access import ADMIN, Principal
 from server.photos import CachedVariant, PhotoRefused, VariantCache
-from server.store import Put, Store
+from server.store import Store
 from server.uploads import UploadState, UploadStore
 from sync import photo_access
 from sync.actor import Actor

@@ -4,7 +4,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from PIL import Image, ImageChops
+from PIL import ImageChops
 
 from server.photos import DecodeBudget, DecodeBusy
 from server.photos.shrink import fit
