@@ -13,6 +13,11 @@ Also: peak memory of intake for 50 MP images (JPEG and PNG) against a bare
 decode of the same file, each in a fresh process; and the time to refuse PNG
 bombs (goal < 50 ms, refused from the header, no decode). Runs alternate
 anchor and pipeline so load from other processes hits both alike.
+
+And the server under a burst: 8 parallel uploads of distinct ~200 KB,
+50 MP RGBA PNGs (200 MB each once decoded) to a real ``fieldsync serve``;
+its peak RSS (VmHWM) against the goal PHOTO_DECODE_MEMORY + 300 MB, one fresh
+server per run (``--burst-runs``, ``--budget-mib``).
 """
 from __future__ import annotations
 
@@ -32,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from PIL import Image, ImageChops, ImageDraw  # noqa: E402
 
+from bench.upload_burst import bench_upload_burst  # noqa: E402
 from server.photos import (AnnotationsSchema, GpsFix, PhotoConfig, PhotoRefused,  # noqa: E402
                            StampInfo, VariantCache, inspect_photo)
 
@@ -195,9 +201,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--skip-memory", action="store_true", help="skip the 50 MP probes")
+    parser.add_argument("--burst-runs", type=int, default=3,
+                        help="fresh servers for the 8-upload burst (0 skips it)")
+    parser.add_argument("--budget-mib", type=int, default=1024, help="PHOTO_DECODE_MEMORY")
+    parser.add_argument("--only-burst", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-photos-") as tmp:
         work = Path(tmp)
+        if args.burst_runs:
+            bench_upload_burst(work, args.burst_runs, args.budget_mib << 20)
+        if args.only_burst:
+            return
         photo = work / "camera12.jpg"
         photo.write_bytes(camera_jpeg(4000, 3000))
         bench_pipeline(photo, args.runs, work)

@@ -364,11 +364,24 @@ def site():
 @site.command("add")
 @click.argument("code")
 @click.argument("name")
-def site_add(code, name):
+@click.option("--timezone", default=None, metavar="TZ",
+              help="IANA time zone, e.g. Asia/Shanghai (default: DEFAULT_TIMEZONE).")
+def site_add(code, name, timezone):
     """Create a site with a short CODE and a NAME (any language)."""
     from server.accounts import sites
-    created = sites.create_site(_store(), code=code, name=name)
-    click.echo(f"created site {created['code']} (id {created['id']})")
+    created = sites.create_site(_store(), code=code, name=name,
+                                timezone=timezone or _app().config["DEFAULT_TIMEZONE"])
+    click.echo(f"created site {created['code']} (id {created['id']}, {created['timezone']})")
+
+
+@site.command("set-timezone")
+@click.argument("code")
+@click.argument("timezone")
+def site_set_timezone(code, timezone):
+    """Show the times of site CODE in TIMEZONE (IANA name); stored times stay UTC."""
+    from server.accounts import sites
+    changed = sites.set_timezone(_store(), _site_ids([code])[0], timezone)
+    click.echo(f"site {changed['code']} now shows times in {changed['timezone']}")
 
 
 @site.command("list")
@@ -376,8 +389,10 @@ def site_list():
     """List sites by code."""
     from server.accounts import sites
     store = _store()
+    default = _app().config["DEFAULT_TIMEZONE"]
     for s in _all(lambda c: sites.list_sites(store, cursor=c)):
-        click.echo(f"{s['code']:<12} {s['name']:<30} {s['id']}")
+        zone = sites.site_timezone(s, default)
+        click.echo(f"{s['code']:<12} {s['name']:<30} {zone:<20} {s['id']}")
 
 
 # -- devices -------------------------------------------------------------------

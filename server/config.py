@@ -22,6 +22,8 @@ from typing import Any, Mapping
 
 from flask import Flask
 
+from checklists.timezones import DEFAULT_TIMEZONE, UnknownTimezone, check_timezone
+
 ENV_PREFIX = "FIELDSYNC"
 CONFIG_FILE_ENV = "FIELDSYNC_CONFIG"
 
@@ -56,6 +58,14 @@ DEFAULTS: dict[str, Any] = {
     "PHOTO_MAX_BYTES": 50 * 1024 * 1024,
     "PHOTO_MAX_PIXELS": 50_000_000,
     "PHOTO_FONT_PATH": "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    # Decoded pixels all photo decodes and renders may hold at once (a 50 MP
+    # RGBA PNG takes 200 MB), and how long a request waits for room before it
+    # is answered 503 with Retry-After.
+    "PHOTO_DECODE_MEMORY": 1 << 30,
+    "PHOTO_DECODE_WAIT_SECONDS": 30,
+    # IANA zone of a site created without one (and of older sites that have
+    # none); stamps, schedules and reports show times in the site's zone.
+    "DEFAULT_TIMEZONE": DEFAULT_TIMEZONE,
     # flask-smorest / OpenAPI. Docs load vendored JS (the field has no internet).
     "API_TITLE": "fieldsync",
     "API_VERSION": "v1",
@@ -86,6 +96,10 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
     if overrides:
         app.config.from_mapping(overrides)
     app.config["DATA_DIR"] = os.path.abspath(str(app.config["DATA_DIR"]))
+    try:
+        check_timezone(app.config["DEFAULT_TIMEZONE"])
+    except UnknownTimezone as exc:
+        raise ConfigError(f"DEFAULT_TIMEZONE: {exc}") from None
     if not app.config.get("STORE_URL"):
         app.config["STORE_URL"] = "sqlite:///" + os.path.join(app.config["DATA_DIR"],
                                                           "fieldsync.db")

@@ -21,15 +21,21 @@ VARIANTS_KEY = "fieldsync.variants"
 def init_app(app: Flask) -> None:
     """Open the photo stores; finish media bookkeeping a crash may have cut short."""
     from server.extensions import STORE_KEY
+    from server.services.photos import finish_upload
     from server.services.sync_service import reconcile_media
 
     data = app.config["DATA_DIR"]
     uploads = UploadStore(os.path.join(data, "photos"), max_bytes=app.config["PHOTO_MAX_BYTES"])
     app.extensions[UPLOADS_KEY] = uploads
-    reconcile_media(app.extensions[STORE_KEY], uploads)
     config = PhotoConfig(max_pixels=app.config["PHOTO_MAX_PIXELS"],
-                         font_path=app.config["PHOTO_FONT_PATH"])
-    app.extensions[VARIANTS_KEY] = VariantCache(os.path.join(data, "photos-derived"), config)
+                         font_path=app.config["PHOTO_FONT_PATH"],
+                         decode_memory=app.config["PHOTO_DECODE_MEMORY"],
+                         decode_wait_seconds=app.config["PHOTO_DECODE_WAIT_SECONDS"])
+    variants = VariantCache(os.path.join(data, "photos-derived"), config)
+    app.extensions[VARIANTS_KEY] = variants
+    store = app.extensions[STORE_KEY]
+    reconcile_media(store, uploads, lambda sha256: finish_upload(store, uploads, variants,
+                                                                  sha256))
 
 
 def get_uploads() -> UploadStore:

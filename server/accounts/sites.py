@@ -10,7 +10,8 @@ import re
 from datetime import datetime
 from typing import Iterable
 
-from server.services.errors import Conflict, Invalid
+from checklists.timezones import DEFAULT_TIMEZONE, UnknownTimezone, check_timezone
+from server.services.errors import Conflict, Invalid, NotFound
 from server.services.paging import read_page
 from server.store import Page, Put, Store
 
@@ -37,22 +38,57 @@ def _put(doc: dict) -> Put:
                index={"code": (key, ""), "all": ("all", key)})
 
 
-def create_site(store: Store, *, code: str, name: str, now: datetime | None = None) -> dict:
-    """Create a site; ``Conflict`` if the code is taken, ``Invalid`` for a bad code or name."""
+def create_site(store: Store, *, code: str, name: str, timezone: str = DEFAULT_TIMEZONE,
+                now: datetime | None = None) -> dict:
+    """Create a site; ``Conflict`` if the code is taken, ``Invalid`` for a bad code,
+    name or time zone (an IANA name such as ``Asia/Shanghai``)."""
     errors = {}
     if not _CODE_RE.match(code or ""):
         errors["code"] = ["Use 1-32 letters, digits, '_' or '-', starting with a letter or digit."]
     if not name or not name.strip() or len(name) > NAME_MAX:
         errors["name"] = [f"Give a name of 1-{NAME_MAX} characters."]
+    errors.update(_timezone_errors(timezone))
     if errors:
         raise Invalid(errors)
-    doc = {"id": new_id(), "code": code, "name": name.strip(),
+    doc = {"id": new_id(), "code": code, "name": name.strip(), "timezone": timezone,
            "created_at": to_text(now or utc_now())}
     with store.transaction() as tx:
         if tx.count(SITES, "code", _code_key(code)):
             raise Conflict(f"site code {code!r} is already in use")
         tx.commit([_put(doc)])
     return doc
+
+
+def set_timezone(store: Store, site_id: str, timezone: str) -> dict:
+    """Change the zone a site's times are shown in (stored times stay UTC)."""
+    errors = _timezone_errors(timezone)
+    if errors:
+        raise Invalid(errors)
+    with store.transaction() as tx:
+        found = tx.get_doc(SITES, site_id)
+        if found is None:
+            raise NotFound(f"no site {site_id!r}")
+        doc = {**found, "timezone": timezone}
+        tx.commit([_put(doc)])
+    return doc
+
+
+def _timezone_errors(timezone: object) -> dict:
+    try:
+        check_timezone(timezone)
+    except UnknownTimezone as exc:
+        return {"timezone": [str(exc)]}
+    return {}
+
+
+def site_timezone(site: dict | None, default: str) -> str:
+    """The zone a site's times are shown in: its own, or ``default`` for a site
+    created before sites had one (or one whose stored name is no zone)."""
+    name = (site or {}).get("timezone")
+    try:
+        return check_timezone(name)
+    except UnknownTimezone:
+        return default
 
 
 def get_site(store: Store, site_id: str) -> dict:

@@ -9,7 +9,7 @@ the part so the device starts again).
 """
 from __future__ import annotations
 
-from flask import Response, request, send_file
+from flask import Response, current_app, request, send_file
 from werkzeug.routing import BaseConverter
 from flask.views import MethodView
 from flask_smorest.error_handler import ErrorSchema
@@ -18,7 +18,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 from server.auth import current_principal
 from server.extensions import get_store
 from server.media import get_uploads, get_variants
-from server.photos import VARIANTS, PhotoRefused
+from server.photos import VARIANTS, DecodeBusy, PhotoRefused
 from server.services import photos
 from server.uploads import HashMismatch, LengthMismatch, UploadError
 from sync import schemas
@@ -32,6 +32,10 @@ blp = Blueprint("photos", __name__, url_prefix="/api/v1/photos",
                 description="Photo evidence: resumable upload by sha256, and derived images.")
 
 OCTETS = "application/offset+octet-stream"
+#: Sent with every photo file: the bytes are whatever a device uploaded, so a
+#: browser must neither guess another type from them nor run anything they hold.
+DOWNLOAD_HEADERS = {"X-Content-Type-Options": "nosniff",
+                    "Content-Security-Policy": "default-src 'none'; sandbox"}
 SHA256_PATTERN = "[0-9a-f]{64}"
 
 
@@ -63,6 +67,14 @@ def _upload_error(error: UploadError):
         location, field = _WRONG_PART[type(error)]
         body["errors"] = {location: {field: [str(error)]}}
     return body, status
+
+
+@blp.app_errorhandler(DecodeBusy)
+def _decode_busy(error: DecodeBusy):
+    """The decode budget stayed spent: nothing is lost (a published photo is
+    checked when the same request is retried), so say when to come back."""
+    return ({**error_body(503, str(error)), "error": "decode_busy"}, 503,
+            {"Retry-After": str(error.retry_after)})
 
 
 class PhotoState(schemas.PhotoStateSchema):
@@ -117,17 +129,21 @@ class Photo(MethodView):
     @blp.alt_response(404, schema=ErrorSchema, description="No such photo you may see.")
     @blp.alt_response(422, schema=ErrorSchema, description="The image was refused, or the "
                       "variant needs markup the result does not have.")
+    @blp.alt_response(503, schema=ProtocolErrorSchema, description="The server is decoding "
+                      "other photos; retry after `Retry-After` seconds.")
     def get(self, args, sha256):
         """Download the original or a derived copy (ETag, immutable caching, Range)."""
         try:
             found = photos.variant(get_store(), get_uploads(), get_variants(),
                                    current_principal(), sha256, args["variant"],
-                                   args["result"])
+                                   args["result"],
+                                   default_timezone=current_app.config["DEFAULT_TIMEZONE"])
         except PhotoRefused as refused:
             return error_body(422, refused.reason), 422
         response = send_file(found.path, mimetype=found.media_type, conditional=True,
                              etag=found.etag, max_age=31536000)
         response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
+        response.headers.update(DOWNLOAD_HEADERS)
         return response
 
     @blp.auth_required()
@@ -159,6 +175,9 @@ class Photo(MethodView):
                       "not hash to its name (the part was removed), or bad headers.")
     @blp.alt_response(460, schema=ProtocolErrorSchema,
                       description="The chunk does not match `Upload-Checksum`; not stored.")
+    @blp.alt_response(503, schema=ProtocolErrorSchema, description="The photo is stored but "
+                      "the server is decoding others: send the same request again after "
+                      "`Retry-After` seconds to have it checked.")
     def patch(self, headers, sha256):
         """Append a chunk at `Upload-Offset`; the last one publishes the verified photo."""
         if request.mimetype != OCTETS:

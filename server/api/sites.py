@@ -1,6 +1,7 @@
 """Sites: admins create them; everyone sees the sites they work at."""
 from __future__ import annotations
 
+from flask import current_app
 from flask.views import MethodView
 from flask_smorest.error_handler import ErrorSchema
 
@@ -10,7 +11,7 @@ from server.auth import current_principal
 from server.extensions import get_store
 
 from .blueprint import Blueprint
-from .schemas.accounts import SiteIn, Site, SitePage
+from .schemas.accounts import Site, SiteIn, SitePage, SitePatch
 from .schemas.paging import PageArgs, page_body
 
 blp = Blueprint("sites", __name__, url_prefix="/api/v1/sites",
@@ -36,16 +37,26 @@ class Sites(MethodView):
     @blp.response(201, Site)
     @blp.alt_response(409, schema=ErrorSchema, description="The site code is in use.")
     def post(self, data):
-        """Create a site (codes are unique regardless of case)."""
-        return sites.create_site(get_store(), **data)
+        """Create a site (codes are unique regardless of case) in an IANA time zone."""
+        timezone = data.pop("timezone") or current_app.config["DEFAULT_TIMEZONE"]
+        return sites.create_site(get_store(), timezone=timezone, **data)
 
 
 @blp.route("/<site_id>")
-@blp.auth_required()
-@blp.response(200, Site)
-@blp.alt_response(404, schema=ErrorSchema,
-                  description="No such site, or not one you work at.")
-def get_site(site_id):
-    """One site you work at."""
-    require_site(current_principal(), site_id, hide=True)
-    return sites.get_site(get_store(), site_id)
+class OneSite(MethodView):
+    @blp.auth_required()
+    @blp.response(200, Site)
+    @blp.alt_response(404, schema=ErrorSchema,
+                      description="No such site, or not one you work at.")
+    def get(self, site_id):
+        """One site you work at."""
+        require_site(current_principal(), site_id, hide=True)
+        return sites.get_site(get_store(), site_id)
+
+    @blp.auth_required(ADMIN)
+    @blp.arguments(SitePatch)
+    @blp.response(200, Site)
+    @blp.alt_response(404, schema=ErrorSchema, description="No such site.")
+    def patch(self, data, site_id):
+        """Change a site's time zone (times are stored in UTC; this changes how they show)."""
+        return sites.set_timezone(get_store(), site_id, data["timezone"])

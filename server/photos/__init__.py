@@ -16,6 +16,8 @@ What the HTTP layer calls:
 * ``AnnotationsSchema`` (marshmallow) validates the device's markup;
   ``StampInfo`` carries what the watermark band says.
 * ``inspect_photo(path, config) -> PhotoInfo`` checks a file without caching.
+* ``VariantCache.budget`` (``DecodeBudget``): every decode and render reserves
+  its pixels' memory first; ``DecodeBusy(retry_after)`` when none came free.
 
 Global state: see ``intake`` -- Pillow's ``MAX_IMAGE_PIXELS`` is untouched;
 one process-wide ``warnings`` filter turns ``DecompressionBombWarning`` into an
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 from sync.annotations import (MAX_LABEL_CHARS, MAX_POINTS_PER_SHAPE, MAX_SHAPES, MAX_TOTAL_POINTS,
                           AnnotationsSchema, ShapeSchema)
+from .budget import DecodeBudget, DecodeBusy
 from .cache import VARIANTS, CachedVariant, VariantCache
 from .config import DEFAULT_FONT_PATH, PhotoConfig
 from .exif import ExifFacts, GpsFix
@@ -33,7 +36,7 @@ from .intake import PhotoRefused, inspect_photo
 from .stamp import StampInfo
 
 __all__ = [
-    "AnnotationsSchema", "CachedVariant", "DEFAULT_FONT_PATH", "ExifFacts", "GpsFix",
+    "AnnotationsSchema", "CachedVariant", "DecodeBudget", "DecodeBusy", "DEFAULT_FONT_PATH", "ExifFacts", "GpsFix",
     "MAX_LABEL_CHARS", "MAX_POINTS_PER_SHAPE", "MAX_SHAPES", "MAX_TOTAL_POINTS", "PhotoConfig",
     "PhotoInfo", "PhotoInfoSchema", "PhotoRefused", "ShapeSchema", "StampInfo", "VARIANTS",
     "VariantCache", "inspect_photo",

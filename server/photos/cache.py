@@ -19,7 +19,10 @@ immutable``, because a file name never changes meaning:
   the original is decoded once (full intake checks) and both display and
   thumb are written on the way;
 * a refusal is remembered (``refused-<recipe>.json``) so a bad file is not
-  decoded again on every request.
+  decoded again on every request;
+* every decode and every render reserves its memory in ``budget`` first (one
+  reservation at a time, never nested, so waiters cannot deadlock), and
+  raises ``DecodeBusy`` when no room came within the configured wait.
 """
 from __future__ import annotations
 
@@ -38,6 +41,7 @@ from typing import Any, BinaryIO, Callable, Iterator, Mapping
 from PIL import Image
 
 from sync.annotations import markup_digest
+from .budget import DecodeBudget
 from .config import RENDER_VERSION, PhotoConfig
 from .derive import Derivation
 from .fonts import FontBook
@@ -67,6 +71,9 @@ class VariantCache:
         self.root = Path(root)
         self.config = config or PhotoConfig()
         self.fonts = FontBook(self.config)
+        #: Shared by every decode and render of this cache (``budget``).
+        self.budget = DecodeBudget(self.config.decode_memory,
+                                   wait_seconds=self.config.decode_wait_seconds)
         #: ``decodes`` of originals and ``renders`` of variant files, for tests and benchmarks.
         self.stats: Counter[str] = Counter()
 
@@ -84,11 +91,12 @@ class VariantCache:
         self._raise_if_refused(folder)
         with self._locked(folder):
             decoded = self._decode_original(folder, original)
-            derivation = Derivation(lambda: decoded.display, self.config, self.fonts,
-                                    annotations, stamp)
-            for variant in VARIANTS[1:]:
-                if self._inputs_present(variant, annotations, stamp):
-                    self._ensure(folder, variant, derivation, annotations, stamp)
+            with self.budget.reserve(self._render_bytes()):
+                derivation = Derivation(lambda: decoded.display, self.config, self.fonts,
+                                        annotations, stamp)
+                for variant in VARIANTS[1:]:
+                    if self._inputs_present(variant, annotations, stamp):
+                        self._ensure(folder, variant, derivation, annotations, stamp)
         return decoded.info
 
     def get(self, sha256: str, original: str | os.PathLike[str], variant: str,
@@ -117,9 +125,14 @@ class VariantCache:
             self._raise_if_refused(folder)
             with self._locked(folder):
                 self._raise_if_refused(folder)  # another request may have just found out
-                derivation = Derivation(lambda: self._display_source(folder, original),
-                                        self.config, self.fonts, annotations, stamp)
-                self._ensure(folder, variant, derivation, annotations, stamp)
+                decoded = self._decode_unless_displayed(folder, original)
+                # Reserved after the decode released its share: never two at once,
+                # so a waiter never holds memory another waiter needs.
+                with self.budget.reserve(self._render_bytes()):
+                    source = (lambda: decoded) if decoded is not None else \
+                        (lambda: self._read_display(folder))
+                    derivation = Derivation(source, self.config, self.fonts, annotations, stamp)
+                    self._ensure(folder, variant, derivation, annotations, stamp)
         return CachedVariant(target, DERIVED_MEDIA_TYPE, f"{sha256}-{name.removesuffix('.jpg')}")
 
     def path(self, sha256: str, original: str | os.PathLike[str], variant: str,
@@ -140,22 +153,34 @@ class VariantCache:
         if not target.exists():  # making the display copy also writes display and thumb
             self._write_jpeg(image, target)
 
-    def _display_source(self, folder: Path, original: str | os.PathLike[str]) -> Image.Image:
-        """The display copy: read back from disk, or made (with thumb) from the original."""
-        display_path = folder / self._file_name("display", None, None)
-        if display_path.exists():
-            with Image.open(display_path, formats=["JPEG"]) as im:
-                im.load()
-                return im.copy()
+    def _decode_unless_displayed(self, folder: Path,
+                                 original: str | os.PathLike[str]) -> Image.Image | None:
+        """Without a display copy on disk: decode the original (writing display and
+        thumb) and return the display image; with one, None (read it when needed)."""
+        if (folder / self._file_name("display", None, None)).exists():
+            return None
         decoded = self._decode_original(folder, original)
-        by_product = Derivation(lambda: decoded.display, self.config, self.fonts)
-        self._ensure(folder, "thumb", by_product, None, None)
+        with self.budget.reserve(self._render_bytes()):
+            by_product = Derivation(lambda: decoded.display, self.config, self.fonts)
+            self._ensure(folder, "thumb", by_product, None, None)
         return decoded.display
+
+    def _read_display(self, folder: Path) -> Image.Image:
+        with Image.open(folder / self._file_name("display", None, None), formats=["JPEG"]) as im:
+            im.load()
+            return im.copy()
+
+    def _render_bytes(self) -> int:
+        """What making derived variants holds at once: the display image read
+        back, plus the annotated and stamped copies and the stamp band, at
+        4 bytes a pixel (Pillow's RGB)."""
+        side = self.config.display_long_side
+        return 4 * side * side * 4
 
     def _decode_original(self, folder: Path, original: str | os.PathLike[str]) -> DecodedPhoto:
         self.stats["decodes"] += 1
         try:
-            decoded = decode_for_display(original, self.config)
+            decoded = decode_for_display(original, self.config, self.budget)
         except PhotoRefused as refusal:
             memo = {"reason": refusal.reason, "code": refusal.code}
             self._atomic_write(folder / self._refusal_name(),

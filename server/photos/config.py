@@ -40,6 +40,10 @@ class PhotoConfig:
     #: Face inside a font collection (.ttc): 0 is "WenQuanYi Micro Hei"; for
     #: Noto CJK pick the index whose ``getname()`` is "Noto Sans CJK SC".
     font_index: int = 0
+    #: Decoded pixels held at once by all decodes and renders (``budget``), and
+    #: how long one waits for room before the request gets 503 + Retry-After.
+    decode_memory: int = 1 << 30
+    decode_wait_seconds: float = 30.0
 
     def __post_init__(self) -> None:
         problems = []
@@ -51,6 +55,10 @@ class PhotoConfig:
             problems.append("display_min_fraction must be between 0.5 and 1.0")
         if not 1 <= self.jpeg_quality <= 95:
             problems.append("jpeg_quality must be between 1 and 95")
+        if self.decode_memory < 1:
+            problems.append("decode_memory must be positive")
+        if self.decode_wait_seconds < 0:
+            problems.append("decode_wait_seconds must not be negative")
         if self.font_index < 0:
             problems.append("font_index must not be negative")
         if problems:

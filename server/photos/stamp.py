@@ -38,18 +38,20 @@ _TEXT = (255, 255, 255, 255)
 @dataclass(frozen=True, slots=True)
 class StampInfo:
     """What the stamp says. ``time`` should be timezone-aware (it is printed in
-    its own zone, with the offset); ``checkpoint`` is the checkpoint or the
+    its own zone, with the offset), or None when no stored time was usable
+    (the stamp then says so); ``checkpoint`` is the checkpoint or the
     checklist item the photo proves."""
 
-    time: datetime
+    time: datetime | None
     site: str
     checkpoint: str
     inspector: str
     gps: GpsFix | None = None
 
     def __post_init__(self) -> None:
-        if not isinstance(self.time, datetime):
-            raise TypeError(f"StampInfo.time must be a datetime, not {type(self.time).__name__}")
+        if self.time is not None and not isinstance(self.time, datetime):
+            raise TypeError("StampInfo.time must be a datetime or None, "
+                            f"not {type(self.time).__name__}")
         for name in ("site", "checkpoint", "inspector"):
             if not isinstance(getattr(self, name), str):
                 raise TypeError(f"StampInfo.{name} must be a str")
@@ -59,7 +61,8 @@ class StampInfo:
     def digest(self) -> str:
         """A stable hash naming the rendering of this stamp in the cache."""
         gps = None if self.gps is None else [self.gps.lat, self.gps.lon]
-        canonical = json.dumps([self.time.isoformat(), self.site, self.checkpoint,
+        when = None if self.time is None else self.time.isoformat()
+        canonical = json.dumps([when, self.site, self.checkpoint,
                                 self.inspector, gps], ensure_ascii=False)
         return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -78,10 +81,7 @@ def draw_stamp(image: Image.Image, stamp: StampInfo, fonts: FontBook) -> None:
     if stamp.gps is not None:
         lines.append(f"{labels['gps']}: {_format_gps(stamp.gps)}")
 
-    clock = stamp.time.strftime("%H:%M")
-    weekday = (_WEEKDAYS_ZH if cjk else _WEEKDAYS_EN)[stamp.time.weekday()]
-    date_line = f"{stamp.time:%Y-%m-%d} {weekday}"
-    zone_line = f"{stamp.time:%H:%M:%S} {_zone(stamp.time)}".rstrip()
+    clock, date_line, zone_line = _time_lines(stamp.time, cjk)
 
     line_height = unit + gap
     header_height = round(unit * 2.2) + gap
@@ -102,6 +102,15 @@ def draw_stamp(image: Image.Image, stamp: StampInfo, fonts: FontBook) -> None:
     for line in lines:
         _fitted_text(draw, (margin, y), line, small, width - 2 * margin, fonts)
         y += line_height
+
+
+def _time_lines(when: datetime | None, cjk: bool) -> tuple[str, str, str]:
+    """The big clock, the date with weekday, and seconds with the UTC offset."""
+    if when is None:
+        return "--:--", "时间未知" if cjk else "time unknown", ""
+    weekday = (_WEEKDAYS_ZH if cjk else _WEEKDAYS_EN)[when.weekday()]
+    return (when.strftime("%H:%M"), f"{when:%Y-%m-%d} {weekday}",
+            f"{when:%H:%M:%S} {_zone(when)}".rstrip())
 
 
 def _fitted_text(draw: ImageDraw.ImageDraw, at: tuple[float, float], text: str, font: AnyFont,

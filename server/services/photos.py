@@ -8,32 +8,46 @@ cite it keep their data: the refusal is reported, not a deletion.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
 from typing import BinaryIO
 
+from checklists.timezones import DEFAULT_TIMEZONE
 from server.accounts.access import ADMIN, Principal
-from server.photos import CachedVariant, GpsFix, PhotoRefused, StampInfo, VariantCache
-from server.store import Put, Store
+from server.photos import CachedVariant, PhotoRefused, VariantCache
+from server.store import Store
 from server.uploads import UploadState, UploadStore
 from sync import photo_access
 from sync.actor import Actor
 from sync.placement import PHOTOS
 
-from . import definitions, sync_service
+from . import sync_service
 from .errors import Invalid, NotFound
+from .stamps import stamp_for
 
 
-def record_intake(store: Store, uploads: UploadStore, variants: VariantCache,
-                  sha256: str) -> dict:
-    """Check a complete upload (one decode makes display + thumb) and store what was found."""
+def photo_record(uploads: UploadStore, variants: VariantCache, sha256: str) -> dict:
+    """Check a published photo (one decode, within the decode budget, makes display
+    and thumb) and return the record of what was found; stores nothing."""
     try:
         info = variants.intake(sha256, uploads.path(sha256))
-        doc = {"sha256": sha256, "status": "accepted", **info.to_record()}
+        return {"sha256": sha256, "status": "accepted", **info.to_record()}
     except PhotoRefused as refused:
-        doc = {"sha256": sha256, "status": "refused", "reason": refused.reason,
-               "code": refused.code}
-    store.commit([Put(PHOTOS, sha256, doc)])
-    return doc
+        return {"sha256": sha256, "status": "refused", "reason": refused.reason,
+                "code": refused.code}
+
+
+def finish_upload(store: Store, uploads: UploadStore, variants: VariantCache,
+                  sha256: str) -> dict:
+    """After a photo is published: check it, then store its record and move its
+    results on in one commit. Returns the photo record.
+
+    Safe to repeat (a retry after ``DecodeBusy``'s 503, or startup finishing a
+    crash): a photo already checked is not decoded again.
+    """
+    found = store.get(PHOTOS, sha256)
+    record = found.doc if found else photo_record(uploads, variants, sha256)
+    sync_service.photo_completed(store, sha256, refused=record.get("reason"),
+                                 photo_record=None if found else record)
+    return record
 
 
 def receive_chunk(store: Store, uploads: UploadStore, variants: VariantCache,
@@ -48,7 +62,8 @@ def receive_chunk(store: Store, uploads: UploadStore, variants: VariantCache,
     record. A retry of the last chunk (say after a 503) redoes whatever
     bookkeeping a failure interrupted; when there is nothing left to do it
     writes nothing. Raises the ``server.uploads`` errors (each carries its
-    HTTP status).
+    HTTP status) and ``DecodeBusy`` when the decode budget stayed spent (the
+    photo is then published and its check waits for that retry).
     """
     state = uploads.append(
         sha256, offset, stream, length, upload_length=upload_length,
@@ -56,10 +71,7 @@ def receive_chunk(store: Store, uploads: UploadStore, variants: VariantCache,
         on_verified=lambda: sync_service.photo_verified(store, sha256, principal.user_id))
     if state.state != "complete":
         return state, None
-    found = store.get(PHOTOS, sha256)
-    record = found.doc if found else record_intake(store, uploads, variants, sha256)
-    sync_service.photo_completed(store, sha256, refused=record.get("reason"))
-    return state, record
+    return state, finish_upload(store, uploads, variants, sha256)
 
 
 def may_use(store: Store, caller: Principal | Actor, sha256: str) -> bool:
@@ -70,8 +82,16 @@ def may_use(store: Store, caller: Principal | Actor, sha256: str) -> bool:
 
 def upload_status(store: Store, uploads: UploadStore, principal: Principal | Actor,
                   sha256: str) -> UploadState:
-    """Where the caller's upload stands; another site's photo looks absent to them."""
-    return uploads.status(sha256, dedup=may_use(store, principal, sha256))
+    """Where the caller's upload stands; another site's photo looks absent to them.
+
+    A photo published but not yet checked (its check got a 503) reads as
+    partial at its full length, so a device sends the empty last chunk again
+    and that request finishes it (``finish_upload``).
+    """
+    state = uploads.status(sha256, dedup=may_use(store, principal, sha256))
+    if state.state == "complete" and store.get(sync_service.MEDIA_PENDING, sha256) is not None:
+        return UploadState(sha256, "partial", state.offset, state.length)
+    return state
 
 
 def query(store: Store, uploads: UploadStore, principal: Principal, hashes: list[str]) -> dict:
@@ -85,46 +105,15 @@ def query(store: Store, uploads: UploadStore, principal: Principal, hashes: list
     return states
 
 
-def _aware(when: datetime) -> datetime:
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
-
-
-def _what_it_proves(store: Store, result: dict, item_id: str | None) -> str:
-    """The checklist item the photo documents, by its Chinese label when known."""
-    checklist = result["checklist"]
-    try:
-        definition = definitions.definition_for_result(store, checklist["id"],
-                                                       checklist["version"])
-    except NotFound:
-        return item_id or checklist["id"]
-    item = definition.items_by_id.get(item_id) if item_id else None
-    return item.label.zh if item is not None else definition.title.zh
-
-
-def _stamp(store: Store, result: dict, photo: dict) -> StampInfo:
-    """The watermark: device time corrected by the device's clock offset at that sync."""
-    submitted = result.get("submitted") or {}
-    device_time = photo.get("taken_at") or submitted.get("device_ts")
-    if device_time:
-        when = _aware(datetime.fromisoformat(device_time)) + timedelta(
-            milliseconds=submitted.get("clock_offset_ms") or 0)
-    else:
-        when = _aware(datetime.fromisoformat(submitted["at"]))
-    site = store.get("sites", result.get("site_id") or "")
-    user = store.get("users", submitted.get("by") or "")
-    gps = result.get("gps")
-    return StampInfo(time=when, site=site.doc["name"] if site else str(result.get("site_id")),
-                     checkpoint=_what_it_proves(store, result, photo.get("item")),
-                     inspector=user.doc["username"] if user else "?",
-                     gps=GpsFix(lat=gps["lat"], lon=gps["lon"]) if gps else None)
-
-
 def variant(store: Store, uploads: UploadStore, variants: VariantCache, principal: Principal,
-            sha256: str, name: str, result_id: str | None = None) -> CachedVariant:
+            sha256: str, name: str, result_id: str | None = None, *,
+            default_timezone: str = DEFAULT_TIMEZONE) -> CachedVariant:
     """The file of one variant, for a caller allowed to see a result citing the photo.
 
     ``annotated``/``stamped`` draw the markup and facts of that result (the
-    first visible one citing the photo when ``result_id`` is not given).
+    first visible one citing the photo when ``result_id`` is not given); the
+    stamp shows local time of the result's site (``default_timezone`` for a
+    site that names none).
     """
     results = sync_service.results_citing(
         store, sha256, None if principal.is_admin else principal.site_ids)
@@ -138,6 +127,6 @@ def variant(store: Store, uploads: UploadStore, variants: VariantCache, principa
     annotations = photo.get("annotations") or None
     if name == "annotated" and annotations is None:
         raise Invalid({"variant": ["This photo has no markup in that result."]}, "query")
-    stamp = _stamp(store, result, photo) if name == "stamped" else None
+    stamp = stamp_for(store, result, photo, default_timezone) if name == "stamped" else None
     return variants.get(sha256, uploads.path(sha256), name, annotations, stamp)
 

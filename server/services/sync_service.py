@@ -32,7 +32,7 @@ from sync.actor import Actor, buckets_for, site_bucket
 from sync.cursors_seen import note_pull
 from sync.errors import ClientNotOwned
 from sync.mutations import PushServices
-from sync.placement import CLIENTS, PHOTO_REFS, RESULTS, place
+from sync.placement import CLIENTS, PHOTO_REFS, PHOTOS, RESULTS, place
 from sync.protocol import check_pull_schema
 from sync.pull import DEFAULT_MAX_BYTES, build_pull_page
 from sync.push import Write, check_owner, plan_push
@@ -174,7 +174,8 @@ def photo_verified(store: Store, sha256: str, user_id: str) -> None:
         tx.commit(ops)
 
 
-def photo_completed(store: Store, sha256: str, *, refused: str | None = None) -> list[int]:
+def photo_completed(store: Store, sha256: str, *, refused: str | None = None,
+                    photo_record: dict | None = None) -> list[int]:
     """Re-put the results the now-complete photo resolves; return their new seqs.
 
     Call it after the photo was published (its uploader already recorded by
@@ -184,6 +185,7 @@ def photo_completed(store: Store, sha256: str, *, refused: str | None = None) ->
     bytes, at sites where nobody did, stay waiting (``sync.photo_access``).
     ``refused`` is why the photo pipeline refused the image, recorded on each
     resolved result so the inspector and the supervisor see it (the result stays).
+    ``photo_record`` (what intake found) is stored in the same commit.
     """
     with store.transaction() as tx:
         ref, ops = tx.get_doc(PHOTO_REFS, sha256), []
@@ -194,24 +196,29 @@ def photo_completed(store: Store, sha256: str, *, refused: str | None = None) ->
                 if updated is not None:
                     ops.append(placed_put(RESULTS, updated))
         bumped = len(ops)
+        if photo_record is not None:
+            ops.append(Put(PHOTOS, sha256, photo_record))
         if tx.get(MEDIA_PENDING, sha256) is not None:
             ops.append(Delete(MEDIA_PENDING, sha256))
         return tx.commit(ops)[:bumped] if ops else []
 
 
-def reconcile_media(store: Store, uploads: UploadStore) -> int:
-    """At startup: finish media bookkeeping a crash interrupted; return results bumped.
+def reconcile_media(store: Store, uploads: UploadStore,
+                    finish: Callable[[str], object]) -> int:
+    """At startup: finish media bookkeeping a crash interrupted; return photos finished.
 
     Only photos marked pending by ``photo_verified`` are looked at, so a
     restart costs O(uploads in flight), not O(photos). A marked photo that
-    was published gets its results bumped; one whose part has since gone
-    (expired) will not come and loses its mark; a part still waiting keeps it.
+    was published is handed to ``finish`` (check it, store its record, bump
+    its results: ``services.photos.finish_upload``); one whose part has since
+    gone (expired) will not come and loses its mark; a part still waiting keeps it.
     """
     bumped = 0
     for rec in list(store.scan(MEDIA_PENDING)):
         state = uploads.status(rec.id).state
         if state == "complete":
-            bumped += len(photo_completed(store, rec.id))
+            finish(rec.id)
+            bumped += 1
         elif state == "absent":
             store.commit([Delete(MEDIA_PENDING, rec.id)])
     return bumped

@@ -80,8 +80,11 @@ class Uploader:
         failures = restarts = 0
         with open(path, "rb") as fh:
             while True:
-                if offset >= total:  # only a complete photo has all its bytes on the server
+                if offset > total:
                     return self._complete(photo, report, progress)
+                # At offset == total an empty chunk is sent: the server answers 200
+                # once the photo is published *and* checked (it may have put the
+                # check off with a 503; HEAD and query then say offset == total).
                 self.queue.mark(sha256, sent=offset)
                 if progress:
                     progress(sha256, offset, total)

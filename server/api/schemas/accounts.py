@@ -25,16 +25,28 @@ def _password(**metadata) -> fields.String:
                          validate=validate.Length(users.PASSWORD_MIN, users.PASSWORD_MAX))
 
 
+_ZONE = {"example": "Asia/Shanghai"}
+
+
 class Site(Schema):
     id = fields.String(required=True, metadata=_ID)
     code = fields.String(required=True, metadata={"example": "NHG-01"})
     name = fields.String(required=True, metadata={"example": "南湖花园 Nanhu Garden"})
+    timezone = fields.String(metadata={**_ZONE, "description": "IANA zone its times are shown "
+                                       "in; absent on sites made before zones (they use the "
+                                       "server's DEFAULT_TIMEZONE)"})
     created_at = fields.String(required=True, metadata=_TIME)
 
 
 class SiteIn(Schema):
     code = fields.String(required=True, validate=validate.Regexp(sites.CODE_PATTERN))
     name = fields.String(required=True, validate=validate.Length(1, sites.NAME_MAX))
+    timezone = fields.String(load_default=None, validate=validate.Length(1, 64), metadata={
+        **_ZONE, "description": "IANA time zone (default: the server's DEFAULT_TIMEZONE)"})
+
+
+class SitePatch(Schema):
+    timezone = fields.String(required=True, validate=validate.Length(1, 64), metadata=_ZONE)
 
 
 class User(Schema):

@@ -73,22 +73,28 @@ def test_annotations_are_kept_with_the_photo(store, uploads):
     assert kept["type"] == "arrow" and kept["points"] == mark["points"]
 
 
-def test_reconcile_finishes_what_a_crash_interrupted(store, uploads):
+def finisher(store, uploads, variants):
+    return lambda sha256: photos.finish_upload(store, uploads, variants, sha256)
+
+
+def test_reconcile_finishes_what_a_crash_interrupted(store, uploads, variants):
     push(store, uploads, GUARD, "c1", [submit(1, "r1", photos=[H1])])
-    # killed right after publishing: the uploader was recorded, the results not yet bumped
+    # killed right after publishing: the uploader was recorded, the photo not yet checked
     uploads.append(H1, 0, io.BytesIO(P1), len(P1), upload_length=len(P1),
                    on_verified=lambda: sync_service.photo_verified(store, H1, GUARD.user_id))
     assert store.get("results", "r1").doc["media"] == "pending"
-    assert sync_service.reconcile_media(store, uploads) == 1
+    finish = finisher(store, uploads, variants)
+    assert sync_service.reconcile_media(store, uploads, finish) == 1
     assert store.get("results", "r1").doc["media"] == "complete"
-    assert sync_service.reconcile_media(store, uploads) == 0
+    assert store.get("photos", H1).doc["status"] == "refused"  # checked at startup too
+    assert sync_service.reconcile_media(store, uploads, finish) == 0
     assert list(store.scan(sync_service.MEDIA_PENDING)) == []  # nothing left to finish
 
 
-def test_reconcile_forgets_a_verified_upload_whose_part_expired(store, uploads):
+def test_reconcile_forgets_a_verified_upload_whose_part_expired(store, uploads, variants):
     push(store, uploads, GUARD, "c1", [submit(1, "r1", photos=[H2])])
     sync_service.photo_verified(store, H2, GUARD.user_id)  # then died before publishing
-    assert sync_service.reconcile_media(store, uploads) == 0
+    assert sync_service.reconcile_media(store, uploads, finisher(store, uploads, variants)) == 0
     assert list(store.scan(sync_service.MEDIA_PENDING)) == []
     assert store.get("results", "r1").doc["media"] == "pending"  # the device re-sends
 

@@ -103,3 +103,18 @@ def heic_header() -> bytes:
     """The start of an iPhone HEIC file (ISO-BMFF ``ftyp`` box, brand ``heic``)."""
     ftyp = b"ftyp" + b"heic" + struct.pack(">I", 0) + b"mif1heicmiaf"
     return struct.pack(">I", len(ftyp) + 4) + ftyp + b"\x00\x00\x00\x22meta" + b"\x00" * 64
+
+
+def claiming_size(data: bytes, width: int, height: int) -> bytes:
+    """``data`` (a JPEG or PNG) with its header rewritten to claim ``width``×``height``
+    while the image data stays that of the original, smaller picture."""
+    out = bytearray(data)
+    if out.startswith(b"\x89PNG"):
+        at = out.index(b"IHDR")
+        out[at + 4:at + 12] = struct.pack(">II", width, height)
+        out[at + 17:at + 21] = struct.pack(">I", zlib.crc32(bytes(out[at:at + 17])))
+        return bytes(out)
+    at = next(i for i in range(len(out) - 1)
+              if out[i] == 0xFF and out[i + 1] in (0xC0, 0xC1, 0xC2))
+    out[at + 5:at + 9] = struct.pack(">HH", height, width)
+    return bytes(out)

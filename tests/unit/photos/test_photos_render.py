@@ -161,7 +161,7 @@ def test_stamp_labels_switch_to_latin_without_the_cjk_font(tmp_path):
 
 
 @pytest.mark.parametrize("field, value, message", [
-    ("time", "2024-05-06 14:32", "StampInfo.time must be a datetime, not str"),
+    ("time", "2024-05-06 14:32", "StampInfo.time must be a datetime or None, not str"),
     ("site", None, "StampInfo.site must be a str"),
     ("gps", (31.2, 121.4), "StampInfo.gps must be a GpsFix or None"),
 ])
