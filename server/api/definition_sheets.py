@@ -48,7 +48,10 @@ def export_version(def_id, version):
 @blp.doc(requestBody={"required": True, "content": {
     XLSX: {"schema": {"type": "string", "format": "binary"}}}})
 @blp.response(201, Stored)
+@blp.alt_response(400, schema=ErrorSchema, description="The request is malformed.")
 @blp.alt_response(409, schema=ErrorSchema, description="That version is already published.")
+@blp.alt_response(413, schema=ErrorSchema, description="The workbook is larger than the server "
+                  "accepts.")
 @blp.alt_response(415, schema=ErrorSchema, description=f"Send the workbook as {XLSX}.")
 def import_workbook(args):
     """Save an .xlsx workbook as its definition's draft (and publish it with ?publish=true)."""

@@ -36,6 +36,10 @@ class Api(flask_smorest.Api):
         return payload, code, {**werkzeug_headers, **(headers or {})}
 
 
+#: The header every 503 carries (storage outage, photo decoding busy).
+RETRY_AFTER = {"Retry-After": {"required": True, "schema": {"type": "integer"}}}
+
+
 class StoreOutageResponses(BasePlugin):
     """Documents the 503 every operation answers while storage is unavailable.
 
@@ -47,7 +51,7 @@ class StoreOutageResponses(BasePlugin):
     RESPONSE = {
         "description": "Storage is unavailable; nothing was saved. Retry after "
                        "`Retry-After` seconds.",
-        "headers": {"Retry-After": {"required": True, "schema": {"type": "integer"}}},
+        "headers": RETRY_AFTER,
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
     }
 

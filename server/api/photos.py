@@ -25,7 +25,7 @@ from sync import schemas
 from sync.fields import Sha256
 
 from .blueprint import Blueprint
-from .errors import error_body
+from .errors import RETRY_AFTER, error_body
 from .sync import ProtocolErrorSchema, protocol_error
 
 blp = Blueprint("photos", __name__, url_prefix="/api/v1/photos",
@@ -129,8 +129,9 @@ class Photo(MethodView):
     @blp.alt_response(404, schema=ErrorSchema, description="No such photo you may see.")
     @blp.alt_response(422, schema=ErrorSchema, description="The image was refused, or the "
                       "variant needs markup the result does not have.")
-    @blp.alt_response(503, schema=ProtocolErrorSchema, description="The server is decoding "
-                      "other photos; retry after `Retry-After` seconds.")
+    @blp.alt_response(503, schema=ProtocolErrorSchema, headers=RETRY_AFTER,
+                      description="The server is decoding other photos (or storage is "
+                      "unavailable); retry after `Retry-After` seconds.")
     def get(self, args, sha256):
         """Download the original or a derived copy (ETag, immutable caching, Range)."""
         try:
@@ -175,9 +176,10 @@ class Photo(MethodView):
                       "not hash to its name (the part was removed), or bad headers.")
     @blp.alt_response(460, schema=ProtocolErrorSchema,
                       description="The chunk does not match `Upload-Checksum`; not stored.")
-    @blp.alt_response(503, schema=ProtocolErrorSchema, description="The photo is stored but "
-                      "the server is decoding others: send the same request again after "
-                      "`Retry-After` seconds to have it checked.")
+    @blp.alt_response(503, schema=ProtocolErrorSchema, headers=RETRY_AFTER,
+                      description="The photo is stored but the server is decoding others "
+                      "(or storage is unavailable): send the same request again after "
+                      "`Retry-After` seconds.")
     def patch(self, headers, sha256):
         """Append a chunk at `Upload-Offset`; the last one publishes the verified photo."""
         if request.mimetype != OCTETS:

@@ -36,21 +36,38 @@ class ReadModel:
     totals: Aggregates | None = None
 
 
+def _text(value: Any) -> str | None:
+    """A text column's value: text as is; anything else stored (old or odd data) as JSON."""
+    if value is None or isinstance(value, str):
+        return value
+    return orjson.dumps(value).decode()
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) \
+        else None
+
+
 def result_row(doc: Mapping[str, Any]) -> dict:
-    """The query columns of a stored result document."""
+    """The query columns of a stored result document.
+
+    Columns are derived, never trusted: whatever a stored document holds
+    (an old format, a hand-edited value) becomes a value its column can keep,
+    so a listing never fails on one odd record.
+    """
     submitted = doc["submitted"]
     score = doc.get("score") or {}
     review = doc.get("review") or {}
-    at = submitted["at"]
+    at = _text(submitted["at"])
     return {
-        "id": doc["id"], "site_id": doc["site_id"],
-        "definition_id": doc["checklist"]["id"],
+        "id": doc["id"], "site_id": _text(doc["site_id"]),
+        "definition_id": _text(doc["checklist"]["id"]),
         "definition_version": int(doc["checklist"]["version"]),
-        "submitted_at": at, "month": at[:7], "inspector": submitted["by"],
-        "score": score.get("total"), "percent": score.get("percent"),
-        "band": score.get("band"), "review_state": review.get("state", "submitted"),
+        "submitted_at": at, "month": at[:7], "inspector": _text(submitted.get("by")) or "",
+        "score": _number(score.get("total")), "percent": _number(score.get("percent")),
+        "band": _text(score.get("band")), "review_state": _text(review.get("state", "submitted")),
         "flagged": bool(score.get("flags")),
-        "media": doc.get("media", "complete"), "root_id": doc.get("root_id", doc["id"]),
+        "media": _text(doc.get("media", "complete")), "root_id": _text(doc.get("root_id", doc["id"])),
         "current": not doc.get("superseded_by"),
     }
 

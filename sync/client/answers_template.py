@@ -29,23 +29,39 @@ class Template:
 
 def answers_template(definition: Definition, *, signer: str = "",
                      now: datetime | None = None, include_optional: bool = False) -> Template:
-    """The skeleton of ``definition``'s answers (items hidden by show-if logic left out)."""
+    """The skeleton of ``definition``'s answers (items hidden by show-if logic left out).
+
+    A repeated section (rooms, units) gets its minimum number of instances
+    (at least one), labelled ``<label>1``, ``<label>2``...; their items are
+    addressed ``<section>[<n>].<item>`` in ``todo`` and by ``--photo``.
+    """
     now = now or datetime.now().astimezone()
     out = Template()
-    for _, item in definition.iter_items():
-        if not (item.required or include_optional):
-            continue
-        if not visible_items(definition, out.answers).get(item.id):
-            continue  # conditions look back only: earlier answers settle it
-        answer, todo = _placeholder(item, signer, now)
-        out.answers[item.id] = answer
-        if todo:
-            out.todo.append((item.id, todo))
+    for section in definition.sections:
+        if section.repeat is None:
+            slots = [(out.answers, "")]
+        else:
+            instances = out.answers.setdefault(section.id, [])
+            slots = []
+            for n in range(max(section.repeat.min, 1)):
+                instances.append({"label": f"{section.repeat.label.zh}{n + 1}", "answers": {}})
+                slots.append((instances[-1]["answers"], f"{section.id}[{n}]."))
+        for target, prefix in slots:
+            for item in section.items:
+                if not (item.required or include_optional):
+                    continue
+                if not visible_items(definition, out.answers).get(prefix + item.id):
+                    continue  # conditions look back only: earlier answers settle it
+                answer, todo = _placeholder(item, signer, now, prefix + item.id)
+                target[item.id] = answer
+                if todo:
+                    out.todo.append((prefix + item.id, todo))
     return out
 
 
-def _placeholder(item: Item, signer: str, now: datetime) -> tuple[dict, str | None]:
-    attach = f"attach with --photo {item.id}=FILE"
+def _placeholder(item: Item, signer: str, now: datetime, path: str
+                 ) -> tuple[dict, str | None]:
+    attach = f"attach with --photo {path}=FILE"
     kind = item.type
     if kind == "check":
         return {"value": "pass"}, None

@@ -10,6 +10,7 @@ server will compute (same engine, same definition version).
 from __future__ import annotations
 
 import copy
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -107,8 +108,34 @@ def load_pulled(definition: dict) -> checklists.Definition:
                            exc.errors) from None
 
 
+_INSTANCE_ITEM = re.compile(r"(?P<section>[^\[\]]+)\[(?P<n>\d+)\]\.(?P<item>.+)")
+
+
+def _answers_holding(answers: dict, path: str) -> tuple[dict, str]:
+    """The answers dict an item's answer lives in, and its key.
+
+    ``item`` is top level; ``section[n].item`` is in instance n of a repeated
+    section (``answers[section][n]["answers"]``).
+    """
+    match = _INSTANCE_ITEM.fullmatch(path)
+    if match is None:
+        return answers, path
+    instances = answers.get(match["section"])
+    n = int(match["n"])
+    if not isinstance(instances, list) or n >= len(instances) \
+            or not isinstance(instances[n], dict):
+        raise InvalidInput("invalid answers", {f"answers.{match['section']}": [
+            f"Has no instance {n} to attach a photo to."]})
+    return instances[n].setdefault("answers", {}), match["item"]
+
+
 def cite_photo(answers: dict, item_id: str, sha256: str, signature: bool) -> None:
-    """Put a photo's hash into an item's answer: a signature's image, else its photos."""
+    """Put a photo's hash into an item's answer: a signature's image, else its photos.
+
+    ``item_id`` may name an item of a repeated section's instance:
+    ``section[n].item``.
+    """
+    answers, item_id = _answers_holding(answers, item_id)
     answer = answers.setdefault(item_id, {})
     if not isinstance(answer, dict):
         raise InvalidInput("invalid answers", {f"answers.{item_id}": [

@@ -43,10 +43,11 @@ def test_every_operation_documents_the_errors_it_can_answer(spec):
             assert op["responses"]["401"]["headers"]["WWW-Authenticate"]["required"] is True
         if "requestBody" in op:
             assert JSON_BODY_ERRORS <= codes, (path, method)
-            # JSON everywhere but photo chunks, which are raw bytes (tus-style)
-            raw = path == "/api/v1/photos/{sha256}"
-            assert list(op["requestBody"]["content"]) == (
-                ["application/offset+octet-stream"] if raw else ["application/json"])
+            # JSON everywhere but photo chunks (raw bytes, tus-style) and workbooks (.xlsx)
+            raw = {"/api/v1/photos/{sha256}": "application/offset+octet-stream",
+                   "/api/v1/definitions/import": "application/vnd.openxmlformats-"
+                                                 "officedocument.spreadsheetml.sheet"}
+            assert list(op["requestBody"]["content"]) == [raw.get(path, "application/json")]
         if "{" in path and path.startswith(ACCOUNT_PATHS):  # (a PUT elsewhere may create)
             assert "404" in codes, (path, method)
 

@@ -14,6 +14,17 @@ SHA = "ab" * 32
 NOW = datetime(2026, 11, 29, 9, 30, tzinfo=timezone.utc)
 
 
+def answered(answers: dict) -> set[str]:
+    keys = set()
+    for key, value in answers.items():
+        if isinstance(value, list):  # a repeated section's instances
+            keys |= {f"{key}[{n}].{item}" for n, inst in enumerate(value)
+                     for item in inst["answers"]}
+        else:
+            keys.add(key)
+    return keys
+
+
 @pytest.mark.parametrize("body", checklists.builtin_definitions(), ids=lambda b: b["id"])
 @pytest.mark.parametrize("include_optional", [False, True])
 def test_every_builtin_template_validates_once_its_files_are_attached(body, include_optional):
@@ -22,10 +33,12 @@ def test_every_builtin_template_validates_once_its_files_are_attached(body, incl
                                 include_optional=include_optional)
     required = {i.id for _, i in definition.iter_items() if i.required}
     shown = checklists.visible_items(definition, template.answers)
-    assert {i for i in required if shown[i]} <= set(template.answers)
+    # repeated sections' items are keyed "<section>[<n>].<item>"
+    assert {key for key, on in shown.items() if on and key.split("].")[-1] in required} \
+        <= answered(template.answers)
     answers = template.answers
     for item_id, todo in template.todo:
-        item = definition.items_by_id[item_id]
+        item = definition.items_by_id[item_id.split("].")[-1]]
         if item.type == "checkpoint":
             answers[item_id]["value"] = "TAG-7"
         elif item.type in ("signature", "photo"):
