@@ -102,7 +102,7 @@ class OurServer:
 
 def serve_ours(data_dir: str, port: str, threads: str, profile: str, store_url: str) -> None:
     """The server process: ``fieldsync serve``'s waitress; with ``profile``, every request
-    runs under one cProfile (the device sends one request at a time), dumped on SIGTERM."""
+    runs under one cProfile counting thread CPU time, dumped on SIGTERM."""
     import signal
 
     from server.wsgi_server import serve_app
@@ -110,7 +110,10 @@ def serve_ours(data_dir: str, port: str, threads: str, profile: str, store_url: 
                       **({"STORE_URL": store_url} if store_url else {})})
     if profile:
         import cProfile
-        profiler, wsgi = cProfile.Profile(), app.wsgi_app
+        import time
+        # thread CPU, not wall: with concurrent devices a request's wall time is
+        # mostly waiting for the GIL or the write lock, which is not its cost
+        profiler, wsgi = cProfile.Profile(time.thread_time), app.wsgi_app
 
         def profiled(environ, start_response):
             profiler.enable()
