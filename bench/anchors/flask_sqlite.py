@@ -35,7 +35,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import orjson
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
@@ -100,6 +100,16 @@ def create_app(path: str) -> Flask:
                            (token_hash(auth.removeprefix("Bearer ")),)).fetchone()
         return None if row is None else (auth, row[0], set(orjson.loads(row[1])))
 
+    def envelope() -> tuple[tuple[str, str, set[str]], dict]:
+        """The device behind the bearer token and the JSON body (else a 401 or 422)."""
+        who = device()
+        if who is None:
+            abort(answer({"message": "unknown token"}, 401))
+        try:
+            return who, orjson.loads(request.get_data())
+        except orjson.JSONDecodeError:
+            abort(answer({"message": "the body is not JSON"}, 422))
+
     def definition(def_id: str, version: int) -> checklists.Definition | None:
         if (def_id, version) not in parsed:
             row = db().execute("SELECT body FROM definitions WHERE id = ? AND version = ?",
@@ -115,14 +125,10 @@ def create_app(path: str) -> Flask:
 
     @app.post("/api/v1/sync/push")
     def push():
-        who = device()
-        if who is None:
-            return answer({"message": "unknown token"}, 401)
-        token, user_id, sites = who
+        (token, user_id, sites), body = envelope()
         try:
-            body = orjson.loads(request.get_data())
             client_id, mutations = body["client_id"], body["mutations"]
-        except (orjson.JSONDecodeError, KeyError, TypeError):
+        except (KeyError, TypeError):
             return answer({"message": "client_id and mutations are required"}, 422)
         now = datetime.now(timezone.utc).isoformat()
         scored = []
@@ -173,15 +179,11 @@ def create_app(path: str) -> Flask:
 
     @app.post("/api/v1/sync/pull")
     def pull():
-        who = device()
-        if who is None:
-            return answer({"message": "unknown token"}, 401)
-        token, _, sites = who
+        (token, _, sites), body = envelope()
         try:
-            body = orjson.loads(request.get_data())
             client_id, cursors = body["client_id"], body.get("cursors") or {}
             limit = min(int(body.get("limit", 100)), MAX_PULL)
-        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, AttributeError):
             return answer({"message": "client_id, cursors and limit are required"}, 422)
         conn, remaining, buckets = db(), limit, []
         conn.execute("BEGIN")  # one snapshot: no page shows a result without its mutation id
