@@ -164,11 +164,17 @@ def bench_push(servers, work, n, size, site, db, report, rounds: int = PUSH_ROUN
 
 
 def bench_fleet(ours, anchor, report, rounds: int, one_device_rate: float, turns: int = 2):
-    """16 devices pushing and pulling at once, ours and the anchor in ABBA turns."""
+    """16 devices pushing and pulling at once, ours and the anchor in ABBA turns.
+
+    The devices first catch up (untimed) with what the earlier workloads
+    stored, so each timed pull fetches what the other devices just pushed.
+    """
     def fleet(server):
         return [(server.device(code, FLEET_FIRST + n), code)
                 for code in ("A", "B") for n in range(FLEET_DEVICES // 2)]
     devices = {"ours": fleet(ours), "anchor": fleet(anchor)}
+    for device, _ in devices["ours"] + devices["anchor"]:
+        device.pull_all()  # up to date before the clock starts, as phones are after a day
     servers = {"ours": ours, "anchor": anchor}
     runs = {"ours": [], "anchor": []}
     for turn in range(turns):
