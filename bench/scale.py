@@ -10,7 +10,7 @@ path in batches (``syncbench.scale_store`` says how), kept in
 
 Figures (each against its goal, with the number of runs):
 
-1. cold start: ``fieldsync serve``'s server process (waitress + SqlStore) from
+1. cold start: ``fieldsync --data-dir D serve`` (waitress + SqlStore) from
    exec to its first HTTP answer (``GET /api/v1/sync/info``), ``--starts``
    times; the OS page cache is warm (the file was just written or read), so
    this is the server's own start, not the disk's;
@@ -52,7 +52,7 @@ from syncbench.report import Report  # noqa: E402
 from syncbench.scale_store import BANDS, MONTHS, START, build, data_dir  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
-SYNC_SCRIPT = ROOT / "bench" / "sync.py"  # its ``serve-ours`` runs ``fieldsync serve``'s server
+SYNC_SCRIPT = ROOT / "bench" / "sync.py"  # its ``serve-ours`` can profile the server
 COLUMNS = ("id, site_id, definition_id, definition_version, submitted_at, inspector, score, "
            "percent, band, review_state, flagged, media, root_id, submitted_at AS sort_key")
 RAW_PAGE = (f"SELECT {COLUMNS} FROM fs_results WHERE site_id IN (?) AND band IN (?) "
@@ -75,10 +75,13 @@ class Server:
         self.port = free_port()
         self.log = open(where / "server.log", "ab")
         began = time.perf_counter()
-        self.proc = subprocess.Popen(
-            [sys.executable, str(SYNC_SCRIPT), "serve-ours", str(where), str(self.port), "8",
-             profile, ""], env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=ROOT,
-            stdout=self.log, stderr=subprocess.STDOUT)
+        command = ([str(SYNC_SCRIPT), "serve-ours", str(where), str(self.port), "8", profile, ""]
+                   if profile else  # else exactly ``fieldsync --data-dir D serve``
+                   ["-c", "from server.cli import main; main()", "--data-dir", str(where),
+                    "serve", "--host", "127.0.0.1", "--port", str(self.port)])
+        self.proc = subprocess.Popen([sys.executable, *command],
+                                     env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=ROOT,
+                                     stdout=self.log, stderr=subprocess.STDOUT)
         self.pid = self.proc.pid
         while not self._answers():
             if self.proc.poll() is not None or time.perf_counter() - began > 300:
