@@ -26,6 +26,7 @@ class FleetRun:
     server_cpu: float
     push_seconds: list[float]
     pulled: int
+    client_cpu: float = 0.0  # the bench process's own CPU: the devices share the 2 cores
 
     @property
     def rate(self) -> float:
@@ -61,28 +62,30 @@ def run_fleet(server, devices: list, rounds: int, size: int = 1024) -> FleetRun:
     threads = [threading.Thread(target=one, args=(n,)) for n in range(len(devices))]
     for thread in threads:
         thread.start()
-    cpu0 = cpu_seconds(server.pid)
+    cpu0, client0 = cpu_seconds(server.pid), time.process_time()
     start.wait()
     began = time.perf_counter()
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - began
-    cpu = cpu_seconds(server.pid) - cpu0
+    cpu, client = cpu_seconds(server.pid) - cpu0, time.process_time() - client0
     if errors:
         raise RuntimeError(f"{len(errors)} device(s) failed: {errors[0]!r}") from errors[0]
     return FleetRun(len(devices), len(devices) * rounds * PUSH_BATCH, wall, cpu,
-                    [s for per in latencies for s in per], sum(pulled))
+                    [s for per in latencies for s in per], sum(pulled), client)
 
 
 def merged(runs: list[FleetRun]) -> FleetRun:
     """Several turns of one side as one run: totals, and all push latencies."""
     return FleetRun(runs[0].devices, sum(r.results for r in runs), sum(r.wall for r in runs),
                     sum(r.server_cpu for r in runs),
-                    [s for r in runs for s in r.push_seconds], sum(r.pulled for r in runs))
+                    [s for r in runs for s in r.push_seconds], sum(r.pulled for r in runs),
+                    sum(r.client_cpu for r in runs))
 
 
 def describe(label: str, run: FleetRun) -> str:
     return (f"{label:<28} {run.devices:>2} devices: {run.rate:8.1f} results/s  "
             f"push p50 {statistics.median(run.push_seconds) * 1000:6.1f} ms "
             f"p95 {run.push_p(95):6.1f} ms  server CPU {run.server_cpu:6.2f} s "
-            f"({run.server_cpu / run.results * 1000:.2f} ms/result)  pulled {run.pulled}")
+            f"({run.server_cpu / run.results * 1000:.2f} ms/result)  pulled {run.pulled}  "
+            f"devices' CPU {run.client_cpu:.2f} s")
