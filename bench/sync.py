@@ -8,7 +8,8 @@ from /proc/<pid>/stat):
 * ours: waitress (the ``fieldsync serve`` server) on the SQL store's SQLite
   engine (WAL, ``synchronous=FULL``: every acknowledged push is durable);
 * pg: the same server on PostgreSQL (a throwaway cluster with fsync on,
-  ``syncbench.durable_postgres``; ``--no-postgres`` skips it);
+  ``syncbench.durable_postgres``; ``--no-postgres`` skips it); its server
+  CPU is our process's plus the PostgreSQL processes';
 * anchor: ``bench/anchors/flask_sqlite.py``, Flask + stdlib sqlite3 doing the
   same push envelope, scoring and exactly-once bookkeeping under the same
   waitress settings -- what the SQL store must not lose to;
@@ -73,18 +74,15 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"
 sys.path[:0] = [str(ROOT), str(ROOT / "bench" / "peer")]
 sys.path.append(str(ROOT / "bench"))  # after ROOT: ``sync`` stays the package
 
-from anchor import (CutProxy, PouchServer, cpu_seconds, peak_rss_mb,  # noqa: E402
+from anchor import (CutProxy, cpu_seconds, peak_rss_mb,  # noqa: E402
                     peer_missing, pouch_photos, reset_peak_rss, run_device)
-from syncbench.anchor_server import AnchorServer  # noqa: E402
-from syncbench.durable_postgres import DurableCluster  # noqa: E402
 from syncbench.fleet import describe, merged, run_fleet  # noqa: E402
-from syncbench.ours import (CUTS, MIB, PULL_PAGE, PUSH_BATCH, OurServer,  # noqa: E402
+from syncbench.ours import (CUTS, MIB, PULL_PAGE, PUSH_BATCH,  # noqa: E402
                             result_args, serve_ours)
 from syncbench.report import Report, timed_on  # noqa: E402
+from syncbench.sides import FLEET_DEVICES, FLEET_FIRST, start_sides, stop_sides  # noqa: E402
 
 PUSH_ROUNDS = 4
-FLEET_DEVICES = 16  # 8 per site
-FLEET_FIRST = 3  # device numbers below it serve the 1-device workloads
 
 
 def throughput_rows(report, label: str, rate: float, peer_rate: float | None,
@@ -102,11 +100,14 @@ def device_turn(server, site: str):
     Flask + sqlite3 anchor): one keep-alive device, batches of ``PUSH_BATCH``."""
     device, site_id = server.device(site, 0), server.sites[site]
 
+    cluster = getattr(server, "cluster", None)  # ours on PostgreSQL: its processes count too
+
     def turn(part):
         part = [d if d["site_id"] == site_id else {**d, "site_id": site_id} for d in part]
+        database = cluster.cpu_seconds() if cluster else 0.0
         wall, cpu, _ = timed_on(server.pid, lambda: [device.push(part[i:i + PUSH_BATCH])
                                                      for i in range(0, len(part), PUSH_BATCH)])
-        return wall, cpu
+        return wall, cpu + (cluster.cpu_seconds() - database if cluster else 0.0)
     return turn
 
 
@@ -300,31 +301,6 @@ def photo_runs(ours, pouch, proxy, count, photo_mib, chunk, report, bases) -> No
           f"ours {large[0]:+.1f} vs {small[0]:+.1f} MiB"
           + (f", peer {large[1]:+.1f} vs {small[1]:+.1f} MiB" if pouch else "")
           + f"  (goal: flat in photo size, not ~{photo_mib}x)")
-
-
-def start_sides(opts, work: Path, missing: str | None):
-    """Every server of the run: ours (SQLite), the Flask + sqlite3 anchor, pouchdb-server,
-    and ours on PostgreSQL; each ``None`` that is not run here."""
-    per_site = FLEET_FIRST + FLEET_DEVICES // 2
-    ours = OurServer(work / "ours", opts.threads, opts.profile, devices_per_site=per_site)
-    servers = {"ours": ours, "anchor": None, "peer": None, "pg": None}
-    servers["anchor"] = AnchorServer(work / "anchor", opts.threads, ours.sites, per_site)
-    if not missing:
-        servers["peer"] = PouchServer(work / "pouch")
-    if opts.postgres:
-        cluster = DurableCluster().start()
-        servers["pg"] = OurServer(work / "pg", opts.threads,
-                                  store_url=cluster.url(cluster.create_database()))
-        servers["pg"].cluster = cluster
-    return servers
-
-
-def stop_sides(servers) -> None:
-    for server in servers.values():
-        if server is not None:
-            server.stop()
-            if getattr(server, "cluster", None) is not None:
-                server.cluster.stop()
 
 
 def main() -> None:
