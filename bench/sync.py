@@ -1,24 +1,35 @@
-"""Sync benchmark (issue 4): our server against pouchdb-server 4.2.0, same run, loopback.
+"""Sync benchmark (issues 4 and 10): our server against two anchors, same run, loopback.
 
-    python bench/sync.py [--results 20000] [--photos 20] [--chunk-mib 1] [--quick]
+    python bench/sync.py [--results 20000] [--photos 20] [--fleet-rounds 5] [--no-postgres]
 
-Both servers run for real on 127.0.0.1: ours under waitress (the ``fieldsync
-serve`` server) on a JournalStore that fsyncs every commit; the anchor is
-pouchdb-server 4.2.0 on leveldb, whose leveldown writes default to
-``sync: false`` -- no fsync -- so the anchor does less durable work than we do.
-Our device is stdlib ``http.client`` on one keep-alive connection; the
-anchor's is PouchDB 7.3.1 in Node (bench/peer/device.js) replicating the same
-JSON documents (``_id`` added). Install the anchor with
-``cd bench/peer && npm install`` (~2 min); without it, only our figures print.
+Every server runs for real on 127.0.0.1, measured from outside (server CPU
+from /proc/<pid>/stat):
+
+* ours: waitress (the ``fieldsync serve`` server) on the SQL store's SQLite
+  engine (WAL, ``synchronous=FULL``: every acknowledged push is durable);
+* pg: the same server on PostgreSQL (a throwaway cluster with fsync on,
+  ``syncbench.durable_postgres``; ``--no-postgres`` skips it); its server
+  CPU is our process's plus the PostgreSQL processes';
+* anchor: ``bench/anchors/flask_sqlite.py``, Flask + stdlib sqlite3 doing the
+  same push envelope, scoring and exactly-once bookkeeping under the same
+  waitress settings -- what the SQL store must not lose to;
+* peer: pouchdb-server 4.2.0 on leveldb, whose leveldown writes default to
+  ``sync: false`` -- no fsync -- so it does less durable work than we do.
+  Install it with ``cd bench/peer && npm install`` (~2 min); without it the
+  peer rows print "n/a".
+
+Our device (and the anchor's) is stdlib ``http.client`` on one keep-alive
+connection; the peer's is PouchDB 7.3.1 in Node (bench/peer/device.js)
+replicating the same JSON documents (``_id`` added).
 
 Workloads (WHY these: they are what a field team's phones do to the server):
 
 1. push N results of 1 KB and of 10 KB from a cold device, batches of 100:
    results/s and the server's CPU seconds (utime+stime, /proc/<pid>/stat).
-   Both sides push in 4 alternating turns of N/4 (the peer's device a fresh
-   cold PouchDB each turn, into the same server database): on shared cores
-   the machine's speed drifts within seconds, and turns give both sides the
-   same conditions. The per-turn ratios are printed too;
+   Every side pushes in 4 turns of N/4, the order rotating (the peer's device
+   a fresh cold PouchDB each turn, into the same server database): on shared
+   cores the machine's speed drifts within seconds, and turns give all sides
+   the same conditions. The per-turn ratios are printed too;
 2. initial pull of the N 1 KB results into an empty device (pages of 500 on
    both sides), and of the 10 KB ones;
 3. no-op sync with 2N stored: ours is one pull with up-to-date cursors (a
@@ -35,6 +46,10 @@ Workloads (WHY these: they are what a field team's phones do to the server):
    figures are the upload path, not the image pipeline (bench/photos.py).
    The photo runs go first, on fresh servers: afterwards the heap freed by the
    sync workloads could hide a buffered photo from the peak-RSS figure.
+5. 16 devices at once (8 per site), each pushing a batch of 100 1 KB results
+   then pulling its site, ``--fleet-rounds`` times; ours and the anchor in
+   ABBA turns (``syncbench.fleet``): results/s against the anchor's and
+   against our own 1-device push, and the push latency p95.
 
 ``--profile FILE`` runs our server's request handling under cProfile (for
 finding what a missed goal costs; the figures of that run are not comparable).
@@ -59,93 +74,126 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"
 sys.path[:0] = [str(ROOT), str(ROOT / "bench" / "peer")]
 sys.path.append(str(ROOT / "bench"))  # after ROOT: ``sync`` stays the package
 
-from anchor import (CutProxy, PouchServer, cpu_seconds, peak_rss_mb,  # noqa: E402
+from anchor import (CutProxy, cpu_seconds, peak_rss_mb,  # noqa: E402
                     peer_missing, pouch_photos, reset_peak_rss, run_device)
-from syncbench.ours import (CUTS, MIB, PULL_PAGE, PUSH_BATCH, OurServer,  # noqa: E402
+from syncbench.fleet import describe, merged, run_fleet  # noqa: E402
+from syncbench.ours import (CUTS, MIB, PULL_PAGE, PUSH_BATCH,  # noqa: E402
                             result_args, serve_ours)
+from syncbench.report import Report, timed_on  # noqa: E402
+from syncbench.sides import FLEET_DEVICES, FLEET_FIRST, start_sides, stop_sides  # noqa: E402
 
 PUSH_ROUNDS = 4
 
 
-def timed_on(pid: int, fn):
-    """(wall seconds, server CPU seconds, fn's value) of ``fn()``."""
-    cpu, start = cpu_seconds(pid), time.perf_counter()
-    value = fn()
-    return time.perf_counter() - start, cpu_seconds(pid) - cpu, value
-
-
-class Report:
-    def __init__(self):
-        self.misses: list[str] = []
-
-    def row(self, label: str, ours: float, peer: float | None, unit: str, *,
-            goal: str = "", met: bool | None = None) -> None:
-        ratio = f"{ours / peer:7.2f}x" if peer else "      --"
-        peer_text = f"{peer:12.3f}" if peer is not None else f"{'n/a':>12}"
-        verdict = ("  [goal met]" if met else "  [goal MISSED]") if met is not None else \
-            ("  [not judged: no peer]" if goal else "")
-        if met is False:
-            self.misses.append(label)
-        print(f"{label:<44} ours {ours:12.3f}  peer {peer_text}  {unit:<10} ours/peer {ratio}"
-              f"{('  goal ' + goal) if goal else ''}{verdict}", flush=True)
-
-
 def throughput_rows(report, label: str, rate: float, peer_rate: float | None,
-                    cpu: float, peer_cpu: float | None) -> None:
-    """results/s against the >= 2x goal, and the server CPU both sides spent."""
-    report.row(f"{label}: results/s", rate, peer_rate, "results/s", goal=">= 2x peer",
-               met=None if peer_rate is None else rate >= 2 * peer_rate)
-    report.row(f"{label}: server CPU", cpu, peer_cpu, "CPU-s")
+                    cpu: float, peer_cpu: float | None, *, other: str = "peer",
+                    factor: float = 2.5, mine: str = "ours") -> None:
+    """results/s against the ``>= factor x`` goal, and the server CPU both sides spent."""
+    report.row(f"{label}: results/s", rate, peer_rate, "results/s", goal=f">= {factor}x {other}",
+               met=None if peer_rate is None else rate >= factor * peer_rate, other=other,
+               mine=mine)
+    report.row(f"{label}: server CPU", cpu, peer_cpu, "CPU-s", other=other, mine=mine)
 
 
-def bench_push(ours, pouch, work, n, size, site, db, report, rounds: int = PUSH_ROUNDS):
-    """Push ``n`` results from a cold device, in ``rounds`` turns taken in alternation with
-    the peer, each side pushing the next ``n / rounds`` results every turn.
+def device_turn(server, site: str):
+    """A side of the push turns speaking our protocol (ours on SQLite or PostgreSQL, the
+    Flask + sqlite3 anchor): one keep-alive device, batches of ``PUSH_BATCH``."""
+    device, site_id = server.device(site, 0), server.sites[site]
 
-    Why turns: this machine's speed drifts by 20 % and more within seconds
-    (shared cores), so two long phases one after the other measure the drift
-    as much as the servers. In turns, both sides meet the same conditions.
-    """
-    docs = [result_args(ours.sites[site], size) for _ in range(n)]
-    device = ours.device(site, 0)
-    if pouch:
-        path = work / f"{db}.jsonl"
-    totals = {"ours": [0.0, 0.0], "peer": [0.0, 0.0]}  # wall, server CPU
-    turn_ratios = []
+    cluster = getattr(server, "cluster", None)  # ours on PostgreSQL: its processes count too
 
-    def ours_turn(part):
-        wall, cpu, _ = timed_on(ours.pid, lambda: [device.push(part[i:i + PUSH_BATCH])
-                                                   for i in range(0, len(part), PUSH_BATCH)])
-        return wall, cpu
+    def turn(part):
+        part = [d if d["site_id"] == site_id else {**d, "site_id": site_id} for d in part]
+        database = cluster.cpu_seconds() if cluster else 0.0
+        wall, cpu, _ = timed_on(server.pid, lambda: [device.push(part[i:i + PUSH_BATCH])
+                                                     for i in range(0, len(part), PUSH_BATCH)])
+        return wall, cpu + (cluster.cpu_seconds() - database if cluster else 0.0)
+    return turn
 
-    def peer_turn(part):
+
+def pouch_turn(pouch, work: Path, db: str):
+    path = work / f"{db}.jsonl"
+
+    def turn(part):
         path.write_bytes(b"\n".join(orjson.dumps({"_id": d["result_id"], **d}) for d in part))
         cpu0 = cpu_seconds(pouch.pid)
         out = run_device("push", {"url": pouch.url, "db": db, "docs": str(path),
                                   "batch": PUSH_BATCH})
         assert out["docs_written"] == len(part), out
         return out["seconds"], cpu_seconds(pouch.pid) - cpu0
+    return turn
 
+
+def bench_push(servers, work, n, size, site, db, report, rounds: int = PUSH_ROUNDS) -> float:
+    """Push ``n`` results from a cold device on every side, in ``rounds`` turns, each side
+    pushing the next ``n / rounds`` results every turn; returns ours' results/s.
+
+    Why turns: this machine's speed drifts by 20 % and more within seconds
+    (shared cores), so long phases one after the other measure the drift as
+    much as the servers. In turns (the order rotating), all sides meet the
+    same conditions.
+    """
+    ours = servers["ours"]
+    docs = [result_args(ours.sites[site], size) for _ in range(n)]
+    sides = {name: (pouch_turn(server, work, db) if name == "peer" else device_turn(server, site))
+             for name, server in servers.items() if server is not None}
+    totals = {name: [0.0, 0.0] for name in sides}  # wall, server CPU
+    walls = {name: [] for name in sides}
+    names = list(sides)
     for turn in range(rounds):
         part = docs[turn * n // rounds:(turn + 1) * n // rounds]
-        sides = [("ours", ours_turn)] + ([("peer", peer_turn)] if pouch else [])
-        walls = {}
-        for side, run in (sides if turn % 2 == 0 else sides[::-1]):
-            wall, cpu = run(part)
-            walls[side] = wall
-            totals[side][0] += wall
-            totals[side][1] += cpu
-        if pouch:
-            turn_ratios.append(walls["peer"] / walls["ours"])
-    (wall, cpu), (peer_wall, peer_cpu) = totals["ours"], totals["peer"]
+        for name in names[turn % len(names):] + names[:turn % len(names)]:
+            wall, cpu = sides[name](part)
+            walls[name].append(wall)
+            totals[name][0] += wall
+            totals[name][1] += cpu
     label = f"push {n} x {size // 1024} KB"
-    throughput_rows(report, label, n / wall, n / peer_wall if pouch else None,
-                    cpu, peer_cpu if pouch else None)
-    if turn_ratios:
-        print(f"{'':<44} ours/peer per turn of {n // rounds}: "
-              + " ".join(f"{r:.2f}x" for r in turn_ratios))
+    rate = {name: n / wall for name, (wall, _) in totals.items()}
+    cpu = {name: c for name, (_, c) in totals.items()}
+    for mine, other, factor in (("ours", "anchor", 0.9), ("ours", "peer", 2.5),
+                                ("pg", "ours", 0.8)):
+        if mine in sides and (other in sides or other == "peer"):
+            throughput_rows(report, label, rate[mine], rate.get(other), cpu[mine],
+                            cpu.get(other), other=other, factor=factor, mine=mine)
+            if other in sides:
+                print(f"{'':<44} {mine}/{other} results/s per turn of {n // rounds}: "
+                      + " ".join(f"{o / m:.2f}x" for m, o in zip(walls[mine], walls[other])))
     report.row(f"{label}: server RSS after", peak_rss_mb(ours.pid, "VmRSS"),
-               peak_rss_mb(pouch.pid, "VmRSS") if pouch else None, "MiB")
+               peak_rss_mb(servers["peer"].pid, "VmRSS") if servers.get("peer") else None,
+               "MiB")
+    return rate["ours"]
+
+
+def bench_fleet(ours, anchor, report, rounds: int, one_device_rate: float, turns: int = 2):
+    """16 devices pushing and pulling at once, ours and the anchor in ABBA turns.
+
+    The devices first catch up (untimed) with what the earlier workloads
+    stored, so each timed pull fetches what the other devices just pushed.
+    """
+    def fleet(server):
+        return [(server.device(code, FLEET_FIRST + n), code)
+                for code in ("A", "B") for n in range(FLEET_DEVICES // 2)]
+    devices = {"ours": fleet(ours), "anchor": fleet(anchor)}
+    for device, _ in devices["ours"] + devices["anchor"]:
+        device.pull_all()  # up to date before the clock starts, as phones are after a day
+    servers = {"ours": ours, "anchor": anchor}
+    runs = {"ours": [], "anchor": []}
+    for turn in range(turns):
+        for name in (("ours", "anchor") if turn % 2 == 0 else ("anchor", "ours")):
+            runs[name].append(run_fleet(servers[name], devices[name], rounds))
+            print(describe(f"fleet turn {turn + 1}: {name}", runs[name][-1]), flush=True)
+    mine, theirs = merged(runs["ours"]), merged(runs["anchor"])
+    label = f"{FLEET_DEVICES} devices push+pull, {turns} turns"
+    report.row(f"{label}: results/s", mine.rate, theirs.rate, "results/s",
+               goal=">= 1.5x anchor", met=mine.rate >= 1.5 * theirs.rate, other="anchor")
+    report.row(f"{label}: results/s vs 1 device", mine.rate, one_device_rate, "results/s",
+               goal=">= 1x ours, 1 device", met=mine.rate >= one_device_rate,
+               other="1-dev")
+    report.row(f"{label}: push p95", mine.push_p(95), theirs.push_p(95), "ms", other="anchor")
+    report.goal(f"{label}: our push p95", mine.push_p(95), "ms", "<= 150 ms",
+                mine.push_p(95) <= 150)
+    report.row(f"{label}: server CPU/result", mine.server_cpu / mine.results * 1000,
+               theirs.server_cpu / theirs.results * 1000, "ms", other="anchor")
 
 
 def bench_pull(ours, pouch, n, site, db, report, noops: int = 0):
@@ -167,7 +215,7 @@ def bench_pull(ours, pouch, n, site, db, report, noops: int = 0):
         assert first["docs_written"] == n, first
         peer_rate = n / first["seconds"]
     label = f"initial pull {n} results ({'1' if db == 'r1k' else '10'} KB)"
-    throughput_rows(report, label, n / wall, peer_rate, cpu, peer_cpu)
+    throughput_rows(report, label, n / wall, peer_rate, cpu, peer_cpu, factor=2)  # issue 4
     return device, proc
 
 
@@ -257,7 +305,7 @@ def photo_runs(ours, pouch, proxy, count, photo_mib, chunk, report, bases) -> No
 
 def main() -> None:
     if sys.argv[1:2] == ["serve-ours"]:
-        return serve_ours(*sys.argv[2:6])
+        return serve_ours(*sys.argv[2:7])
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--results", type=int, default=20000)
     parser.add_argument("--photos", type=int, default=20)
@@ -265,6 +313,10 @@ def main() -> None:
     parser.add_argument("--chunk-mib", type=float, default=1.0)
     parser.add_argument("--noops", type=int, default=200)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--fleet-rounds", type=int, default=5,
+                        help="batches of 100 each of the 16 devices pushes per turn")
+    parser.add_argument("--no-postgres", dest="postgres", action="store_false",
+                        help="skip ours on PostgreSQL (needs Debian's postgresql package)")
     parser.add_argument("--quick", action="store_true", help="2,000 results, 4 photos")
     parser.add_argument("--profile", metavar="FILE",
                         help="cProfile our server's request handling into FILE (pstats)")
@@ -272,42 +324,45 @@ def main() -> None:
     n, count = (2000, 4) if opts.quick else (opts.results, opts.photos)
     chunk = int(opts.chunk_mib * MIB)
     work = Path(tempfile.mkdtemp(prefix="fieldsync-bench-sync-"))
-    print(f"sync benchmark: {n} results per size, {count} photos; loopback; data in {work}")
-    print("ours: waitress + JournalStore, fsync on every commit.")
+    print(f"sync benchmark: {n} results per size, {count} photos; loopback; data in {work}; "
+          f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start")
+    print("ours: waitress + SqlStore on SQLite (WAL, synchronous=FULL); pg: the same server on "
+          "PostgreSQL (fsync=on, synchronous_commit=on, unix socket); anchor: Flask + stdlib "
+          "sqlite3 (WAL, synchronous=FULL), same envelope, scoring, exactly-once bookkeeping, "
+          "waitress settings (bench/anchors/flask_sqlite.py).")
     missing = peer_missing()
     if missing:
-        print(f"peer: NOT RUN -- {missing}. Printing ours only.")
+        print(f"peer: NOT RUN -- {missing}.")
     else:
         print("peer: pouchdb-server 4.2.0 on leveldb -- leveldown writes default to sync:false, "
               "i.e. NO fsync; device PouchDB 7.3.1 (memory adapter) in Node.")
-    ours = OurServer(work / "ours", opts.threads, opts.profile)
-    pouch = proxy = None
-    print("ratios are ours/peer: above 1 is better for results/s and MiB/s, below 1 is better "
+    print("ratios are mine/other: above 1 is better for results/s and MiB/s, below 1 is better "
           "for CPU-s, ms, MiB re-sent and RSS.\n"
           "no-op server time = the server's CPU-s (utime+stime, /proc/<pid>/stat) over all the "
           "no-ops / their number; round trip = the device's wall time per no-op on loopback "
           "(server time plus the loopback HTTP round trip: an upper bound). Ours: one pull with "
           "up-to-date cursors; PouchDB: a replication each way (checkpoint reads, _changes).")
-    report = Report()
+    report, servers, proxy = Report(), start_sides(opts, work, missing), None
+    ours, pouch = servers["ours"], servers["peer"]
     try:
-        if not missing:
-            pouch = PouchServer(work / "pouch")
+        if pouch:
             proxy = CutProxy(pouch.port)
         # photos first, on fresh servers, so their peak RSS is the upload path's own
         bases = (peak_rss_mb(ours.pid, "VmRSS"), peak_rss_mb(pouch.pid, "VmRSS") if pouch else 0)
         if count:  # --photos 0 skips them (e.g. to study push alone)
             photo_runs(ours, pouch, proxy, count, opts.photo_mib, chunk, report, bases)
         empty_ms = empty_store_noop_ms(ours, opts.noops)
-        bench_push(ours, pouch, work, n, 1024, "A", "r1k", report)
-        bench_push(ours, pouch, work, n, 10240, "B", "r10k", report)
+        one_device = bench_push(servers, work, n, 1024, "A", "r1k", report)
+        bench_push(servers, work, n, 10240, "B", "r10k", report)
         puller, proc = bench_pull(ours, pouch, n, "A", "r1k", report, noops=max(10, opts.noops // 4))
         # the 10 KB pull runs while the 1 KB device waits for its no-ops
         bench_pull(ours, pouch, n, "B", "r10k", report)
         bench_noop(ours, pouch, puller, proc, opts.noops, 2 * n, report, empty_ms)
+        if opts.fleet_rounds:
+            bench_fleet(ours, servers["anchor"], report, opts.fleet_rounds, one_device)
     finally:
-        ours.stop()
-        if pouch:
-            pouch.stop()
+        stop_sides(servers)
+        if proxy:
             proxy.close()
     print("goals missed: " + (", ".join(report.misses) if report.misses else "none"))
 

@@ -63,9 +63,11 @@ def result_args(site_id: str, size: int) -> dict:
 class OurServer:
     """Accounts and the checklist made through the services, then the server in a subprocess."""
 
-    def __init__(self, data_dir: Path, threads: int, profile: str | None = None):
+    def __init__(self, data_dir: Path, threads: int, profile: str | None = None, *,
+                 store_url: str = "", devices_per_site: int = 3):
         app = create_app({"DATA_DIR": str(data_dir), "SECRET_KEY": "x",
-                          "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
+                          "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+                          **({"STORE_URL": store_url} if store_url else {})})
         store = app.extensions[STORE_KEY]
         self.sites, self.users = {}, {}
         for code in ("A", "B"):
@@ -76,14 +78,14 @@ class OurServer:
                 role="guard", site_ids=[site["id"]], hash_method="pbkdf2:sha256:1000")
         self.tokens = {(code, n): devices.register_device(store, self.users[code],
                                                           name=f"phone {n}")[1]
-                       for code in ("A", "B") for n in range(3)}
+                       for code in ("A", "B") for n in range(devices_per_site)}
         definitions.install(store, DEFINITION, by="bench")
         close_store(app)  # the server process must own the data dir (the store locks it)
         self.port = free_port()
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         self.log = open(data_dir / "server.log", "wb")
         self.proc = subprocess.Popen([sys.executable, str(SCRIPT), "serve-ours", str(data_dir),
-                                      str(self.port), str(threads), profile or ""],
+                                      str(self.port), str(threads), profile or "", store_url],
                                      env=env, cwd=ROOT,
                                      stdout=self.log, stderr=subprocess.STDOUT)
         wait_http(f"http://127.0.0.1:{self.port}/api/v1/sync/info", self.proc)
@@ -98,16 +100,20 @@ class OurServer:
         self.log.close()
 
 
-def serve_ours(data_dir: str, port: str, threads: str, profile: str) -> None:
+def serve_ours(data_dir: str, port: str, threads: str, profile: str, store_url: str) -> None:
     """The server process: ``fieldsync serve``'s waitress; with ``profile``, every request
-    runs under one cProfile (the device sends one request at a time), dumped on SIGTERM."""
+    runs under one cProfile counting thread CPU time, dumped on SIGTERM."""
     import signal
 
     from server.wsgi_server import serve_app
-    app = create_app({"DATA_DIR": data_dir, "SECRET_KEY": "x"})
+    app = create_app({"DATA_DIR": data_dir, "SECRET_KEY": "x",
+                      **({"STORE_URL": store_url} if store_url else {})})
     if profile:
         import cProfile
-        profiler, wsgi = cProfile.Profile(), app.wsgi_app
+        import time
+        # thread CPU, not wall: with concurrent devices a request's wall time is
+        # mostly waiting for the GIL or the write lock, which is not its cost
+        profiler, wsgi = cProfile.Profile(time.thread_time), app.wsgi_app
 
         def profiled(environ, start_response):
             profiler.enable()
