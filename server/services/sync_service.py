@@ -32,11 +32,11 @@ from sync.actor import Actor, buckets_for, site_bucket
 from sync.cursors_seen import note_pull
 from sync.errors import ClientNotOwned
 from sync.mutations import PushServices
-from sync.placement import CLIENTS, PHOTO_REFS, PHOTOS, RESULTS, place
+from sync.placement import CLIENTS, PHOTO_REFS, PHOTOS, RESULTS, TICKETS, place
 from sync.protocol import check_pull_schema
 from sync.pull import DEFAULT_MAX_BYTES, build_pull_page
 from sync.push import Write, check_owner, plan_push
-from sync.results import mark_photo_complete
+from sync.results import mark_photo_complete, photo_hashes
 
 from . import definitions
 
@@ -93,7 +93,7 @@ def apply_push(store: Store, actor: Actor, client_id: str, mutations: list[dict]
     """
     now = now or datetime.now(timezone.utc)
     with store.transaction() as tx:
-        load = tx.get_doc
+        load = _prefetching_loader(tx, mutations)
         next_seq = tx.high_water() + 1
         services = PushServices(evaluate=evaluate,
                                 find_definition=_once_per_batch(find_definition),
@@ -107,6 +107,46 @@ def apply_push(store: Store, actor: Actor, client_id: str, mutations: list[dict]
     # Any epoch the device sent is not checked: its push is applied whatever it
     # says (field data must never be stranded); the client record decides duplicates.
     return {"epoch": store.epoch(), **plan.response(seqs)}
+
+
+_NAMED_RECORDS = (("result_id", RESULTS), ("supersedes", RESULTS), ("ticket_id", TICKETS))
+_MISSING = object()
+
+
+def _prefetching_loader(tx, mutations: list[dict]):
+    """The batch's loader: the records its mutations name, read with one query per collection.
+
+    A push of 100 results otherwise read each result id (and each cited
+    photo's records) with a query of its own -- a fifth of a push's time on
+    SQLite, a round trip each on PostgreSQL. Each prefetched document is
+    handed out once (the working set keeps what a mutation changes); any
+    other read goes to the transaction as before.
+    """
+    wanted: dict[str, set[str]] = {}
+    for m in mutations:
+        args = m.get("args")
+        if not isinstance(args, dict):
+            continue
+        for field, collection in _NAMED_RECORDS:
+            if isinstance(args.get(field), str):
+                wanted.setdefault(collection, set()).add(args[field])
+        if m.get("name") in ("submit_result", "amend_result"):
+            try:  # arguments are validated later, per mutation: garbage just fetches nothing
+                hashes = set(photo_hashes(args))
+            except (TypeError, KeyError, AttributeError):
+                continue
+            wanted.setdefault(PHOTO_REFS, set()).update(hashes)
+            wanted.setdefault(PHOTOS, set()).update(hashes)
+    cache = {}
+    for collection, ids in wanted.items():
+        if ids:
+            found = tx.get_many(collection, ids)
+            cache.update({(collection, i): found[i].doc if i in found else None for i in ids})
+
+    def load(collection: str, id_: str) -> dict | None:
+        doc = cache.pop((collection, id_), _MISSING)
+        return tx.get_doc(collection, id_) if doc is _MISSING else doc
+    return load
 
 
 def build_pull(store: Store, actor: Actor, client_id: str, cursors: dict[str, int],
