@@ -114,7 +114,7 @@ class PullRequestSchema(CompiledSchema):
             raise ValidationError(f"at most {PULL_MAX_CURSORS} cursors", field_name="cursors")
 
 
-class ChangeSchema(Schema):
+class ChangeSchema(CompiledSchema):
     seq = fields.Integer(required=True)
     type = fields.String(required=True)
     id = fields.String(required=True)
@@ -123,7 +123,7 @@ class ChangeSchema(Schema):
     data = fields.Dict(allow_none=True)
 
 
-class SegmentSchema(Schema):
+class SegmentSchema(CompiledSchema):
     name = fields.String(required=True)
     cursor = fields.Integer(required=True)
     reset = fields.Boolean(required=True)
@@ -131,7 +131,7 @@ class SegmentSchema(Schema):
     changes = fields.List(fields.Nested(ChangeSchema), required=True)
 
 
-class PullResponseSchema(Schema):
+class PullResponseSchema(CompiledSchema):
     epoch = fields.String(required=True)
     last_mutation_id = fields.Integer(required=True)
     high_water = fields.Integer(required=True)
