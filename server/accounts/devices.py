@@ -77,11 +77,12 @@ def authenticate_token(store: Store, token: str, *, touch_interval: timedelta,
                        now: datetime | None = None) -> Principal:
     """The principal behind a device token, else ``Unauthenticated``."""
     now = now or utc_now()
-    page = store.list(DEVICES, "token", token_hash(token), limit=1)
-    if not page.items:
-        raise Unauthenticated("unknown or revoked device token")
-    device = page.items[0].doc
-    user = store.get(USERS, device["user_id"])
+    with store.snapshot() as snap:  # one read transaction for both lookups
+        page = snap.list(DEVICES, "token", token_hash(token), limit=1)
+        if not page.items:
+            raise Unauthenticated("unknown or revoked device token")
+        device = page.items[0].doc
+        user = snap.get(USERS, device["user_id"])
     if user is None or user.doc["disabled"]:
         raise Unauthenticated("this account is disabled")
     if now - from_text(device["last_seen_at"]) >= touch_interval:
