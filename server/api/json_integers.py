@@ -10,20 +10,22 @@ exact, to find their paths.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from marshmallow import ValidationError
 
 from sync.json_values import INT_MAX, INT_MIN
 
-_LONG_DIGITS = re.compile(rb"\d{19}")
+# Every digit byte becomes "0", every other byte " ": a run of 19 digits is then a plain
+# substring search (C speed; a regex scan cost ~3 ms on a 100 KB push).
+_DIGITS_ONLY = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))
+_LONG_RUN = b"0" * 19
 MESSAGE = "Integer beyond 64 bits: send a number from -2**63 to 2**64-1, or a string."
 
 
 def refuse_oversized_integers(body: bytes) -> None:
     """Raise ``ValidationError`` naming each integer of ``body`` (valid JSON) beyond 64 bits."""
-    if not _LONG_DIGITS.search(body):
+    if _LONG_RUN not in body.translate(_DIGITS_ONLY):
         return
     try:
         value = json.loads(body)
