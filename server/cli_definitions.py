@@ -12,10 +12,7 @@ from pathlib import Path
 
 import click
 
-
-def _store():
-    from server.extensions import STORE_KEY
-    return click.get_current_context().obj.load_app().extensions[STORE_KEY]
+from .cli_app import cli_store as _store
 
 
 @click.group()
