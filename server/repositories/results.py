@@ -13,7 +13,7 @@ silently applied to the wrong filter.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import orjson
 from sqlalchemy import func, select, tuple_
@@ -98,14 +98,16 @@ class ResultFilter:
 
     def fingerprint(self, sort: str) -> str:
         """Short hash of the query (not the scope): what a cursor is bound to."""
-        body = {k: v for k, v in asdict(self).items() if k != "scope"}
-        return hashlib.sha256(orjson.dumps([body, sort], option=orjson.OPT_SORT_KEYS,
-                                           default=list)).hexdigest()[:12]
+        body = [self.sites, self.definition, self.version, self.inspector, self.bands,
+                self.review_state, self.flagged, self.date_from, self.date_to,
+                self.current_only, sort]
+        return hashlib.blake2b(orjson.dumps(body), digest_size=6).hexdigest()
 
 
 COLUMNS = (_r.id, _r.site_id, _r.definition_id, _r.definition_version, _r.submitted_at,
            _r.inspector, _r.score, _r.percent, _r.band, _r.review_state, _r.flagged, _r.media,
            _r.root_id)
+COLUMN_NAMES = tuple(c.name for c in COLUMNS)
 
 
 @dataclass
@@ -148,7 +150,7 @@ class ResultsRepository:
                                    .order_by(*order).limit(limit + 1)).all()
         more = len(rows) > limit
         rows = rows[:limit]
-        items = [{c.name: row[n] for n, c in enumerate(COLUMNS)} for row in rows]
+        items = [dict(zip(COLUMN_NAMES, row)) for row in rows]
         next_cursor = (encode_cursor(fingerprint, rows[-1].sort_key, rows[-1].id)
                        if more else None)
         return ResultPage(items, next_cursor)
