@@ -13,6 +13,7 @@ silently applied to the wrong filter.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 import orjson
@@ -26,6 +27,8 @@ SORTS = {"submitted_at": (_r.submitted_at, False), "-submitted_at": (_r.submitte
          "score": (func.coalesce(_r.score, -1.0), False),
          "-score": (func.coalesce(_r.score, -1.0), True)}
 MAX_LIMIT = 200
+# The first instant of a (UTC) month, as callers write it: what monthly totals can answer.
+_MONTH_START = re.compile(r"\d{4}-\d{2}-01(T00:00(:00(\.0+)?)?(Z|\+00:00)?)?")
 
 
 class BadQuery(ValueError):
@@ -90,7 +93,7 @@ class ResultFilter:
         for instant in (self.date_from, self.date_to):
             if instant is None:
                 bounds.append(None)
-            elif instant.endswith("-01T00:00:00+00:00"):
+            elif _MONTH_START.fullmatch(instant):
                 bounds.append(instant[:7])
             else:
                 return None

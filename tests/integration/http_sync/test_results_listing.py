@@ -159,3 +159,12 @@ def test_monthly_totals_follow_changes_and_match_the_rows(client, team, stored, 
          "mean_score": 10.0, "bands": {"good": 1}},
         {"site_id": stored["A"], "month": "2026-10", "count": 2, "scored": 2,
          "mean_score": 9.5, "bands": {"good": 2}}]
+
+
+def test_month_bounds_are_recognised_however_they_are_written():
+    from server.repositories.results import ResultFilter
+    for start in ("2026-09-01", "2026-09-01T00:00:00", "2026-09-01T00:00:00Z",
+                  "2026-09-01T00:00:00+00:00"):
+        assert ResultFilter(scope=None, date_from=start).whole_months() == ("2026-09", None)
+    for not_a_month_start in ("2026-09-02", "2026-09-01T00:00:01", "2026-09-01T08:00:00+08:00"):
+        assert ResultFilter(scope=None, date_from=not_a_month_start).whole_months() is None
