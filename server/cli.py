@@ -8,6 +8,7 @@ a traceback. Tests run it on their app via ``app.test_cli_runner()``.
 """
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 
@@ -18,7 +19,6 @@ from flask.cli import ScriptInfo
 from server.config import ConfigError
 from server.services.errors import ServiceError
 from server.store import StoreLocked
-from sync.client.cli import device as device_client
 
 from .cli_accounts import devices, site, user
 from .cli_app import cli_app as _app
@@ -81,7 +81,22 @@ def _allow_new_data_dir() -> None:
 
 
 class _Main(click.Group):
-    """Reports service errors (taken username, unknown id...) as one-line CLI errors."""
+    """Reports service errors (taken username, unknown id...) as one-line CLI errors.
+
+    ``device`` (the field client) is imported only when it is asked for: ``serve``
+    never loads the device library (a server's cold start is paid at every restart).
+    """
+
+    LAZY = {"device": ("sync.client.cli", "device")}
+
+    def list_commands(self, ctx):
+        return sorted({*super().list_commands(ctx), *self.LAZY})
+
+    def get_command(self, ctx, name):
+        if name in self.LAZY:
+            module, attr = self.LAZY[name]
+            return getattr(importlib.import_module(module), attr)
+        return super().get_command(ctx, name)
 
     def invoke(self, ctx):
         try:
@@ -235,7 +250,6 @@ def gc(retention_days, dry_run):
 main.add_command(user)
 main.add_command(site)
 main.add_command(devices)
-main.add_command(device_client, "device")
 main.add_command(db)
 main.add_command(definitions_cli, "definitions")
 

@@ -115,3 +115,8 @@ def test_a_damaged_database_file_stops_the_store_naming_it(tmp_path):
     with pytest.raises(StoreCorrupt, match=str(path)):
         SqlStore.sqlite(str(path))
     assert os.path.getsize(path) > 0  # nothing was recreated over it
+
+
+def test_the_head_constant_is_alembics_head():
+    from server.store.sql_migrate import HEAD
+    assert HEAD == head_revision()  # add a migration: move HEAD with it
