@@ -152,6 +152,11 @@ class SqlStore(Store):
             tx = SqlTransaction(conn, self.engines)
             try:
                 yield tx
+            except BaseException:
+                tx.undo()  # a failed block leaves nothing for the group to commit
+                raise
+            else:
+                tx.keep()
             finally:
                 tx.closed = True
 
@@ -208,14 +213,17 @@ class SqlTransaction(SqlReader, Transaction):
     """One writer's part of the open database transaction (``SqlStore.transaction``).
 
     The database transaction starts at the first read or write of its group
-    (``BEGIN IMMEDIATE`` / the advisory lock). Each ``commit`` runs in a
-    savepoint, so a batch refused half-way leaves nothing behind.
+    (``BEGIN IMMEDIATE`` / the advisory lock). The block runs in a savepoint of
+    its own (a block that raises leaves nothing for the group to commit), and
+    each ``commit`` in a nested one, so a batch refused half-way leaves nothing
+    behind while the block goes on.
     """
 
     def __init__(self, conn: Connection, engines: Engines):
         super().__init__(conn)
         self.engines = engines
         self.closed = False
+        self._block = None  # this writer's savepoint within the group's transaction
 
     def _c(self) -> Connection:
         if self.closed:
@@ -223,8 +231,22 @@ class SqlTransaction(SqlReader, Transaction):
         if not self.conn.in_transaction():
             self.conn.begin()
             self.engines.lock_writer(self.conn)
+        if self._block is None:
+            self._block = self.conn.begin_nested()
             self._meta = None
         return self.conn
+
+    def undo(self) -> None:
+        """Roll this writer's block back (its group may still commit the others')."""
+        if self._block is not None and self._block.is_active:
+            try:
+                self._block.rollback()
+            except Exception:  # noqa: BLE001 - a broken connection fails the group's COMMIT
+                pass
+
+    def keep(self) -> None:
+        if self._block is not None and self._block.is_active:
+            self._block.commit()  # RELEASE: part of the group's transaction
 
     def execute_write(self, statement, params=None):
         """Run a Core statement in the write transaction (committed at the block's end)."""

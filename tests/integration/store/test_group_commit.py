@@ -63,3 +63,34 @@ def test_a_lone_writer_commits_at_once(tmp_path):
             assert len(commits) == n + 1
     finally:
         store.close()
+
+
+def test_a_block_that_fails_leaves_nothing_even_when_its_group_commits(tmp_path):
+    store = SqlStore.sqlite(str(tmp_path / "fieldsync.db"))
+    inside, release, failed = threading.Event(), threading.Event(), []
+
+    def failing():
+        try:
+            with store.transaction() as tx:
+                tx.commit([Put("notes", "lost", {}, bucket="site:s")])
+                inside.set()
+                release.wait()
+                raise RuntimeError("the service gave up after its commit")
+        except RuntimeError:
+            failed.append(True)
+
+    first = threading.Thread(target=failing)
+    first.start()
+    inside.wait()
+    later = threading.Thread(target=store.commit, args=([Put("notes", "kept", {},
+                                                             bucket="site:s")],))
+    later.start()
+    wait_until(lambda: store._writers._waiting == 1)  # it joins the failing block's group
+    release.set()
+    first.join()
+    later.join()
+    try:
+        assert failed == [True]
+        assert store.get("notes", "lost") is None and store.get("notes", "kept") is not None
+    finally:
+        store.close()
