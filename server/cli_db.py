@@ -6,6 +6,8 @@ before ``db upgrade`` moves it, and ``db copy`` can name any two URLs.
 """
 from __future__ import annotations
 
+import sys
+
 import click
 
 from server.store import StoreError, open_store
@@ -76,7 +78,7 @@ def copy(src_url, dst_url):
         raise click.ClickException(f"{dst_url}: {exc}") from None
     try:
         with click.progressbar(length=row_count(src), label="copying rows",
-                               file=click.get_text_stream("stderr")) as bar:
+                               file=sys.stderr) as bar:
             copy_store(src, dst, progress=bar.update)
         differing = verify_copy(src, dst)
     except NotEmpty as exc:

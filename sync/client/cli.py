@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import sys
 
 import click
 
@@ -102,7 +103,7 @@ def list_():
 
 def _send(client: DeviceClient):
     """Push, then upload photos, with a progress line on a terminal."""
-    with ProgressLine(click.get_text_stream("stderr")) as line:
+    with ProgressLine(sys.stderr) as line:
         tracker = ProgressTracker(line)
         return client.push(tracker), client.upload_photos(on_progress=tracker)
 
