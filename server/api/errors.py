@@ -14,7 +14,6 @@ from apispec import BasePlugin
 from flask import Flask
 
 from server.services import errors as svc
-from server.store import StoreUnavailable
 
 #: the challenge sent with every 401, as RFC 6750 asks of bearer-token APIs
 WWW_AUTHENTICATE = 'Bearer realm="fieldsync"'
@@ -87,7 +86,7 @@ def _service_error(error: svc.ServiceError):
     return error_body(code, str(error), errors), code, headers
 
 
-def _store_unavailable(error: StoreUnavailable):
+def _store_unavailable(error: svc.StoreUnavailable):
     """The commit was not made durable and nothing was applied: the client may retry."""
     return (error_body(503, "storage is unavailable; nothing was saved, retry later"),
             503, {"Retry-After": "5"})
@@ -95,4 +94,4 @@ def _store_unavailable(error: StoreUnavailable):
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(svc.ServiceError, _service_error)
-    app.register_error_handler(StoreUnavailable, _store_unavailable)
+    app.register_error_handler(svc.StoreUnavailable, _store_unavailable)

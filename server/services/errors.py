@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+# Storage that cannot be reached or written reaches callers as this (503, retry):
+# named here so that routes need not import the store to map it.
+from server.store import StoreUnavailable  # noqa: F401 - re-exported
+
 
 class ServiceError(Exception):
     """Base of the errors a use case reports to its caller."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from server.services.paging import MAX_LIMIT
-from server.store import Page
+from server.services.paging import Page
 
 
 class PageArgs(Schema):
