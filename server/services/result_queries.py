@@ -8,9 +8,10 @@ query, an unknown sort) is ``Invalid`` naming the parameter.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date, datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Iterator
 
 from server.accounts.access import Principal, require_site
 from server.repositories.results import BadQuery, ResultFilter, ResultsRepository
@@ -51,28 +52,31 @@ def result_filter(principal: Principal, args: dict[str, Any]) -> ResultFilter:
         date_to=_instant(args.get("to"), end=True))
 
 
+@contextmanager
+def _repository(store: Store) -> Iterator[ResultsRepository]:
+    """The results repository over one snapshot; a query the caller must fix is ``Invalid``."""
+    try:
+        with store.snapshot() as snap:
+            yield ResultsRepository(snap)
+    except BadQuery as bad:
+        raise Invalid({bad.field: [bad.message]}, location="query") from None
+
+
 def list_results(store: Store, principal: Principal, args: dict[str, Any]) -> dict:
     """One page of result summaries (``{items, next_cursor[, total]}``)."""
     where = result_filter(principal, args)
-    try:
-        with store.snapshot() as snap:
-            repo = ResultsRepository(snap)
-            page = repo.page(where, sort=args.get("sort") or "-submitted_at",
-                             cursor=args.get("cursor"), limit=args.get("limit") or 50)
-            body = {"items": page.items, "next_cursor": page.next_cursor}
-            if args.get("count"):
-                body["total"] = repo.count(where)
-            return body
-    except BadQuery as bad:
-        raise Invalid({bad.field: [bad.message]}, location="query") from None
+    with _repository(store) as repo:
+        page = repo.page(where, sort=args.get("sort") or "-submitted_at",
+                         cursor=args.get("cursor"), limit=args.get("limit") or 50)
+        body = {"items": page.items, "next_cursor": page.next_cursor}
+        if args.get("count"):
+            body["total"] = repo.count(where)
+    return body
 
 
 def summarize_results(store: Store, principal: Principal, args: dict[str, Any]) -> dict:
     """Per site and month: how many results, the mean score and the results per band."""
     where = result_filter(principal, args)
-    try:
-        with store.snapshot() as snap:
-            months = ResultsRepository(snap).monthly(where)
-    except BadQuery as bad:
-        raise Invalid({bad.field: [bad.message]}, location="query") from None
+    with _repository(store) as repo:
+        months = repo.monthly(where)
     return {"months": [asdict(m) for m in months]}

@@ -102,11 +102,12 @@ def apply_push(store: Store, actor: Actor, client_id: str, mutations: list[dict]
         plan = plan_push(load, actor, client_id, mutations, services=services, now=now,
                          sent_at=sent_at, next_seq=next_seq)
         seqs = tx.commit([_put(w) for w in plan.writes]) if plan.writes else None
+        epoch = tx.epoch()  # read in the transaction: no second read of the store
     if seqs and seqs[0] != next_seq:  # the recent-log seqs were predicted from next_seq
         log.error("push of %s committed at seq %s, planned for %s", client_id, seqs[0], next_seq)
     # Any epoch the device sent is not checked: its push is applied whatever it
     # says (field data must never be stranded); the client record decides duplicates.
-    return {"epoch": store.epoch(), **plan.response(seqs)}
+    return {"epoch": epoch, **plan.response(seqs)}
 
 
 _NAMED_RECORDS = (("result_id", RESULTS), ("supersedes", RESULTS), ("ticket_id", TICKETS))

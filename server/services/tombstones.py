@@ -97,5 +97,5 @@ def _lay_mark(store: Store, marks: list[list], now: datetime, cutoff: datetime) 
     with store.transaction() as tx:
         old = [m for m in marks if datetime.fromisoformat(m[0]) <= cutoff]
         kept = old[-1:] + [m for m in marks if datetime.fromisoformat(m[0]) > cutoff]
-        kept.append([now.isoformat(), store.high_water()])
+        kept.append([now.isoformat(), tx.high_water()])
         tx.commit([Put(*SEQ_CLOCK, {"marks": kept})])

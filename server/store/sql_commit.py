@@ -53,10 +53,10 @@ def commit_batch(conn: Connection, ops: Sequence[Op]) -> list[int]:
     ops = list(ops)
     check_shape(ops)
     bodies = {n: encode_body(op) for n, op in enumerate(ops) if isinstance(op, Put)}
-    by_collection: dict[str, list[str]] = defaultdict(list)
+    seen: dict[str, dict[str, None]] = defaultdict(dict)  # ids once each, first-seen order
     for op in ops:
-        if op.id not in by_collection[op.collection]:
-            by_collection[op.collection].append(op.id)
+        seen[op.collection][op.id] = None
+    by_collection = {collection: list(ids) for collection, ids in seen.items()}
     existing = {}
     for collection, ids in by_collection.items():
         for id_, bucket, deleted in conn.execute(_EXISTING, {"c": collection, "ids": ids}):

@@ -98,8 +98,12 @@ class SqlReader(Reader):
                                           "k": ordered_bytes(key)}).scalar_one()
 
     def scan(self, collection) -> Iterator[Record]:
-        return scan_pages(lambda after: self._c().execute(
-            _SCAN, {"c": collection, "after": after, "n": SCAN_PAGE}).all(), collection)
+        return scan_pages(lambda after: self.scan_page(collection, after), collection)
+
+    def scan_page(self, collection: str, after: str) -> list:
+        """One keyset page of live ``(id, seq, bucket, body)`` rows with ids after ``after``."""
+        return self._c().execute(_SCAN, {"c": collection, "after": after,
+                                          "n": SCAN_PAGE}).all()
 
     # -- change feed -----------------------------------------------------------
     def changes(self, bucket, since, limit) -> list[Change]:

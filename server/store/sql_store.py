@@ -38,8 +38,7 @@ from .group_commit import GroupCommit
 from .sql_commit import commit_batch
 from .sql_engines import Engines, postgres_engines, sqlite_engines, translated_errors
 from .sql_migrate import migrate
-from . import sql_reader
-from .sql_reader import _SCAN, SqlReader, scan_pages
+from .sql_reader import SqlReader, scan_pages
 
 
 def new_epoch_id() -> str:
@@ -118,8 +117,7 @@ class SqlStore(Store):
         """Keyset pages by id, each its own snapshot: a slow consumer pins nothing."""
         def fetch(after):
             with self.snapshot() as r:
-                return r.execute(_SCAN, {"c": collection, "after": after,
-                                         "n": sql_reader.SCAN_PAGE}).all()
+                return r.scan_page(collection, after)
         return scan_pages(fetch, collection)
 
     def changes(self, bucket, since, limit):

@@ -16,6 +16,9 @@ def test_export_then_import_gives_the_same_definition_as_the_next_version(client
     got = client.get(f"{ref}/xlsx", headers=team.headers["guard"])
     assert got.status_code == 200 and got.mimetype == XLSX
     assert "attachment" in got.headers["Content-Disposition"]
+    assert client.get(f"{ref}/xlsx").status_code == 401
+    assert client.get(f"/api/v1/definitions/{body['id']}/versions/99/xlsx",
+                      headers=team.headers["guard"]).status_code == 404
     book = openpyxl.load_workbook(io.BytesIO(got.data))
     assert {"survey", "choices", "settings"} <= set(book.sheetnames)
 
