@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from server.accounts.access import ROLES
+from checklists.actors import ROLES
 from server.services.errors import NotFound
 
 from .cli_app import cli_app as _app

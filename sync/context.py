@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .actor import Actor
+from checklists.actors import Actor
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from .actor import Actor
+from checklists.actors import Actor
 from .push import new_client
 
 SEEN_INTERVAL = timedelta(hours=1)

@@ -22,7 +22,7 @@ from datetime import datetime
 
 from marshmallow import ValidationError
 
-from .actor import Actor
+from checklists.actors import Actor
 from .context import MutationContext
 from .errors import ClientNotOwned, MutationGap, Rejected
 from .fields import parse_timestamp, timestamp_error

@@ -19,7 +19,7 @@ import pytest
 
 from server import create_app
 from server.accounts import devices, sites, users
-from server.accounts.access import ROLES
+from checklists.actors import ROLES
 from server.extensions import STORE_KEY, close_store
 from tests.pg_server import PostgresCluster
 

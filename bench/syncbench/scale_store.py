@@ -31,7 +31,7 @@ from server.accounts import devices, sites, users
 from server.extensions import STORE_KEY, close_store
 from server.services import definitions
 from server.services.sync_service import placed_put
-from sync.actor import Actor
+from checklists.actors import Actor
 from sync.context import MutationContext
 from sync.results import new_result
 

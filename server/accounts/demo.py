@@ -10,7 +10,7 @@ from server.services.errors import Conflict
 from server.store import Store
 
 from . import sites, users
-from .access import ADMIN, ENGINEER, GUARD, SUPERVISOR
+from checklists.actors import ADMIN, ENGINEER, GUARD, SUPERVISOR
 
 DEMO_SITES = (("NHG", "南湖花园 Nanhu Garden"), ("BJT", "滨江大厦 Binjiang Tower"))
 # username, role, site codes, password

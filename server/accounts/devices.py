@@ -20,9 +20,9 @@ from server.services.paging import read_page
 from server.store import Page, Put, Store
 from server.store.base import Reader
 
-from .access import Principal
+from checklists.actors import Actor
 from .records import from_text, get_doc, new_id, to_text, utc_now
-from .users import USERS, principal_of
+from .users import USERS, actor_of
 
 DEVICES = "devices"
 TOKEN_PREFIX = "fsd_"
@@ -74,8 +74,8 @@ def register_device(store: Store, user: dict, *, name: str, install_id: str | No
 
 
 def authenticate_token(store: Store, token: str, *, touch_interval: timedelta,
-                       now: datetime | None = None) -> Principal:
-    """The principal behind a device token, else ``Unauthenticated``."""
+                       now: datetime | None = None) -> Actor:
+    """The actor behind a device token, else ``Unauthenticated``."""
     now = now or utc_now()
     with store.snapshot() as snap:  # one read transaction for both lookups
         page = snap.list(DEVICES, "token", token_hash(token), limit=1)
@@ -87,7 +87,7 @@ def authenticate_token(store: Store, token: str, *, touch_interval: timedelta,
         raise Unauthenticated("this account is disabled")
     if now - from_text(device["last_seen_at"]) >= touch_interval:
         _touch(store, device["id"], now)
-    return principal_of(dict(user.doc), device_id=device["id"])
+    return actor_of(dict(user.doc), device_id=device["id"])
 
 
 def _touch(store: Store, device_id: str, now: datetime) -> None:

@@ -25,7 +25,7 @@ from server.services.errors import Conflict, Invalid, NotFound, Unauthenticated
 from server.services.paging import read_page
 from server.store import Page, Put, Store
 
-from .access import ROLES, Principal
+from checklists.actors import Actor, ROLES
 from .records import find_doc, get_doc, new_id, to_text, utc_now
 from .sites import unknown_site_errors
 
@@ -204,14 +204,14 @@ def check_password(store: Store, username: str, password: str, *,
     return user
 
 
-def principal_of(user: dict, device_id: str | None = None) -> Principal:
-    return Principal(user_id=user["id"], username=user["username"], role=user["role"],
-                     site_ids=frozenset(user["site_ids"]), device_id=device_id)
+def actor_of(user: dict, device_id: str | None = None) -> Actor:
+    return Actor(user_id=user["id"], username=user["username"], role=user["role"],
+                 site_ids=frozenset(user["site_ids"]), device_id=device_id)
 
 
-def session_principal(store: Store, user_id: str, session_id: str) -> Principal:
-    """The principal of a web session; ``Unauthenticated`` if it ended or the user is gone."""
+def session_actor(store: Store, user_id: str, session_id: str) -> Actor:
+    """The actor of a web session; ``Unauthenticated`` if it ended or the user is gone."""
     rec = store.get(USERS, user_id)
     if rec is None or rec.doc["disabled"] or session_id not in rec.doc.get("sessions", ()):
         raise Unauthenticated("your session is no longer valid; log in again")
-    return principal_of(dict(rec.doc))
+    return actor_of(dict(rec.doc))

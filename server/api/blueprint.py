@@ -28,7 +28,7 @@ from marshmallow import fields as ma_fields
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 
-from server.accounts.access import ROLES
+from checklists.actors import ROLES
 from server.auth import require_auth
 
 from .errors import WWW_AUTHENTICATE

@@ -10,8 +10,8 @@ from flask import Response, request
 from flask_smorest.error_handler import ErrorSchema
 from marshmallow import Schema, fields
 
-from server.accounts.access import ADMIN
-from server.auth import current_principal
+from checklists.actors import ADMIN
+from server.auth import current_actor
 from server.extensions import get_store
 from server.services import definition_sheets
 from server.services.definition_sheets import XLSX
@@ -58,5 +58,5 @@ def import_workbook(args):
     if request.mimetype != XLSX:
         return error_body(415, f"send the workbook as {XLSX}"), 415
     return definition_sheets.import_workbook(
-        get_store(), request.get_data(), by=current_principal().username,
+        get_store(), request.get_data(), by=current_actor().username,
         publish=args["publish"])

@@ -13,8 +13,8 @@ from flask_smorest.error_handler import ErrorSchema
 from marshmallow import INCLUDE, Schema, ValidationError, fields, validates_schema
 
 import checklists
-from server.accounts.access import ADMIN
-from server.auth import current_principal
+from checklists.actors import ADMIN
+from server.auth import current_actor
 from server.extensions import get_store
 from server.services import definitions, rescoring
 
@@ -113,7 +113,7 @@ class Draft(MethodView):
     def put(self, body, def_id):
         """Create or replace the draft; it becomes the next version when published."""
         return definitions.save_draft(get_store(), def_id, body,
-                                      by=current_principal().user_id)
+                                      by=current_actor().user_id)
 
 
 @blp.route("/<def_id>/publish", methods=["POST"])
@@ -123,7 +123,7 @@ class Draft(MethodView):
 @blp.alt_response(409, schema=ErrorSchema, description="That version is already published.")
 def publish(def_id):
     """Publish the draft: the version is frozen for ever and synced to devices."""
-    return definitions.publish(get_store(), def_id, by=current_principal().user_id)
+    return definitions.publish(get_store(), def_id, by=current_actor().user_id)
 
 
 @blp.route("/<def_id>/versions")
@@ -186,7 +186,7 @@ class ScoreChangeOut(Schema):
 def rescore(args, def_id, version):
     """Recompute every result of this version with today's scoring rules; list what moved."""
     return rescoring.rescore_version(get_store(), def_id, version, apply=not args["dry_run"],
-                                     by=current_principal().user_id)
+                                     by=current_actor().user_id)
 
 
 @blp.route("/<def_id>/versions/<int:version>/retire", methods=["POST"])
@@ -196,4 +196,4 @@ def rescore(args, def_id, version):
 @blp.alt_response(409, schema=ErrorSchema, description="Already retired.")
 def retire(def_id, version):
     """Retire a version: no new work against it, its results stay valid."""
-    return definitions.retire(get_store(), def_id, version, by=current_principal().user_id)
+    return definitions.retire(get_store(), def_id, version, by=current_actor().user_id)

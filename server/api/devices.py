@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_smorest.error_handler import ErrorSchema
 
 from server.accounts import devices
-from server.auth import current_principal
+from server.auth import current_actor
 from server.extensions import get_store
 from server.services.errors import Forbidden, NotFound
 
@@ -22,7 +22,7 @@ blp = Blueprint("devices", __name__, url_prefix="/api/v1/devices",
 @blp.response(200, DevicePage)
 def list_devices(args):
     """List devices, newest first (non-admins: their own)."""
-    me = current_principal()
+    me = current_actor()
     user_id = args["user_id"]
     if not me.is_admin:
         if user_id not in (None, me.user_id):
@@ -38,7 +38,7 @@ def list_devices(args):
 @blp.alt_response(404, schema=ErrorSchema, description="No such device (of yours).")
 def revoke_device(device_id):
     """Revoke a device's token at once (admins: any device; others: their own)."""
-    me = current_principal()
+    me = current_actor()
     device = devices.get_device(get_store(), device_id)
     if not me.is_admin and device["user_id"] != me.user_id:
         raise NotFound(f"device {device_id} not found")

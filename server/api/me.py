@@ -6,7 +6,7 @@ from flask_smorest.error_handler import ErrorSchema
 
 from server.accounts.passwords import change_own_password
 from server.accounts.profile import profile
-from server.auth import csrf_token, current_principal, current_session_id
+from server.auth import csrf_token, current_actor, current_session_id
 from server.extensions import get_login_throttle, get_store
 
 from .blueprint import Blueprint
@@ -22,9 +22,9 @@ blp = Blueprint("me", __name__, url_prefix="/api/v1/me",
 def me():
     """Your user, role, the sites you work at, the device you call from, and
     (web sessions) the CSRF token for state-changing requests."""
-    principal = current_principal()
+    actor = current_actor()
     token = csrf_token() if current_session_id() is not None else None
-    return {**profile(get_store(), principal), "csrf_token": token}
+    return {**profile(get_store(), actor), "csrf_token": token}
 
 
 @blp.route("/password", methods=["POST"])
@@ -38,7 +38,7 @@ def me():
 def change_password(data):
     """Change your password (give the current one). Your other web sessions end;
     this session and your devices stay logged in."""
-    change_own_password(get_store(), current_principal().user_id, data["old_password"],
+    change_own_password(get_store(), current_actor().user_id, data["old_password"],
                         data["new_password"], throttle=get_login_throttle(),
                         address=request.remote_addr or "", keep_session=current_session_id(),
                         hash_method=current_app.config["PASSWORD_HASH_METHOD"])

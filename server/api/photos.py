@@ -15,7 +15,7 @@ from flask.views import MethodView
 from flask_smorest.error_handler import ErrorSchema
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from server.auth import current_principal
+from server.auth import current_actor
 from server.extensions import get_store
 from server.media import get_uploads, get_variants
 from server.photos import VARIANTS, DecodeBusy, PhotoRefused
@@ -117,7 +117,7 @@ class CompleteBody(Schema):
 @blp.response(200, QueryResponse)
 def query(body):
     """Which photos the server has: complete, partial (resume at `offset`) or absent."""
-    return {"photos": photos.query(get_store(), get_uploads(), current_principal(),
+    return {"photos": photos.query(get_store(), get_uploads(), current_actor(),
                                    body["sha256"])}
 
 
@@ -136,7 +136,7 @@ class Photo(MethodView):
         """Download the original or a derived copy (ETag, immutable caching, Range)."""
         try:
             found = photos.variant(get_store(), get_uploads(), get_variants(),
-                                   current_principal(), sha256, args["variant"],
+                                   current_actor(), sha256, args["variant"],
                                    args["result"],
                                    default_timezone=current_app.config["DEFAULT_TIMEZONE"])
         except PhotoRefused as refused:
@@ -152,7 +152,7 @@ class Photo(MethodView):
     @blp.alt_response(404, description="The server has none of this photo.")
     def head(self, sha256):
         """Where to resume an upload."""
-        state = photos.upload_status(get_store(), get_uploads(), current_principal(), sha256)
+        state = photos.upload_status(get_store(), get_uploads(), current_actor(), sha256)
         if state.state == "absent":
             return Response(status=404)
         headers = {"Upload-Offset": str(state.offset), "Cache-Control": "no-store"}
@@ -185,7 +185,7 @@ class Photo(MethodView):
         if request.mimetype != OCTETS:
             return error_body(415, f"send the chunk as {OCTETS}"), 415
         state, record = photos.receive_chunk(
-            get_store(), get_uploads(), get_variants(), current_principal(), sha256,
+            get_store(), get_uploads(), get_variants(), current_actor(), sha256,
             headers["offset"],
             request.stream, request.content_length or 0, upload_length=headers["length"],
             chunk_checksum=headers["checksum"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_smorest.error_handler import ErrorSchema
 from marshmallow import RAISE, Schema, fields, validate
 
-from server.auth import current_principal
+from server.auth import current_actor
 from server.extensions import get_store
 from server.repositories.results import MAX_LIMIT, SORTS
 from server.services import result_queries, results
@@ -52,7 +52,7 @@ class ResultOut(Schema):
                   description="No such result, or not at a site you work at.")
 def get_result(result_id):
     """One result, its score explained point by point."""
-    return results.get_result(get_store(), current_principal(), result_id)
+    return results.get_result(get_store(), current_actor(), result_id)
 
 
 class ResultQueryArgs(Schema):
@@ -126,7 +126,7 @@ class SummaryOut(Schema):
 @blp.alt_response(403, schema=ErrorSchema, description="A site you do not work at.")
 def list_results(args):
     """Results you may see, newest first: filter, sort and page with a keyset cursor."""
-    return result_queries.list_results(get_store(), current_principal(), _renamed(args))
+    return result_queries.list_results(get_store(), current_actor(), _renamed(args))
 
 
 @blp.route("/summary")
@@ -136,7 +136,7 @@ def list_results(args):
 @blp.alt_response(403, schema=ErrorSchema, description="A site you do not work at.")
 def summarize_results(args):
     """Per site and month: count, mean score and results per band (trends)."""
-    return result_queries.summarize_results(get_store(), current_principal(), _renamed(args))
+    return result_queries.summarize_results(get_store(), current_actor(), _renamed(args))
 
 
 def _renamed(args: dict) -> dict:

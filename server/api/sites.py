@@ -6,8 +6,9 @@ from flask.views import MethodView
 from flask_smorest.error_handler import ErrorSchema
 
 from server.accounts import sites
-from server.accounts.access import ADMIN, require_site
-from server.auth import current_principal
+from checklists.actors import ADMIN
+from server.accounts.access import require_site
+from server.auth import current_actor
 from server.extensions import get_store
 
 from .blueprint import Blueprint
@@ -25,7 +26,7 @@ class Sites(MethodView):
     @blp.response(200, SitePage)
     def get(self, args):
         """List sites by code: all of them for admins, else the sites you work at."""
-        me = current_principal()
+        me = current_actor()
         if me.is_admin:
             return page_body(sites.list_sites(get_store(), cursor=args["cursor"],
                                               limit=args["limit"]))
@@ -50,7 +51,7 @@ class OneSite(MethodView):
                       description="No such site, or not one you work at.")
     def get(self, site_id):
         """One site you work at."""
-        require_site(current_principal(), site_id, hide=True)
+        require_site(current_actor(), site_id, hide=True)
         return sites.get_site(get_store(), site_id)
 
     @blp.auth_required(ADMIN)

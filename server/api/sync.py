@@ -22,14 +22,14 @@ from flask.views import MethodView
 from flask_smorest.error_handler import ErrorSchema
 from marshmallow import Schema, fields, validate
 
-from server.accounts.access import ADMIN, Principal
-from server.auth import current_principal
+from checklists.actors import ADMIN, Actor
+from server.auth import current_actor
 from server.extensions import get_store
 from server.services import definitions, sync_service
 from server.services.errors import Forbidden, NotFound
 from server.services.tombstones import RETENTION_DAYS, collect_tombstones
 from sync import schemas
-from sync.actor import Actor
+from checklists.actors import Actor
 from sync.errors import SyncError
 
 from .blueprint import Blueprint
@@ -64,11 +64,11 @@ def _sync_error(error: SyncError):
     return protocol_error(error.status, error)
 
 
-def device_actor(principal: Principal) -> Actor:
+def device_actor(actor: Actor) -> Actor:
     """The syncing device; a web session cannot sync (it has no install to be exactly-once for)."""
-    if principal.device_id is None:
+    if actor.device_id is None:
         raise Forbidden("sync needs a device token (POST /api/v1/auth/device-login)")
-    return Actor(principal.user_id, principal.role, principal.site_ids, principal.device_id)
+    return actor
 
 
 def find_definition(def_id: str, version: int) -> dict | None:
@@ -102,7 +102,7 @@ class Push(MethodView):
     def post(self, body):
         """Apply a batch of mutations exactly once; answers only after the commit is durable."""
         return sync_service.apply_push(
-            get_store(), device_actor(current_principal()), body["client_id"],
+            get_store(), device_actor(current_actor()), body["client_id"],
             body["mutations"], find_definition=find_definition,
             uploads=current_app.extensions["fieldsync.uploads"], sent_at=body.get("sent_at"))
 
@@ -119,7 +119,7 @@ class Pull(MethodView):
                                   "pushes are still accepted.")
     def post(self, body):
         """Changes of the device's buckets since its cursors, a page at a time."""
-        return sync_service.build_pull(get_store(), device_actor(current_principal()),
+        return sync_service.build_pull(get_store(), device_actor(current_actor()),
                                        body["client_id"], body["cursors"], body["limit"],
                                        schema_version=body["schema_version"],
                                        epoch=body.get("epoch"))

@@ -7,7 +7,7 @@ from flask_smorest.error_handler import ErrorSchema
 
 from server.accounts import users
 from server.accounts.passwords import reset_password
-from server.accounts.access import ADMIN
+from checklists.actors import ADMIN
 from server.extensions import get_store
 
 from .blueprint import Blueprint

@@ -2,11 +2,11 @@
 
 Use from views (API or web pages)::
 
-    from server.auth import current_principal, require_auth
+    from server.auth import current_actor, require_auth
 
     @require_auth("supervisor", "admin")        # 401 / 403 before the view runs
     def view(...):
-        me = current_principal()                 # server.accounts.access.Principal
+        me = current_actor()                     # checklists.actors.Actor
         require_site(me, site_id, hide=True)     # from server.accounts.access
 
 flask-smorest views use ``blp.auth_required(...)`` (server.api.blueprint),
@@ -15,8 +15,8 @@ which wraps ``require_auth`` and also documents it in OpenAPI. Failures raise
 handlers answer them 401 (with ``WWW-Authenticate: Bearer``) / 403.
 """
 from .csrf import csrf_token
-from .request_auth import current_principal, current_session_id, require_auth
+from .request_auth import current_actor, current_session_id, require_auth
 from .sessions import end_session, start_session
 
-__all__ = ["csrf_token", "current_principal", "current_session_id", "end_session",
+__all__ = ["csrf_token", "current_actor", "current_session_id", "end_session",
            "require_auth", "start_session"]

@@ -14,7 +14,8 @@ from functools import wraps
 from flask import current_app, g, request
 
 from server.accounts import devices, users
-from server.accounts.access import Principal, require_role
+from checklists.actors import Actor
+from server.accounts.access import require_role
 from server.extensions import get_store
 from server.services.errors import Unauthenticated
 
@@ -22,14 +23,14 @@ from .csrf import check_csrf
 from .sessions import session_ids
 
 
-def current_principal() -> Principal:
+def current_actor() -> Actor:
     """The authenticated caller of this request; ``Unauthenticated`` if there is none."""
-    if "fieldsync_principal" not in g:
-        g.fieldsync_principal = _authenticate()
-    return g.fieldsync_principal
+    if "fieldsync_actor" not in g:
+        g.fieldsync_actor = _authenticate()
+    return g.fieldsync_actor
 
 
-def _authenticate() -> Principal:
+def _authenticate() -> Actor:
     header = request.headers.get("Authorization")
     if header is not None:
         scheme, _, token = header.strip().partition(" ")
@@ -40,9 +41,9 @@ def _authenticate() -> Principal:
         return devices.authenticate_token(get_store(), token, touch_interval=interval)
     ids = session_ids()
     if ids is not None:
-        principal = users.session_principal(get_store(), *ids)
+        actor = users.session_actor(get_store(), *ids)
         check_csrf()  # only now: a stale cookie gets its 401, not a 403
-        return principal
+        return actor
     raise Unauthenticated("log in first: send 'Authorization: Bearer <device token>' "
                           "or the session cookie from POST /api/v1/auth/login")
 
@@ -52,7 +53,7 @@ def require_auth(*roles: str):
     def decorator(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            require_role(current_principal(), roles)
+            require_role(current_actor(), roles)
             return view(*args, **kwargs)
         return wrapper
     return decorator
@@ -60,7 +61,7 @@ def require_auth(*roles: str):
 
 def current_session_id() -> str | None:
     """The web session's id when the caller authenticated with the cookie, else None."""
-    if current_principal().device_id is not None:
+    if current_actor().device_id is not None:
         return None
     ids = session_ids()
     return ids[1] if ids else None

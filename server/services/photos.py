@@ -11,12 +11,12 @@ from __future__ import annotations
 from typing import BinaryIO
 
 from checklists.timezones import DEFAULT_TIMEZONE
-from server.accounts.access import ADMIN, Principal
+from checklists.actors import ADMIN, Actor
 from server.photos import CachedVariant, PhotoRefused, VariantCache
 from server.store import Store
 from server.uploads import UploadState, UploadStore
 from sync import photo_access
-from sync.actor import Actor
+from checklists.actors import Actor
 from sync.placement import PHOTOS
 
 from . import sync_service
@@ -51,7 +51,7 @@ def finish_upload(store: Store, uploads: UploadStore, variants: VariantCache,
 
 
 def receive_chunk(store: Store, uploads: UploadStore, variants: VariantCache,
-                  principal: Principal | Actor, sha256: str, offset: int, stream: BinaryIO,
+                  actor: Actor, sha256: str, offset: int, stream: BinaryIO,
                   length: int, *, upload_length: int,
                   chunk_checksum: str | None) -> tuple[UploadState, dict | None]:
     """Append a chunk; on completion check the photo and move its results' seqs on.
@@ -67,20 +67,20 @@ def receive_chunk(store: Store, uploads: UploadStore, variants: VariantCache,
     """
     state = uploads.append(
         sha256, offset, stream, length, upload_length=upload_length,
-        chunk_checksum=chunk_checksum, dedup=may_use(store, principal, sha256),
-        on_verified=lambda: sync_service.photo_verified(store, sha256, principal.user_id))
+        chunk_checksum=chunk_checksum, dedup=may_use(store, actor, sha256),
+        on_verified=lambda: sync_service.photo_verified(store, sha256, actor.user_id))
     if state.state != "complete":
         return state, None
     return state, finish_upload(store, uploads, variants, sha256)
 
 
-def may_use(store: Store, caller: Principal | Actor, sha256: str) -> bool:
+def may_use(store: Store, caller: Actor, sha256: str) -> bool:
     """Whether the caller may treat the photo as present without sending its bytes."""
     return caller.role == ADMIN or photo_access.may_use(store.get_doc, sha256, caller.user_id,
                                                         caller.site_ids)
 
 
-def upload_status(store: Store, uploads: UploadStore, principal: Principal | Actor,
+def upload_status(store: Store, uploads: UploadStore, actor: Actor,
                   sha256: str) -> UploadState:
     """Where the caller's upload stands; another site's photo looks absent to them.
 
@@ -88,15 +88,15 @@ def upload_status(store: Store, uploads: UploadStore, principal: Principal | Act
     partial at its full length, so a device sends the empty last chunk again
     and that request finishes it (``finish_upload``).
     """
-    state = uploads.status(sha256, dedup=may_use(store, principal, sha256))
+    state = uploads.status(sha256, dedup=may_use(store, actor, sha256))
     if state.state == "complete" and store.get(sync_service.MEDIA_PENDING, sha256) is not None:
         return UploadState(sha256, "partial", state.offset, state.length)
     return state
 
 
-def query(store: Store, uploads: UploadStore, principal: Principal, hashes: list[str]) -> dict:
+def query(store: Store, uploads: UploadStore, actor: Actor, hashes: list[str]) -> dict:
     """Upload state per hash as the caller may know it, with refusal reasons."""
-    states = {h: upload_status(store, uploads, principal, h).to_dict() for h in hashes}
+    states = {h: upload_status(store, uploads, actor, h).to_dict() for h in hashes}
     for sha256, state in states.items():
         if state["state"] == "complete":
             rec = store.get(PHOTOS, sha256)
@@ -105,7 +105,7 @@ def query(store: Store, uploads: UploadStore, principal: Principal, hashes: list
     return states
 
 
-def variant(store: Store, uploads: UploadStore, variants: VariantCache, principal: Principal,
+def variant(store: Store, uploads: UploadStore, variants: VariantCache, actor: Actor,
             sha256: str, name: str, result_id: str | None = None, *,
             default_timezone: str = DEFAULT_TIMEZONE) -> CachedVariant:
     """The file of one variant, for a caller allowed to see a result citing the photo.
@@ -116,7 +116,7 @@ def variant(store: Store, uploads: UploadStore, variants: VariantCache, principa
     site that names none).
     """
     results = sync_service.results_citing(
-        store, sha256, None if principal.is_admin else principal.site_ids)
+        store, sha256, None if actor.is_admin else actor.site_ids)
     if result_id is not None:
         results = [r for r in results if r["id"] == result_id]
     if not results or sha256 not in uploads.complete_among([sha256]):

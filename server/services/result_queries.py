@@ -13,7 +13,8 @@ from dataclasses import asdict
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Iterator
 
-from server.accounts.access import Principal, require_site
+from checklists.actors import Actor
+from server.accounts.access import require_site
 from server.repositories.results import BadQuery, ResultFilter, ResultsRepository
 from server.store import Store
 
@@ -33,10 +34,10 @@ def _instant(value: date | datetime | None, *, end: bool) -> str | None:
     return value.astimezone(timezone.utc).isoformat()
 
 
-def result_filter(principal: Principal, args: dict[str, Any]) -> ResultFilter:
-    """The filter of a listing request, bounded by what ``principal`` may see."""
+def result_filter(actor: Actor, args: dict[str, Any]) -> ResultFilter:
+    """The filter of a listing request, bounded by what ``actor`` may see."""
     for site in args.get("site") or ():
-        require_site(principal, site)
+        require_site(actor, site)
     definition, version = args.get("definition"), None
     if definition and "@" in definition:
         definition, _, number = definition.partition("@")
@@ -44,7 +45,7 @@ def result_filter(principal: Principal, args: dict[str, Any]) -> ResultFilter:
             raise Invalid({"definition": ["Use ID or ID@VERSION (a whole number)."]}, "query")
         version = int(number)
     return ResultFilter(
-        scope=None if principal.is_admin else frozenset(principal.site_ids),
+        scope=None if actor.is_admin else frozenset(actor.site_ids),
         sites=tuple(args.get("site") or ()), definition=definition or None, version=version,
         inspector=args.get("inspector"), bands=tuple(args.get("band") or ()),
         review_state=args.get("review_state"), flagged=args.get("flagged"),
@@ -62,9 +63,9 @@ def _repository(store: Store) -> Iterator[ResultsRepository]:
         raise Invalid({bad.field: [bad.message]}, location="query") from None
 
 
-def list_results(store: Store, principal: Principal, args: dict[str, Any]) -> dict:
+def list_results(store: Store, actor: Actor, args: dict[str, Any]) -> dict:
     """One page of result summaries (``{items, next_cursor[, total]}``)."""
-    where = result_filter(principal, args)
+    where = result_filter(actor, args)
     with _repository(store) as repo:
         page = repo.page(where, sort=args.get("sort") or "-submitted_at",
                          cursor=args.get("cursor"), limit=args.get("limit") or 50)
@@ -74,9 +75,9 @@ def list_results(store: Store, principal: Principal, args: dict[str, Any]) -> di
     return body
 
 
-def summarize_results(store: Store, principal: Principal, args: dict[str, Any]) -> dict:
+def summarize_results(store: Store, actor: Actor, args: dict[str, Any]) -> dict:
     """Per site and month: how many results, the mean score and the results per band."""
-    where = result_filter(principal, args)
+    where = result_filter(actor, args)
     with _repository(store) as repo:
         months = repo.monthly(where)
     return {"months": [asdict(m) for m in months]}

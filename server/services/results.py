@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 import checklists
-from server.accounts.access import Principal, require_site
+from checklists.actors import Actor
+from server.accounts.access import require_site
 from server.store.base import Reader
 from sync.placement import RESULTS
 
@@ -18,13 +19,13 @@ from . import definitions
 from .errors import NotFound
 
 
-def get_result(reader: Reader, principal: Principal, result_id: str) -> dict[str, Any]:
+def get_result(reader: Reader, actor: Actor, result_id: str) -> dict[str, Any]:
     """One result the caller may see, its score explained (404 for other sites' results)."""
     record = reader.get(RESULTS, result_id)
     if record is None:
         raise NotFound(f"result {result_id!r} does not exist")
     doc = dict(record.doc)
-    require_site(principal, doc["site_id"], hide=True)
+    require_site(actor, doc["site_id"], hide=True)
     doc["score"] = explained_score(reader, doc)
     return doc
 

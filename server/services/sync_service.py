@@ -28,7 +28,8 @@ import checklists
 from server.store.base import Delete, Put, Store, StoreUnavailable
 from server.uploads import UploadStore
 from sync import photo_access
-from sync.actor import Actor, buckets_for, site_bucket
+from checklists.actors import Actor
+from sync.actor import buckets_for, site_bucket
 from sync.cursors_seen import note_pull
 from sync.errors import ClientNotOwned
 from sync.mutations import PushServices

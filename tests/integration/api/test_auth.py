@@ -131,9 +131,9 @@ def test_last_seen_is_written_at_most_once_per_interval(app_store, accounts):
                                now=start + timedelta(seconds=59))
     assert app_store.high_water() == seq  # within the interval: no write
     later = start + timedelta(seconds=61)
-    principal = devices.authenticate_token(app_store, token, touch_interval=interval, now=later)
+    actor = devices.authenticate_token(app_store, token, touch_interval=interval, now=later)
     assert app_store.high_water() == seq + 1
-    assert principal.device_id == device["id"]
+    assert actor.device_id == device["id"]
     assert from_text(app_store.get("devices", device["id"]).doc["last_seen_at"]) == later
 
 

@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 import pytest
 
 from server.services import definitions, sync_service
-from sync.actor import Actor
+from checklists.actors import Actor
 
 RUBRIC = {
     "id": "monthly-rubric", "version": 1, "kind": "inspection",

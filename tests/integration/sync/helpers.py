@@ -10,7 +10,7 @@ import hashlib
 from datetime import datetime, timezone
 
 from server.services import sync_service
-from sync.actor import Actor
+from checklists.actors import Actor
 
 SITE_A, SITE_B, SITE_X = "site-a", "site-b", "site-x"
 GUARD = Actor("u-guard", "guard", {SITE_A, SITE_B}, "dev-guard")

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 
 from sync import results
-from sync.actor import Actor
+from checklists.actors import Actor
 from sync.errors import ClientNotOwned, MutationGap
 from sync.mutations import PushServices
 from sync.push import plan_push

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from sync import tickets
-from sync.actor import Actor
+from checklists.actors import Actor
 from sync.context import MutationContext
 from sync.errors import Rejected
 
