@@ -14,6 +14,12 @@ Collections the sync core writes:
 * ``clients``  -- server-private: one per device install, holds
   ``last_mutation_id``;
 * ``photo_refs`` -- server-private: sha256 -> the results citing it.
+
+Written by a service, synced to devices:
+
+* ``household_watch`` -- bucket ``site:<id>``: the guards' view of the key
+  households (category and what to watch, no personal field); the register
+  itself is server-private (``server.services.households``).
 """
 from __future__ import annotations
 
@@ -27,6 +33,8 @@ RESULTS, TICKETS, REJECTIONS, CLIENTS, PHOTO_REFS = (
 #: what the server learnt of each complete photo (accepted or refused, and why);
 #: server-private, written by the photo pipeline, read by pushes citing a photo
 PHOTOS = "photos"
+#: one document per site (id = site id), computed by the server from its register
+HOUSEHOLD_WATCH = "household_watch"
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +45,7 @@ class Placement:
 
 def place(collection: str, doc: dict[str, Any]) -> Placement:
     """The bucket (and generic index entries, none today) of ``doc`` in ``collection``."""
-    if collection in (RESULTS, TICKETS):
+    if collection in (RESULTS, TICKETS, HOUSEHOLD_WATCH):
         return Placement(site_bucket(doc["site_id"]))
     if collection == REJECTIONS:
         return Placement(user_bucket(doc["user_id"]))
