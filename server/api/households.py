@@ -30,6 +30,7 @@ blp = Blueprint("households", __name__, url_prefix="/api/v1/sites",
                             "what guards watch.")
 REGISTER_ROLES = (SUPERVISOR, ADMIN)
 _NOT_FOUND = "No such household on this site's register."
+NO_SITE = "No such site."
 
 
 def door() -> str:
@@ -42,6 +43,7 @@ class Register(MethodView):
     @blp.auth_required(*REGISTER_ROLES)
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, HouseholdSummaryPage)
+    @blp.alt_response(404, schema=ErrorSchema, description=NO_SITE)
     def get(self, args, site_id):
         """The register by building and unit: summaries only (open one to see its file)."""
         return households.list_households(get_store(), current_actor(), site_id,
@@ -50,7 +52,7 @@ class Register(MethodView):
     @blp.auth_required(*REGISTER_ROLES)
     @blp.arguments(HouseholdSchema)
     @blp.response(201, HouseholdOut)
-    @blp.alt_response(404, schema=ErrorSchema, description="No such site.")
+    @blp.alt_response(404, schema=ErrorSchema, description=NO_SITE)
     def post(self, data, site_id):
         """Add a key household (the record returned is audit-logged)."""
         return households.create_household(get_store(), current_actor(), site_id,
@@ -90,6 +92,7 @@ class OneHousehold(MethodView):
 @blp.auth_required(*REGISTER_ROLES)
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, HouseholdAuditPage)
+@blp.alt_response(404, schema=ErrorSchema, description=NO_SITE)
 def household_audit(args, site_id):
     """Every read and write of a full record, newest first (append-only)."""
     return page_body(households.list_audit(get_store(), current_actor(), site_id,
@@ -99,6 +102,7 @@ def household_audit(args, site_id):
 @blp.route("/<site_id>/watch-items", methods=["GET"])
 @blp.auth_required()
 @blp.response(200, WatchViewOut)
+@blp.alt_response(404, schema=ErrorSchema, description=NO_SITE)
 def watch_items(site_id):
     """What to watch on patrol, per building and unit: category and items, nobody's file."""
     return households.watch_view(get_store(), current_actor(), site_id)
@@ -107,6 +111,7 @@ def watch_items(site_id):
 @blp.route("/<site_id>/household-changes", methods=["GET"])
 @blp.auth_required(*REGISTER_ROLES)
 @blp.response(200, ChangeListOut)
+@blp.alt_response(404, schema=ErrorSchema, description=NO_SITE)
 def pending_changes(site_id):
     """The change list so far: the register against the last monthly update, per team."""
     return household_reviews.pending_changes(get_store(), current_actor(), site_id)
@@ -116,6 +121,7 @@ def pending_changes(site_id):
 class MonthlyUpdates(MethodView):
     @blp.auth_required(*REGISTER_ROLES)
     @blp.response(200, MonthlyUpdateList)
+    @blp.alt_response(404, schema=ErrorSchema, description=NO_SITE)
     def get(self, site_id):
         """The last twelve monthly updates with their change lists."""
         return {"items": household_reviews.list_monthly_updates(get_store(), current_actor(),
@@ -123,6 +129,7 @@ class MonthlyUpdates(MethodView):
 
     @blp.auth_required(*REGISTER_ROLES)
     @blp.response(201, MonthlyUpdateOut)
+    @blp.alt_response(404, schema=ErrorSchema, description=NO_SITE)
     def post(self, site_id):
         """Record this month's update: its change list goes to security, cleaning, repair."""
         return household_reviews.record_monthly_update(get_store(), current_actor(), site_id,
@@ -132,6 +139,7 @@ class MonthlyUpdates(MethodView):
 @blp.route("/<site_id>/household-reminders", methods=["GET"])
 @blp.auth_required(*REGISTER_ROLES)
 @blp.response(200, ReminderList)
+@blp.alt_response(404, schema=ErrorSchema, description=NO_SITE)
 def reminders(site_id):
     """Open reminders: pass expiry, due dates, long stays, the monthly update."""
     return household_reviews.open_reminders(get_store(), current_actor(), site_id,

@@ -16,7 +16,7 @@ from server.extensions import get_store
 from server.services import welfare_checks
 
 from .blueprint import Blueprint
-from .households import REGISTER_ROLES
+from .households import NO_SITE, REGISTER_ROLES
 from .schemas.households import (
     WelfareCheckIn, WelfareCheckOut, WelfareCheckPage, WelfareCloseIn, WelfareDueList,
     WelfareStepIn,
@@ -42,6 +42,7 @@ def record_sighting(site_id, household_id):
 @blp.route("/<site_id>/welfare-checks/due", methods=["GET"])
 @blp.auth_required(*REGISTER_ROLES)
 @blp.response(200, WelfareDueList)
+@blp.alt_response(404, schema=ErrorSchema, description=NO_SITE)
 def checks_due(site_id):
     """Vulnerable households not seen for their number of days and with no open check."""
     return {"items": welfare_checks.checks_due(get_store(), current_actor(), site_id,
@@ -53,6 +54,7 @@ class WelfareChecks(MethodView):
     @blp.auth_required(*REGISTER_ROLES)
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, WelfareCheckPage)
+    @blp.alt_response(404, schema=ErrorSchema, description=NO_SITE)
     def get(self, args, site_id):
         """The site's welfare checks, newest first."""
         return welfare_checks.list_checks(get_store(), current_actor(), site_id,

@@ -25,7 +25,7 @@ HOUSEHOLD_REVIEWS = "household_reviews"
 
 def pending_changes(reader: Reader, actor: Actor, site_id: str) -> dict[str, Any]:
     """What the next monthly update would list: the register against the last update."""
-    require_register(actor, site_id)
+    require_register(reader, actor, site_id)
     last = _last_review(reader, site_id)
     return {"since": last["at"] if last else None,
             "changes": monthly_changes(last["snapshot"] if last else [],
@@ -34,7 +34,7 @@ def pending_changes(reader: Reader, actor: Actor, site_id: str) -> dict[str, Any
 
 def record_monthly_update(store, actor: Actor, site_id: str, *, at: datetime) -> dict[str, Any]:
     """Close the month: keep the register's snapshot and the change list since the last one."""
-    require_register(actor, site_id)
+    require_register(store, actor, site_id)
     with store.transaction() as tx:
         last = _last_review(tx, site_id)
         register = site_households(tx, site_id)
@@ -49,7 +49,7 @@ def record_monthly_update(store, actor: Actor, site_id: str, *, at: datetime) ->
 def list_monthly_updates(reader: Reader, actor: Actor, site_id: str, *, limit: int = 12
                          ) -> list[dict[str, Any]]:
     """The latest monthly updates, newest first, with their change lists."""
-    require_register(actor, site_id)
+    require_register(reader, actor, site_id)
     page = reader.list(HOUSEHOLD_REVIEWS, "site", site_id, limit=limit, descending=True)
     return [_without_snapshot(r.doc) for r in page.items]
 
@@ -57,7 +57,7 @@ def list_monthly_updates(reader: Reader, actor: Actor, site_id: str, *, limit: i
 def open_reminders(reader: Reader, actor: Actor, site_id: str, *, at: datetime
                    ) -> dict[str, Any]:
     """Reminders open on the site's day at ``at`` (a week either side of each due date)."""
-    require_register(actor, site_id)
+    require_register(reader, actor, site_id)
     today = site_today(reader, site_id, at)
     last = _last_review(reader, site_id)
     reviewed = site_today(reader, site_id, from_text(last["at"])) if last else None

@@ -40,11 +40,18 @@ SUMMARY_FIELDS = ("id", "site_id", "building", "unit", "checkpoint_tag", "catego
 _PAGE = 200
 
 
-def require_register(actor: Actor, site_id: str) -> None:
+def require_register(reader: Reader, actor: Actor, site_id: str) -> None:
     """Only supervisors of the site and admins touch the register (403 otherwise)."""
     require_site(actor, site_id)
     if not actor.supervises:
         raise Forbidden("the key-household register is for supervisors of the site and admins")
+    require_existing_site(reader, site_id)
+
+
+def require_existing_site(reader: Reader, site_id: str) -> None:
+    """``NotFound`` for a site that does not exist (an admin may name any site)."""
+    if reader.get_doc(SITES, site_id) is None:
+        raise NotFound(f"no site {site_id!r}")
 
 
 def site_today(reader: Reader, site_id: str, at: datetime) -> date:
@@ -67,7 +74,7 @@ def site_households(reader: Reader, site_id: str) -> list[dict[str, Any]]:
 def list_households(reader: Reader, actor: Actor, site_id: str, *, cursor: str | None,
                     limit: int) -> dict[str, Any]:
     """One page of the register as summaries (no personal fields, so not audited)."""
-    require_register(actor, site_id)
+    require_register(reader, actor, site_id)
     page = read_page(reader, HOUSEHOLDS, "site", site_id, cursor=cursor, limit=limit)
     return {"items": [{k: r.doc.get(k) for k in SUMMARY_FIELDS} for r in page.items],
             "next_cursor": page.next_cursor}
@@ -76,10 +83,8 @@ def list_households(reader: Reader, actor: Actor, site_id: str, *, cursor: str |
 def create_household(store, actor: Actor, site_id: str, body: Mapping[str, Any], *,
                      at: datetime, door: str) -> dict[str, Any]:
     """Add a household to the register; the full record is returned (and audited)."""
-    require_register(actor, site_id)
+    require_register(store, actor, site_id)
     with store.transaction() as tx:
-        if tx.get_doc(SITES, site_id) is None:
-            raise NotFound(f"no site {site_id!r}")
         doc = {**_validated(body, site_today(tx, site_id, at)), "id": new_id(),
                "site_id": site_id, "created_at": to_text(at), "version": 1,
                **_stamp(actor, at)}
@@ -90,7 +95,7 @@ def create_household(store, actor: Actor, site_id: str, body: Mapping[str, Any],
 def get_household(store, actor: Actor, site_id: str, household_id: str, *, at: datetime,
                   door: str) -> dict[str, Any]:
     """One full record; the read is audited before the record is returned."""
-    require_register(actor, site_id)
+    require_register(store, actor, site_id)
     with store.transaction() as tx:
         doc = household_of_site(tx, site_id, household_id)
         tx.commit([_audit_put(actor, doc, READ, at, door)])
@@ -100,7 +105,7 @@ def get_household(store, actor: Actor, site_id: str, household_id: str, *, at: d
 def replace_household(store, actor: Actor, site_id: str, household_id: str,
                       body: Mapping[str, Any], *, at: datetime, door: str) -> dict[str, Any]:
     """Replace a record's fields (id, site, creation kept; version counts the edits)."""
-    require_register(actor, site_id)
+    require_register(store, actor, site_id)
     with store.transaction() as tx:
         old = household_of_site(tx, site_id, household_id)
         doc = {**_validated(body, site_today(tx, site_id, at)),
@@ -113,7 +118,7 @@ def replace_household(store, actor: Actor, site_id: str, household_id: str,
 def delete_household(store, actor: Actor, site_id: str, household_id: str, *, at: datetime,
                      door: str) -> None:
     """Take a household off the register (moved out); its audit entries stay."""
-    require_register(actor, site_id)
+    require_register(store, actor, site_id)
     with store.transaction() as tx:
         doc = household_of_site(tx, site_id, household_id)
         others = [h for h in site_households(tx, site_id) if h["id"] != household_id]
@@ -124,7 +129,7 @@ def delete_household(store, actor: Actor, site_id: str, household_id: str, *, at
 def list_audit(reader: Reader, actor: Actor, site_id: str, *, cursor: str | None,
                limit: int) -> Page:
     """The site's register audit log, newest first."""
-    require_register(actor, site_id)
+    require_register(reader, actor, site_id)
     return read_page(reader, HOUSEHOLD_AUDIT, "site", site_id, cursor=cursor, limit=limit,
                      descending=True)
 
@@ -132,6 +137,7 @@ def list_audit(reader: Reader, actor: Actor, site_id: str, *, cursor: str | None
 def watch_view(reader: Reader, actor: Actor, site_id: str) -> dict[str, Any]:
     """The guards' view of the site: what to watch where (anyone working at the site)."""
     require_site(actor, site_id)
+    require_existing_site(reader, site_id)
     stored = reader.get_doc(HOUSEHOLD_WATCH, site_id)
     if stored is not None:
         return dict(stored)

@@ -46,7 +46,7 @@ def record_sighting(store, actor: Actor, site_id: str, household_id: str, *,
 def checks_due(reader: Reader, actor: Actor, site_id: str, *, at: datetime
                ) -> list[dict[str, Any]]:
     """The vulnerable households not seen for their number of days, with no open task."""
-    require_register(actor, site_id)
+    require_register(reader, actor, site_id)
     register = site_households(reader, site_id)
     seen = reader.get_many(HOUSEHOLD_SIGHTINGS, [h["id"] for h in register])
     last_seen = {hid: from_text(r.doc["seen_at"]) for hid, r in seen.items()}
@@ -57,7 +57,7 @@ def checks_due(reader: Reader, actor: Actor, site_id: str, *, at: datetime
 def open_check(store, actor: Actor, site_id: str, household_id: str, reason: str, *,
                at: datetime) -> dict[str, Any]:
     """Open a welfare-check task (one open task per household at a time: 409)."""
-    require_register(actor, site_id)
+    require_register(store, actor, site_id)
     with store.transaction() as tx:
         household = household_of_site(tx, site_id, household_id)
         if _open_task(tx, household_id) is not None:
@@ -70,21 +70,21 @@ def open_check(store, actor: Actor, site_id: str, household_id: str, reason: str
 def list_checks(reader: Reader, actor: Actor, site_id: str, *, cursor: str | None,
                 limit: int) -> dict[str, Any]:
     """The site's welfare checks, newest first."""
-    require_register(actor, site_id)
+    require_register(reader, actor, site_id)
     page = read_page(reader, WELFARE_CHECKS, "site", site_id, cursor=cursor, limit=limit,
                      descending=True)
     return {"items": [dict(r.doc) for r in page.items], "next_cursor": page.next_cursor}
 
 
 def get_check(reader: Reader, actor: Actor, site_id: str, task_id: str) -> dict[str, Any]:
-    require_register(actor, site_id)
+    require_register(reader, actor, site_id)
     return _task(reader, site_id, task_id)
 
 
 def record_check_step(store, actor: Actor, site_id: str, task_id: str,
                       step: Mapping[str, Any], *, at: datetime) -> dict[str, Any]:
     """Add one step of the procedure (422 naming the field if the procedure refuses it)."""
-    require_register(actor, site_id)
+    require_register(store, actor, site_id)
     with store.transaction() as tx:
         task = _refused_as_invalid(record_step, _task(tx, site_id, task_id), step["step"],
                                    step["outcome"], actor.user_id, at, step.get("note", ""),
@@ -96,7 +96,7 @@ def record_check_step(store, actor: Actor, site_id: str, task_id: str,
 def close_check(store, actor: Actor, site_id: str, task_id: str, resolution: str,
                 incident_record: Mapping[str, Any] | None, *, at: datetime) -> dict[str, Any]:
     """Close the task; after an entry into the home the three-party record is required."""
-    require_register(actor, site_id)
+    require_register(store, actor, site_id)
     with store.transaction() as tx:
         task = _refused_as_invalid(close_task, _task(tx, site_id, task_id), resolution,
                                    actor.user_id, at, incident_record)

@@ -125,3 +125,10 @@ def test_reminders_list_the_monthly_update_until_it_is_done(client, team, regist
     kinds = [r["kind"] for r in client.get(sites_url(team, "household-reminders"),
                                            headers=sup).get_json()["items"]]
     assert "monthly_update" not in kinds
+
+
+@pytest.mark.parametrize("path", ["households", "household-audit", "watch-items",
+                                  "household-reminders", "welfare-checks"])
+def test_an_admin_naming_an_unknown_site_gets_404(client, team, path):
+    assert client.get(f"/api/v1/sites/nope/{path}",
+                      headers=team.headers["admin"]).status_code == 404
