@@ -19,8 +19,8 @@ class _Strict(Schema):
         unknown = RAISE
 
 
-class HouseholdOut(Schema):
-    """A full key-household record: reading one is audit-logged."""
+class HouseholdSummaryOut(Schema):
+    """A register line: where and why, no personal field."""
 
     id = fields.String(required=True)
     site_id = fields.String(required=True)
@@ -28,6 +28,13 @@ class HouseholdOut(Schema):
     unit = fields.String(required=True)
     checkpoint_tag = fields.String(allow_none=True)
     categories = fields.List(fields.String(validate=validate.OneOf(CATEGORIES)), required=True)
+    updated_at = fields.String(required=True)
+    version = fields.Integer(required=True)
+
+
+class HouseholdOut(HouseholdSummaryOut):
+    """A full key-household record: reading one is audit-logged."""
+
     occupants = fields.List(fields.Dict())
     emergency_contacts = fields.List(fields.Dict())
     tenancy = fields.Dict(allow_none=True)
@@ -39,22 +46,7 @@ class HouseholdOut(Schema):
     notes = fields.String()
     welfare_after_days = fields.Integer()
     created_at = fields.String(required=True)
-    updated_at = fields.String(required=True)
     updated_by = fields.String(required=True)
-    version = fields.Integer(required=True)
-
-
-class HouseholdSummaryOut(Schema):
-    """A register line: where and why, no personal field."""
-
-    id = fields.String(required=True)
-    site_id = fields.String(required=True)
-    building = fields.String(required=True)
-    unit = fields.String(required=True)
-    checkpoint_tag = fields.String(allow_none=True)
-    categories = fields.List(fields.String(), required=True)
-    updated_at = fields.String(required=True)
-    version = fields.Integer(required=True)
 
 
 class HouseholdAuditOut(Schema):
