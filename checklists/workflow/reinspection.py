@@ -106,14 +106,21 @@ def record_round(original: Mapping[str, Any], *, result_id: str, score: Mapping[
                  at: str, by: str, role: str) -> dict[str, Any]:
     """The original's ``rectification`` once re-inspection ``result_id`` scored ``score``."""
     before = original.get("rectification") or {}
-    still_open = open_items(score)
     rounds = [*before.get("rounds", ()), {
         "round": round_number(original), "result_id": result_id, "at": at, "by": by,
-        "role": role, **_numbers(score), "open_items": len(still_open)}]
-    return {"rounds": rounds, "latest": result_id, "score_at_inspection":
-            _numbers(original["score"]), "score_after": dict(score),
-            "open_items": still_open, "closed_out": not still_open}
+        "role": role, **numbers(score), "open_items": len(open_items(score))}]
+    return rescored({"rounds": rounds, "latest": result_id}, score)
 
 
-def _numbers(score: Mapping[str, Any]) -> dict[str, Any]:
+def rescored(rectification: Mapping[str, Any], score: Mapping[str, Any]) -> dict[str, Any]:
+    """``rectification`` with ``score`` as the latest round's score (also after a rescore:
+    the score after and what is open follow it; each round keeps the score it had)."""
+    still_open = open_items(score)
+    return {**rectification, "score_after": dict(score), "open_items": still_open,
+            "closed_out": not still_open}
+
+
+def numbers(score: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The summary of a score record: total, max, percent, band."""
+    score = score or {}
     return {k: score.get(k) for k in ("total", "max", "percent", "band")}

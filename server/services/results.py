@@ -15,6 +15,7 @@ from server.accounts.access import require_site
 from server.store.base import Reader
 from sync.placement import RESULTS
 
+from checklists.workflow.reinspection import numbers
 from . import definitions
 from .errors import NotFound
 from .review import review_of
@@ -35,9 +36,10 @@ def get_result(reader: Reader, actor: Actor, result_id: str) -> dict[str, Any]:
 
 
 def _explained_rectification(reader: Reader, doc: dict[str, Any]) -> dict[str, Any]:
-    """The score after rectification explained from the answers in force after the latest
-    round (kept on the latest re-inspection)."""
-    out = dict(doc["rectification"])
+    """Both scores: at inspection (the stored one, never overwritten) and after
+    rectification, explained from the answers in force after the latest round (kept on
+    the latest re-inspection)."""
+    out = {**doc["rectification"], "score_at_inspection": numbers(doc["score"])}
     latest = reader.get(RESULTS, out["latest"])
     answers = latest.doc["answers"] if latest is not None else doc["answers"]
     out["score_after"] = explained_score(reader, {**doc, "answers": answers,

@@ -71,5 +71,14 @@ def test_rounds_accumulate_until_closed_out():
     assert two["closed_out"] and two["latest"] == "r2" and two["open_items"] == []
     assert [(r["round"], r["result_id"], r["total"], r["open_items"]) for r in two["rounds"]] \
         == [(1, "r1", 7.0, 1), (2, "r2", 10.0, 0)]
-    assert two["score_at_inspection"] == {"total": 5.0, "max": 10.0, "percent": 50.0,
-                                          "band": None}
+    assert "score" not in two  # the score at inspection stays the original's own
+
+
+def test_a_rescore_of_the_latest_round_moves_only_the_score_after():
+    first = {"total": 7.0, "max": 10.0, "percent": 70.0, "band": None,
+             "flags": [{"item_id": "a", "reason": "fail"}]}
+    rect = rules.record_round(ORIGINAL, result_id="r1", score=first, at="t", by="u",
+                              role="engineer")
+    fixed = rules.rescored(rect, {**first, "total": 10.0, "flags": []})
+    assert fixed["closed_out"] and fixed["score_after"]["total"] == 10.0
+    assert fixed["rounds"] == rect["rounds"] and fixed["latest"] == "r1"
