@@ -50,24 +50,22 @@ class ReinspectionOut(Schema):
     rechecked = fields.Dict(required=True)
 
 
-class RoundOut(Schema):
-    round = fields.Integer(required=True)
-    result_id = fields.String(required=True)
-    at = fields.String(required=True)
-    by = fields.String(required=True)
-    role = fields.String(required=True)
-    total = fields.Float(allow_none=True)
-    max = fields.Float(allow_none=True)
-    percent = fields.Float(allow_none=True)
-    band = fields.String(allow_none=True)
-    open_items = fields.Integer(required=True)
-
-
 class ScoreNumbersOut(Schema):
     total = fields.Float(allow_none=True)
     max = fields.Float(allow_none=True)
     percent = fields.Float(allow_none=True)
     band = fields.String(allow_none=True)
+
+
+class RoundOut(ScoreNumbersOut):
+    """One re-inspection and the score after it (as recorded when it arrived)."""
+
+    round = fields.Integer(required=True)
+    result_id = fields.String(required=True)
+    at = fields.String(required=True)
+    by = fields.String(required=True)
+    role = fields.String(required=True)
+    open_items = fields.Integer(required=True)
 
 
 class RectificationOut(Schema):
