@@ -19,7 +19,8 @@ REVIEW_STATES = ("submitted", "approved", "has_issues", "rejected")
 
 
 class ResultOut(Schema):
-    """A stored result (sync/results.py); the answers and photos exactly as the device sent them."""
+    """A stored result (sync/results.py); the answers and photos exactly as the device sent them
+    (a re-inspection: the answers in force after it; as sent in ``reinspection.rechecked``)."""
 
     id = fields.String(required=True)
     v = fields.Integer(required=True)
