@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from checklists.workflow.review import MAX_REASON, STATES as REVIEW_STATES
+
 from .annotations import AnnotationsSchema
 from .compiled_schema import CompiledSchema
 from .fields import Id, Sha256, StrictInt, Timestamp
@@ -57,6 +59,9 @@ class SubmitResult(_ResultBody):
     site_id = Id(required=True)
     checklist = fields.Nested(ChecklistRef, required=True)
     assignment_id = Id(allow_none=True)
+    reinspects = Id(allow_none=True, metadata={
+        "description": "the result whose open items this one re-checks (answers: only the "
+                       "re-checked items)"})
 
 
 class AmendResult(_ResultBody):
@@ -107,3 +112,13 @@ class MoveTicket(CompiledSchema):
     ticket_id = Id(required=True)
     from_state = fields.String(required=True, data_key="from", validate=validate.OneOf(STATES))
     to = fields.String(required=True, validate=validate.OneOf(STATES))
+
+
+class ReviewResult(CompiledSchema):
+    """A supervisor's review of a result from a device (``checklists.workflow.review``)."""
+
+    result_id = Id(required=True)
+    from_state = fields.String(required=True, data_key="from",
+                               validate=validate.OneOf(REVIEW_STATES))
+    to = fields.String(required=True, validate=validate.OneOf(REVIEW_STATES))
+    reason = fields.String(allow_none=True, validate=validate.Length(max=MAX_REASON))

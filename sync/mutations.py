@@ -14,7 +14,7 @@ from typing import Callable
 from marshmallow import Schema
 
 from . import mutation_args as schemas
-from . import photo_access, results, tickets
+from . import photo_access, reinspections, results, tickets
 from .context import MutationContext
 from .errors import Rejected
 from .placement import PHOTO_REFS, PHOTOS, RESULTS, TICKETS
@@ -40,6 +40,9 @@ class PushServices:
     find_definition: Callable[[str, int], "dict | None"]
     complete_photos: Callable[[list[str]], "set[str]"]
     transient_errors: tuple[type[BaseException], ...] = ()
+    #: ``review(get, ctx, args)``: the reviewed result document, or ``Rejected`` -- the
+    #: server's one review door (``server.services.review``), shared with its API
+    review: "Callable[[Callable, MutationContext, dict], dict] | None" = None
 
 
 @dataclass(slots=True)
@@ -76,8 +79,11 @@ def _score(services: PushServices, checklist: dict, answers: dict) -> dict:
 
 
 def _store_result(ws: WorkingSet, args: dict, ctx: MutationContext, services: PushServices,
-                  checklist: dict, base: dict | None) -> Outcome:
-    score = _score(services, checklist, args["answers"])
+                  checklist: dict, base: dict | None, *, answers: dict | None = None,
+                  shape: Callable[[dict], dict] | None = None) -> Outcome:
+    """Score and store a result; ``answers`` replace the sent ones when scoring and
+    storing (a re-inspection's), ``shape`` adds to the document before it is put."""
+    score = _score(services, checklist, args["answers"] if answers is None else answers)
     hashes = results.photo_hashes(args)
     site = base["site_id"] if base else args["site_id"]
     # Here and usable by this submitter: see photo_access (knowing a hash is not having it).
@@ -86,6 +92,10 @@ def _store_result(ws: WorkingSet, args: dict, ctx: MutationContext, services: Pu
     missing = [h for h in hashes if h not in complete]
     doc = results.new_result(args, score, missing, ctx, base=base,
                              refused=_refusals(ws, complete))
+    if answers is not None:
+        doc["answers"] = answers
+    if shape is not None:
+        doc = shape(doc)
     ws.put(RESULTS, doc["id"], doc)
     for sha in hashes:
         ref = ws.get(PHOTO_REFS, sha) or {"sha256": sha, "results": []}
@@ -109,7 +119,18 @@ def submit_result(ws, args, ctx, services) -> Outcome:
     existing = ws.get(RESULTS, args["result_id"])
     if results.check_insert_once(existing, args):
         return Outcome("duplicate", [(RESULTS, existing["id"])], existing["missing_photos"])
+    if args.get("reinspects"):
+        return _store_reinspection(ws, args, ctx, services)
     return _store_result(ws, args, ctx, services, args["checklist"], None)
+
+
+def _store_reinspection(ws, args, ctx, services) -> Outcome:
+    original, answers = reinspections.target(ws.get, args)
+    outcome = _store_result(ws, args, ctx, services, args["checklist"], None, answers=answers,
+                            shape=lambda doc: reinspections.as_round(doc, args, original))
+    ws.put(RESULTS, original["id"],
+           reinspections.with_round(original, ws.get(RESULTS, args["result_id"]), ctx))
+    return outcome
 
 
 def amend_result(ws, args, ctx, services) -> Outcome:
@@ -117,6 +138,9 @@ def amend_result(ws, args, ctx, services) -> Outcome:
     if base is None:
         raise Rejected("not_found", f"result {args['supersedes']} does not exist")
     _require_site(ctx, base["site_id"])
+    if base.get("reinspection"):
+        raise Rejected("not_supported", f"result {base['id']} is a re-inspection: record "
+                                        f"another re-inspection instead of amending it")
     existing = ws.get(RESULTS, args["result_id"])
     if results.check_insert_once(existing, args):
         return Outcome("duplicate", [(RESULTS, existing["id"])], existing["missing_photos"])
@@ -201,6 +225,14 @@ def move_ticket(ws, args, ctx, services) -> Outcome:
     return Outcome("applied", [(TICKETS, ticket["id"])])
 
 
+def review_result(ws, args, ctx, services) -> Outcome:
+    if services.review is None:
+        raise Rejected("not_supported", "this server does not review results from devices")
+    doc = services.review(ws.get, ctx, args)
+    ws.put(RESULTS, doc["id"], doc)
+    return Outcome("applied", [(RESULTS, doc["id"])])
+
+
 # One schema instance per mutation, built once: instantiating a schema (and,
 # on first load, its nested schemas) for every pushed mutation was ~16 % of a
 # push. Marshmallow schemas keep no per-load state, so one instance serves
@@ -212,4 +244,5 @@ MUTATIONS: dict[str, tuple[Schema, Handler]] = {
     "edit_ticket": (schemas.EditTicket(), edit_ticket),
     "comment_ticket": (schemas.CommentTicket(), comment_ticket),
     "move_ticket": (schemas.MoveTicket(), move_ticket),
+    "review_result": (schemas.ReviewResult(), review_result),
 }

@@ -10,8 +10,10 @@ branch flagged ``needs_review`` -- two inspectors correcting the same result
 offline both keep their work and a supervisor decides.
 
 The only server-side changes to a stored result are bookkeeping around the
-evidence, never the evidence itself: ``superseded_by`` links and the media
-state once every referenced photo has arrived.
+evidence, never the evidence itself: ``superseded_by`` links, the media
+state once every referenced photo has arrived, its ``review``
+(``checklists.workflow.review``) and, on an original, the ``rectification``
+its re-inspections recorded (``sync.reinspections``).
 """
 from __future__ import annotations
 

@@ -77,6 +77,8 @@ class RejectionSchema(Schema):
     current = fields.Raw()
     field = fields.String()
     known = fields.List(fields.String())
+    allowed = fields.List(fields.String(), metadata={
+        "description": "an illegal or stale move: the moves allowed from `current`"})
 
 
 class MutationResultSchema(Schema):

@@ -7,9 +7,10 @@ from marshmallow import RAISE, Schema, fields, validate
 from server.auth import current_actor
 from server.extensions import get_store
 from server.repositories.results import MAX_LIMIT, SORTS
-from server.services import result_queries, results
+from server.services import result_queries, results, review
 
 from .blueprint import Blueprint
+from .schemas.review import ReinspectionOut, RectificationOut, ReviewedOut, ReviewIn, ReviewOut
 from .schemas.scoring import ScoreReportOut
 
 blp = Blueprint("results", __name__, url_prefix="/api/v1/results",
@@ -18,7 +19,8 @@ REVIEW_STATES = ("submitted", "approved", "has_issues", "rejected")
 
 
 class ResultOut(Schema):
-    """A stored result (sync/results.py); the answers and photos exactly as the device sent them."""
+    """A stored result (sync/results.py); the answers and photos exactly as the device sent them
+    (a re-inspection: the answers in force after it; as sent in ``reinspection.rechecked``)."""
 
     id = fields.String(required=True)
     v = fields.Integer(required=True)
@@ -43,6 +45,9 @@ class ResultOut(Schema):
     submitted = fields.Dict(metadata={"description": "who, from which device, when (server and "
                                                     "device clocks)"})
     score_history = fields.List(fields.Dict())
+    review = fields.Nested(ReviewOut, required=True)
+    reinspection = fields.Nested(ReinspectionOut)
+    rectification = fields.Nested(RectificationOut)
 
 
 @blp.route("/<result_id>")
@@ -53,6 +58,23 @@ class ResultOut(Schema):
 def get_result(result_id):
     """One result, its score explained point by point."""
     return results.get_result(get_store(), current_actor(), result_id)
+
+
+@blp.route("/<result_id>/review", methods=["POST"])
+@blp.auth_required()
+@blp.arguments(ReviewIn)
+@blp.response(200, ReviewedOut)
+@blp.alt_response(403, schema=ErrorSchema, description="Not a supervisor or admin, or you "
+                                                       "inspected this result.")
+@blp.alt_response(404, schema=ErrorSchema,
+                  description="No such result, or not at a site you work at.")
+@blp.alt_response(409, schema=ErrorSchema, description="`from` is not the current state or "
+                  "the move is not allowed from it; `errors` has `current` and `allowed`.")
+def review_result(move, result_id):
+    """Move a result's review: submitted → approved | has_issues | rejected (reason
+    required); has_issues → approved | rejected. Recorded in its append-only log."""
+    move["from"] = move.pop("from_")
+    return review.review_result(get_store(), current_actor(), result_id, move)
 
 
 class ResultQueryArgs(Schema):

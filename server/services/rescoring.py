@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import checklists
+from checklists.workflow import reinspection
 from server.repositories.results import ResultsRepository
 from server.store import Store
 from sync.placement import RESULTS
@@ -52,7 +53,7 @@ def rescore_version(store: Store, def_id: str, version: int, *, apply: bool,
                 {"id": d["id"], "answers": d["answers"], "score": d.get("score"),
                  "definition_id": d["checklist"]["id"],
                  "definition_version": d["checklist"]["version"]} for d in docs.values()])
-            ops = []
+            updated = {}
             for change in moved:
                 doc = dict(docs[change.result_id])
                 history = list(doc.get("score_history") or [])
@@ -60,10 +61,27 @@ def rescore_version(store: Store, def_id: str, version: int, *, apply: bool,
                                 "replaced_by": by})
                 doc.update(score=checklists.score_result(definition, doc["answers"]).to_record(),
                            score_history=history, v=doc["v"] + 1)
-                ops.append(placed_put(RESULTS, doc))
+                updated[doc["id"]] = doc
+            _follow_latest_rounds(tx, updated)
+            ops = [placed_put(RESULTS, doc) for doc in updated.values()]
             if apply and ops:
                 tx.commit(ops)
         changes += [c.to_dict() for c in moved]
         if len(ids) < BATCH:
             return changes
         after = ids[-1]
+
+
+def _follow_latest_rounds(tx, updated: dict[str, dict]) -> None:
+    """An original's score after rectification is its latest re-inspection's score:
+    when that one was rescored, the original's ``rectification`` follows (in place)."""
+    for doc in [d for d in updated.values() if d.get("reinspection")]:
+        original_id = doc["reinspection"]["of"]
+        original = updated.get(original_id) or tx.get_doc(RESULTS, original_id)
+        rectification = (original or {}).get("rectification") or {}
+        if rectification.get("latest") != doc["id"]:
+            continue
+        bump = 0 if original_id in updated else 1
+        updated[original_id] = {**original, "v": original["v"] + bump,
+                                "rectification": reinspection.rescored(rectification,
+                                                                       doc["score"])}

@@ -15,8 +15,10 @@ from server.accounts.access import require_site
 from server.store.base import Reader
 from sync.placement import RESULTS
 
+from checklists.workflow.reinspection import numbers
 from . import definitions
 from .errors import NotFound
+from .review import review_of
 
 
 def get_result(reader: Reader, actor: Actor, result_id: str) -> dict[str, Any]:
@@ -27,7 +29,22 @@ def get_result(reader: Reader, actor: Actor, result_id: str) -> dict[str, Any]:
     doc = dict(record.doc)
     require_site(actor, doc["site_id"], hide=True)
     doc["score"] = explained_score(reader, doc)
+    doc["review"] = review_of(doc)
+    if doc.get("rectification"):
+        doc["rectification"] = _explained_rectification(reader, doc)
     return doc
+
+
+def _explained_rectification(reader: Reader, doc: dict[str, Any]) -> dict[str, Any]:
+    """Both scores: at inspection (the stored one, never overwritten) and after
+    rectification, explained from the answers in force after the latest round (kept on
+    the latest re-inspection)."""
+    out = {**doc["rectification"], "score_at_inspection": numbers(doc["score"])}
+    latest = reader.get(RESULTS, out["latest"])
+    answers = latest.doc["answers"] if latest is not None else doc["answers"]
+    out["score_after"] = explained_score(reader, {**doc, "answers": answers,
+                                                  "score": out["score_after"]})
+    return out
 
 
 def explained_score(reader: Reader, doc: dict[str, Any]) -> dict[str, Any] | None:

@@ -40,6 +40,7 @@ from sync.push import Write, check_owner, plan_push
 from sync.results import mark_photo_complete, photo_hashes
 
 from . import definitions
+from . import review  # module import: review also imports this module
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +100,8 @@ def apply_push(store: Store, actor: Actor, client_id: str, mutations: list[dict]
         services = PushServices(evaluate=evaluate,
                                 find_definition=_once_per_batch(find_definition),
                                 complete_photos=uploads.complete_among,
-                                transient_errors=(StoreUnavailable,))
+                                transient_errors=(StoreUnavailable,),
+                                review=review.review_in_push)
         plan = plan_push(load, actor, client_id, mutations, services=services, now=now,
                          sent_at=sent_at, next_seq=next_seq)
         seqs = tx.commit([_put(w) for w in plan.writes]) if plan.writes else None

@@ -14,6 +14,7 @@ checkpoint without an expected tag, are listed in ``Template.todo``.
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -94,3 +95,41 @@ def _ordinary_reading(item: Item) -> float:
                 if end is not None and value_error(item, end) is None:
                     return end
     return 0
+
+
+def reinspection_template(original: dict, in_force: dict) -> Template:
+    """The answers a re-inspection of ``original`` starts from: its open items only.
+
+    Open items are those still failing after the latest round (or, before
+    any round, the original's failed and flagged items). Each is pre-filled
+    with the answer in force -- still the failing one -- so a template sent
+    unedited records nothing as fixed; the inspector changes what the
+    re-check finds. An item of a repeated section sits in its instance's
+    place (earlier instances left empty: the server overlays by position).
+    ``todo`` names each item with what was wrong.
+    """
+    rectification = original.get("rectification") or {}
+    open_items = rectification["open_items"] if rectification else \
+        (original.get("score") or {}).get("flags", [])
+    out = Template()
+    for flag in open_items:
+        item_id, index = flag["item_id"], flag.get("instance")
+        if index is None:
+            out.answers[item_id] = copy.deepcopy(in_force.get(item_id) or {})
+            path = item_id
+        else:
+            section = next((key for key, value in in_force.items() if isinstance(value, list)
+                            and index < len(value)
+                            and item_id in (value[index].get("answers") or {})), None)
+            if section is None:
+                continue  # the answers in force no longer hold it: nothing to re-check
+            instances = out.answers.setdefault(section, [])
+            while len(instances) <= index:
+                source = in_force[section][len(instances)]
+                instances.append({"label": source.get("label"), "answers": {}})
+            instances[index]["answers"][item_id] = copy.deepcopy(
+                in_force[section][index]["answers"][item_id])
+            path = f"{section}[{index}].{item_id}"
+        out.todo.append((path, f"re-check (was: {flag.get('reason')}); change the answer to "
+                               f"what you find now"))
+    return out

@@ -74,7 +74,8 @@ def _check_result_id(ctx, param, value):
 
 @click.command()
 @_definition_argument
-@click.option("--site", required=True, help="Site code or id where you inspected.")
+@click.option("--site", default=None,
+              help="Site code or id where you inspected (a re-inspection: the original's).")
 @click.option("--answers", "answers_file", required=True, type=click.Path(dir_okay=False),
               help="JSON object of answers keyed by item id.")
 @click.option("--photo", "photos", multiple=True, metavar="[ITEM=]PATH[:MARKUP.json]",
@@ -84,17 +85,23 @@ def _check_result_id(ctx, param, value):
 @click.option("--result-id", default=None, callback=_check_result_id,
               help="Your own id for this result (1-100 of A-Z a-z 0-9 _ . : -): running the "
                    "same fill again with it records nothing twice.")
-def fill(definition, site, answers_file, photos, note, result_id):
+@click.option("--reinspects", default=None, metavar="RESULT_ID",
+              help="Re-check that result's items: answers hold only the re-checked items "
+                   "(start from `reinspect RESULT_ID`).")
+def fill(definition, site, answers_file, photos, note, result_id, reinspects):
     """Record an inspection offline (queued until `push`); start from `answers-template`."""
     def_id, version = definition_ref(definition)
     answers = read_json(answers_file, "--answers")
     if not isinstance(answers, dict):
         raise click.BadParameter("must hold a JSON object keyed by item id",
                                  param_hint="--answers")
+    if site is None and reinspects is None:
+        raise click.UsageError("Missing option '--site'.")
     client = current_client()
     try:
         receipt = client.fill(def_id, version, answers, [_photo(p) for p in photos],
-                              site_id=site, note=note, result_id=result_id)
+                              site_id=site, note=note, result_id=result_id,
+                              reinspects=reinspects)
     except InvalidInput as exc:
         definition = client.pulled.definition(def_id, version)
         if exc.errors is None or definition is None:

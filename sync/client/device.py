@@ -17,10 +17,12 @@ from __future__ import annotations
 import os
 from typing import Callable, Iterable
 
+from . import reviewing
+from .answers_template import Template
 from .api import ServerApi
 from .dirlock import DirLock
 from .errors import DeviceError, InvalidInput, NotLoggedIn, UnknownDefinition
-from .fill import (SAME_RESULT_FIELDS, FillReceipt, PhotoInput, build_submit_args,
+from .fill import (SAME_RESULT_FIELDS, FillReceipt, PhotoInput, as_sent, build_submit_args,
                    new_result_id, preview_score, same_content)
 from .outbox import Outbox
 from .photo_queue import COMPLETE, PhotoQueue
@@ -202,15 +204,27 @@ class DeviceClient:
 
     # -- offline work ------------------------------------------------------------
     def fill(self, definition_id: str, version: int | None, answers: dict,
-             photos: Iterable = (), *, site_id: str, assignment_id: str | None = None,
+             photos: Iterable = (), *, site_id: str | None, assignment_id: str | None = None,
              gps: dict | None = None, note: str | None = None, started_at: str | None = None,
-             result_id: str | None = None) -> FillReceipt:
+             result_id: str | None = None, reinspects: str | None = None) -> FillReceipt:
         """Record an inspection offline: checked, previewed, queued with its photos.
 
         A ``result_id`` chosen by the caller makes a retry safe: when this
         device already recorded that result with the same content nothing new
         is queued (``already_recorded``); with other content it is refused.
+        ``reinspects``: a pulled result whose items ``answers`` re-check (only
+        those items; the preview scores them over the answers in force); the
+        site defaults to the original's.
         """
+        original = None
+        if reinspects is not None:
+            original = reviewing.pulled_result(self.pulled, reinspects)
+            ref = original["checklist"]
+            if definition_id != ref["id"] or version not in (None, ref["version"]):
+                raise InvalidInput(f"result {reinspects} was filled with {ref['id']}@"
+                                   f"{ref['version']}: re-inspect it with that checklist")
+            version = ref["version"]
+            site_id = site_id or original["site_id"]
         definition = self.definition(definition_id, version)
         site_id = self._resolve_site(site_id)
         inputs = [PhotoInput.of(p) for p in photos]
@@ -218,8 +232,11 @@ class DeviceClient:
         result_id = result_id or new_result_id()
         args = build_submit_args(result_id=result_id, site_id=site_id, definition=definition,
                                  answers=answers, photos=described, assignment_id=assignment_id,
-                                 gps=gps, note=note, started_at=started_at)
-        preview = preview_score(definition, args["answers"])
+                                 gps=gps, note=note, started_at=started_at,
+                                 reinspects=reinspects)
+        preview = preview_score(definition, args["answers"] if original is None else
+                                reviewing.reinspection_preview_answers(self.pulled, original,
+                                                                      args["answers"]))
         hashes = [i["sha256"] for _, i in described]
         recorded, earlier_id = self._recorded_before(args)
         if recorded:
@@ -242,10 +259,26 @@ class DeviceClient:
                            if r["id"] == result_id and r.get("data")), None)
             if pulled is None:
                 return False, None
-            if same_content(pulled, args, SAME_RESULT_FIELDS):
+            if same_content(as_sent(pulled), args, SAME_RESULT_FIELDS):
                 return True, None
         raise InvalidInput(f"result {result_id} was already recorded with other content; "
                            f"give a new result id to record another inspection")
+
+    def reinspection_template(self, result_id: str) -> Template:
+        """The answers to start a re-inspection of a pulled result from: its open items."""
+        return reviewing.template_for(self.pulled, result_id)
+
+    def review(self, result_id: str, to: str, *, from_state: str | None = None,
+               reason: str | None = None) -> int:
+        """Queue a review of a pulled result (supervisors); returns the mutation id."""
+        args = reviewing.review_args(self.pulled, result_id, to, from_state=from_state,
+                                     reason=reason)
+        return self.outbox.append("review_result", args)
+
+    def results(self) -> list[dict]:
+        """The results pulled to this device (documents), newest first."""
+        docs = [r["data"] for r in self.pulled.records("results") if r.get("data")]
+        return sorted(docs, key=lambda d: (d["submitted"]["at"], d["id"]), reverse=True)
 
     def definition(self, definition_id: str, version: int | None = None) -> dict:
         """A pulled definition (JSON form); without ``version`` the newest published one."""

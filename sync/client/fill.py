@@ -57,8 +57,16 @@ def new_result_id() -> str:
 # What makes two submissions of one result_id the same inspection; finished_at is
 # stamped at fill time, so a retry of a killed ``fill`` differs there and nowhere else.
 SAME_SUBMISSION_FIELDS = ("site_id", "checklist", "answers", "photos", "assignment_id", "gps",
-                          "note", "started_at")
+                          "note", "started_at", "reinspects")
 SAME_RESULT_FIELDS = ("site_id", "checklist", "answers", "note")  # as a pulled result shows them
+
+
+def as_sent(pulled: dict) -> dict:
+    """A pulled result with the answers its device sent (a re-inspection stores the
+    answers in force after it, and keeps the sent ones as ``reinspection.rechecked``)."""
+    if not pulled.get("reinspection"):
+        return pulled
+    return {**pulled, "answers": pulled["reinspection"]["rechecked"]}
 
 
 def same_content(old: dict, new: dict, fields=SAME_SUBMISSION_FIELDS) -> bool:
@@ -68,7 +76,8 @@ def same_content(old: dict, new: dict, fields=SAME_SUBMISSION_FIELDS) -> bool:
 def build_submit_args(*, result_id: str, site_id: str, definition: dict, answers: dict,
                       photos: list[tuple[PhotoInput, dict]], assignment_id: str | None = None,
                       gps: dict | None = None, note: str | None = None,
-                      started_at: str | None = None, finished_at: str | None = None) -> dict:
+                      started_at: str | None = None, finished_at: str | None = None,
+                      reinspects: str | None = None) -> dict:
     """The ``submit_result`` args; photos given an item are cited in that item's answer
     (as the image of a signature item, else in its ``photos``)."""
     if not isinstance(answers, dict):
@@ -89,7 +98,7 @@ def build_submit_args(*, result_id: str, site_id: str, definition: dict, answers
             "answers": answers, "photos": refs,
             "finished_at": finished_at or datetime.now(timezone.utc).isoformat(timespec="seconds")}
     for key, value in (("assignment_id", assignment_id), ("gps", gps), ("note", note),
-                       ("started_at", started_at)):
+                       ("started_at", started_at), ("reinspects", reinspects)):
         if value is not None:
             args[key] = value
     try:

@@ -63,3 +63,25 @@ def test_the_rescore_command(runner, stale):
     assert "0 result(s) changed" in runner.invoke(main, ["rescore", "daily-round@1"]).output
     bad = runner.invoke(main, ["rescore", "daily-round"])
     assert bad.exit_code == 2 and "version" in bad.output
+
+
+def test_a_rescored_latest_round_moves_the_originals_score_after(client, team, published,
+                                                                 app_store):
+    engineer = Device(client, team.headers["engineer"])
+    name, args = submit(team.site_a["id"], "orig", value="fail", defects=[{"deduction": 1}])
+    engineer.push((name, args), ("submit_result", {
+        "result_id": "round-1", "site_id": team.site_a["id"], "reinspects": "orig",
+        "checklist": args["checklist"], "answers": {"env.clean": {"value": "pass"}}}))
+    doc = dict(app_store.get(RESULTS, "round-1").doc)  # as an older (buggy) engine scored it
+    doc["score"] = {**doc["score"], "total": 3.0, "percent": 60.0, "rules_version": "old/0"}
+    original = dict(app_store.get(RESULTS, "orig").doc)
+    original["rectification"] = {**original["rectification"], "score_after": doc["score"]}
+    app_store.commit([placed_put(RESULTS, doc), placed_put(RESULTS, original)])
+
+    r = client.post("/api/v1/definitions/daily-round/versions/1/rescore",
+                    headers=team.headers["admin"])
+    assert [c["result_id"] for c in r.json] == ["round-1"]
+    shown = client.get("/api/v1/results/orig", headers=team.headers["admin"]).json
+    assert shown["rectification"]["score_after"]["total"] == 5.0
+    assert shown["rectification"]["score_at_inspection"]["total"] == 4.0 == shown["score"]["total"]
+    assert shown["rectification"]["rounds"][0]["total"] == 5.0  # as it was recorded then

@@ -1,0 +1,1 @@
+"""Workflow rules over results and tickets: pure functions of who acts, when, on what."""
