@@ -99,7 +99,8 @@ def apply_push(store: Store, actor: Actor, client_id: str, mutations: list[dict]
         services = PushServices(evaluate=evaluate,
                                 find_definition=_once_per_batch(find_definition),
                                 complete_photos=uploads.complete_among,
-                                transient_errors=(StoreUnavailable,))
+                                transient_errors=(StoreUnavailable,),
+                                parse_definition=definitions.parsed)
         plan = plan_push(load, actor, client_id, mutations, services=services, now=now,
                          sent_at=sent_at, next_seq=next_seq)
         seqs = tx.commit([_put(w) for w in plan.writes]) if plan.writes else None

@@ -1,0 +1,11 @@
+"""Workflow rules over records several people change: rectification tickets.
+
+Pure functions (no Flask, no store, no sync transport) over plain documents,
+an ``Actor`` and a time (``Acting``). The sync push (``sync.ticket_ops``
+inside a device's batch) and the web services (``server.services.tickets``)
+are two callers of the same rules.
+"""
+from .acting import Acting
+from .errors import IllegalMove, TicketRefused
+
+__all__ = ["Acting", "IllegalMove", "TicketRefused"]
