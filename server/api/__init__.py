@@ -10,10 +10,11 @@ from __future__ import annotations
 from flask import Flask
 
 from . import (auth, definition_sheets, definitions, devices, docs, errors, me, photos, results,
-               sites, sync, users)
+               sites, sync, tickets, users)
 from .blueprint import security_schemes
 
-AREAS = (auth, me, users, sites, devices, definitions, definition_sheets, results, sync, photos)
+AREAS = (auth, me, users, sites, devices, definitions, definition_sheets, results, sync, photos,
+         tickets)
 
 
 def init_app(app: Flask) -> errors.Api:

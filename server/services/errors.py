@@ -22,7 +22,15 @@ class NotFound(ServiceError):
 
 
 class Conflict(ServiceError):
-    """The request clashes with the current state (a taken username, a code in use)."""
+    """The request clashes with the current state (a taken username, a code in use).
+
+    ``details`` says what the state is, e.g. a ticket's ``current`` state and
+    the moves ``allowed`` from it.
+    """
+
+    def __init__(self, message: str, details: Mapping[str, Any] | None = None):
+        super().__init__(message)
+        self.details = dict(details) if details else None
 
 
 class Unauthenticated(ServiceError):
