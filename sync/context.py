@@ -36,6 +36,4 @@ class MutationContext:
 
     def stamp(self) -> dict:
         """Provenance recorded next to a change."""
-        return {"by": self.actor.user_id, "role": self.actor.role, "mutation": self.ref,
-                "at": self.received_at, "device_ts": self.device_ts,
-                "clock_offset_ms": self.clock_offset_ms}
+        return self.acting().stamp()

@@ -22,7 +22,7 @@ from checklists.workflow import tickets as rules
 
 from . import photo_access
 from .errors import Rejected
-from .placement import RESULTS, TICKETS
+from .placement import PHOTO_REFS, RESULTS, TICKETS
 
 CompletePhotos = Callable[[list[str]], "set[str]"]
 
@@ -89,10 +89,20 @@ def check_photo_refs(records: Records, hashes: list[str], acting: Acting,
                        errors={"photos": [f"Not a photo of this site: {h}." for h in foreign]})
 
 
-def _store(records: Records, ticket: dict) -> dict:
+def _store(records: Records, ticket: dict, acting: Acting, photos: list[str] = ()) -> dict:
     stored = fields_rules.bump(ticket)
     records.put(TICKETS, stored["id"], stored)
+    cite_photos(records, stored["id"], photos, acting)
     return stored
+
+
+def cite_photos(records: Records, ticket_id: str, hashes, acting: Acting) -> None:
+    """Note who cites each photo on the ticket (``photo_access``: who may then see it)."""
+    for sha in dict.fromkeys(hashes):
+        ref = photo_access.with_ticket(records.get(PHOTO_REFS, sha), sha, ticket_id,
+                                       acting.actor.user_id)
+        if ref is not None:
+            records.put(PHOTO_REFS, sha, ref)
 
 
 def create(records: Records, args: dict, acting: Acting,
@@ -113,6 +123,7 @@ def create(records: Records, args: dict, acting: Acting,
         raise refused(error) from None
     doc = fields_rules.new_ticket(args, acting, extra={"source": {"by_hand": True}})
     records.put(TICKETS, doc["id"], doc)
+    cite_photos(records, doc["id"], doc["photos"], acting)
     return TicketChange("applied", doc)
 
 
@@ -123,6 +134,7 @@ def open_from_rule(records: Records, opened: dict, acting: Acting) -> dict | Non
         return None
     doc = fields_rules.new_ticket(args, acting, extra={"source": opened["source"]})
     records.put(TICKETS, doc["id"], doc)
+    cite_photos(records, doc["id"], doc["photos"], acting)
     return doc
 
 
@@ -136,7 +148,7 @@ def edit(records: Records, ticket_id: str, values: dict, base_fv: dict,
     new_conflicts = changed["conflicts"][len(ticket["conflicts"]):]
     if changed == ticket:
         return TicketChange("applied", ticket)
-    return TicketChange("applied", _store(records, changed), new_conflicts)
+    return TicketChange("applied", _store(records, changed, acting), new_conflicts)
 
 
 def comment(records: Records, args: dict, acting: Acting,
@@ -150,7 +162,7 @@ def comment(records: Records, args: dict, acting: Acting,
         raise refused(error) from None
     if changed is None:
         return TicketChange("duplicate", ticket)
-    return TicketChange("applied", _store(records, changed))
+    return TicketChange("applied", _store(records, changed, acting, args.get("photos") or []))
 
 
 def attach_photos(records: Records, ticket_id: str, hashes: list[str], acting: Acting,
@@ -160,7 +172,7 @@ def attach_photos(records: Records, ticket_id: str, hashes: list[str], acting: A
     changed = fields_rules.attach_photos(ticket, hashes)
     if changed is None:
         return TicketChange("duplicate", ticket)
-    return TicketChange("applied", _store(records, changed))
+    return TicketChange("applied", _store(records, changed, acting, hashes))
 
 
 def move(records: Records, args: dict, acting: Acting,
@@ -175,4 +187,4 @@ def move(records: Records, args: dict, acting: Acting,
         raise refused(error) from None
     if changed is None:
         return TicketChange("duplicate", ticket)
-    return TicketChange("applied", _store(records, changed))
+    return TicketChange("applied", _store(records, changed, acting, photos))

@@ -97,6 +97,11 @@ def test_failures_open_tickets_one_is_fixed_offline_and_verified_in_a_browser(
     assert fixed["status"] == "fixed" and fixed["fix"]["photos"] == [sha(jpeg_bytes(11))]
     assert fixed["fix"]["by"] == engineer
 
+    # the supervisor sees the evidence; another site does not
+    evidence = sha(jpeg_bytes(11))
+    assert web.get(f"/api/v1/photos/{evidence}?variant=thumb").status_code == 200
+    assert client.get(f"/api/v1/photos/{evidence}?variant=display",
+                      headers=team.guard_b_headers).status_code == 404
     # verified from the browser session, with its CSRF token
     resp = web.post("/api/v1/tickets/fac-2026-11:fac.03/move", headers={"X-CSRFToken": csrf},
                     json={"from": "fixed", "to": "verified"})
