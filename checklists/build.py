@@ -12,7 +12,7 @@ from checklists.expressions import Expression
 from checklists.model import (
     DEFAULT_MAX_PHOTOS, DEFAULT_TEXT_LENGTH, AllOf, AnyOf, Band, Condition, Constraint, Criterion,
     Deduction, Definition, Evidence, ExprCondition, Item, Label, Not, Option, Range, Repeat,
-    Scoring, Section, Source, Veto,
+    Scoring, Section, Source, TicketRule, TicketRules, Veto,
 )
 
 
@@ -27,7 +27,22 @@ def build_definition(data: dict[str, Any]) -> Definition:
         source=Source(**data["source"]) if data.get("source") else None,
         scoring=_scoring(data.get("scoring") or {}),
         sections=tuple(_section(s) for s in data["sections"]),
+        tickets=_tickets(data.get("tickets")),
     )
+
+
+def _tickets(data: dict | None) -> TicketRules | None:
+    if not data:
+        return None
+    return TicketRules(
+        rules=tuple(TicketRule(
+            id=r["id"], when=r["when"], due=r["due"], severity=r.get("severity", "normal"),
+            items=tuple(r["items"]) if r.get("items") else None,
+            sections=tuple(r["sections"]) if r.get("sections") else None,
+            expr=Expression(r["expr"]) if "expr" in r else None, item=r.get("item"),
+            responsible=r.get("responsible"), supervisor=r.get("supervisor"),
+            title=_label(r.get("title"))) for r in data["rules"]),
+        inspection_every=data.get("inspection_every"))
 
 
 def _label(data: dict | None) -> Label | None:

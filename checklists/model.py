@@ -305,6 +305,42 @@ class Scoring(_Model):
 
 
 @dataclass(frozen=True)
+class TicketRule(_Model):
+    """Which answers open a rectification ticket, how urgent it is and when it is due.
+
+    ``when``: ``failed`` (a failed or flagged answer), ``deducted`` (points
+    lost) or ``expr`` (a JSON Logic rule over the answers; one ticket about
+    ``item``). ``due``: ``before_next_inspection`` or an ISO 8601 duration
+    (``P2D``, ``PT4H``). ``items`` / ``sections`` limit the rule (None: all).
+    ``responsible`` / ``supervisor``: user ids the ticket names by default.
+    """
+
+    id: str
+    when: str
+    due: str
+    severity: str = "normal"
+    items: tuple[str, ...] | None = None
+    sections: tuple[str, ...] | None = None
+    expr: Any = None
+    item: str | None = None
+    responsible: str | None = None
+    supervisor: str | None = None
+    title: Label | None = None
+
+
+@dataclass(frozen=True)
+class TicketRules(_Model):
+    """The definition's ticket rules; the first rule matching an answer applies.
+
+    ``inspection_every`` (ISO 8601 duration, e.g. ``P1M``) says when the next
+    inspection is due after a result: what ``before_next_inspection`` means.
+    """
+
+    rules: tuple[TicketRule, ...]
+    inspection_every: str | None = None
+
+
+@dataclass(frozen=True)
 class Definition(_Model):
     """One version of a checklist definition (immutable once published)."""
 
@@ -316,6 +352,7 @@ class Definition(_Model):
     scoring: Scoring = Scoring()
     description: Label | None = None
     source: Source | None = None
+    tickets: TicketRules | None = None
 
     @property
     def ref(self) -> str:

@@ -60,6 +60,7 @@ ANSWERED_TYPES = frozenset(ITEM_TYPES) - {"calculate"}
 #: item types whose answer has a value a constraint can test
 VALUE_TYPES = ANSWERED_TYPES - {"photo"}
 from checklists.references import check_references
+from checklists.schema_tickets import TicketRulesSchema, ticket_rule_errors
 from checklists.schema_parts import (
     BilingualLabelSchema, ChoiceOptionSchema, ConditionField, ConstraintRuleSchema,
     DeductionCriterionSchema, DeductionRuleSchema, EvidenceRuleSchema, IdField, NonBlankString,
@@ -230,10 +231,14 @@ class DefinitionSchema(Schema):
     scoring = fields.Nested(ScoringPolicySchema, load_default=dict)
     sections = fields.List(fields.Nested(ChecklistSectionSchema), required=True,
                            validate=validate.Length(min=1))
+    tickets = fields.Nested(TicketRulesSchema, metadata={
+        "description": "which answers open a rectification ticket (checklists.schema_tickets)"})
 
     @validates_schema(skip_on_field_errors=False, pass_original=True)
     def _references(self, data, original_data, **kwargs):
         errors = check_references(original_data) if isinstance(original_data, dict) else {}
+        if isinstance(original_data, dict):
+            errors.update(ticket_rule_errors(original_data))
         if errors:
             raise ValidationError(errors)
 
@@ -265,5 +270,6 @@ __all__ = [
     "ScoringPolicySchema",
     "ShowIfConditionSchema",
     "TemplateSourceSchema",
+    "TicketRulesSchema",
     "VetoRuleSchema",
 ]

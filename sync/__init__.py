@@ -3,7 +3,8 @@
 * ``sync.push.plan_push`` -- exactly-once application of a device's mutation
   batch, as a plan of writes plus the answers to send once they are durable;
 * ``sync.pull.build_pull_page`` -- one page of bucket changes since cursors;
-* ``sync.tickets`` / ``sync.results`` -- the conflict rules per record type;
+* ``sync.results`` -- the result rules; ``sync.ticket_ops`` -- ticket use cases over
+  records (rules in ``checklists.workflow``), shared with the web services;
 * ``sync.schemas`` -- request/response bodies; ``sync.mutation_args`` -- args
   of each named mutation;
 * ``sync.errors`` -- request-level errors carrying their HTTP status;

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from checklists.actors import Actor
+from checklists.workflow import Acting
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,8 +29,11 @@ class MutationContext:
         """A stable name for the mutation: ``<client_id>#<id>``."""
         return f"{self.client_id}#{self.mutation_id}"
 
+    def acting(self) -> Acting:
+        """Who and when, as the workflow rules take it; edits chain per device install."""
+        return Acting(self.actor, self.received_at, self.ref, origin=self.client_id,
+                      device_ts=self.device_ts, clock_offset_ms=self.clock_offset_ms)
+
     def stamp(self) -> dict:
         """Provenance recorded next to a change."""
-        return {"by": self.actor.user_id, "role": self.actor.role, "mutation": self.ref,
-                "at": self.received_at, "device_ts": self.device_ts,
-                "clock_offset_ms": self.clock_offset_ms}
+        return self.acting().stamp()

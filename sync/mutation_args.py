@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from checklists.schema_tickets import SEVERITIES
 from checklists.workflow.review import MAX_REASON, STATES as REVIEW_STATES
+from checklists.workflow.tickets import LEGACY_STATES, STATES
 
 from .annotations import AnnotationsSchema
 from .compiled_schema import CompiledSchema
 from .fields import Id, Sha256, StrictInt, Timestamp
 from .json_values import JsonBounds
-from .tickets import STATES
 
 # Answers need no such bound: the checklist engine checks every field of
 # every answer against its item (types, lengths) right after this.
@@ -75,14 +76,20 @@ class TicketFields(CompiledSchema):
 
     title = fields.String(validate=validate.Length(min=1, max=200))
     description = fields.String(allow_none=True, validate=validate.Length(max=8000))
-    priority = fields.String(allow_none=True,
-                             validate=validate.OneOf(("low", "normal", "high", "urgent")))
+    priority = fields.String(allow_none=True, validate=validate.OneOf(SEVERITIES))
     assignee = Id(allow_none=True)
     due_at = Timestamp(allow_none=True)
     work_notes = fields.String(allow_none=True, validate=validate.Length(max=8000))
     cause = fields.String(allow_none=True, validate=validate.Length(max=2000))
     measurements = fields.Dict(keys=fields.String(validate=validate.Length(max=100)),
                                allow_none=True, validate=MEASUREMENTS_BOUNDS)
+    responsible = Id(allow_none=True, metadata={"description": "user id answering for it"})
+    direct_supervisor = Id(allow_none=True, metadata={"description": "user id: their supervisor"})
+    next_inspection_at = Timestamp(allow_none=True)
+    written_explanation = fields.String(allow_none=True, validate=validate.Length(max=8000),
+                                        metadata={"description": "书面说明: why it will miss "
+                                                  "the next inspection, and the remedy"})
+    location = fields.String(allow_none=True, validate=validate.Length(max=200))
 
 
 class CreateTicket(TicketFields):
@@ -108,10 +115,21 @@ class CommentTicket(CompiledSchema):
     photos = fields.List(Sha256(), validate=validate.Length(max=20))
 
 
+MOVE_STATES = sorted(STATES | set(LEGACY_STATES))  # older devices still say done
+
+
 class MoveTicket(CompiledSchema):
     ticket_id = Id(required=True)
-    from_state = fields.String(required=True, data_key="from", validate=validate.OneOf(STATES))
-    to = fields.String(required=True, validate=validate.OneOf(STATES))
+    from_state = fields.String(required=True, data_key="from",
+                               validate=validate.OneOf(MOVE_STATES))
+    to = fields.String(required=True, validate=validate.OneOf(MOVE_STATES))
+    note = fields.String(allow_none=True, validate=validate.Length(max=8000))
+    photos = fields.List(Sha256(), validate=validate.Length(max=20))
+
+
+class AttachTicketPhotos(CompiledSchema):
+    ticket_id = Id(required=True)
+    photos = fields.List(Sha256(), required=True, validate=validate.Length(min=1, max=20))
 
 
 class ReviewResult(CompiledSchema):

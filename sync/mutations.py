@@ -1,8 +1,9 @@
 """The named mutations a device may push, and how each one applies.
 
 Each handler reads through the batch's working set, checks the actor may
-touch the site, applies the pure rules (``results``, ``tickets``) and puts
-the changed documents back. It returns an ``Outcome`` or raises
+touch the site, applies the pure rules (``results``; tickets through
+``ticket_ops``, the door the web services use too) and puts the changed
+documents back. It returns an ``Outcome`` or raises
 ``Rejected``; it never commits anything itself.
 """
 from __future__ import annotations
@@ -13,8 +14,10 @@ from typing import Callable
 
 from marshmallow import Schema
 
+from checklists import Definition, load_definition
+from checklists.workflow.ticket_rules import tickets_for_result
 from . import mutation_args as schemas
-from . import photo_access, reinspections, results, tickets
+from . import photo_access, reinspections, results, ticket_ops
 from .context import MutationContext
 from .errors import Rejected
 from .placement import PHOTO_REFS, PHOTOS, RESULTS, TICKETS
@@ -34,12 +37,15 @@ class PushServices:
     subset already complete in the upload store. ``transient_errors`` are the
     store's failures that stop the whole batch unacknowledged (the device
     retries) instead of rejecting the mutation that met them.
+    ``parse_definition`` gives the model of a definition document (the server
+    passes its cache); it is asked only of definitions with ticket rules.
     """
 
     evaluate: Callable[[dict, dict], dict]
     find_definition: Callable[[str, int], "dict | None"]
     complete_photos: Callable[[list[str]], "set[str]"]
     transient_errors: tuple[type[BaseException], ...] = ()
+    parse_definition: Callable[[dict], Definition] = load_definition
     #: ``review(get, ctx, args)``: the reviewed result document, or ``Rejected`` -- the
     #: server's one review door (``server.services.review``), shared with its API
     review: "Callable[[Callable, MutationContext, dict], dict] | None" = None
@@ -61,12 +67,16 @@ def _require_site(ctx: MutationContext, site_id: str) -> None:
         raise Rejected("forbidden", f"you do not work at site {site_id}")
 
 
-def _score(services: PushServices, checklist: dict, answers: dict) -> dict:
+def _definition(services: PushServices, checklist: dict) -> dict:
     definition = services.find_definition(checklist["id"], checklist["version"])
     if definition is None:
         raise Rejected("unknown_checklist",
                        f"checklist {checklist['id']} version {checklist['version']} "
                        f"is not published")
+    return definition
+
+
+def _score(services: PushServices, definition: dict, answers: dict) -> dict:
     try:
         return services.evaluate(definition, answers)
     except Exception as exc:  # noqa: BLE001 - any failure is answered, the data kept
@@ -74,7 +84,8 @@ def _score(services: PushServices, checklist: dict, answers: dict) -> dict:
         if errors is not None:
             raise Rejected("invalid_answers", "the answers do not fit the checklist",
                            errors=errors) from None
-        log.exception("evaluating checklist %s failed", checklist)
+        log.exception("evaluating checklist %s@%s failed", definition.get("id"),
+                      definition.get("version"))
         raise Rejected("evaluation_failed", f"the answers could not be scored: {exc!r}") from None
 
 
@@ -83,7 +94,8 @@ def _store_result(ws: WorkingSet, args: dict, ctx: MutationContext, services: Pu
                   shape: Callable[[dict], dict] | None = None) -> Outcome:
     """Score and store a result; ``answers`` replace the sent ones when scoring and
     storing (a re-inspection's), ``shape`` adds to the document before it is put."""
-    score = _score(services, checklist, args["answers"] if answers is None else answers)
+    definition = _definition(services, checklist)
+    score = _score(services, definition, args["answers"] if answers is None else answers)
     hashes = results.photo_hashes(args)
     site = base["site_id"] if base else args["site_id"]
     # Here and usable by this submitter: see photo_access (knowing a hash is not having it).
@@ -121,7 +133,27 @@ def submit_result(ws, args, ctx, services) -> Outcome:
         return Outcome("duplicate", [(RESULTS, existing["id"])], existing["missing_photos"])
     if args.get("reinspects"):
         return _store_reinspection(ws, args, ctx, services)
-    return _store_result(ws, args, ctx, services, args["checklist"], None)
+    outcome = _store_result(ws, args, ctx, services, args["checklist"], None)
+    _open_tickets(ws, ws.get(RESULTS, args["result_id"]), ctx, services)
+    return outcome
+
+
+def _open_tickets(ws: WorkingSet, result: dict, ctx: MutationContext,
+                  services: PushServices) -> None:
+    """Open the tickets the definition's rules derive from this result, in its transaction.
+
+    Ids derive from the result and the item, so nothing opens twice.
+    Amendments open none: the findings belong to the result they amend.
+    """
+    definition = services.find_definition(result["checklist"]["id"],
+                                          result["checklist"]["version"])
+    if not definition or not definition.get("tickets") or result.get("score") is None:
+        return
+    acting = ctx.acting()
+    for opened in tickets_for_result(services.parse_definition(definition), result["answers"],
+                                     result["score"], result_id=result["id"],
+                                     site_id=result["site_id"], submitted_at=acting.now):
+        ticket_ops.open_from_rule(ws, opened, acting)
 
 
 def _store_reinspection(ws, args, ctx, services) -> Outcome:
@@ -149,80 +181,30 @@ def amend_result(ws, args, ctx, services) -> Outcome:
     return outcome
 
 
-def _ticket(ws: WorkingSet, ctx: MutationContext, ticket_id: str) -> dict:
-    ticket = ws.get(TICKETS, ticket_id)
-    if ticket is None:
-        raise Rejected("not_found", f"ticket {ticket_id} does not exist")
-    _require_site(ctx, ticket["site_id"])
-    return ticket
-
-
-def _check_result_ref(ws: WorkingSet, result_id: str | None, site_id: str) -> None:
-    """A ticket may cite only a result of its own site (which its author works at)."""
-    if result_id is None:
-        return
-    result = ws.get(RESULTS, result_id)
-    if result is None or result["site_id"] != site_id:  # one answer: existence is not leaked
-        raise Rejected("invalid_reference", f"result {result_id} is no result at this site",
-                       errors={"result_id": ["No result with this id at the ticket's site."]})
-
-
-def _check_photo_refs(ws: WorkingSet, hashes: list[str], ctx: MutationContext,
-                      services: PushServices, site_id: str) -> None:
-    """Photos the server has must be ones the author may use at the site.
-
-    A photo not here yet is fine: its bytes follow the push (and prove
-    possession); knowing another site's hash is not having its photo.
-    """
-    if not hashes:
-        return
-    foreign = [h for h in sorted(services.complete_photos(list(hashes)))
-               if not photo_access.may_use(ws.get, h, ctx.actor.user_id, (site_id,))]
-    if foreign:
-        raise Rejected("invalid_reference", "these photos belong to records you cannot see",
-                       errors={"photos": [f"Not a photo of this site: {h}." for h in foreign]})
+def _ticket_outcome(change: ticket_ops.TicketChange) -> Outcome:
+    return Outcome(change.status, [(TICKETS, change.ticket["id"])], conflicts=change.conflicts)
 
 
 def create_ticket(ws, args, ctx, services) -> Outcome:
-    _require_site(ctx, args["site_id"])
-    existing = ws.get(TICKETS, args["ticket_id"])
-    if existing is not None:
-        if tickets.same_creation(existing, args):
-            return Outcome("duplicate", [(TICKETS, existing["id"])])
-        raise Rejected("id_conflict", f"ticket {args['ticket_id']} exists with other content")
-    _check_result_ref(ws, args.get("result_id"), args["site_id"])
-    _check_photo_refs(ws, args.get("photos") or [], ctx, services, args["site_id"])
-    doc = tickets.new_ticket(args, ctx)
-    ws.put(TICKETS, doc["id"], doc)
-    return Outcome("applied", [(TICKETS, doc["id"])])
+    return _ticket_outcome(ticket_ops.create(ws, args, ctx.acting(), services.complete_photos))
 
 
 def edit_ticket(ws, args, ctx, services) -> Outcome:
-    ticket = _ticket(ws, ctx, args["ticket_id"])
-    changed = tickets.edit(ticket, args["set"], args["base_fv"], ctx)
-    new_conflicts = changed["conflicts"][len(ticket["conflicts"]):]
-    if changed != ticket:
-        ws.put(TICKETS, ticket["id"], tickets.bump(changed))
-    return Outcome("applied", [(TICKETS, ticket["id"])], conflicts=new_conflicts)
+    return _ticket_outcome(ticket_ops.edit(ws, args["ticket_id"], args["set"], args["base_fv"],
+                                           ctx.acting()))
 
 
 def comment_ticket(ws, args, ctx, services) -> Outcome:
-    ticket = _ticket(ws, ctx, args["ticket_id"])
-    _check_photo_refs(ws, args.get("photos") or [], ctx, services, ticket["site_id"])
-    changed = tickets.add_comment(ticket, args, ctx)
-    if changed is None:
-        return Outcome("duplicate", [(TICKETS, ticket["id"])])
-    ws.put(TICKETS, ticket["id"], tickets.bump(changed))
-    return Outcome("applied", [(TICKETS, ticket["id"])])
+    return _ticket_outcome(ticket_ops.comment(ws, args, ctx.acting(), services.complete_photos))
 
 
 def move_ticket(ws, args, ctx, services) -> Outcome:
-    ticket = _ticket(ws, ctx, args["ticket_id"])
-    changed = tickets.move(ticket, args["from_state"], args["to"], ctx)
-    if changed is None:
-        return Outcome("duplicate", [(TICKETS, ticket["id"])])
-    ws.put(TICKETS, ticket["id"], tickets.bump(changed))
-    return Outcome("applied", [(TICKETS, ticket["id"])])
+    return _ticket_outcome(ticket_ops.move(ws, args, ctx.acting(), services.complete_photos))
+
+
+def attach_ticket_photos(ws, args, ctx, services) -> Outcome:
+    return _ticket_outcome(ticket_ops.attach_photos(ws, args["ticket_id"], args["photos"],
+                                                    ctx.acting(), services.complete_photos))
 
 
 def review_result(ws, args, ctx, services) -> Outcome:
@@ -245,4 +227,5 @@ MUTATIONS: dict[str, tuple[Schema, Handler]] = {
     "comment_ticket": (schemas.CommentTicket(), comment_ticket),
     "move_ticket": (schemas.MoveTicket(), move_ticket),
     "review_result": (schemas.ReviewResult(), review_result),
+    "attach_ticket_photos": (schemas.AttachTicketPhotos(), attach_ticket_photos),
 }

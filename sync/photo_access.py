@@ -39,6 +39,27 @@ def with_holder(ref: dict | None, sha256: str, user_id: str) -> dict:
     return ref
 
 
+def with_ticket(ref: dict | None, sha256: str, ticket_id: str, user_id: str) -> dict | None:
+    """The ref with ``user_id``'s citation of the photo on a ticket; None if already there.
+
+    A ticket's photo is shown at the ticket's site only once its citer holds
+    it (``ticket_citations``), the rule results follow.
+    """
+    ref = dict(ref or {"sha256": sha256, "results": []})
+    citation = {"ticket": ticket_id, "by": user_id}
+    if citation in ref.get("tickets", ()):
+        return None
+    ref["tickets"] = [*ref.get("tickets", ()), citation]
+    return ref
+
+
+def ticket_citations(ref: dict | None) -> list[str]:
+    """The tickets whose citation of the photo counts: made by someone who sent its bytes."""
+    held = set(holders(ref))
+    return list(dict.fromkeys(c["ticket"] for c in (ref or {}).get("tickets", ())
+                              if c["by"] in held))
+
+
 def resolved_at(citing: Iterable[dict], sha256: str) -> set[str]:
     """The sites where one of ``citing`` (results citing the photo) has it resolved."""
     return {r["site_id"] for r in citing if sha256 not in r.get("missing_photos", ())}

@@ -8,7 +8,7 @@ read-model columns (``server.store.read_models``), not the protocol's.
 Collections the sync core writes:
 
 * ``results``  -- bucket ``site:<id>``;
-* ``tickets``  -- bucket ``site:<id>``;
+* ``tickets``  -- bucket ``site:<id>``, indexed for listings (``ticket_index``);
 * ``rejections`` -- bucket ``user:<id>``: what the server refused, kept whole
   so no field data is lost even when it cannot be applied;
 * ``clients``  -- server-private: one per device install, holds
@@ -24,8 +24,10 @@ Written by a service, synced to devices:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any
 
+from checklists.workflow.tickets import SETTLED, state_name
 from .actor import site_bucket, user_bucket
 
 RESULTS, TICKETS, REJECTIONS, CLIENTS, PHOTO_REFS = (
@@ -45,10 +47,39 @@ class Placement:
 
 def place(collection: str, doc: dict[str, Any]) -> Placement:
     """The bucket (and generic index entries, none today) of ``doc`` in ``collection``."""
-    if collection in (RESULTS, TICKETS, HOUSEHOLD_WATCH):
+    if collection == TICKETS:
+        return Placement(site_bucket(doc["site_id"]), ticket_index(doc))
+    if collection in (RESULTS, HOUSEHOLD_WATCH):
         return Placement(site_bucket(doc["site_id"]))
     if collection == REJECTIONS:
         return Placement(user_bucket(doc["user_id"]))
     if collection in (CLIENTS, PHOTO_REFS):
         return Placement(None)
     raise ValueError(f"the sync core does not write collection {collection!r}")
+
+
+#: ticket listings: newest first per site, by state and assignee; open ones by due time
+TICKETS_BY_SITE, TICKETS_BY_STATE, TICKETS_BY_ASSIGNEE, TICKETS_BY_ASSIGNEE_STATE, \
+    OPEN_TICKETS_BY_DUE = ("site", "site_status", "site_assignee", "site_assignee_status",
+                           "site_open_due")
+UNASSIGNED = "-"
+
+
+def ticket_index(doc: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """Index entries of a ticket: every filter a listing offers is one key, no scan."""
+    site, status = doc["site_id"], state_name(doc["status"])
+    created = _utc(doc["created"]["at"])
+    assignee = doc.get("assignee") or UNASSIGNED
+    index = {TICKETS_BY_SITE: (site, created),
+             TICKETS_BY_STATE: (f"{site}/{status}", created),
+             TICKETS_BY_ASSIGNEE: (f"{site}/{assignee}", created),
+             TICKETS_BY_ASSIGNEE_STATE: (f"{site}/{assignee}/{status}", created)}
+    if status not in SETTLED and doc.get("due_at"):
+        index[OPEN_TICKETS_BY_DUE] = (site, _utc(doc["due_at"]))
+    return index
+
+
+def _utc(stamp: str) -> str:
+    """An instant as sortable text: UTC, one format whatever offset it was written with."""
+    moment = datetime.fromisoformat(stamp)
+    return moment.astimezone(timezone.utc).isoformat() if moment.tzinfo else moment.isoformat()

@@ -75,6 +75,8 @@ class RejectionSchema(Schema):
     message = fields.String(required=True)
     errors = fields.Raw()
     current = fields.Raw()
+    allowed = fields.List(fields.String(), metadata={
+        "description": "a refused ticket move: the moves allowed from the current state"})
     field = fields.String()
     known = fields.List(fields.String())
     allowed = fields.List(fields.String(), metadata={

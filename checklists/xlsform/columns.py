@@ -105,6 +105,7 @@ SETTINGS_COLUMNS = (
     ("na", ("scoring", "na"), TEXT),
     ("weight_in_overall", ("scoring", "weight_in_overall"), NUMBER),
     ("scoring_note", ("scoring", "note"), TEXT),
+    ("tickets", ("tickets",), JSON),
 )
 SETTINGS_HEADERS = tuple(c[0] for c in SETTINGS_COLUMNS)
 SETTINGS_REQUIRED = ("form_id", "version", "kind", "form_title::zh", "form_title::en")

@@ -10,11 +10,12 @@ from __future__ import annotations
 from flask import Flask
 
 from . import (auth, definition_sheets, definitions, devices, docs, errors, me, photos, results,
-               sites, sync, users)
+               sites, sync, tickets, users)
 from . import households, welfare_checks
 from .blueprint import security_schemes
 
-AREAS = (auth, me, users, sites, devices, definitions, definition_sheets, results, sync, photos)
+AREAS = (auth, me, users, sites, devices, definitions, definition_sheets, results, sync, photos,
+         tickets)
 AREAS += (households, welfare_checks)
 
 

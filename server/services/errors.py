@@ -24,8 +24,9 @@ class NotFound(ServiceError):
 class Conflict(ServiceError):
     """The request clashes with the current state (a taken username, a code in use).
 
-    ``details`` (optional) tells the caller how to proceed, e.g. the moves allowed
-    from the current state; the API answers it as the error's ``errors``.
+    ``details`` (optional) says what the state is and how to proceed, e.g. a
+    ticket's ``current`` state and the moves ``allowed`` from it; the API
+    answers it in the error body.
     """
 
     def __init__(self, message: str, details: Mapping[str, Any] | None = None):

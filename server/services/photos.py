@@ -105,6 +105,10 @@ def query(store: Store, uploads: UploadStore, actor: Actor, hashes: list[str]) -
     return states
 
 
+#: the variants a photo cited only by a ticket has (markup and stamps belong to results)
+TICKET_VARIANTS = ("original", "display", "thumb")
+
+
 def variant(store: Store, uploads: UploadStore, variants: VariantCache, actor: Actor,
             sha256: str, name: str, result_id: str | None = None, *,
             default_timezone: str = DEFAULT_TIMEZONE) -> CachedVariant:
@@ -115,11 +119,15 @@ def variant(store: Store, uploads: UploadStore, variants: VariantCache, actor: A
     stamp shows local time of the result's site (``default_timezone`` for a
     site that names none).
     """
-    results = sync_service.results_citing(
-        store, sha256, None if actor.is_admin else actor.site_ids)
+    scope = None if actor.is_admin else actor.site_ids
+    results = sync_service.results_citing(store, sha256, scope)
     if result_id is not None:
         results = [r for r in results if r["id"] == result_id]
     if not results or sha256 not in uploads.complete_among([sha256]):
+        if result_id is None and name in TICKET_VARIANTS and sync_service.tickets_citing(
+                store, sha256, scope) and sha256 in uploads.complete_among([sha256]):
+            # a ticket's evidence (a fix): the photo itself, no result's markup or stamp
+            return variants.get(sha256, uploads.path(sha256), name, None, None)
         raise NotFound("no such photo, or not one of a result you may see")
     result = results[0]
     photo = next((p for p in result.get("photos", []) if p["sha256"] == sha256),

@@ -101,7 +101,8 @@ def apply_push(store: Store, actor: Actor, client_id: str, mutations: list[dict]
                                 find_definition=_once_per_batch(find_definition),
                                 complete_photos=uploads.complete_among,
                                 transient_errors=(StoreUnavailable,),
-                                review=review.review_in_push)
+                                review=review.review_in_push,
+                                parse_definition=definitions.parsed)
         plan = plan_push(load, actor, client_id, mutations, services=services, now=now,
                          sent_at=sent_at, next_seq=next_seq)
         seqs = tx.commit([_put(w) for w in plan.writes]) if plan.writes else None
@@ -286,6 +287,20 @@ def results_citing(store: Store, sha256: str, site_ids: frozenset[str] | None) -
             and sha256 not in rec.doc.get("missing_photos", ())]  # cited is not resolved
 
 
+def tickets_citing(store: Store, sha256: str, site_ids: frozenset[str] | None) -> list[dict]:
+    """The tickets at ``site_ids`` (``None``: every site) citing the photo, cited by a holder.
+
+    A fix's evidence photo is shown to the ticket's site once the fixer's
+    device sent its bytes (``sync.photo_access.ticket_citations``).
+    """
+    ref = store.get(PHOTO_REFS, sha256)
+    if ref is None:
+        return []
+    found = store.get_many(TICKETS, photo_access.ticket_citations(ref.doc)).values()
+    return [rec.doc for rec in found if site_ids is None or rec.doc["site_id"] in site_ids]
+
+
 def photo_visible(store: Store, actor: Actor, sha256: str) -> bool:
-    """Whether ``actor`` may download a photo: a result at one of their sites cites it."""
-    return bool(results_citing(store, sha256, actor.site_ids))
+    """Whether ``actor`` may download a photo: a result or ticket at one of their sites cites it."""
+    return bool(results_citing(store, sha256, actor.site_ids)
+                or tickets_citing(store, sha256, actor.site_ids))

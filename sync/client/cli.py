@@ -6,7 +6,7 @@ offline; ``push`` / ``sync`` / ``pull`` need the server. Expected failures
 (not logged in, server unreachable, a bad answers file, an unknown checklist)
 print one line -- invalid answers one line per error -- and exit 1, never a
 traceback. ``show``, ``answers-template`` and ``fill`` live in
-``cli_checklists``.
+``cli_checklists``; ``tickets`` and ``ticket ...`` in ``cli_tickets``.
 
 Tests (and embedders) pass a transport in ``obj={"transport": ...}``.
 """
@@ -19,7 +19,7 @@ import sys
 
 import click
 
-from . import cli_checklists, cli_results
+from . import cli_checklists, cli_results, cli_tickets
 from .cli_common import CliState, current_client
 from .device import DeviceClient
 from .errors import DeviceError
@@ -167,7 +167,7 @@ def status(as_json):
 
 for _command in (cli_checklists.show, cli_checklists.answers_template, cli_checklists.fill,
                  cli_results.results, cli_results.result, cli_results.reinspect,
-                 cli_results.review):
+                 cli_results.review, cli_tickets.tickets, cli_tickets.ticket):
     device.add_command(_command)
 
 

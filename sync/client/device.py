@@ -29,6 +29,7 @@ from .photo_queue import COMPLETE, PhotoQueue
 from .progress import OnProgress, ProgressTracker
 from .pulled import PulledStore
 from .pusher import BATCH_MAX, SCHEMA_VERSION, Pusher, PushReport
+from .ticket_work import TicketDesk
 from .transport import HttpTransport, Transport, check_base_url
 from .uploader import DEFAULT_CHUNK, Progress, Uploader, UploadReport
 
@@ -71,6 +72,11 @@ class DeviceClient:
 
     def _path(self, name: str) -> str:
         return os.path.join(self.data_dir, name)
+
+    @property
+    def tickets(self) -> TicketDesk:
+        """Ticket work offline: list, show, move, comment, edit (``ticket_work``)."""
+        return TicketDesk(self)
 
     # -- the server --------------------------------------------------------------
     def _api(self, *, auth: bool = True, server_url: str | None = None) -> ServerApi:

@@ -161,20 +161,22 @@ def test_ticket_lifecycle_in_one_batch(store, uploads):
     resp = push(store, uploads, GUARD, "c1", [
         mutation(1, "create_ticket", ticket_id="t1", site_id=SITE_A, title="Leak"),
         mutation(2, "move_ticket", ticket_id="t1", **{"from": "open", "to": "in_progress"}),
-        mutation(3, "move_ticket", ticket_id="t1", **{"from": "in_progress", "to": "done"}),
-        mutation(4, "move_ticket", ticket_id="t1", **{"from": "done", "to": "closed"}),
+        mutation(3, "move_ticket", ticket_id="t1", note="seal replaced", photos=["ab" * 32],
+                 **{"from": "in_progress", "to": "fixed"}),
+        mutation(4, "move_ticket", ticket_id="t1", **{"from": "fixed", "to": "verified"}),
     ])
     assert [a["status"] for a in resp["results"]] == ["applied"] * 3 + ["rejected"]
     assert resp["results"][3]["error"]["code"] == "forbidden"
+    assert resp["results"][3]["error"]["allowed"] == []  # a guard has no move from fixed
     ticket = store.get("tickets", "t1")
-    assert ticket.doc["status"] == "done" and ticket.doc["v"] == 3
+    assert ticket.doc["status"] == "fixed" and ticket.doc["v"] == 3
     # one write of the ticket, in its final state; every mutation answered with its seq
     assert {a["seq"] for a in resp["results"][:3]} == {ticket.seq}
     sup = push(store, uploads, SUPERVISOR, "s1", [
-        mutation(1, "move_ticket", ticket_id="t1", **{"from": "done", "to": "verified"})])
+        mutation(1, "move_ticket", ticket_id="t1", **{"from": "fixed", "to": "verified"})])
     assert sup["results"][0]["status"] == "applied"
     assert [h["to"] for h in store.get("tickets", "t1").doc["history"]] == [
-        "in_progress", "done", "verified"]
+        "in_progress", "fixed", "verified"]
 
 
 def test_concurrent_ticket_edits_keep_every_losing_value(store, uploads):

@@ -21,7 +21,7 @@ from server.store.sql_store import SqlStore
 from server.uploads import UploadStore
 from sync.actor import buckets_for
 from sync.errors import MutationGap
-from sync.tickets import TRANSITIONS
+from checklists.workflow.tickets import TRANSITIONS
 
 from .helpers import (ENGINEER, GUARD, SITE_A, SUPERVISOR, Replica, find_definition, evaluate,
                       server_view)
@@ -147,8 +147,11 @@ class SyncMachine(RuleBasedStateMachine):
         current = device.ticket(tid)["status"]
         targets = sorted(TRANSITIONS[current])
         if targets:
+            to = data.draw(st.sampled_from(targets))
+            evidence = {"note": "seal replaced", "photos": ["ab" * 32]} if to in (
+                "fixed", "disputed") else {}
             device.enqueue("move_ticket", ticket_id=tid,
-                           **{"from": current, "to": data.draw(st.sampled_from(targets))})
+                           **{"from": current, "to": to}, **evidence)
 
     # -- network ---------------------------------------------------------------
     @rule(name=device_names, lose_response=st.booleans(), replays=st.integers(1, 3))
@@ -219,10 +222,10 @@ class SyncMachine(RuleBasedStateMachine):
 
     @invariant()
     def only_expected_rejections(self):
-        # stale status (invalid_transition) and role limits (forbidden) are the only
-        # ways these well-formed queues can fail; anything else is a server bug
+        # stale status, moves the machine or the role forbid are the only ways these
+        # well-formed queues can fail; anything else is a server bug
         codes = {r.doc["code"] for r in self.store.scan("rejections")}
-        assert codes <= {"invalid_transition", "forbidden"}, codes
+        assert codes <= {"invalid_transition", "stale_state", "forbidden"}, codes
 
     @invariant()
     def ticket_histories_are_valid_paths(self):
