@@ -62,9 +62,12 @@ def _put(write: Write) -> Put:
     return Put(write.collection, write.id, write.doc, p.bucket, p.index)
 
 
-def placed_put(collection: str, doc: dict) -> Put:
-    """A put of a record rewritten by the server, back where the sync core keeps it."""
-    return _put(Write(collection, doc["id"], doc, place(collection, doc)))
+def placed_put(collection: str, doc: dict, id_: str | None = None) -> Put:
+    """A put of a record rewritten by the server, back where the sync core keeps it.
+
+    ``id_``: for records whose document does not carry it (``photo_refs``).
+    """
+    return _put(Write(collection, id_ or doc["id"], doc, place(collection, doc)))
 
 
 def _once_per_batch(find_definition: FindDefinition) -> FindDefinition:

@@ -63,7 +63,7 @@ def _records(store: Store) -> Iterator[WorkingSet]:
             yield records
         except Rejected as rejection:
             raise _translated(rejection) from None
-        writes = [placed_put(collection, doc) for collection, _, doc in records.changed()]
+        writes = [placed_put(collection, doc, id_) for collection, id_, doc in records.changed()]
         if writes:
             tx.commit(writes)
 
