@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_smorest.error_handler import ErrorSchema
 from marshmallow import RAISE, Schema, fields, validate
 
+from checklists.workflow.review import STATES as REVIEW_STATES
 from server.auth import current_actor
 from server.extensions import get_store
 from server.repositories.results import MAX_LIMIT, SORTS
@@ -15,7 +16,6 @@ from .schemas.scoring import ScoreReportOut
 
 blp = Blueprint("results", __name__, url_prefix="/api/v1/results",
                 description="Submitted results: answers, photos and the score explained.")
-REVIEW_STATES = ("submitted", "approved", "has_issues", "rejected")
 
 
 class ResultOut(Schema):

@@ -233,6 +233,9 @@ class DeviceClient:
             site_id = site_id or original["site_id"]
         definition = self.definition(definition_id, version)
         site_id = self._resolve_site(site_id)
+        if original is not None and site_id != original["site_id"]:
+            raise InvalidInput(f"result {reinspects} is at another site: a re-inspection is "
+                               f"recorded at the original's site")
         inputs = [PhotoInput.of(p) for p in photos]
         described = [(p, self.photos.describe(p.path)) for p in inputs]
         result_id = result_id or new_result_id()

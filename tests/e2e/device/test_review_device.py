@@ -93,3 +93,18 @@ def test_device_refuses_what_the_server_would(phone, tmp_path):
                                      "review", "nope", "--to", "rejected", "--from",
                                      "submitted"])
     assert got.exit_code == 1 and "reason is required" in got.output
+
+
+def test_a_reinspection_is_recorded_at_the_originals_site(phone, tmp_path, accounts, team):
+    accounts.user("engineer", username="roamer", site_ids=[team.site_a["id"], team.site_b["id"]])
+    roamer = phone("roamer")
+    roamer("pull")
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps(FAILED), encoding="utf-8")
+    roamer("fill", "daily-round", "--site", "A", "--answers", str(answers), "--result-id", "o")
+    roamer("sync")
+    answers.write_text(json.dumps({"env.clean": {"value": "pass"}}), encoding="utf-8")
+    got = CliRunner().invoke(device_cli, ["--data-dir", str(tmp_path / "device-roamer"), "fill",
+                                          "daily-round", "--site", "B", "--answers",
+                                          str(answers), "--reinspects", "o"])
+    assert got.exit_code == 1 and "recorded at the original's site" in got.output

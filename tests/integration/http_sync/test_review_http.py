@@ -87,7 +87,8 @@ def test_stale_from_answers_the_moves_allowed_now(client, team, result_id):
     review(client, sup, result_id, "submitted", "has_issues")
     stale = review(client, team.headers["admin"], result_id, "submitted", "approved")
     assert stale.status_code == 409
-    assert stale.json["errors"] == {"current": "has_issues", "allowed": ["approved", "rejected"]}
+    assert stale.json["errors"] == {"current": "has_issues",
+                                    "allowed": ["approved", "rejected"]}
 
 
 def test_a_supervisor_reviews_from_a_device_and_the_inspector_pulls_the_log(

@@ -7,7 +7,8 @@ from checklists.workflow.reinspection import overlay, record_round
 from sync.client.answers_template import answers_template, reinspection_template
 
 SHA = "a" * 64
-FLOOR_FAIL = {"value": "fail", "defects": [{"note": "空鼓", "location": "门口", "photos": [SHA]}]}
+FLOOR_FAIL = {"value": "fail",
+              "defects": [{"note": "空鼓", "location": "门口", "photos": [SHA]}]}
 
 
 def handover_with_a_failed_bathroom_floor():
