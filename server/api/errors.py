@@ -83,6 +83,8 @@ def _service_error(error: svc.ServiceError):
     if isinstance(error, svc.Throttled):
         headers["Retry-After"] = str(error.retry_after)
     errors = {error.location: error.messages} if isinstance(error, svc.Invalid) else None
+    if isinstance(error, svc.StaleState):
+        errors = {"allowed": error.allowed}  # the moves possible from the current state
     return error_body(code, str(error), errors), code, headers
 
 

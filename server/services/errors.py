@@ -25,6 +25,14 @@ class Conflict(ServiceError):
     """The request clashes with the current state (a taken username, a code in use)."""
 
 
+class StaleState(Conflict):
+    """A move from a state the record has left; ``allowed`` lists the moves possible now."""
+
+    def __init__(self, message: str, allowed: list[str]):
+        super().__init__(message)
+        self.allowed = list(allowed)
+
+
 class Unauthenticated(ServiceError):
     """No valid credentials: unknown token, wrong password, disabled user, revoked device."""
 

@@ -16,6 +16,8 @@ from server.store.base import Reader
 from sync.placement import RESULTS
 
 from . import definitions
+from .appeals import appeals_view
+from .responsibility import responsibility_view
 from .errors import NotFound
 
 
@@ -27,6 +29,8 @@ def get_result(reader: Reader, actor: Actor, result_id: str) -> dict[str, Any]:
     doc = dict(record.doc)
     require_site(actor, doc["site_id"], hide=True)
     doc["score"] = explained_score(reader, doc)
+    doc.update(appeals_view(reader, doc))  # appeals and the score after them
+    doc["deductions"] = responsibility_view(reader, doc)
     return doc
 
 
