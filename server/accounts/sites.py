@@ -61,16 +61,7 @@ def create_site(store: Store, *, code: str, name: str, timezone: str = DEFAULT_T
 
 def set_timezone(store: Store, site_id: str, timezone: str) -> dict:
     """Change the zone a site's times are shown in (stored times stay UTC)."""
-    errors = _timezone_errors(timezone)
-    if errors:
-        raise Invalid(errors)
-    with store.transaction() as tx:
-        found = tx.get_doc(SITES, site_id)
-        if found is None:
-            raise NotFound(f"no site {site_id!r}")
-        doc = {**found, "timezone": timezone}
-        tx.commit([_put(doc)])
-    return doc
+    return edit_site(store, site_id, {"timezone": timezone})
 
 
 def edit_site(store: Store, site_id: str, changes: dict) -> dict:
