@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_smorest.error_handler import ErrorSchema
-from marshmallow import Schema, fields, validate
+from marshmallow import RAISE, Schema, fields, validate
 
 from checklists.workflow import appeals as rules
 from server.accounts.records import utc_now
@@ -13,6 +13,7 @@ from server.services import appeals
 from server.services.workflow_settings import appeal_rules
 
 from .blueprint import Blueprint
+from .schemas.paging import PageArgs, page_schema
 
 blp = Blueprint("appeals", __name__, url_prefix="/api/v1/appeals",
                 description="Appeals: filed by the responsible person, decided level by level "
@@ -68,6 +69,30 @@ class AppealOut(Schema):
 
 _STALE = dict(schema=ErrorSchema, description="The appeal is no longer in the state the move "
               "needs; errors.allowed lists the moves allowed now.")
+
+
+class AppealListArgs(PageArgs):
+    site = fields.String(load_default=None, validate=validate.Length(1, 64),
+                         metadata={"description": "the appeals of a site you work at"})
+    result = fields.String(load_default=None, validate=validate.Length(1, 200),
+                           metadata={"description": "the appeals of one result"})
+
+
+AppealPage = page_schema(AppealOut, "AppealPage")
+
+
+@blp.route("")
+@blp.auth_required()
+@blp.arguments(AppealListArgs, location="query", unknown=RAISE)
+@blp.response(200, AppealPage)
+@blp.alt_response(404, schema=ErrorSchema, description="No such result at your sites.")
+def list_appeals(args):
+    """Appeals newest first, with what you may do on each: of a site, of a result, or
+    (neither given) the ones you filed."""
+    return appeals.list_appeals(get_store(), current_actor(), site_id=args["site"],
+                                result_id=args["result"], cursor=args["cursor"],
+                                limit=args["limit"], settings=appeal_rules(current_app.config),
+                                at=utc_now())
 
 
 @blp.route("", methods=["POST"])

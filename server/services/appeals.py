@@ -29,6 +29,7 @@ from sync.actor import user_bucket
 
 from . import definitions
 from .errors import Forbidden, Invalid, NotFound, StaleState
+from .paging import read_page
 from .responsibility import responsible_people, visible_result
 
 APPEALS = "appeals"
@@ -37,7 +38,8 @@ APPEALS = "appeals"
 def _put(doc: dict[str, Any]) -> Put:
     return Put(APPEALS, doc["id"], doc, bucket=user_bucket(doc["appellant_id"]),
                index={"result": (doc["result_id"], doc["filed_at"]),
-                      "site": (doc["site_id"], doc["filed_at"])})
+                      "site": (doc["site_id"], doc["filed_at"]),
+                      "appellant": (doc["appellant_id"], doc["filed_at"])})
 
 
 def _refused(error: rules.AppealRefused) -> Exception:
@@ -110,6 +112,25 @@ def get_appeal(store: Store, actor: Actor, appeal_id: str, *, settings: rules.Ap
                at: datetime) -> dict[str, Any]:
     with store.snapshot() as snap:
         return with_moves(_visible(snap, actor, appeal_id), actor, snap, settings, at)
+
+
+def list_appeals(store: Store, actor: Actor, *, site_id: str | None = None,
+                 result_id: str | None = None, cursor: str | None = None, limit: int = 50,
+                 settings: rules.AppealRules, at: datetime) -> dict[str, Any]:
+    """Newest first: the appeals of a site or of a result (who works there), else your own."""
+    with store.snapshot() as snap:
+        if result_id is not None:
+            visible_result(snap, actor, result_id)
+            index, key = "result", result_id
+        elif site_id is not None:
+            require_site(actor, site_id)
+            index, key = "site", site_id
+        else:
+            index, key = "appellant", actor.user_id
+        page = read_page(snap, APPEALS, index, key, cursor=cursor, limit=limit,
+                         descending=True)
+        return {"items": [with_moves(dict(r.doc), actor, snap, settings, at)
+                          for r in page.items], "next_cursor": page.next_cursor}
 
 
 def with_moves(doc: dict[str, Any], actor: Actor, reader, settings: rules.AppealRules,

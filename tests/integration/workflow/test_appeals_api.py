@@ -143,3 +143,23 @@ def test_appeals_stay_within_scope_and_sync_to_the_appellant(client, chain, subm
     changes = [c for b in device.pull().json["buckets"] for c in b["changes"]]
     synced = next(c["data"] for c in changes if c["id"] == appeal["id"])
     assert synced["status"] == "open" and synced["deduction"] == "s.1"
+
+
+def test_deciders_find_the_appeals_waiting_for_them(client, chain, submit):
+    rid = submit(answers(s_1=4, s_2=2))
+    _responsible(client, chain, rid, "s.1")
+    first = _file(client, chain.headers["guard"], rid).json
+    second = client.post("/api/v1/appeals", headers=chain.headers["supervisor"],
+                         json={"result_id": rid, "reason": "整体评分有误"}).json
+    site = f"/api/v1/appeals?site={chain.site_a['id']}"
+    by_lead = client.get(site, headers=chain.headers["supervisor"]).json["items"]
+    assert {a["id"]: a["allowed"] for a in by_lead} == {
+        first["id"]: ["uphold", "adjust", "escalate"], second["id"]: []}
+    by_pd = client.get(f"/api/v1/appeals?result={rid}", headers=chain.headers["pd"]).json
+    assert {a["id"]: a["allowed"] for a in by_pd["items"]} == {
+        first["id"]: [], second["id"]: ["uphold", "adjust", "escalate"]}
+    mine = client.get("/api/v1/appeals?limit=1", headers=chain.headers["guard"]).json
+    assert [a["id"] for a in mine["items"]] == [first["id"]] and mine["next_cursor"] is None
+    assert client.get(site, headers=chain.guard_b_headers).status_code == 403
+    assert client.get(f"/api/v1/appeals?result={rid}",
+                      headers=chain.guard_b_headers).status_code == 404
