@@ -26,6 +26,7 @@ from server.accounts.users import USERS
 from server.store import Put, Store
 from server.store.base import Reader
 from sync.actor import user_bucket
+from sync.placement import RESULTS
 
 from . import definitions
 from .errors import Forbidden, Invalid, NotFound, StaleState
@@ -96,14 +97,14 @@ def decide(store: Store, actor: Actor, appeal_id: str, move: str, *, settings: r
     """Make ``move`` on an appeal: a decision at its level, or the appellant's further appeal."""
     with store.transaction() as tx:
         appeal = _visible(tx, actor, appeal_id)
-        if move == rules.ADJUST:
-            deduction = _checked_adjustment(tx, appeal, deduction, points)
-        try:
+        try:  # who, when and from which state first; then whether the numbers fit the score
             doc = rules.decide(appeal, actor, move, seat=_seat(tx, appeal["site_id"], actor),
                                rules=settings, at=at, expected_level=expected_level,
                                points=points, deduction=deduction, explanation=explanation)
         except rules.AppealRefused as refused:
             raise _refused(refused) from None
+        if move == rules.ADJUST:
+            _check_adjustment(tx, appeal, deduction, points)
         tx.commit([_put(doc)])
     return with_moves(doc, actor, store, settings, at)
 
@@ -152,27 +153,25 @@ def _visible(reader: Reader, actor: Actor, appeal_id: str) -> dict[str, Any]:
     return dict(doc)
 
 
-def _checked_adjustment(reader: Reader, appeal: dict[str, Any], deduction: str | None,
-                        points: float | None) -> str | None:
-    """The deduction an adjustment changes, checked against the result's score."""
+def _check_adjustment(reader: Reader, appeal: dict[str, Any], deduction: str | None,
+                      points: float) -> None:
+    """``Invalid`` unless the adjustment names a deduction of the result that may take
+    ``points`` (the appeal's own deduction, or one named on a whole-result appeal)."""
     key = appeal["deduction"] or deduction
     if key is None:
         raise Invalid({"deduction": ["Name the deduction this adjustment changes."]})
     if appeal["deduction"] is not None and deduction not in (None, appeal["deduction"]):
         raise Invalid({"deduction": [f"This appeal is on {appeal['deduction']}."]})
-    result = reader.get_doc("results", appeal["result_id"])
+    result = reader.get_doc(RESULTS, appeal["result_id"])
     found = {d.key: d for d in deductions_of(result.get("score"))}
     if key not in found:
         raise Invalid({"deduction": [f"The result has no deduction {key!r}."]})
-    if points is None:
-        return key  # the rules name the missing points
     definition = definitions.definition_for_result(reader, result["checklist"]["id"],
                                                    result["checklist"]["version"])
     try:
         check_adjustment(definition, found[key], points)
     except NotAdjustable as exc:
         raise Invalid({"points": [str(exc)]}) from None
-    return key
 
 
 def adjusted_points(reader: Reader, result: dict[str, Any]) -> dict[str, float]:

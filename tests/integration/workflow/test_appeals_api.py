@@ -74,6 +74,9 @@ def test_wrong_people_wrong_level_stale_moves_and_bad_adjustments(client, chain,
 
     wrong = _decide(client, chain.headers["pd"], appeal["id"], "uphold")
     assert wrong.status_code == 403 and "project_lead level" in wrong.json["message"]
+    # the level is checked before the numbers: not a 422 about points to the wrong person
+    assert _decide(client, chain.headers["pd"], appeal["id"], "adjust", points=99,
+                   explanation="x").status_code == 403
     own = _decide(client, chain.headers["guard"], appeal["id"], "uphold")
     assert own.status_code == 403
     up = _decide(client, chain.headers["supervisor"], appeal["id"], "escalate",
