@@ -43,12 +43,15 @@ def deduction_key(item_id: str, instance: int | None = None) -> str:
 
 
 def deductions_of(record: Mapping[str, Any] | None) -> list[Deduction]:
-    """Every deduction in a stored score record (``ScoreReport.to_record()``), in order."""
+    """Every deduction in a score record, in order: the stored ``to_record()`` form or the
+    explained ``to_dict()`` form (whose instance is ``{"index", "label"}``)."""
     out = []
     for section in (record or {}).get("sections", ()):
         for line in section["lines"]:
             if line["status"] == "scored" and line["points"] < line["max"]:
                 instance = line.get("instance")
+                if isinstance(instance, Mapping):
+                    instance = instance["index"]
                 out.append(Deduction(deduction_key(line["item_id"], instance), line["item_id"],
                                      instance, round_points(line["max"] - line["points"]),
                                      line["max"]))

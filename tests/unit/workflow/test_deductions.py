@@ -30,6 +30,8 @@ def test_deductions_are_named_by_item_and_instance():
     assert [(d.key, d.points) for d in deductions_of(record)] == [
         ("s.a", 5.0), ("s.b", 1.0), ("room.wall#1", 3.0)]
     assert deductions_of(None) == []
+    explained = score_result(DEFINITION, ANSWERS).to_dict()   # what a reader of a result sees
+    assert deductions_of(explained) == deductions_of(record)
 
 
 def test_adjusting_rescores_with_the_engine_and_leaves_the_answers_alone():
