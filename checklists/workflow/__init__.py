@@ -1,1 +1,1 @@
-"""Rules of the review-and-rectification loop (appeals, liability, tickets, review): pure, over an ``Actor`` and a time."""
+"""Rules of the review-and-rectification loop, pure over an ``Actor`` and a time."""

@@ -58,6 +58,19 @@ def deductions_of(record: Mapping[str, Any] | None) -> list[Deduction]:
     return out
 
 
+def responsible_for(record: Mapping[str, Any] | None, assigned: Mapping[str, str],
+                    lead_id: str | None) -> dict[str, dict[str, Any]]:
+    """``{key: {"deduction", "person_id", "source"}}``: who answers for each deduction --
+    the person a supervisor ``assigned`` to it, else the site's project lead (``source``
+    says which; ``person_id`` is None when neither is named)."""
+    out = {}
+    for d in deductions_of(record):
+        person, source = (assigned[d.key], "assigned") if d.key in assigned else (
+            lead_id, "lead")
+        out[d.key] = {"deduction": d, "person_id": person, "source": source}
+    return out
+
+
 def check_adjustment(definition: Definition, deduction: Deduction, points: float) -> None:
     """Raise ``NotAdjustable`` unless ``deduction`` may become ``points`` lost.
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from checklists.actors import Actor
-from checklists.workflow.deductions import Deduction, deductions_of
+from checklists.workflow.deductions import Deduction, deductions_of, responsible_for
 from server.accounts.access import require_site
 from server.accounts.records import to_text
 from server.accounts.sites import SITES, site_bucket
@@ -40,12 +40,7 @@ def responsible_people(reader: Reader, result: dict[str, Any]) -> dict[str, dict
     ``result``; ``source`` is ``assigned`` or ``lead`` (``person_id`` None: no lead named)."""
     site = reader.get_doc(SITES, result["site_id"]) or {}
     assigned = (reader.get_doc(RESPONSIBILITY, result["id"]) or {}).get("assignments", {})
-    out = {}
-    for d in deductions_of(result.get("score")):
-        person, source = (assigned[d.key], "assigned") if d.key in assigned else (
-            site.get("lead_user_id"), "lead")
-        out[d.key] = {"deduction": d, "person_id": person, "source": source}
-    return out
+    return responsible_for(result.get("score"), assigned, site.get("lead_user_id"))
 
 
 def responsibility_view(reader: Reader, result: dict[str, Any]) -> list[dict[str, Any]]:

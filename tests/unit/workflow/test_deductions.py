@@ -3,7 +3,7 @@ import pytest
 
 from checklists import load_definition, score_result
 from checklists.workflow.deductions import (
-    NotAdjustable, check_adjustment, deductions_of, score_with_adjustments,
+    NotAdjustable, check_adjustment, deductions_of, responsible_for, score_with_adjustments,
 )
 
 DEFINITION = load_definition({
@@ -50,3 +50,11 @@ def test_only_deduction_items_take_lower_points():
         check_adjustment(DEFINITION, found["s.a"], 6)
     with pytest.raises(NotAdjustable, match="not scored by deduction"):
         check_adjustment(DEFINITION, found["s.b"], 0)
+
+
+def test_each_deduction_is_the_leads_unless_assigned():
+    record = score_result(DEFINITION, ANSWERS).to_record()
+    got = responsible_for(record, {"room.wall#1": "wang"}, "lead")
+    assert {k: (v["person_id"], v["source"]) for k, v in got.items()} == {
+        "s.a": ("lead", "lead"), "s.b": ("lead", "lead"), "room.wall#1": ("wang", "assigned")}
+    assert responsible_for(record, {}, None)["s.a"]["person_id"] is None
