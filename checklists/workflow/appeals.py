@@ -139,6 +139,14 @@ def file_appeal(*, appeal_id: str, result: Mapping[str, Any], deduction: str | N
             "history": [{"at": stamp, "by": actor.user_id, "move": "file", "level": level}]}
 
 
+def may_see(appeal: Mapping[str, Any], actor: Actor) -> bool:
+    """The appellant and admins see an appeal; so does everyone working at its site,
+    except for a complaint of retaliation, which only the general manager's side reads."""
+    if actor.is_admin or actor.user_id == appeal["appellant_id"]:
+        return True
+    return not appeal["retaliation"] and actor.works_at(appeal["site_id"])
+
+
 def holds_level(level: str, actor: Actor, seat: Seat, rules: AppealRules) -> bool:
     """Whether ``actor`` decides appeals at ``level`` for this site (the mapping above)."""
     if level == PROJECT_LEAD:

@@ -131,7 +131,8 @@ def list_appeals(store: Store, actor: Actor, *, site_id: str | None = None,
         page = read_page(snap, APPEALS, index, key, cursor=cursor, limit=limit,
                          descending=True)
         return {"items": [with_moves(dict(r.doc), actor, snap, settings, at)
-                          for r in page.items], "next_cursor": page.next_cursor}
+                          for r in page.items if rules.may_see(r.doc, actor)],
+                "next_cursor": page.next_cursor}
 
 
 def with_moves(doc: dict[str, Any], actor: Actor, reader, settings: rules.AppealRules,
@@ -144,12 +145,10 @@ def with_moves(doc: dict[str, Any], actor: Actor, reader, settings: rules.Appeal
 
 
 def _visible(reader: Reader, actor: Actor, appeal_id: str) -> dict[str, Any]:
-    """An appeal the actor filed or whose site they work at."""
+    """An appeal the actor may see (``rules.may_see``); others are not confirmed to exist."""
     doc = reader.get_doc(APPEALS, appeal_id)
-    if doc is None:
+    if doc is None or not rules.may_see(doc, actor):
         raise NotFound(f"appeal {appeal_id!r} does not exist")
-    if doc["appellant_id"] != actor.user_id:
-        require_site(actor, doc["site_id"], hide=True)
     return dict(doc)
 
 
@@ -180,29 +179,39 @@ def adjusted_points(reader: Reader, result: dict[str, Any]) -> dict[str, float]:
             rules.effective_adjustments(appeals_of_result(reader, result["id"])).items()}
 
 
-def appeals_view(reader: Reader, result: dict[str, Any]) -> dict[str, Any]:
-    """What ``GET /results/<id>`` adds: the result's appeals, and its score after them
-    (None while no appeal adjusted anything); the original score is never touched."""
+def appeals_view(reader: Reader, result: dict[str, Any], actor: Actor) -> dict[str, Any]:
+    """What ``GET /results/<id>`` adds: the result's appeals ``actor`` may see, and its
+    score after all of them; the original score is never touched."""
     appeals = appeals_of_result(reader, result["id"])
+    return {"appeals": [a for a in appeals if rules.may_see(a, actor)],
+            "score_after_appeals": score_after_appeals(reader, result, appeals)}
+
+
+def score_after_appeals(reader: Reader, result: dict[str, Any],
+                        appeals: list[dict[str, Any]] | None = None) -> dict[str, Any] | None:
+    """The result rescored with the deductions appeals adjusted, in the explained form
+    plus ``adjustments``; None while no appeal adjusted anything."""
+    if appeals is None:
+        appeals = appeals_of_result(reader, result["id"])
     adjustments = rules.effective_adjustments(appeals)
-    after = None
-    if adjustments and result.get("score") is not None:
-        definition = definitions.definition_for_result(reader, result["checklist"]["id"],
-                                                       result["checklist"]["version"])
-        found = {d.key: d for d in deductions_of(result["score"])}
-        report = score_with_adjustments(
-            definition, result["answers"],
-            {found[key]: entry["points"] for key, entry in adjustments.items()})
-        after = {**report.to_dict(), "adjustments": [
-            {"deduction": key, "from_points": found[key].points, "to_points": entry["points"],
-             "appeal_id": entry["appeal_id"], "level": entry["level"], "by": entry["by"],
-             "at": entry["at"], "explanation": entry.get("explanation", "")}
-            for key, entry in adjustments.items()]}
-        for line in after["adjustments"]:
-            after["explanation"]["zh"].append(
-                f"申诉调整: {line['deduction']} 扣分 {line['from_points']:g} → "
-                f"{line['to_points']:g} ({line['level']}): {line['explanation']}")
-            after["explanation"]["en"].append(
-                f"Appeal adjustment: {line['deduction']} deduction {line['from_points']:g} → "
-                f"{line['to_points']:g} ({line['level']}): {line['explanation']}")
-    return {"appeals": appeals, "score_after_appeals": after}
+    if not adjustments or result.get("score") is None:
+        return None
+    definition = definitions.definition_for_result(reader, result["checklist"]["id"],
+                                                   result["checklist"]["version"])
+    found = {d.key: d for d in deductions_of(result["score"])}
+    report = score_with_adjustments(
+        definition, result["answers"],
+        {found[key]: entry["points"] for key, entry in adjustments.items()})
+    after = {**report.to_dict(), "adjustments": [
+        {"deduction": key, "from_points": found[key].points, "to_points": entry["points"],
+         "appeal_id": entry["appeal_id"], "level": entry["level"], "by": entry["by"],
+         "at": entry["at"], "explanation": entry.get("explanation", "")}
+        for key, entry in adjustments.items()]}
+    for line in after["adjustments"]:
+        after["explanation"]["zh"].append(
+            f"申诉调整: {line['deduction']} 扣分 {line['from_points']:g} → "
+            f"{line['to_points']:g} ({line['level']}): {line['explanation']}")
+        after["explanation"]["en"].append(
+            f"Appeal adjustment: {line['deduction']} deduction {line['from_points']:g} → "
+            f"{line['to_points']:g} ({line['level']}): {line['explanation']}")
+    return after

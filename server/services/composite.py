@@ -15,7 +15,7 @@ from server.accounts.access import require_site
 from server.accounts.sites import SITES
 from server.store import Store
 
-from .appeals import appeals_view
+from .appeals import score_after_appeals
 from .errors import Invalid, NotFound
 from .month_results import parse_month, results_in_month
 
@@ -41,7 +41,7 @@ def site_composite(store: Store, actor: Actor, site_id: str, *, month: str,
             if not scored:
                 continue
             latest = scored[-1]
-            after = appeals_view(snap, latest)["score_after_appeals"]
+            after = score_after_appeals(snap, latest)
             percents[block.id] = (after or latest["score"])["percent"]
             sources[block.id] = {"result_id": latest["id"],
                                  "submitted_at": latest["submitted"]["at"],

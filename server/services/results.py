@@ -29,7 +29,7 @@ def get_result(reader: Reader, actor: Actor, result_id: str) -> dict[str, Any]:
     doc = dict(record.doc)
     require_site(actor, doc["site_id"], hide=True)
     doc["score"] = explained_score(reader, doc)
-    doc.update(appeals_view(reader, doc))  # appeals and the score after them
+    doc.update(appeals_view(reader, doc, actor))  # appeals and the score after them
     doc["deductions"] = responsibility_view(reader, doc)
     return doc
 

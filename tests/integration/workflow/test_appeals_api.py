@@ -124,8 +124,17 @@ def test_whole_result_and_retaliation_appeals_start_higher(client, chain, submit
     _responsible(client, chain, rid, "s.1")
     revenge = _file(client, chain.headers["guard"], rid, retaliation=True)
     assert revenge.json["level"] == "general_manager"
+    # a complaint of retaliation is not shown to the site's supervisors, only to admins
+    assert client.get(f"/api/v1/appeals/{revenge.json['id']}",
+                      headers=chain.headers["supervisor"]).status_code == 404
+    seen = client.get(f"/api/v1/results/{rid}", headers=chain.headers["supervisor"]).json
+    assert [a["id"] for a in seen["appeals"]] == [project.json["id"]]
+    assert revenge.json["id"] not in [a["id"] for a in client.get(
+        f"/api/v1/appeals?result={rid}", headers=chain.headers["pd"]).json["items"]]
+    assert client.get(f"/api/v1/appeals/{revenge.json['id']}",
+                      headers=chain.headers["admin"]).status_code == 200
     assert _decide(client, chain.headers["supervisor"], revenge.json["id"],
-                   "uphold").status_code == 403
+                   "uphold").status_code == 404
     assert _decide(client, chain.headers["admin"], revenge.json["id"], "adjust", points=2,
                    explanation="打击报复属实").status_code == 200
     after = client.get(f"/api/v1/results/{rid}", headers=chain.headers["admin"]).json
