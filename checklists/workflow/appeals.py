@@ -211,7 +211,7 @@ def _refuse(appeal, actor, move, seat, rules, at, allowed) -> None:
         raise NotYours("only the appellant may take an appeal further")
     if move in DECISIONS and appellant:
         raise NotYours("nobody decides their own appeal")
-    if move == ESCALATE and level == GENERAL_MANAGER:
+    if move in (ESCALATE, APPEAL_FURTHER) and level == GENERAL_MANAGER:
         raise StaleMove("the general manager's decision is final", allowed)
     if move in DECISIONS and status == OPEN and not holds_level(level, actor, seat, rules):
         raise NotYours(f"this appeal is at the {level} level; you do not hold it "
@@ -222,6 +222,9 @@ def _refuse(appeal, actor, move, seat, rules, at, allowed) -> None:
                            "the appellant may take the appeal further")
     if deadline is not None and at > deadline and move == APPEAL_FURTHER and status != OPEN:
         raise PastDeadline(f"a further appeal was possible until {stamp_text(deadline)}")
+    if move == APPEAL_FURTHER and status == OPEN:
+        raise StaleMove(f"the {level} level may decide until {stamp_text(deadline)}; appeal "
+                        "further after its decision or after that", allowed)
     raise StaleMove(f"cannot {move} an appeal that is {status} at the {level} level", allowed)
 
 

@@ -77,6 +77,8 @@ def test_a_level_past_its_deadline_cannot_decide_and_the_appellant_may_go_up():
         _move(appeal, LEAD, rules.UPHOLD, at=late)
     assert rules.allowed_moves(appeal, GUARD, SEATS["g"], RULES, late) == ["appeal_further"]
     assert rules.allowed_moves(appeal, GUARD, SEATS["g"], RULES, T0) == []
+    with pytest.raises(rules.StaleMove, match="may decide until 2026-11-09T08:00:00Z"):
+        _move(appeal, GUARD, rules.APPEAL_FURTHER, at=T0)
     assert _move(appeal, GUARD, rules.APPEAL_FURTHER, at=late)["level"] == \
         rules.PROJECT_DEPARTMENT
 
