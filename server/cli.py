@@ -21,6 +21,7 @@ from server.services.errors import ServiceError
 from server.store import StoreLocked
 
 from .cli_accounts import devices, site, user
+from .cli_liability import liability
 from .cli_app import cli_app as _app
 from .cli_app import cli_store as _store
 from .cli_db import db
@@ -252,6 +253,7 @@ main.add_command(site)
 main.add_command(devices)
 main.add_command(db)
 main.add_command(definitions_cli, "definitions")
+main.add_command(liability)
 
 
 if __name__ == "__main__":

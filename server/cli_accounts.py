@@ -49,12 +49,17 @@ def _site_ids(codes) -> list[str]:
               help="Prompted for when not given.")
 @click.option("--name", "display_name", default="", help="Display name (any language).")
 @click.option("--site", "site_codes", multiple=True, help="Site code; repeat for several.")
-def user_add(username, role, password, display_name, site_codes):
+@click.option("--department", default="", help="Department (groups the liability summary).")
+@click.option("--reports-to", "reports_to", default=None, metavar="USERNAME",
+              help="The user's direct supervisor.")
+def user_add(username, role, password, display_name, site_codes, department, reports_to):
     """Create a user."""
     from server.accounts import users
     created = users.create_user(_store(), username=username, password=password, role=role,
                                 display_name=display_name, site_ids=_site_ids(site_codes),
-                                hash_method=_app().config["PASSWORD_HASH_METHOD"])
+                                hash_method=_app().config["PASSWORD_HASH_METHOD"],
+                                department=department,
+                                reports_to=_user_named(reports_to)["id"] if reports_to else None)
     click.echo(f"created {created['role']} {created['username']} (id {created['id']})")
 
 
@@ -96,14 +101,20 @@ def user_set_password(username, password):
               help="Site code; repeat for several. Replaces the user's sites.")
 @click.option("--no-sites", is_flag=True, help="Remove the user from every site.")
 @click.option("--name", "display_name", default=None, help="New display name.")
-def user_edit(username, role, site_codes, no_sites, display_name):
-    """Change a user's role, sites or display name (what is not given stays)."""
+@click.option("--department", default=None, help="New department ('' clears it).")
+@click.option("--reports-to", "reports_to", default=None, metavar="USERNAME",
+              help="New direct supervisor ('' removes it).")
+def user_edit(username, role, site_codes, no_sites, display_name, department, reports_to):
+    """Change a user's role, sites, display name, department or direct supervisor
+    (what is not given stays)."""
     from server.accounts import users
     if site_codes and no_sites:
         raise click.UsageError("give --site or --no-sites, not both")
     site_ids = [] if no_sites else (_site_ids(site_codes) if site_codes else None)
+    supervisor = _user_named(reports_to)["id"] if reports_to else reports_to
     changed = users.edit_user(_store(), _user_named(username)["id"], role=role,
-                              site_ids=site_ids, display_name=display_name)
+                              site_ids=site_ids, display_name=display_name,
+                              department=department, reports_to=supervisor)
     click.echo(f"{changed['username']}: {changed['role']}, {len(changed['site_ids'])} site(s)")
 
 
@@ -149,6 +160,17 @@ def site_set_timezone(code, timezone):
     from server.accounts import sites
     changed = sites.set_timezone(_store(), _site_ids([code])[0], timezone)
     click.echo(f"site {changed['code']} now shows times in {changed['timezone']}")
+
+
+@site.command("set-lead")
+@click.argument("code")
+@click.argument("username", required=False)
+def site_set_lead(code, username):
+    """Name USERNAME the project lead of site CODE (no USERNAME: clear it)."""
+    from server.accounts import sites
+    lead = _user_named(username)["id"] if username else None
+    changed = sites.edit_site(_store(), _site_ids([code])[0], {"lead_user_id": lead})
+    click.echo(f"site {changed['code']}: lead {username or 'none'}")
 
 
 @site.command("list")

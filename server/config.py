@@ -66,6 +66,18 @@ DEFAULTS: dict[str, Any] = {
     # IANA zone of a site created without one (and of older sites that have
     # none); stamps, schedules and reports show times in the site's zone.
     "DEFAULT_TIMEZONE": DEFAULT_TIMEZONE,
+    # Appeals (checklists.workflow.appeals): days to file after a result, for
+    # each level to decide, and to take a decision one level up; the
+    # department whose supervisors hold the project-department level.
+    "APPEAL_FILE_DAYS": 7,
+    "APPEAL_DECIDE_DAYS": 7,
+    "APPEAL_FURTHER_DAYS": 7,
+    "APPEAL_PROJECT_DEPARTMENT": "项目部",
+    # Liability (checklists.workflow.liability): the person's share of a
+    # deduction (the direct supervisor bears the rest), and whether the split
+    # applies to every deduction or only to those under joint liability.
+    "LIABILITY_PERSON_SHARE": 0.7,
+    "LIABILITY_SPLIT_ALWAYS": True,
     # flask-smorest / OpenAPI. Docs load vendored JS (the field has no internet).
     "API_TITLE": "fieldsync",
     "API_VERSION": "v1",

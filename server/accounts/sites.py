@@ -61,14 +61,29 @@ def create_site(store: Store, *, code: str, name: str, timezone: str = DEFAULT_T
 
 def set_timezone(store: Store, site_id: str, timezone: str) -> dict:
     """Change the zone a site's times are shown in (stored times stay UTC)."""
-    errors = _timezone_errors(timezone)
+    return edit_site(store, site_id, {"timezone": timezone})
+
+
+def edit_site(store: Store, site_id: str, changes: dict) -> dict:
+    """Change a site's ``timezone`` and/or ``lead_user_id`` (project lead, 项目负责人;
+    ``None`` clears it) in one transaction: either both apply or neither.
+
+    The lead answers the first level of an appeal and is, by default, the
+    person deductions at the site are attributed to.
+    """
+    if not changes:
+        raise Invalid({"timezone": ["Give timezone or lead_user_id."]})
+    errors = _timezone_errors(changes["timezone"]) if "timezone" in changes else {}
     if errors:
         raise Invalid(errors)
     with store.transaction() as tx:
         found = tx.get_doc(SITES, site_id)
         if found is None:
             raise NotFound(f"no site {site_id!r}")
-        doc = {**found, "timezone": timezone}
+        lead = changes.get("lead_user_id")
+        if lead is not None and tx.get("users", lead) is None:
+            raise Invalid({"lead_user_id": [f"No user {lead}."]})
+        doc = {**found, **{k: changes[k] for k in ("timezone", "lead_user_id") if k in changes}}
         tx.commit([_put(doc)])
     return doc
 

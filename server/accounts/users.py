@@ -27,6 +27,7 @@ from server.store import Page, Put, Store
 
 from checklists.actors import Actor, ROLES
 from .records import find_doc, get_doc, new_id, to_text, utc_now
+from .reporting import reports_to_errors
 from .sites import unknown_site_errors
 
 USERS = "users"
@@ -59,8 +60,13 @@ def user_put(doc: dict) -> Put:
 
 def create_user(store: Store, *, username: str, password: str, role: str,
                 display_name: str = "", site_ids: Sequence[str] = (),
-                hash_method: str = DEFAULT_HASH_METHOD, now: datetime | None = None) -> dict:
-    """Create a user; ``Conflict`` if the username is taken, ``Invalid`` for bad fields."""
+                hash_method: str = DEFAULT_HASH_METHOD, now: datetime | None = None,
+                department: str = "", reports_to: str | None = None) -> dict:
+    """Create a user; ``Conflict`` if the username is taken, ``Invalid`` for bad fields.
+
+    ``department`` groups the monthly liability summary; ``reports_to`` is the
+    direct supervisor's user id (see ``server.accounts.reporting``).
+    """
     site_ids = list(dict.fromkeys(site_ids))
     errors = {}
     if not _USERNAME_RE.match(username or ""):
@@ -74,6 +80,7 @@ def create_user(store: Store, *, username: str, password: str, role: str,
     stamp = to_text(now or utc_now())
     doc = {"id": new_id(), "username": username, "display_name": display_name or username,
            "role": role, "site_ids": site_ids, "disabled": False,
+           "department": department or "", "reports_to": reports_to or None,
            "password_hash": generate_password_hash(password, method=hash_method),
            "created_at": stamp, "updated_at": stamp}
     with store.transaction() as tx:
@@ -82,6 +89,9 @@ def create_user(store: Store, *, username: str, password: str, role: str,
         bad_sites = unknown_site_errors(tx, site_ids)
         if bad_sites:
             raise Invalid({"site_ids": bad_sites})
+        bad_supervisor = reports_to_errors(tx, None, doc["reports_to"])
+        if bad_supervisor:
+            raise Invalid(bad_supervisor)
         tx.commit([user_put(doc)])
     return doc
 
@@ -134,8 +144,10 @@ def set_disabled(store: Store, user_id: str, disabled: bool, *,
 
 def edit_user(store: Store, user_id: str, *, role: str | None = None,
               site_ids: Sequence[str] | None = None, display_name: str | None = None,
-              now: datetime | None = None) -> dict:
-    """Change a user's role, sites or display name (None: unchanged).
+              now: datetime | None = None, department: str | None = None,
+              reports_to: str | None = None) -> dict:
+    """Change a user's role, sites, display name, department or direct supervisor
+    (None: unchanged; ``reports_to=""`` removes the supervisor).
 
     Takes effect on the user's next request: every request reads the record.
     """
@@ -154,6 +166,13 @@ def edit_user(store: Store, user_id: str, *, role: str | None = None,
             doc["role"] = role
         if display_name is not None:
             doc["display_name"] = display_name or doc["username"]
+        if department is not None:
+            doc["department"] = department
+        if reports_to is not None:
+            bad_supervisor = reports_to_errors(tx, doc["id"], reports_to or None)
+            if bad_supervisor:
+                raise Invalid(bad_supervisor)
+            doc["reports_to"] = reports_to or None
         return doc
     return _update(store, user_id, change, now)
 

@@ -11,12 +11,12 @@ from flask import Flask
 
 from . import (auth, definition_sheets, definitions, devices, docs, errors, me, photos, results,
                sites, sync, tickets, users)
-from . import households, welfare_checks
+from . import appeals, composite, households, liability, welfare_checks
 from .blueprint import security_schemes
 
 AREAS = (auth, me, users, sites, devices, definitions, definition_sheets, results, sync, photos,
          tickets)
-AREAS += (households, welfare_checks)
+AREAS += (households, welfare_checks, appeals, liability, composite)
 
 
 def init_app(app: Flask) -> errors.Api:

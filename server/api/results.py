@@ -48,6 +48,15 @@ class ResultOut(Schema):
     review = fields.Nested(ReviewOut, required=True)
     reinspection = fields.Nested(ReinspectionOut)
     rectification = fields.Nested(RectificationOut)
+    appeals = fields.List(fields.Dict(), metadata={
+        "description": "appeals filed on the result or its deductions, with their history"})
+    score_after_appeals = fields.Dict(allow_none=True, metadata={
+        "description": "the score with the deductions appeals adjusted (same form as score, "
+                       "plus adjustments); null while no appeal adjusted one. The original "
+                       "score is never overwritten"})
+    deductions = fields.List(fields.Dict(), metadata={
+        "description": "each deduction with the person responsible for it (assigned by a "
+                       "supervisor, else the site's project lead)"})
 
 
 @blp.route("/<result_id>")

@@ -59,5 +59,6 @@ class OneSite(MethodView):
     @blp.response(200, Site)
     @blp.alt_response(404, schema=ErrorSchema, description="No such site.")
     def patch(self, data, site_id):
-        """Change a site's time zone (times are stored in UTC; this changes how they show)."""
-        return sites.set_timezone(get_store(), site_id, data["timezone"])
+        """Change a site's time zone (times are stored in UTC; this changes how they show)
+        or its project lead (``lead_user_id``)."""
+        return sites.edit_site(get_store(), site_id, data)

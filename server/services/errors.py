@@ -34,6 +34,14 @@ class Conflict(ServiceError):
         self.details = dict(details) if details else None
 
 
+class StaleState(Conflict):
+    """A move from a state the record has left; ``allowed`` lists the moves possible now."""
+
+    def __init__(self, message: str, allowed: list[str]):
+        super().__init__(message, {"allowed": list(allowed)})
+        self.allowed = list(allowed)
+
+
 class Unauthenticated(ServiceError):
     """No valid credentials: unknown token, wrong password, disabled user, revoked device."""
 

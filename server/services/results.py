@@ -17,6 +17,8 @@ from sync.placement import RESULTS
 
 from checklists.workflow.reinspection import numbers
 from . import definitions
+from .appeals import appeals_view
+from .responsibility import responsibility_view
 from .errors import NotFound
 from .review import review_of
 
@@ -32,6 +34,8 @@ def get_result(reader: Reader, actor: Actor, result_id: str) -> dict[str, Any]:
     doc["review"] = review_of(doc)
     if doc.get("rectification"):
         doc["rectification"] = _explained_rectification(reader, doc)
+    doc.update(appeals_view(reader, doc, actor))  # appeals and the score after them
+    doc["deductions"] = responsibility_view(reader, doc)
     return doc
 
 

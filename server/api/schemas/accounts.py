@@ -36,6 +36,9 @@ class Site(Schema):
                                        "in; absent on sites made before zones (they use the "
                                        "server's DEFAULT_TIMEZONE)"})
     created_at = fields.String(required=True, metadata=_TIME)
+    lead_user_id = fields.String(dump_default=None, allow_none=True, metadata={
+        "description": "the project lead (项目负责人): first level of appeals, default "
+                       "responsible person of deductions; null when not named"})
 
 
 class SiteIn(Schema):
@@ -46,7 +49,9 @@ class SiteIn(Schema):
 
 
 class SitePatch(Schema):
-    timezone = fields.String(required=True, validate=validate.Length(1, 64), metadata=_ZONE)
+    timezone = fields.String(validate=validate.Length(1, 64), metadata=_ZONE)
+    lead_user_id = fields.String(allow_none=True, validate=validate.Length(1, 64), metadata={
+        "description": "user id of the project lead; null clears it"})
 
 
 class User(Schema):
@@ -58,6 +63,20 @@ class User(Schema):
     disabled = fields.Boolean(required=True)
     created_at = fields.String(required=True, metadata=_TIME)
     updated_at = fields.String(required=True, metadata=_TIME)
+    department = fields.String(dump_default="", metadata={
+        "description": "groups the monthly liability summary; empty when not set"})
+    reports_to = fields.String(dump_default=None, allow_none=True, metadata={
+        "description": "user id of the direct supervisor (直属上司); null when not set"})
+
+
+def _department(**kwargs) -> fields.String:
+    return fields.String(validate=validate.Length(max=100), **kwargs)
+
+
+def _reports_to(**kwargs) -> fields.String:
+    return fields.String(validate=validate.Length(max=64), metadata={
+        "description": "user id of the direct supervisor; an existing user, no loops"
+                       " (edit: empty string removes it)"}, **kwargs)
 
 
 class UserIn(Schema):
@@ -66,6 +85,8 @@ class UserIn(Schema):
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     display_name = fields.String(load_default="", validate=validate.Length(max=100))
     site_ids = _site_ids(load_default=list)
+    department = _department(load_default="")
+    reports_to = _reports_to(load_default=None, allow_none=True)
 
 
 class UserSitesIn(Schema):
@@ -76,6 +97,8 @@ class UserEditIn(Schema):
     role = fields.String(validate=validate.OneOf(ROLES))
     site_ids = _site_ids()
     display_name = fields.String(validate=validate.Length(max=100))
+    department = _department()
+    reports_to = _reports_to()
 
 
 class PasswordResetIn(Schema):

@@ -18,7 +18,7 @@ def test_admin_creates_a_user_who_can_then_log_in(client, team):
     alice = resp.get_json()
     assert alice["display_name"] == "李工" and alice["site_ids"] == [team.site_b["id"]]
     assert set(alice) == {"id", "username", "display_name", "role", "site_ids", "disabled",
-                          "created_at", "updated_at"}
+                          "created_at", "updated_at", "department", "reports_to"}
     assert len(alice["id"]) == 32
     assert client.get(f"/api/v1/users/{alice['id']}", headers=admin).get_json() == alice
     login = client.post("/api/v1/auth/login", json={"username": "alice", "password": PASSWORD})

@@ -103,7 +103,7 @@ def test_demo_creates_every_role_once_and_prints_credentials(runner, app_store, 
     first = ok(runner.invoke(main, ["demo", "--no-serve"]))
     for role in ("admin", "supervisor", "engineer", "guard"):
         assert role in first
-    assert first.count("(published)") == 7 and "cs-supervision@2" in first
+    assert first.count("(published)") == 7 and "cs-supervision@3" in first
     again = ok(runner.invoke(main, ["demo", "--no-serve"]))  # idempotent
     assert again == first.replace("(published)", "(already there)")
     assert app_store.count("definitions", "all", "all") == 7
