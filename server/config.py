@@ -66,6 +66,10 @@ DEFAULTS: dict[str, Any] = {
     # IANA zone of a site created without one (and of older sites that have
     # none); stamps, schedules and reports show times in the site's zone.
     "DEFAULT_TIMEZONE": DEFAULT_TIMEZONE,
+    # Patrol rounds are planned this many days ahead; the job inside
+    # `fieldsync serve` plans and marks missed rounds this often (0: no job).
+    "PATROL_HORIZON_DAYS": 7,
+    "PATROL_JOB_INTERVAL_SECONDS": 60,
     # flask-smorest / OpenAPI. Docs load vendored JS (the field has no internet).
     "API_TITLE": "fieldsync",
     "API_VERSION": "v1",

@@ -8,7 +8,9 @@ values are bounded (``sync.json_values.JsonBounds``).
 """
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import INCLUDE, Schema, ValidationError, fields, validate, validates_schema
+
+from checklists.patrol import PatrolInvalid, load_round_result
 
 from .annotations import AnnotationsSchema
 from .compiled_schema import CompiledSchema
@@ -107,3 +109,22 @@ class MoveTicket(CompiledSchema):
     ticket_id = Id(required=True)
     from_state = fields.String(required=True, data_key="from", validate=validate.OneOf(STATES))
     to = fields.String(required=True, validate=validate.OneOf(STATES))
+
+
+class SubmitRound(Schema):
+    """A walked patrol round (``checklists.patrol.result_schema`` is its one definition).
+
+    The args are kept exactly as sent (they are stored and hashed for
+    exactly-once), so this only validates them through the patrol domain's
+    loader, whose errors name each field (``scans[2].gps.lat``).
+    """
+
+    class Meta:
+        unknown = INCLUDE
+
+    @validates_schema
+    def _judgeable(self, data, **kwargs):
+        try:
+            load_round_result(data)
+        except PatrolInvalid as invalid:
+            raise ValidationError(invalid.errors) from None

@@ -15,6 +15,7 @@ from marshmallow import Schema
 
 from . import mutation_args as schemas
 from . import photo_access, results, tickets
+from .patrol_rounds import submit_round
 from .context import MutationContext
 from .errors import Rejected
 from .placement import PHOTO_REFS, PHOTOS, RESULTS, TICKETS
@@ -212,4 +213,5 @@ MUTATIONS: dict[str, tuple[Schema, Handler]] = {
     "edit_ticket": (schemas.EditTicket(), edit_ticket),
     "comment_ticket": (schemas.CommentTicket(), comment_ticket),
     "move_ticket": (schemas.MoveTicket(), move_ticket),
+    "submit_round": (schemas.SubmitRound(), submit_round),
 }

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import (auth, definition_sheets, definitions, devices, docs, errors, me, photos, results,
-               sites, sync, users)
+from . import (auth, definition_sheets, definitions, devices, docs, errors, me, patrol,
+               patrol_reports, photos, results, sites, sync, users)
 from .blueprint import security_schemes
 
-AREAS = (auth, me, users, sites, devices, definitions, definition_sheets, results, sync, photos)
+AREAS = (auth, me, users, sites, devices, definitions, definition_sheets, results, sync, photos,
+         patrol, patrol_reports)
 
 
 def init_app(app: Flask) -> errors.Api:
