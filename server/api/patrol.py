@@ -18,7 +18,7 @@ from server.services.patrol import checkpoints, labels, routes, schedules
 
 from .blueprint import Blueprint
 from .schemas.patrol import (
-    CheckpointIn, CheckpointOut, RouteIn, RouteRecordOut, ScheduleIn, ScheduleRecordOut,
+    CheckpointIn, CheckpointOut, CheckpointPatchIn, RouteIn, RouteRecordOut, ScheduleIn, ScheduleRecordOut,
     VersionArgs, items_schema,
 )
 
@@ -72,7 +72,7 @@ class OneCheckpoint(MethodView):
         return checkpoints.get_checkpoint(get_store(), current_actor(), site_id, checkpoint_id)
 
     @blp.auth_required()
-    @blp.arguments(CheckpointIn(partial=True))
+    @blp.arguments(CheckpointPatchIn(partial=True))
     @blp.response(200, CheckpointOut)
     @blp.alt_response(404, **_NOT_FOUND)
     def patch(self, changes, site_id, checkpoint_id):

@@ -30,6 +30,10 @@ class CheckpointIn(_AsSent, PatrolCheckpointSchema):
     id = IdField(metadata={"description": "chosen by the server when omitted"})
 
 
+class CheckpointPatchIn(CheckpointIn):
+    """The fields to change (use with ``partial=True``)."""
+
+
 class RouteIn(_AsSent, PatrolRouteSchema):
     class Meta:
         exclude = ("site_id", "version")
