@@ -77,13 +77,11 @@ def _route_version(tx: Reader, site_id: str, body: dict):
     route_id = body.get("route_id")
     if not isinstance(route_id, str):
         raise Invalid({"route_id": ["Missing data for required field."]})
-    version = body.get("route_version")
-    if version is None:
-        latest = latest_record(tx, route_id)
-        version = latest["route"]["version"] if latest else 0
-    found = tx.get_doc(ROUTES, route_record_id(route_id, version)) if isinstance(version, int) \
-        else None
-    if found is None or found["site_id"] != site_id:
-        field = "route_id" if body.get("route_version") is None else "route_version"
-        raise Invalid({field: [f"no route {route_id}@{version} at this site"]})
+    latest = latest_record(tx, route_id)
+    if latest is None or latest["site_id"] != site_id:
+        raise Invalid({"route_id": [f"no route {route_id!r} at this site"]})
+    version = body.get("route_version", latest["route"]["version"])
+    found = tx.get_doc(ROUTES, route_record_id(route_id, version))
+    if found is None:
+        raise Invalid({"route_version": [f"route {route_id} has no version {version}"]})
     return load_route(found["route"])
