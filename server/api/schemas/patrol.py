@@ -75,6 +75,7 @@ class ScheduleRecordOut(Schema):
 
 class OccurrenceOut(Schema):
     id = fields.String(required=True)
+    v = fields.Integer(required=True)
     schedule_id = fields.String(required=True)
     schedule_version = fields.Integer(required=True)
     site_id = fields.String(required=True)

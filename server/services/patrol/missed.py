@@ -71,8 +71,10 @@ class PatrolJob:
     """A daemon thread running ``patrol_pass`` every ``interval_s`` until ``stop()``."""
 
     def __init__(self, store: Store, *, interval_s: float, horizon: timedelta,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)):
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 after_pass: Callable[[dict | None], None] = lambda done: None):
         self.store, self.interval_s, self.horizon, self.clock = store, interval_s, horizon, clock
+        self.after_pass = after_pass  # told each pass's counts (None: it failed)
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._run, name="patrol-job", daemon=True)
 
@@ -87,9 +89,11 @@ class PatrolJob:
     def _run(self) -> None:
         while not self.stopping.is_set():
             try:
-                patrol_pass(self.store, self.clock(), self.horizon)
+                done = patrol_pass(self.store, self.clock(), self.horizon)
             except Exception:  # noqa: BLE001 - the next interval retries; the server stays up
                 log.exception("the patrol pass failed")
+                done = None
+            self.after_pass(done)
             self.stopping.wait(self.interval_s)
 
 
