@@ -19,7 +19,7 @@ import sys
 
 import click
 
-from . import cli_checklists
+from . import cli_checklists, cli_patrol
 from .cli_common import CliState, current_client
 from .device import DeviceClient
 from .errors import DeviceError
@@ -165,7 +165,8 @@ def status(as_json):
         click.echo(f"  #{r['id']} {r['name']}: {error.get('code')}: {error.get('message')}")
 
 
-for _command in (cli_checklists.show, cli_checklists.answers_template, cli_checklists.fill):
+for _command in (cli_checklists.show, cli_checklists.answers_template, cli_checklists.fill,
+                 cli_patrol.patrol):
     device.add_command(_command)
 
 

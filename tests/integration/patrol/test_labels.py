@@ -10,7 +10,7 @@ from PIL import Image
 
 from server.services.patrol.labels import qr_code
 
-from .conftest import API
+from .site_setup import API
 
 
 def pdf_text(data: bytes) -> str:

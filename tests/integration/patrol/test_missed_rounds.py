@@ -118,7 +118,7 @@ def test_two_app_servers_on_postgresql_mark_each_round_once(postgres_cluster):
     from server.store import open_store
     from tests.unit.patrol.builders import route_doc, schedule_doc
 
-    from .conftest import PLANNED_FROM, checkpoint_body
+    from .site_setup import PLANNED_FROM, checkpoint_body
 
     name = postgres_cluster.create_database()
     first, second = open_store(postgres_cluster.url(name)), open_store(postgres_cluster.url(name))

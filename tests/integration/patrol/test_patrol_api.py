@@ -8,7 +8,7 @@ from checklists.actors import Actor
 from server.services.patrol.schedules import save_schedule
 from tests.unit.patrol.builders import walk
 
-from .conftest import API, PLANNED_FROM, GuardDevice, checkpoint_body
+from .site_setup import API, PLANNED_FROM, GuardDevice, checkpoint_body
 from .test_round_timelines import ON_TIME_WALK, round_args
 
 
