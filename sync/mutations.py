@@ -82,8 +82,8 @@ def _store_result(ws: WorkingSet, args: dict, ctx: MutationContext, services: Pu
     hashes = results.photo_hashes(args)
     site = base["site_id"] if base else args["site_id"]
     # Here and usable by this submitter: see photo_access (knowing a hash is not having it).
-    complete = {h for h in (services.complete_photos(hashes) if hashes else ())
-                if photo_access.may_use(ws.get, h, ctx.actor.user_id, (site,))}
+    complete = photo_access.usable(ws.get, services.complete_photos, hashes, ctx.actor.user_id,
+                                   (site,))
     missing = [h for h in hashes if h not in complete]
     doc = results.new_result(args, score, missing, ctx, base=base,
                              refused=_refusals(ws, complete))

@@ -27,9 +27,11 @@ from checklists.patrol import (
     load_round_result, load_route,
 )
 
+from . import photo_access
 from .context import MutationContext
 from .errors import Rejected
 from .patrol_records import CHECKPOINTS, OCCURRENCES, ROUNDS, ROUTES, route_record_id
+from .placement import PHOTO_REFS
 from .results import content_hash
 from .working_set import WorkingSet
 
@@ -56,15 +58,36 @@ def submit_round(ws: WorkingSet, args: dict, ctx: MutationContext, services):
                            received_at=datetime.fromisoformat(ctx.received_at),
                            marked_missed_at=_time(occurrence_doc.get("missed_at")))
     verdict = judge_round(load_route(route_doc["route"]), occurrence, result, context)
+    # in the shape of a result's photos, so the photo path serves both alike
+    photos = list({p.sha256: {"sha256": p.sha256, "item": checkpoint_id}
+                   for checkpoint_id, visit in result.visits.items()
+                   for p in visit.photos}.values())
+    hashes = [p["sha256"] for p in photos]
+    missing = _missing_photos(ws, hashes, ctx, services, occurrence.site_id)
     doc = {"type": "patrol_round", "id": args["id"], "v": 1, "site_id": occurrence.site_id,
            "occurrence_id": occurrence.id, "guard_id": ctx.actor.user_id,
            "local_start": occurrence_doc["local_start"], "result": args,
-           "verdict": verdict.to_record(), "submitted": ctx.stamp(),
+           "verdict": verdict.to_record(), "photos": photos, "missing_photos": missing,
+           "media": "pending" if missing else "complete", "submitted": ctx.stamp(),
            "content_hash": content_hash(args)}
     ws.put(ROUNDS, doc["id"], doc)
     ws.put(OCCURRENCES, occurrence.id,
            {**occurrence_doc, "round_id": doc["id"], "v": occurrence_doc["v"] + 1})
-    return Outcome("applied", [(ROUNDS, doc["id"])])
+    for sha in hashes:
+        ref = photo_access.with_citation(ws.get(PHOTO_REFS, sha), sha, "rounds", doc["id"])
+        if ref is not None:
+            ws.put(PHOTO_REFS, sha, ref)
+    return Outcome("applied", [(ROUNDS, doc["id"])], missing)
+
+
+def _missing_photos(ws: WorkingSet, hashes: list[str], ctx: MutationContext, services,
+                    site_id: str) -> list[str]:
+    """The photos still to come: not here, or here but not yet this guard's to cite
+    (``photo_access``: knowing a hash is not having the photo). The existing photo
+    path then completes the round's media when the bytes arrive."""
+    complete = photo_access.usable(ws.get, services.complete_photos, hashes, ctx.actor.user_id,
+                                   (site_id,))
+    return [h for h in hashes if h not in complete]
 
 
 def _occurrence(ws: WorkingSet, occurrence_id: str, ctx: MutationContext) -> dict:

@@ -104,6 +104,10 @@ class RoundOut(Schema):
     result = fields.Dict(required=True, metadata={"description": "the round as the device sent it"})
     verdict = fields.Dict(required=True, metadata={
         "description": "the verdict record plus lines: {code, checkpoint_id, numbers, zh, en}"})
+    photos = fields.List(fields.Dict(), required=True, metadata={
+        "description": "[{sha256, item: the checkpoint id}]"})
+    missing_photos = fields.List(fields.String(), required=True)
+    media = fields.String(required=True, metadata={"description": "complete once every photo arrived"})
     submitted = fields.Dict(required=True)
 
 

@@ -96,5 +96,15 @@ def test_the_cli_runs_a_round_with_a_photo_and_answers(tmp_path, client, patrol_
     [walked] = patrol_site.rounds()
     visit = walked["result"]["visits"]["cp1"]
     assert visit["answers"] == {"lights": "on"} and len(visit["photos"]) == 1
+    # through the existing photo path: the round's media completes, its site may view it
+    assert (walked["media"], walked["missing_photos"]) == ("complete", [])
+    sha256 = visit["photos"][0]["sha256"]
+    boss = patrol_site.boss
+    for variant in ("thumb", "stamped"):
+        assert client.get(f"/api/v1/photos/{sha256}?variant={variant}",
+                          headers=boss).status_code == 200
+    outsider = patrol_site.team.guard_b_headers
+    assert client.get(f"/api/v1/photos/{sha256}?variant=thumb",
+                      headers=outsider).status_code == 404
     assert [s["method"] for s in walked["result"]["scans"]] == ["nfc", "manual"]
     assert "manual_entry" in [f["code"] for f in walked["verdict"]["flags"]]
