@@ -34,9 +34,12 @@ log = logging.getLogger(__name__)
 
 def mark_missed(store: Store, now: datetime) -> list[dict]:
     """Mark every round past its deadline without a result missed; return the new alerts."""
+    first = store.list(OCCURRENCES, "waiting", WAITING, limit=1).items
+    if not first or _deadline(first[0].doc) > now:
+        return []  # nothing due: no write lock taken (the pass runs every minute)
     with store.transaction() as tx:
         due = list(every_doc(tx, OCCURRENCES, "waiting", WAITING,
-                             until=lambda d: datetime.fromisoformat(d["deadline"]) > now))
+                             until=lambda d: _deadline(d) > now))
         stored = {d["id"]: d for d in due}
         with_result = {d["id"] for d in due if d.get("round_id") is not None}
         overdue = overdue_occurrences((Occurrence.from_doc(d) for d in due), with_result, now)
@@ -50,6 +53,10 @@ def mark_missed(store: Store, now: datetime) -> list[dict]:
         if ops:
             tx.commit(ops + [put(ALERTS, a) for a in alerts])
     return alerts
+
+
+def _deadline(occurrence: dict) -> datetime:
+    return datetime.fromisoformat(occurrence["deadline"])
 
 
 def missed_alert(occurrence: dict, at: str) -> dict:

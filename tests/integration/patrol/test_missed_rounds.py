@@ -28,6 +28,23 @@ def alerts(store) -> list[str]:
     return sorted(rec.id for rec in store.scan(ALERTS))
 
 
+def passes_at_once(*stores) -> list[list[dict]]:
+    """Run the pass on each store from its own thread, released together (a barrier)."""
+    start = threading.Barrier(len(stores))
+    raised: list[list[dict]] = [[] for _ in stores]
+
+    def server(n: int) -> None:
+        start.wait()
+        raised[n] = mark_missed(stores[n], NIGHT_OVER)
+
+    threads = [threading.Thread(target=server, args=(n,)) for n in range(len(stores))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return raised
+
+
 def test_the_pass_marks_each_overdue_round_once(patrol_site):
     store = patrol_site.store
     assert mark_missed(store, local("22:59")) == []
@@ -42,18 +59,7 @@ def test_the_pass_marks_each_overdue_round_once(patrol_site):
 
 def test_two_servers_running_the_pass_at_once_mark_each_round_once(patrol_site):
     store = patrol_site.store
-    start = threading.Barrier(2)
-    raised: list[list[dict]] = [[], []]
-
-    def server(n: int) -> None:
-        start.wait()
-        raised[n] = mark_missed(store, NIGHT_OVER)
-
-    threads = [threading.Thread(target=server, args=(n,)) for n in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    raised = passes_at_once(store, store)
     assert sorted(len(r) for r in raised) == [0, ROUNDS_OF_THE_NIGHT]
     assert len(alerts(store)) == ROUNDS_OF_THE_NIGHT
     occurrence = patrol_site.occurrence("2026-11-02T22:00")
@@ -133,19 +139,7 @@ def test_two_app_servers_on_postgresql_mark_each_round_once(postgres_cluster):
         body = {k: v for k, v in schedule_doc().items() if k not in ("site_id", "version")}
         schedules.save_schedule(first, admin, body, site_id=site, now=PLANNED_FROM,
                                 horizon=timedelta(days=1), default_timezone="Asia/Shanghai")
-        start = threading.Barrier(2)
-        raised: list[list[dict]] = [[], []]
-
-        def server(n: int, store) -> None:
-            start.wait()
-            raised[n] = mark_missed(store, NIGHT_OVER)
-
-        threads = [threading.Thread(target=server, args=(n, s))
-                   for n, s in enumerate((first, second))]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        raised = passes_at_once(first, second)
         assert sorted(len(r) for r in raised) == [0, ROUNDS_OF_THE_NIGHT]
         assert len(alerts(second)) == ROUNDS_OF_THE_NIGHT
     finally:
