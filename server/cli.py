@@ -88,7 +88,7 @@ class _Main(click.Group):
     never loads the device library (a server's cold start is paid at every restart).
     """
 
-    LAZY = {"device": ("sync.client.cli", "device")}
+    LAZY = {"device": ("sync.client.cli", "device"), "patrol": ("server.cli_patrol", "patrol")}
 
     def list_commands(self, ctx):
         return sorted({*super().list_commands(ctx), *self.LAZY})
@@ -128,7 +128,13 @@ def _serve(app: Flask, host: str, port: int, threads: int) -> None:
         raise click.ClickException(str(exc)) from None
     click.echo(f"fieldsync serving http://{host}:{port}/  (API docs: /api/docs, "
                f"data: {app.config['DATA_DIR']}; Ctrl+C stops)")
-    serve_app(app, host, port, threads)
+    from server.services.patrol.missed import start_patrol_job
+    job = start_patrol_job(_store(), app.config)  # plans rounds ahead, marks missed ones
+    try:
+        serve_app(app, host, port, threads)
+    finally:
+        if job is not None:
+            job.stop(timeout=10)
 
 
 _host = click.option("--host", default=None, help="Bind address (default: config HOST).")

@@ -8,7 +8,9 @@ values are bounded (``sync.json_values.JsonBounds``).
 """
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import INCLUDE, Schema, ValidationError, fields, validate, validates_schema
+
+from checklists.patrol import PatrolInvalid, load_round_result
 
 from checklists.schema_tickets import SEVERITIES
 from checklists.workflow.review import MAX_REASON, STATES as REVIEW_STATES
@@ -140,3 +142,22 @@ class ReviewResult(CompiledSchema):
                                validate=validate.OneOf(REVIEW_STATES))
     to = fields.String(required=True, validate=validate.OneOf(REVIEW_STATES))
     reason = fields.String(allow_none=True, validate=validate.Length(max=MAX_REASON))
+
+
+class SubmitRound(Schema):
+    """A walked patrol round (``checklists.patrol.result_schema`` is its one definition).
+
+    The args are kept exactly as sent (they are stored and hashed for
+    exactly-once), so this only validates them through the patrol domain's
+    loader, whose errors name each field (``scans[2].gps.lat``).
+    """
+
+    class Meta:
+        unknown = INCLUDE
+
+    @validates_schema
+    def _judgeable(self, data, **kwargs):
+        try:
+            load_round_result(data)
+        except PatrolInvalid as invalid:
+            raise ValidationError(invalid.errors) from None

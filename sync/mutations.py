@@ -16,10 +16,12 @@ from marshmallow import Schema
 
 from checklists import Definition, load_definition
 from checklists.workflow.ticket_rules import tickets_for_result
+
 from . import mutation_args as schemas
 from . import photo_access, reinspections, results, ticket_ops
 from .context import MutationContext
 from .errors import Rejected
+from .patrol_rounds import submit_round
 from .placement import PHOTO_REFS, PHOTOS, RESULTS, TICKETS
 from .working_set import WorkingSet
 
@@ -99,8 +101,8 @@ def _store_result(ws: WorkingSet, args: dict, ctx: MutationContext, services: Pu
     hashes = results.photo_hashes(args)
     site = base["site_id"] if base else args["site_id"]
     # Here and usable by this submitter: see photo_access (knowing a hash is not having it).
-    complete = {h for h in (services.complete_photos(hashes) if hashes else ())
-                if photo_access.may_use(ws.get, h, ctx.actor.user_id, (site,))}
+    complete = photo_access.usable(ws.get, services.complete_photos, hashes, ctx.actor.user_id,
+                                   (site,))
     missing = [h for h in hashes if h not in complete]
     doc = results.new_result(args, score, missing, ctx, base=base,
                              refused=_refusals(ws, complete))
@@ -228,4 +230,5 @@ MUTATIONS: dict[str, tuple[Schema, Handler]] = {
     "move_ticket": (schemas.MoveTicket(), move_ticket),
     "review_result": (schemas.ReviewResult(), review_result),
     "attach_ticket_photos": (schemas.AttachTicketPhotos(), attach_ticket_photos),
+    "submit_round": (schemas.SubmitRound(), submit_round),
 }

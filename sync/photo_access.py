@@ -14,17 +14,36 @@ only if:
 
 Otherwise the result waits (``missing_photos``) and the device uploads the
 bytes, which proves possession: the server hashes them and then keeps the one
-copy it has. ``photo_refs[sha]`` records both the results citing a photo and
-its ``holders``. Photo queries, ``HEAD`` and dedup skip follow the same rule,
+copy it has. ``photo_refs[sha]`` records the records citing a photo (results,
+and patrol rounds under ``rounds``: ``CITING``) and its ``holders``. Photo queries, ``HEAD`` and dedup skip follow the same rule,
 so a hash probe from another site learns nothing (it is "absent").
 """
 from __future__ import annotations
 
 from typing import Callable, Iterable
 
+from .patrol_records import ROUNDS
 from .placement import PHOTO_REFS, RESULTS
 
 Load = Callable[[str, str], "dict | None"]
+#: the collections whose records cite photos, and where a photo's ref lists their ids
+CITING = ((RESULTS, "results"), (ROUNDS, "rounds"))
+#: a citing record's ``type`` -> its collection
+COLLECTION_OF_TYPE = {"result": RESULTS, "patrol_round": ROUNDS}
+
+
+def cited_by(ref: dict | None) -> list[tuple[str, str]]:
+    """``(collection, id)`` of every record citing the photo."""
+    return [(collection, id_) for collection, key in CITING for id_ in (ref or {}).get(key, ())]
+
+
+def with_citation(ref: dict | None, sha256: str, key: str, record_id: str) -> dict | None:
+    """The photo's ref also citing ``record_id`` under ``key``; None if it already does."""
+    ref = dict(ref or {"sha256": sha256, "results": []})
+    if record_id in ref.get(key, ()):
+        return None
+    ref[key] = [*ref.get(key, ()), record_id]
+    return ref
 
 
 def holders(ref: dict | None) -> list[str]:
@@ -72,8 +91,15 @@ def may_use(load: Load, sha256: str, user_id: str, site_ids: Iterable[str]) -> b
         return False
     if user_id in holders(ref):
         return True
-    citing = (load(RESULTS, result_id) for result_id in ref["results"])
+    citing = (load(collection, id_) for collection, id_ in cited_by(ref))
     return not resolved_at((r for r in citing if r is not None), sha256).isdisjoint(site_ids)
+
+
+def usable(load: Load, complete_among: Callable[[list[str]], "set[str]"], hashes: list[str],
+           user_id: str, site_ids: Iterable[str]) -> set[str]:
+    """Which of ``hashes`` are here (``complete_among``) and ``user_id``'s to cite."""
+    return {h for h in (complete_among(hashes) if hashes else ())
+            if may_use(load, h, user_id, site_ids)}
 
 
 def resolvable(ref: dict, sha256: str, citing: list[dict]) -> list[dict]:

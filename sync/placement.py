@@ -13,7 +13,8 @@ Collections the sync core writes:
   so no field data is lost even when it cannot be applied;
 * ``clients``  -- server-private: one per device install, holds
   ``last_mutation_id``;
-* ``photo_refs`` -- server-private: sha256 -> the results citing it.
+* ``photo_refs`` -- server-private: sha256 -> the results citing it;
+* the ``patrol_*`` collections -- bucket ``site:<id>`` (``sync.patrol_records``).
 
 Written by a service, synced to devices:
 
@@ -29,6 +30,8 @@ from typing import Any
 
 from checklists.workflow.tickets import SETTLED, state_name
 from .actor import site_bucket, user_bucket
+from .patrol_records import COLLECTIONS as PATROL_COLLECTIONS
+from .patrol_records import place_patrol
 
 RESULTS, TICKETS, REJECTIONS, CLIENTS, PHOTO_REFS = (
     "results", "tickets", "rejections", "clients", "photo_refs")
@@ -55,6 +58,8 @@ def place(collection: str, doc: dict[str, Any]) -> Placement:
         return Placement(user_bucket(doc["user_id"]))
     if collection in (CLIENTS, PHOTO_REFS):
         return Placement(None)
+    if collection in PATROL_COLLECTIONS:
+        return Placement(*place_patrol(collection, doc))
     raise ValueError(f"the sync core does not write collection {collection!r}")
 
 

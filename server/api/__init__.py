@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import (auth, definition_sheets, definitions, devices, docs, errors, me, photos, results,
-               sites, sync, tickets, users)
+from . import (auth, definition_sheets, definitions, devices, docs, errors, me, patrol,
+               patrol_reports, photos, results, sites, sync, tickets, users)
 from . import appeals, composite, households, liability, welfare_checks
 from .blueprint import security_schemes
 
 AREAS = (auth, me, users, sites, devices, definitions, definition_sheets, results, sync, photos,
-         tickets)
+         tickets, patrol, patrol_reports)
 AREAS += (households, welfare_checks, appeals, liability, composite)
 
 

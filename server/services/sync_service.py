@@ -238,11 +238,12 @@ def photo_completed(store: Store, sha256: str, *, refused: str | None = None,
     with store.transaction() as tx:
         ref, ops = tx.get_doc(PHOTO_REFS, sha256), []
         if ref is not None:
-            citing = [rec.doc for rec in tx.get_many(RESULTS, ref["results"]).values()]
+            citing = _citing_docs(tx, ref)
             for result in photo_access.resolvable(ref, sha256, citing):
                 updated = mark_photo_complete(result, sha256, refused=refused)
                 if updated is not None:
-                    ops.append(placed_put(RESULTS, updated))
+                    ops.append(placed_put(photo_access.COLLECTION_OF_TYPE[updated["type"]],
+                                          updated))
         bumped = len(ops)
         if photo_record is not None:
             ops.append(Put(PHOTOS, sha256, photo_record))
@@ -285,9 +286,15 @@ def results_citing(store: Store, sha256: str, site_ids: frozenset[str] | None) -
     if ref is None:
         return []
     allowed = None if site_ids is None else {site_bucket(s) for s in site_ids}
-    return [rec.doc for rec in store.get_many(RESULTS, ref.doc["results"]).values()
-            if (allowed is None or rec.bucket in allowed)
-            and sha256 not in rec.doc.get("missing_photos", ())]  # cited is not resolved
+    return [doc for doc in _citing_docs(store, ref.doc)
+            if (allowed is None or site_bucket(doc["site_id"]) in allowed)
+            and sha256 not in doc.get("missing_photos", ())]  # cited is not resolved
+
+
+def _citing_docs(reader, ref: dict) -> list[dict]:
+    """The results and patrol rounds citing a photo (``sync.photo_access.CITING``)."""
+    return [rec.doc for collection, key in photo_access.CITING
+            for rec in reader.get_many(collection, ref.get(key, ())).values()]
 
 
 def tickets_citing(store: Store, sha256: str, site_ids: frozenset[str] | None) -> list[dict]:

@@ -19,7 +19,7 @@ import sys
 
 import click
 
-from . import cli_checklists, cli_results, cli_tickets
+from . import cli_checklists, cli_patrol, cli_results, cli_tickets
 from .cli_common import CliState, current_client
 from .device import DeviceClient
 from .errors import DeviceError
@@ -167,7 +167,7 @@ def status(as_json):
 
 for _command in (cli_checklists.show, cli_checklists.answers_template, cli_checklists.fill,
                  cli_results.results, cli_results.result, cli_results.reinspect,
-                 cli_results.review, cli_tickets.tickets, cli_tickets.ticket):
+                 cli_results.review, cli_tickets.tickets, cli_tickets.ticket, cli_patrol.patrol):
     device.add_command(_command)
 
 

@@ -6,6 +6,7 @@ Data dir layout (each file written atomically, see ``storage``)::
     pulled.json    pulled records per bucket + cursors (one write per page)
     outbox.json    pending / rejected / archived mutations, client id, next id
     photos.json    the photo upload queue
+    patrol.json    the patrol round in progress (``patrol``)
     photos/<sha256>  the device's own copy of every queued photo
 
 The loop (anchors-sync §4.9): ``push`` the outbox, ``upload_photos``, then
@@ -14,6 +15,7 @@ point and to run again: that is the whole design.
 """
 from __future__ import annotations
 
+import functools
 import os
 from typing import Callable, Iterable
 
@@ -59,6 +61,13 @@ class DeviceClient:
         self.push_batch = push_batch
         self.requeued = 0  # results re-queued by pulls since the last sync() began
         self._sleep_kw = {} if sleep is None else {"sleep": sleep}
+
+    @functools.cached_property
+    def patrol(self):
+        """Walking patrol rounds offline (``sync.client.patrol.PatrolRounds``)."""
+        from .patrol import PatrolRounds
+        return PatrolRounds(self._path("patrol.json"), self.pulled, self.outbox, self.photos,
+                            self.session.user)
 
     def close(self) -> None:
         """Let another process use the data dir (everything is already on disk)."""
@@ -362,7 +371,7 @@ def _tracker(on_progress: OnProgress | ProgressTracker | None) -> ProgressTracke
 
 
 def _record_id(args: dict) -> str | None:
-    for key in ("result_id", "ticket_id"):
+    for key in ("result_id", "ticket_id", "occurrence_id"):
         if key in args:
             return args[key]
     return None
