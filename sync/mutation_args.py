@@ -57,6 +57,8 @@ class SubmitResult(_ResultBody):
     site_id = Id(required=True)
     checklist = fields.Nested(ChecklistRef, required=True)
     assignment_id = Id(allow_none=True)
+    occurrence_id = Id(allow_none=True, metadata={
+        "description": "the plan occurrence this result fulfils (checklists.plans)"})
 
 
 class AmendResult(_ResultBody):

@@ -14,7 +14,7 @@ from typing import Callable
 from marshmallow import Schema
 
 from . import mutation_args as schemas
-from . import photo_access, results, tickets
+from . import photo_access, plan_link, results, tickets
 from .context import MutationContext
 from .errors import Rejected
 from .placement import PHOTO_REFS, PHOTOS, RESULTS, TICKETS
@@ -109,7 +109,10 @@ def submit_result(ws, args, ctx, services) -> Outcome:
     existing = ws.get(RESULTS, args["result_id"])
     if results.check_insert_once(existing, args):
         return Outcome("duplicate", [(RESULTS, existing["id"])], existing["missing_photos"])
-    return _store_result(ws, args, ctx, services, args["checklist"], None)
+    named = plan_link.named_occurrence(ws, args, ctx)
+    outcome = _store_result(ws, args, ctx, services, args["checklist"], None)
+    outcome.touched += plan_link.close_fulfilled(ws, args, ctx, named)
+    return outcome
 
 
 def amend_result(ws, args, ctx, services) -> Outcome:

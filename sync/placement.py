@@ -14,6 +14,9 @@ Collections the sync core writes:
 * ``clients``  -- server-private: one per device install, holds
   ``last_mutation_id``;
 * ``photo_refs`` -- server-private: sha256 -> the results citing it.
+* ``plan_occurrences`` -- bucket ``user:<assignee>`` (a plan assigned to a
+  person) or ``site:<id>`` (assigned to a role), indexed by site, plan and
+  assignee; a ``submit_result`` fulfilling one closes it.
 """
 from __future__ import annotations
 
@@ -27,6 +30,7 @@ RESULTS, TICKETS, REJECTIONS, CLIENTS, PHOTO_REFS = (
 #: what the server learnt of each complete photo (accepted or refused, and why);
 #: server-private, written by the photo pipeline, read by pushes citing a photo
 PHOTOS = "photos"
+OCCURRENCES = "plan_occurrences"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,4 +47,15 @@ def place(collection: str, doc: dict[str, Any]) -> Placement:
         return Placement(user_bucket(doc["user_id"]))
     if collection in (CLIENTS, PHOTO_REFS):
         return Placement(None)
+    if collection == OCCURRENCES:
+        return _place_occurrence(doc)
     raise ValueError(f"the sync core does not write collection {collection!r}")
+
+
+def _place_occurrence(doc: dict[str, Any]) -> Placement:
+    """A person's occurrence goes to their device; a role's to every device of the site."""
+    user = doc.get("assignee_user_id")
+    index = {"site": (doc["site_id"], doc["start"]), "plan": (doc["plan_id"], doc["start"])}
+    if user is not None:
+        index["assignee"] = (user, doc["start"])
+    return Placement(user_bucket(user) if user else site_bucket(doc["site_id"]), index)
