@@ -25,6 +25,7 @@ from .cli_app import cli_app as _app
 from .cli_app import cli_store as _store
 from .cli_db import db
 from .cli_definitions import definitions as definitions_cli
+from .cli_plans import plans as plans_cli
 
 
 class _Loader:
@@ -252,6 +253,7 @@ main.add_command(site)
 main.add_command(devices)
 main.add_command(db)
 main.add_command(definitions_cli, "definitions")
+main.add_command(plans_cli, "plans")
 
 
 if __name__ == "__main__":
