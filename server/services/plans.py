@@ -27,6 +27,7 @@ from sync.plan_link import PLAN_SITES
 
 from . import definitions
 from .errors import Forbidden, Invalid, NotFound
+from .paging import all_records
 
 PLANS = "plans"
 #: occurrences that close before a new plan existed are not generated for it
@@ -137,7 +138,7 @@ def get_plan(reader, actor: Actor, plan_id: str) -> dict:
 
 def list_plans(store: Store, actor: Actor, site_id: str) -> list[dict]:
     require_site(actor, site_id)
-    return [dict(r.doc) for r in _all_pages(store, PLANS, "site", site_id)]
+    return [dict(r.doc) for r in all_records(store, PLANS, "site", site_id)]
 
 
 def retire_plan(store: Store, actor: Actor, plan_id: str, now: datetime) -> dict:
@@ -149,7 +150,7 @@ def retire_plan(store: Store, actor: Actor, plan_id: str, now: datetime) -> dict
             return doc
         doc = {**doc, "active": False, "retired_at": to_text(now), "retired_by": actor.user_id}
         ops = [_plan_put(doc), _site_summary_put(tx, doc["site_id"], remove=plan_id)]
-        for rec in _all_pages(tx, OCCURRENCES, "plan", plan_id):
+        for rec in all_records(tx, OCCURRENCES, "plan", plan_id):
             changed = plans.cancelled(dict(rec.doc), now)
             if changed is not None:
                 ops.append(occurrence_put(changed))
@@ -173,7 +174,7 @@ def refresh(store: Store, now: datetime,
             new = _new_occurrences(tx, doc, now, plans.generate(plan, now, horizon))
             counts["generated"] += len(new)
             ops += [occurrence_put(o) for o in new]
-            for occ in _all_pages(tx, OCCURRENCES, "plan", doc["id"]):
+            for occ in all_records(tx, OCCURRENCES, "plan", doc["id"]):
                 changed = plans.advanced(dict(occ.doc), now)
                 if changed is not None:
                     counts["advanced"] += 1
@@ -188,7 +189,7 @@ def list_occurrences(store: Store, actor: Actor, site_id: str, now: datetime, *,
     """The occurrences of a site by start, each with its state and clock at ``now``."""
     require_site(actor, site_id)
     out = []
-    for rec in _all_pages(store, OCCURRENCES, "site", site_id):
+    for rec in all_records(store, OCCURRENCES, "site", site_id):
         occ = dict(rec.doc)
         if mine and not plans.assigned_to(occ, actor.user_id, actor.role):
             continue
@@ -198,12 +199,3 @@ def list_occurrences(store: Store, actor: Actor, site_id: str, now: datetime, *,
             out.append(occ)
     return out
 
-
-def _all_pages(reader, collection: str, index: str, key: str):
-    cursor = None
-    while True:
-        page = reader.list(collection, index, key, after=cursor, limit=200)
-        yield from page.items
-        cursor = page.next_cursor
-        if cursor is None:
-            return
