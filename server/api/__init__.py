@@ -11,11 +11,11 @@ from flask import Flask
 
 from . import (auth, definition_sheets, definitions, devices, docs, errors, me, photos, results,
                sites, sync, users)
-from . import complaints, plans
+from . import complaints, plans, violations
 from .blueprint import security_schemes
 
 AREAS = (auth, me, users, sites, devices, definitions, definition_sheets, results, sync, photos)
-AREAS += (plans, complaints)
+AREAS += (plans, complaints, violations)
 
 
 def init_app(app: Flask) -> errors.Api:
