@@ -19,7 +19,7 @@ import sys
 
 import click
 
-from . import cli_checklists
+from . import cli_checklists, cli_worklist
 from .cli_common import CliState, current_client
 from .device import DeviceClient
 from .errors import DeviceError
@@ -167,6 +167,7 @@ def status(as_json):
 
 for _command in (cli_checklists.show, cli_checklists.answers_template, cli_checklists.fill):
     device.add_command(_command)
+device.add_command(cli_worklist.today)
 
 
 if __name__ == "__main__":  # python -m sync.client.cli ... (without the server installed)
