@@ -11,11 +11,11 @@ from flask import Flask
 
 from . import (auth, definition_sheets, definitions, devices, docs, errors, me, photos, results,
                sites, sync, users)
-from . import complaints, plans, violations
+from . import complaints, maintenance, plans, violations
 from .blueprint import security_schemes
 
 AREAS = (auth, me, users, sites, devices, definitions, definition_sheets, results, sync, photos)
-AREAS += (plans, complaints, violations)
+AREAS += (plans, complaints, violations, maintenance)
 
 
 def init_app(app: Flask) -> errors.Api:
