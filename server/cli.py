@@ -26,6 +26,7 @@ from .cli_app import cli_store as _store
 from .cli_db import db
 from .cli_definitions import definitions as definitions_cli
 from .cli_plans import plans as plans_cli
+from .cli_retention import retention as retention_cli
 
 
 class _Loader:
@@ -254,6 +255,7 @@ main.add_command(devices)
 main.add_command(db)
 main.add_command(definitions_cli, "definitions")
 main.add_command(plans_cli, "plans")
+main.add_command(retention_cli, "retention")
 
 
 if __name__ == "__main__":
