@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from checklists.actors import Actor
-from checklists.complaints.model import SHA256, UNIT_PATTERN
+from checklists.complaints.model import photo_list, unit_field
 
 KINDS = ("renovation", "fire", "sanitation", "security", "fees", "harms_others")
 SEVERITIES = ("ordinary", "major")
@@ -47,8 +47,7 @@ class ViolationSchema(Schema):
         unknown = RAISE
 
     site_id = fields.String(required=True, validate=validate.Length(1, 64))
-    unit = fields.String(required=True, validate=validate.Regexp(
-        UNIT_PATTERN, error="Give the unit as building-entrance-room, e.g. 3-2-301."))
+    unit = unit_field()
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
     severity = fields.String(required=True, validate=validate.OneOf(SEVERITIES))
     description = fields.String(required=True, validate=validate.Length(1, 8000))
@@ -60,8 +59,7 @@ class ViolationSchema(Schema):
                                          metadata={"description": "yuan; with compensation"})
     rectify_by = fields.Date(load_default=None, allow_none=True,
                              metadata={"description": "the deadline of 限期整改"})
-    photos = fields.List(fields.String(validate=validate.Regexp(SHA256)), load_default=list,
-                         validate=validate.Length(max=20))
+    photos = photo_list()
 
     @validates_schema
     def _remedy_details(self, data, **kwargs):

@@ -21,6 +21,18 @@ UNIT_PATTERN = r"^[0-9A-Za-z\u4e00-\u9fff][0-9A-Za-z\u4e00-\u9fff_./#-]{0,39}$"
 SHA256 = r"^[0-9a-f]{64}$"
 
 
+def unit_field() -> fields.String:
+    """A unit's label (building-entrance-room), as complaints and violations name it."""
+    return fields.String(required=True, validate=validate.Regexp(
+        UNIT_PATTERN, error="Give the unit as building-entrance-room, e.g. 3-2-301."))
+
+
+def photo_list() -> fields.List:
+    """The sha256s of up to 20 photos (their bytes come by the photo upload)."""
+    return fields.List(fields.String(validate=validate.Regexp(SHA256)), load_default=list,
+                       validate=validate.Length(max=20))
+
+
 class _Strict(Schema):
     class Meta:
         unknown = RAISE
@@ -37,13 +49,11 @@ class ResidentSchema(_Strict):
 
 class IntakeSchema(_Strict):
     site_id = fields.String(required=True, validate=validate.Length(1, 64))
-    unit = fields.String(required=True, validate=validate.Regexp(
-        UNIT_PATTERN, error="Give the unit as building-entrance-room, e.g. 3-2-301."))
+    unit = unit_field()
     channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
     category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
     description = fields.String(required=True, validate=validate.Length(1, 8000))
-    photos = fields.List(fields.String(validate=validate.Regexp(SHA256)),
-                         load_default=list, validate=validate.Length(max=20))
+    photos = photo_list()
     resident = fields.Nested(ResidentSchema, required=True)
     repair = fields.Boolean(load_default=None, metadata={
         "description": "a repair (家政维修): its callback is due within 1 working day of "

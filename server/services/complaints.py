@@ -20,14 +20,15 @@ from checklists.actors import ADMIN, ENGINEER, SUPERVISOR, Actor
 from checklists.complaints import ComplaintInvalid
 from checklists.complaints.rules import iso, parse_time
 from checklists.patrol.recurrence import zone
-from server.accounts import sites, users
+from server.accounts import users
 from server.accounts.access import require_role, require_site
 from server.accounts.records import new_id
 from server.store import Delete, Put, Store
 from sync.actor import user_bucket
 
-from .errors import Forbidden, Invalid, NotFound
+from .errors import Forbidden, Invalid
 from .paging import all_records
+from .scoped import known_site, scoped_doc
 
 COMPLAINTS, TASKS, ALERTS, SITE_UNITS = (
     "complaints", "complaint_tasks", "complaint_alerts", "site_units")
@@ -65,19 +66,8 @@ def _task_ops(old: dict, new: dict) -> list:
     return ops
 
 
-def _site(reader, site_id: str) -> dict:
-    site = reader.get_doc(sites.SITES, site_id)
-    if site is None:
-        raise Invalid({"site_id": ["Unknown site."]})
-    return site
-
-
 def _load(reader, actor: Actor, complaint_id: str) -> dict:
-    doc = reader.get_doc(COMPLAINTS, complaint_id)
-    if doc is None:
-        raise NotFound(f"complaint {complaint_id} not found")
-    require_site(actor, doc["site_id"], hide=True)
-    return dict(doc)
+    return scoped_doc(reader, actor, COMPLAINTS, complaint_id, "complaint")
 
 
 def _check_unit(reader, site_id: str, unit: str) -> None:
@@ -93,7 +83,7 @@ def set_units(store: Store, actor: Actor, site_id: str, units: list[str]) -> dic
     require_role(actor, MANAGERS)
     require_site(actor, site_id)
     with store.transaction() as tx:
-        _site(tx, site_id)
+        known_site(tx, site_id)
         doc = {"id": site_id, "units": sorted(set(units))}
         tx.commit([Put(SITE_UNITS, site_id, doc, None)])
     return doc
@@ -104,7 +94,7 @@ def intake(store: Store, actor: Actor, data: dict, now: datetime) -> dict:
     require_role(actor, MANAGERS)
     require_site(actor, data["site_id"])
     with store.transaction() as tx:
-        site = _site(tx, data["site_id"])
+        site = known_site(tx, data["site_id"])
         _check_unit(tx, data["site_id"], data["unit"])
         doc = rules.new_complaint(new_id(), data, actor, now)
         tx.commit([_put(doc, site["timezone"])])
@@ -121,7 +111,7 @@ def _update(store: Store, actor: Actor, complaint_id: str, now: datetime,
             new, extra = change(tx, doc)
         except ComplaintInvalid as err:
             raise Invalid(err.errors) from None
-        site = _site(tx, doc["site_id"])
+        site = known_site(tx, doc["site_id"])
         tx.commit([_put(new, site["timezone"]), *_task_ops(doc, new), *extra])
     return rules.view_for(new, actor, now)
 
@@ -190,7 +180,7 @@ def resolve(store: Store, actor: Actor, complaint_id: str, resolution: str,
             now: datetime) -> dict:
     def change(tx, doc):
         _require_handler(actor, doc)
-        tz = zone(_site(tx, doc["site_id"])["timezone"])
+        tz = zone(known_site(tx, doc["site_id"])["timezone"])
         return rules.resolve(doc, resolution, actor, now, tz), []
     return _update(store, actor, complaint_id, now, change)
 
@@ -225,6 +215,6 @@ def monthly(store: Store, actor: Actor, site_id: str, month: str) -> dict:
     site's clock)."""
     require_role(actor, MANAGERS)
     require_site(actor, site_id)
-    _site(store, site_id)
+    known_site(store, site_id)
     docs = [dict(r.doc) for r in all_records(store, COMPLAINTS, "month", f"{site_id}|{month}")]
     return rules.monthly_stats(docs, month)

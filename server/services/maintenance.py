@@ -12,13 +12,13 @@ import checklists
 from checklists import maintenance as rules
 from checklists.actors import Actor
 from checklists.patrol.recurrence import zone
-from server.accounts import sites
 from server.accounts.access import require_site
 from server.store import Put, Store
 from sync.actor import site_bucket
 
-from .errors import Forbidden, Invalid, NotFound
+from .errors import Forbidden, Invalid
 from .paging import all_records
+from .scoped import known_site, scoped_doc
 
 TASKS, SETTINGS = "maintenance_tasks", "maintenance_sites"
 PLAN_ID = "building-maintenance-plan"
@@ -35,13 +35,6 @@ def _require_manager(actor: Actor, site_id: str) -> None:
     require_site(actor, site_id)
 
 
-def _site(reader, site_id: str) -> dict:
-    site = reader.get_doc(sites.SITES, site_id)
-    if site is None:
-        raise Invalid({"site_id": ["Unknown site."]})
-    return site
-
-
 def _invalid(err: rules.TaskInvalid) -> Invalid:
     return Invalid(err.errors)
 
@@ -51,7 +44,7 @@ def set_rainy_season(store: Store, actor: Actor, site_id: str, start: str) -> di
     if not rules.MONTH_DAY.match(start):
         raise Invalid({"rainy_season_start": ["Give the day as MM-DD, e.g. 05-01."]})
     with store.transaction() as tx:
-        _site(tx, site_id)
+        known_site(tx, site_id)
         doc = {"id": site_id, "rainy_season_start": start}
         tx.commit([Put(SETTINGS, site_id, doc, None)])
     return doc
@@ -67,7 +60,7 @@ def create_tasks(store: Store, actor: Actor, site_id: str, first_due: date, mode
     except rules.TaskInvalid as err:
         raise _invalid(err) from None
     with store.transaction() as tx:
-        _site(tx, site_id)
+        known_site(tx, site_id)
         existing = tx.get_many(TASKS, [t["id"] for t in planned])
         new = [t for t in planned if t["id"] not in existing]
         if new:
@@ -79,7 +72,7 @@ def list_tasks(store: Store, actor: Actor, site_id: str, now: datetime, *,
                overdue: bool | None = None) -> list[dict]:
     """The site's tasks with their state today on the site's calendar (overdue first)."""
     require_site(actor, site_id)
-    site = _site(store, site_id)
+    site = known_site(store, site_id)
     today = now.astimezone(zone(site["timezone"])).date()
     rainy = (store.get_doc(SETTINGS, site_id) or {}).get("rainy_season_start")
     out = []
@@ -96,12 +89,9 @@ def list_tasks(store: Store, actor: Actor, site_id: str, now: datetime, *,
 
 def complete_task(store: Store, actor: Actor, task_id: str, data: dict) -> dict:
     with store.transaction() as tx:
-        task = tx.get_doc(TASKS, task_id)
-        if task is None:
-            raise NotFound(f"maintenance task {task_id} not found")
-        require_site(actor, task["site_id"], hide=True)
+        task = scoped_doc(tx, actor, TASKS, task_id, "maintenance task")
         try:
-            done = rules.complete(dict(task), data["done_on"], actor.user_id,
+            done = rules.complete(task, data["done_on"], actor.user_id,
                                   intact_rate=data.get("intact_rate"), note=data.get("note"))
         except rules.TaskInvalid as err:
             raise _invalid(err) from None

@@ -18,7 +18,7 @@ from checklists.patrol.recurrence import zone
 from checklists.plans.matching import summary
 from checklists.plans.occurrences import DEFAULT_HORIZON, parse_time
 from checklists.plans.templates import TEMPLATES, template_plan
-from server.accounts import sites, users
+from server.accounts import users
 from server.accounts.access import require_site
 from server.accounts.records import new_id, to_text
 from server.store import Put, Store
@@ -28,6 +28,7 @@ from sync.plan_link import PLAN_SITES
 from . import definitions
 from .errors import Forbidden, Invalid, NotFound
 from .paging import all_records
+from .scoped import known_site, scoped_doc
 
 PLANS = "plans"
 #: occurrences that close before a new plan existed are not generated for it
@@ -70,9 +71,7 @@ def create_plan(store: Store, actor: Actor, body: dict, now: datetime) -> dict:
     if not isinstance(site_id, str):
         raise Invalid({"site_id": ["Missing data for required field."]})
     _require_planner(actor, site_id)
-    site = store.get_doc(sites.SITES, site_id)
-    if site is None:
-        raise Invalid({"site_id": ["Unknown site."]})
+    site = known_site(store, site_id)
     body.setdefault("dtstart", _first_of_month(now, site["timezone"]))
     doc = {**body, "id": new_id(), "version": 1, "timezone": site["timezone"]}
     try:
@@ -129,11 +128,7 @@ def _new_occurrences(tx, plan_doc: dict, now: datetime, generated: list[dict]) -
 
 
 def get_plan(reader, actor: Actor, plan_id: str) -> dict:
-    doc = reader.get_doc(PLANS, plan_id)
-    if doc is None:
-        raise NotFound(f"plan {plan_id} not found")
-    require_site(actor, doc["site_id"], hide=True)
-    return dict(doc)
+    return scoped_doc(reader, actor, PLANS, plan_id, "plan")
 
 
 def list_plans(store: Store, actor: Actor, site_id: str) -> list[dict]:

@@ -7,13 +7,13 @@ from datetime import datetime
 from checklists import violations as rules
 from checklists.actors import Actor
 from checklists.patrol.recurrence import zone
-from server.accounts import sites
 from server.accounts.access import require_site
 from server.accounts.records import new_id
 from server.store import Put, Store
 
-from .errors import Forbidden, Invalid, NotFound
+from .errors import Forbidden, Invalid
 from .paging import all_records
+from .scoped import known_site, scoped_doc
 
 VIOLATIONS = "violations"
 
@@ -21,9 +21,7 @@ VIOLATIONS = "violations"
 def record(store: Store, actor: Actor, data: dict, now: datetime) -> dict:
     require_site(actor, data["site_id"])
     with store.transaction() as tx:
-        site = tx.get_doc(sites.SITES, data["site_id"])
-        if site is None:
-            raise Invalid({"site_id": ["Unknown site."]})
+        site = known_site(tx, data["site_id"])
         try:
             doc = rules.new_violation(new_id(), data, actor, now, zone(site["timezone"]))
         except rules.ViolationForbidden as err:
@@ -38,11 +36,7 @@ def record(store: Store, actor: Actor, data: dict, now: datetime) -> dict:
 
 
 def get_violation(store: Store, actor: Actor, violation_id: str) -> dict:
-    doc = store.get_doc(VIOLATIONS, violation_id)
-    if doc is None:
-        raise NotFound(f"violation {violation_id} not found")
-    require_site(actor, doc["site_id"], hide=True)
-    return dict(doc)
+    return scoped_doc(store, actor, VIOLATIONS, violation_id, "violation")
 
 
 def list_violations(store: Store, actor: Actor, site_id: str, month: str | None) -> list[dict]:
