@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from typing import Iterable
 from zoneinfo import ZoneInfo
 
@@ -53,10 +52,11 @@ class ViolationSchema(Schema):
     description = fields.String(required=True, validate=validate.Length(1, 8000))
     remedies = fields.List(fields.String(validate=validate.OneOf(REMEDIES)), required=True,
                            validate=validate.Length(1, len(REMEDIES)))
+    # bounds are checked below: a Decimal Range would be documented as strings
     compensation_amount = fields.Decimal(load_default=None, allow_none=True, places=2,
-                                         as_string=True, validate=validate.Range(
-                                             min=Decimal("0.01"), max=Decimal("10000000")),
-                                         metadata={"description": "yuan; with compensation"})
+                                         as_string=True, metadata={
+                                             "description": "yuan (0.01 to 10 000 000); "
+                                                            "with compensation"})
     rectify_by = fields.Date(load_default=None, allow_none=True,
                              metadata={"description": "the deadline of 限期整改"})
     photos = photo_list()
@@ -64,6 +64,10 @@ class ViolationSchema(Schema):
     @validates_schema
     def _remedy_details(self, data, **kwargs):
         remedies = set(data["remedies"])
+        amount = data.get("compensation_amount")
+        if amount is not None and not 0 < amount <= 10_000_000:
+            raise ValidationError("Give an amount from 0.01 to 10 000 000 yuan.",
+                                  "compensation_amount")
         if ("compensation" in remedies) != (data.get("compensation_amount") is not None):
             raise ValidationError("Give an amount exactly when the remedy is compensation.",
                                   "compensation_amount")

@@ -64,3 +64,10 @@ def test_month_end_copy_for_finance(client, team):
     assert client.get(url, headers=team.headers["guard"]).status_code == 403
     assert client.get(f"/api/v1/violations?site={team.site_b['id']}",
                       headers=sup).status_code == 403
+
+
+def test_an_amount_out_of_range_is_422(client, team):
+    for amount in ("0", "-5", "10000000.01"):
+        r = post(client, team.headers["supervisor"], body(team, remedies=["compensation"],
+                                                          compensation_amount=amount))
+        assert r.status_code == 422 and "compensation_amount" in r.get_json()["errors"]["json"]
