@@ -160,7 +160,7 @@ def occurrences(args):
                                   state=args.get("state"), mine=args["mine"])
 
 
-@blp.route("/refresh", methods=["POST"])
+@blp.route("/occurrences/refresh", methods=["POST"])
 @blp.auth_required(ADMIN)
 @blp.arguments(RefreshArgs, location="query")
 @blp.response(200, RefreshOut)

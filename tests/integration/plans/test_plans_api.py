@@ -63,3 +63,13 @@ def test_the_refresh_command_runs(runner, client, team, published):
     result = runner.invoke(server.cli.main, ["plans", "refresh"])
     assert result.exit_code == 0, result.output
     assert "1 active plan(s)" in result.output
+
+
+def test_refresh_over_the_api_is_for_admins(client, team, published):
+    client.post("/api/v1/plans", json=body(team), headers=team.headers["supervisor"])
+    url = "/api/v1/plans/occurrences/refresh?horizon_days=10"
+    assert client.post(url, headers=team.headers["supervisor"]).status_code == 403
+    r = client.post(url, headers=team.headers["admin"])
+    assert r.status_code == 200 and r.get_json()["plans"] == 1
+    assert client.get("/api/v1/plans/occurrences/refresh",
+                      headers=team.headers["admin"]).status_code in (404, 405)
