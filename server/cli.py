@@ -26,6 +26,8 @@ from .cli_app import cli_app as _app
 from .cli_app import cli_store as _store
 from .cli_db import db
 from .cli_definitions import definitions as definitions_cli
+from .cli_plans import plans as plans_cli
+from .cli_retention import retention as retention_cli
 
 
 class _Loader:
@@ -260,6 +262,8 @@ main.add_command(devices)
 main.add_command(db)
 main.add_command(definitions_cli, "definitions")
 main.add_command(liability)
+main.add_command(plans_cli, "plans")
+main.add_command(retention_cli, "retention")
 
 
 if __name__ == "__main__":

@@ -65,6 +65,8 @@ class SubmitResult(_ResultBody):
     reinspects = Id(allow_none=True, metadata={
         "description": "the result whose open items this one re-checks (answers: only the "
                        "re-checked items)"})
+    occurrence_id = Id(allow_none=True, metadata={
+        "description": "the plan occurrence this result fulfils (checklists.plans)"})
 
 
 class AmendResult(_ResultBody):

@@ -18,7 +18,7 @@ from checklists import Definition, load_definition
 from checklists.workflow.ticket_rules import tickets_for_result
 
 from . import mutation_args as schemas
-from . import photo_access, reinspections, results, ticket_ops
+from . import photo_access, plan_link, reinspections, results, ticket_ops
 from .context import MutationContext
 from .errors import Rejected
 from .patrol_rounds import submit_round
@@ -133,10 +133,13 @@ def submit_result(ws, args, ctx, services) -> Outcome:
     existing = ws.get(RESULTS, args["result_id"])
     if results.check_insert_once(existing, args):
         return Outcome("duplicate", [(RESULTS, existing["id"])], existing["missing_photos"])
+    named = plan_link.named_occurrence(ws, args, ctx)
     if args.get("reinspects"):
-        return _store_reinspection(ws, args, ctx, services)
-    outcome = _store_result(ws, args, ctx, services, args["checklist"], None)
-    _open_tickets(ws, ws.get(RESULTS, args["result_id"]), ctx, services)
+        outcome = _store_reinspection(ws, args, ctx, services)
+    else:
+        outcome = _store_result(ws, args, ctx, services, args["checklist"], None)
+        _open_tickets(ws, ws.get(RESULTS, args["result_id"]), ctx, services)
+    outcome.touched += plan_link.close_fulfilled(ws, args, ctx, named)
     return outcome
 
 

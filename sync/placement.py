@@ -14,6 +14,9 @@ Collections the sync core writes:
 * ``clients``  -- server-private: one per device install, holds
   ``last_mutation_id``;
 * ``photo_refs`` -- server-private: sha256 -> the results citing it;
+* ``plan_occurrences`` -- bucket ``user:<assignee>`` (a plan assigned to a
+  person) or ``site:<id>`` (assigned to a role), indexed by site, plan and
+  assignee; a ``submit_result`` fulfilling one closes it;
 * the ``patrol_*`` collections -- bucket ``site:<id>`` (``sync.patrol_records``).
 
 Written by a service, synced to devices:
@@ -40,6 +43,7 @@ RESULTS, TICKETS, REJECTIONS, CLIENTS, PHOTO_REFS = (
 PHOTOS = "photos"
 #: one document per site (id = site id), computed by the server from its register
 HOUSEHOLD_WATCH = "household_watch"
+OCCURRENCES = "plan_occurrences"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +64,8 @@ def place(collection: str, doc: dict[str, Any]) -> Placement:
         return Placement(None)
     if collection in PATROL_COLLECTIONS:
         return Placement(*place_patrol(collection, doc))
+    if collection == OCCURRENCES:
+        return _place_occurrence(doc)
     raise ValueError(f"the sync core does not write collection {collection!r}")
 
 
@@ -88,3 +94,12 @@ def _utc(stamp: str) -> str:
     """An instant as sortable text: UTC, one format whatever offset it was written with."""
     moment = datetime.fromisoformat(stamp)
     return moment.astimezone(timezone.utc).isoformat() if moment.tzinfo else moment.isoformat()
+
+
+def _place_occurrence(doc: dict[str, Any]) -> Placement:
+    """A person's occurrence goes to their device; a role's to every device of the site."""
+    user = doc.get("assignee_user_id")
+    index = {"site": (doc["site_id"], doc["start"]), "plan": (doc["plan_id"], doc["start"])}
+    if user is not None:
+        index["assignee"] = (user, doc["start"])
+    return Placement(user_bucket(user) if user else site_bucket(doc["site_id"]), index)

@@ -12,11 +12,13 @@ from flask import Flask
 from . import (auth, definition_sheets, definitions, devices, docs, errors, me, patrol,
                patrol_reports, photos, results, sites, sync, tickets, users)
 from . import appeals, composite, households, liability, welfare_checks
+from . import complaints, maintenance, plans, violations
 from .blueprint import security_schemes
 
 AREAS = (auth, me, users, sites, devices, definitions, definition_sheets, results, sync, photos,
          tickets, patrol, patrol_reports)
 AREAS += (households, welfare_checks, appeals, liability, composite)
+AREAS += (plans, complaints, violations, maintenance)
 
 
 def init_app(app: Flask) -> errors.Api:

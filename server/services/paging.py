@@ -24,3 +24,15 @@ def read_page(reader: Reader, collection: str, index: str, key: str, *,
     except ValueError:
         raise Invalid({"cursor": ["Not a cursor this server issued."]},
                       location="query") from None
+
+
+def all_records(reader: Reader, collection: str, index: str, key: str):
+    """Every record of ``collection`` with ``index`` = ``key``, by sort, page after page
+    (for the small per-site sets a service reads whole: plans, occurrences, complaints)."""
+    cursor = None
+    while True:
+        page = reader.list(collection, index, key, after=cursor, limit=MAX_LIMIT)
+        yield from page.items
+        cursor = page.next_cursor
+        if cursor is None:
+            return

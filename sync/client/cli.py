@@ -19,7 +19,7 @@ import sys
 
 import click
 
-from . import cli_checklists, cli_patrol, cli_results, cli_tickets
+from . import cli_checklists, cli_patrol, cli_results, cli_tickets, cli_worklist
 from .cli_common import CliState, current_client
 from .device import DeviceClient
 from .errors import DeviceError
@@ -169,6 +169,7 @@ for _command in (cli_checklists.show, cli_checklists.answers_template, cli_check
                  cli_results.results, cli_results.result, cli_results.reinspect,
                  cli_results.review, cli_tickets.tickets, cli_tickets.ticket, cli_patrol.patrol):
     device.add_command(_command)
+device.add_command(cli_worklist.today)
 
 
 if __name__ == "__main__":  # python -m sync.client.cli ... (without the server installed)

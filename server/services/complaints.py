@@ -1,0 +1,220 @@
+"""Complaints and callbacks (seed 001): intake, classification, assignment, resolution,
+callbacks, manager alerts and monthly statistics.
+
+Complaints are server-private records (they hold residents' personal data);
+what reaches a device is a **task** copy in the assignee's user bucket
+(``complaint_tasks``), rewritten on every change and deleted when the
+complaint is reassigned, and an **alert** in each manager's user bucket for a
+serious or major complaint (seed 001: 重大投訴必須馬上報告). Every read goes
+through ``rules.view_for``: residents' names and phones only for the site's
+supervisors and admins and the assignee. Guards neither take in nor handle
+complaints, so no guard ever holds a resident's contact.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Callable
+
+from checklists import complaints as rules
+from checklists.actors import ADMIN, ENGINEER, SUPERVISOR, Actor
+from checklists.complaints import ComplaintInvalid
+from checklists.complaints.rules import iso, parse_time
+from checklists.patrol.recurrence import zone
+from server.accounts import users
+from server.accounts.access import require_role, require_site
+from server.accounts.records import new_id
+from server.store import Delete, Put, Store
+from sync.actor import user_bucket
+
+from .errors import Forbidden, Invalid
+from .paging import all_records
+from .scoped import known_site, scoped_doc
+
+COMPLAINTS, TASKS, ALERTS, SITE_UNITS = (
+    "complaints", "complaint_tasks", "complaint_alerts", "site_units")
+MANAGERS = (SUPERVISOR, ADMIN)
+HANDLERS = frozenset({ENGINEER, SUPERVISOR, ADMIN})
+
+
+def _month(doc: dict, timezone: str) -> str:
+    return parse_time(doc["received_at"]).astimezone(
+        zone(timezone)).strftime("%Y-%m")
+
+
+def _put(doc: dict, timezone: str) -> Put:
+    return Put(COMPLAINTS, doc["id"], doc, None, {
+        "site": (doc["site_id"], doc["received_at"]),
+        "month": (f"{doc['site_id']}|{_month(doc, timezone)}", doc["received_at"])})
+
+
+def _task(doc: dict) -> dict:
+    """The assignee's copy: what they need to do the work (they may see the resident)."""
+    keys = ("site_id", "unit", "channel", "category", "description", "photos", "resident",
+            "status", "severity", "deadline_at", "assignee_user_id", "resolution",
+            "next_callback_on")
+    return {"type": "complaint_task", "id": f"{doc['id']}.{doc['assignee_user_id']}",
+            "v": doc["v"], "complaint_id": doc["id"], **{k: doc[k] for k in keys}}
+
+
+def _task_ops(old: dict, new: dict) -> list:
+    ops = []
+    if old.get("assignee_user_id") and old["assignee_user_id"] != new["assignee_user_id"]:
+        ops.append(Delete(TASKS, f"{old['id']}.{old['assignee_user_id']}"))
+    if new["assignee_user_id"]:
+        ops.append(Put(TASKS, f"{new['id']}.{new['assignee_user_id']}", _task(new),
+                       user_bucket(new["assignee_user_id"])))
+    return ops
+
+
+def _load(reader, actor: Actor, complaint_id: str) -> dict:
+    return scoped_doc(reader, actor, COMPLAINTS, complaint_id, "complaint")
+
+
+def _check_unit(reader, site_id: str, unit: str) -> None:
+    """A site with a unit register takes complaints for its own units only."""
+    register = reader.get_doc(SITE_UNITS, site_id)
+    if register is not None and unit not in register["units"]:
+        raise Invalid({"unit": [f"{unit} is not a unit of this site."]})
+
+
+def set_units(store: Store, actor: Actor, site_id: str, units: list[str]) -> dict:
+    """The site's unit register (building-entrance-room labels) complaints are checked
+    against; a site without one takes any well-formed label."""
+    require_role(actor, MANAGERS)
+    require_site(actor, site_id)
+    with store.transaction() as tx:
+        known_site(tx, site_id)
+        doc = {"id": site_id, "units": sorted(set(units))}
+        tx.commit([Put(SITE_UNITS, site_id, doc, None)])
+    return doc
+
+
+def intake(store: Store, actor: Actor, data: dict, now: datetime) -> dict:
+    """Record a complaint as received (customer service: supervisors and admins)."""
+    require_role(actor, MANAGERS)
+    require_site(actor, data["site_id"])
+    with store.transaction() as tx:
+        site = known_site(tx, data["site_id"])
+        _check_unit(tx, data["site_id"], data["unit"])
+        doc = rules.new_complaint(new_id(), data, actor, now)
+        tx.commit([_put(doc, site["timezone"])])
+    return rules.view_for(doc, actor, now)
+
+
+def _update(store: Store, actor: Actor, complaint_id: str, now: datetime,
+            change: Callable[..., "tuple[dict, list]"]) -> dict:
+    """Apply ``change(tx, doc) -> (new doc, extra ops)`` in one transaction; a broken rule
+    is a 422 naming the field and stores nothing."""
+    with store.transaction() as tx:
+        doc = _load(tx, actor, complaint_id)
+        try:
+            new, extra = change(tx, doc)
+        except ComplaintInvalid as err:
+            raise Invalid(err.errors) from None
+        site = known_site(tx, doc["site_id"])
+        tx.commit([_put(new, site["timezone"]), *_task_ops(doc, new), *extra])
+    return rules.view_for(new, actor, now)
+
+
+def classify(store: Store, actor: Actor, complaint_id: str, data: dict, now: datetime) -> dict:
+    """Valid or invalid and how serious; a serious or major one alerts the site's managers."""
+    require_role(actor, MANAGERS)
+
+    def change(tx, doc):
+        new = rules.classify(doc, data, actor, now)
+        if not new.get("escalated") or doc.get("escalated"):
+            return new, []
+        managers = _managers(tx, doc["site_id"])
+        alerts = [_alert(new, manager, now) for manager in managers]
+        new = rules.note_reported(new, actor, now, f"alerted {len(managers)} manager(s)")
+        return new, alerts
+    return _update(store, actor, complaint_id, now, change)
+
+
+def _managers(reader, site_id: str) -> list[str]:
+    """Ids of the supervisors and admins assigned to ``site_id`` (not disabled)."""
+    return sorted(rec.doc["id"] for rec in reader.scan(users.USERS)
+                  if rec.doc["role"] in MANAGERS and site_id in rec.doc["site_ids"]
+                  and not rec.doc.get("disabled"))
+
+
+def _alert(doc: dict, manager_id: str, now: datetime) -> Put:
+    """No personal data: the manager opens the complaint for that."""
+    alert = {"type": "complaint_alert", "id": f"{doc['id']}.{manager_id}", "v": 1,
+             "complaint_id": doc["id"], "site_id": doc["site_id"], "manager_id": manager_id,
+             "severity": doc["severity"], "category": doc["category"], "unit": doc["unit"],
+             "deadline_at": doc["deadline_at"], "at": iso(now)}
+    return Put(ALERTS, alert["id"], alert, user_bucket(manager_id),
+               {"manager": (manager_id, alert["at"]), "site": (doc["site_id"], alert["at"])})
+
+
+def assign(store: Store, actor: Actor, complaint_id: str, assignee_id: str,
+           now: datetime) -> dict:
+    require_role(actor, MANAGERS)
+
+    def change(tx, doc):
+        user = tx.get_doc(users.USERS, assignee_id)
+        if user is None or user["role"] not in HANDLERS:
+            raise ComplaintInvalid({"assignee_user_id": [
+                "No engineer, supervisor or admin with this id (guards do not handle "
+                "complaints)."]})
+        return rules.assign(doc, users.actor_of(user), actor, now), []
+    return _update(store, actor, complaint_id, now, change)
+
+
+def _require_handler(actor: Actor, doc: dict) -> None:
+    if not (actor.supervises or actor.user_id == doc.get("assignee_user_id")):
+        raise Forbidden("only the assignee or a supervisor or admin handles this complaint")
+
+
+def record_step(store: Store, actor: Actor, complaint_id: str, step: str, note: str,
+                now: datetime) -> dict:
+    """Record one of 五清楚一报告 (跟清楚, 复清楚, 记清楚...)."""
+    def change(tx, doc):
+        _require_handler(actor, doc)
+        return rules.record_step(doc, step, note, actor, now), []
+    return _update(store, actor, complaint_id, now, change)
+
+
+def resolve(store: Store, actor: Actor, complaint_id: str, resolution: str,
+            now: datetime) -> dict:
+    def change(tx, doc):
+        _require_handler(actor, doc)
+        tz = zone(known_site(tx, doc["site_id"])["timezone"])
+        return rules.resolve(doc, resolution, actor, now, tz), []
+    return _update(store, actor, complaint_id, now, change)
+
+
+def callback(store: Store, actor: Actor, complaint_id: str, data: dict, now: datetime) -> dict:
+    """回访 by customer service (supervisors and admins) after resolution."""
+    require_role(actor, MANAGERS)
+    return _update(store, actor, complaint_id, now,
+                   lambda tx, doc: (rules.add_callback(doc, new_id(), data, actor, now), []))
+
+
+def get_complaint(store: Store, actor: Actor, complaint_id: str, now: datetime) -> dict:
+    return rules.view_for(_load(store, actor, complaint_id), actor, now)
+
+
+def list_complaints(store: Store, actor: Actor, site_id: str, now: datetime, *,
+                    status: str | None = None) -> list[dict]:
+    require_site(actor, site_id)
+    return [rules.view_for(dict(r.doc), actor, now)
+            for r in all_records(store, COMPLAINTS, "site", site_id)
+            if status is None or r.doc["status"] == status]
+
+
+def list_alerts(store: Store, actor: Actor) -> list[dict]:
+    """The alerts raised to ``actor`` (a manager), newest first."""
+    require_role(actor, MANAGERS)
+    return [dict(r.doc) for r in all_records(store, ALERTS, "manager", actor.user_id)][::-1]
+
+
+def monthly(store: Store, actor: Actor, site_id: str, month: str) -> dict:
+    """Statistics of the complaints received at ``site_id`` in ``month`` (YYYY-MM, the
+    site's clock)."""
+    require_role(actor, MANAGERS)
+    require_site(actor, site_id)
+    known_site(store, site_id)
+    docs = [dict(r.doc) for r in all_records(store, COMPLAINTS, "month", f"{site_id}|{month}")]
+    return rules.monthly_stats(docs, month)

@@ -1,0 +1,52 @@
+"""Residents' violations: recording (penalties by managers only), listing, the month-end
+copy for finance. Server-private records (bucket None), indexed by site and month."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from checklists import violations as rules
+from checklists.actors import Actor
+from checklists.patrol.recurrence import zone
+from server.accounts.access import require_site
+from server.accounts.records import new_id
+from server.store import Put, Store
+
+from .errors import Forbidden, Invalid
+from .paging import all_records
+from .scoped import known_site, scoped_doc
+
+VIOLATIONS = "violations"
+
+
+def record(store: Store, actor: Actor, data: dict, now: datetime) -> dict:
+    require_site(actor, data["site_id"])
+    with store.transaction() as tx:
+        site = known_site(tx, data["site_id"])
+        try:
+            doc = rules.new_violation(new_id(), data, actor, now, zone(site["timezone"]))
+        except rules.ViolationForbidden as err:
+            raise Forbidden(str(err)) from None
+        except rules.ViolationInvalid as err:
+            raise Invalid(err.errors) from None
+        tx.commit([Put(VIOLATIONS, doc["id"], doc, None, {
+            "site": (doc["site_id"], doc["recorded_at"]),
+            "month": (f"{doc['site_id']}|{doc['month']}", doc["recorded_at"]),
+            "retention": (doc["retention"]["class"], doc["retention"]["keep_until"])})])
+    return doc
+
+
+def get_violation(store: Store, actor: Actor, violation_id: str) -> dict:
+    return scoped_doc(store, actor, VIOLATIONS, violation_id, "violation")
+
+
+def list_violations(store: Store, actor: Actor, site_id: str, month: str | None) -> list[dict]:
+    require_site(actor, site_id)
+    index, key = ("month", f"{site_id}|{month}") if month else ("site", site_id)
+    return [dict(r.doc) for r in all_records(store, VIOLATIONS, index, key)]
+
+
+def finance_copy(store: Store, actor: Actor, site_id: str, month: str) -> bytes:
+    """The month's violation records as CSV for finance (managers only)."""
+    if not actor.supervises:
+        raise Forbidden("only a supervisor or admin sends the month-end copy to finance")
+    return rules.finance_csv(list_violations(store, actor, site_id, month))
