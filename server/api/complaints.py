@@ -91,7 +91,7 @@ class UnitsIn(Schema):
                         required=True, validate=validate.Length(max=20_000))
 
 
-class AlertOut(Schema):
+class ComplaintAlertOut(Schema):
     id = fields.String()
     complaint_id = fields.String()
     site_id = fields.String()
@@ -125,7 +125,7 @@ class Complaints(MethodView):
 
 @blp.route("/alerts")
 @blp.auth_required(SUPERVISOR, ADMIN)
-@blp.response(200, AlertOut(many=True))
+@blp.response(200, ComplaintAlertOut(many=True))
 def alerts():
     """Serious and major complaints raised to you, newest first."""
     return complaints.list_alerts(get_store(), current_actor())

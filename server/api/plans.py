@@ -70,7 +70,7 @@ class PlanOut(Schema):
     retired_at = fields.String()
 
 
-class OccurrenceOut(Schema):
+class PlanOccurrenceOut(Schema):
     id = fields.String(required=True)
     plan_id = fields.String()
     site_id = fields.String()
@@ -153,7 +153,7 @@ class Plans(MethodView):
 @blp.route("/occurrences")
 @blp.auth_required()
 @blp.arguments(OccurrenceArgs, location="query")
-@blp.response(200, OccurrenceOut(many=True))
+@blp.response(200, PlanOccurrenceOut(many=True))
 def occurrences(args):
     """A site's occurrences by start, each with its state and clock now."""
     return plans.list_occurrences(get_store(), current_actor(), args["site"], _now(),

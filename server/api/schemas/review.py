@@ -57,7 +57,7 @@ class ScoreNumbersOut(Schema):
     band = fields.String(allow_none=True)
 
 
-class RoundOut(ScoreNumbersOut):
+class RectificationRoundOut(ScoreNumbersOut):
     """One re-inspection and the score after it (as recorded when it arrived)."""
 
     round = fields.Integer(required=True)
@@ -71,7 +71,7 @@ class RoundOut(ScoreNumbersOut):
 class RectificationOut(Schema):
     """On an original: its score at inspection and after the latest re-inspection."""
 
-    rounds = fields.List(fields.Nested(RoundOut), required=True)
+    rounds = fields.List(fields.Nested(RectificationRoundOut), required=True)
     latest = fields.String(required=True)
     score_at_inspection = fields.Nested(ScoreNumbersOut, required=True)
     score_after = fields.Nested(ScoreReportOut, required=True)
