@@ -1,0 +1,55 @@
+"""Pictures for the dashboard, drawn by matplotlib as SVG on the server.
+
+No pyplot: each chart is its own ``Figure`` (no global figure state shared
+by waitress's threads), saved as SVG with text turned into paths, so Chinese
+site names need the CJK font here and none in the browser or the office.
+"""
+from __future__ import annotations
+
+import io
+import os
+from functools import lru_cache
+from typing import Mapping, Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")  # never a GUI backend on a server
+
+from matplotlib import font_manager  # noqa: E402 - after choosing the backend
+from matplotlib.figure import Figure  # noqa: E402
+
+FONT_FAMILY = ["WenQuanYi Micro Hei", "DejaVu Sans"]
+
+
+@lru_cache(maxsize=4)
+def _register_font(path: str | None) -> None:
+    """Make the CJK font known to matplotlib once (Debian: fonts-wqy-microhei)."""
+    if path and os.path.exists(path):
+        font_manager.fontManager.addfont(path)
+
+
+def trend_svg(series: Mapping[str, Sequence[tuple[str, float | None]]], *, months: Sequence[str],
+              y_label: str, font_path: str | None) -> str:
+    """A line per series (a site) over ``months`` (``YYYY-MM``); gaps where a month has
+    no score. Returns an ``<svg>`` element to put inline in a page."""
+    _register_font(font_path)
+    with matplotlib.rc_context({"font.family": FONT_FAMILY, "font.size": 11,
+                                "svg.fonttype": "path"}):
+        fig = Figure(figsize=(8, 3.2), layout="constrained")
+        ax = fig.add_subplot()
+        position = {m: n for n, m in enumerate(months)}
+        for name, points in series.items():
+            xs = [position[m] for m, v in points if v is not None and m in position]
+            ys = [v for m, v in points if v is not None and m in position]
+            ax.plot(xs, ys, marker="o", linewidth=2, label=name)
+        ax.set_xticks(range(len(months)), [m[2:] for m in months])
+        ax.set_xlim(-0.5, max(len(months) - 0.5, 0.5))
+        ax.set_ylabel(y_label)
+        ax.grid(axis="y", alpha=0.3)
+        ax.spines[["top", "right"]].set_visible(False)
+        if series:
+            ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+        out = io.StringIO()
+        fig.savefig(out, format="svg")
+    text = out.getvalue()
+    return text[text.index("<svg"):]
