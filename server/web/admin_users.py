@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from wtforms.fields.choices import SelectChoice
 
 from server.accounts import devices, users
 from server.accounts.passwords import reset_password
@@ -21,8 +22,8 @@ def _sites() -> list[dict]:
     return [r.doc for r in list_sites(get_store(), limit=MAX_LIMIT).items]
 
 
-def _site_choices() -> list[tuple[str, str]]:
-    return [(s["id"], f"{s['code']} {s['name']}") for s in _sites()]
+def _site_choices() -> list[SelectChoice]:
+    return [SelectChoice(s["id"], f"{s['code']} {s['name']}") for s in _sites()]
 
 
 def _list_page(form: UserForm, status: int = 200):

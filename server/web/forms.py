@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -34,7 +35,7 @@ class PasswordForm(FlaskForm):
 
 class LanguageForm(FlaskForm):
     language = SelectField(_l("Language"), validators=[DataRequired()],
-                           choices=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES])
+                           choices=[SelectChoice(c, LANGUAGE_NAMES[c]) for c in LANGUAGES])
 
 
 class CheckboxesField(SelectMultipleField):
@@ -47,7 +48,7 @@ class CheckboxesField(SelectMultipleField):
 class UserForm(FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     display_name = StringField(_l("Name"), validators=[Length(max=200)])
-    role = SelectField(_l("Role"), choices=[(r, r) for r in ROLES])
+    role = SelectField(_l("Role"), choices=[SelectChoice(r) for r in ROLES])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     site_ids = CheckboxesField(_l("Sites"), choices=[], validate_choice=False)
 
