@@ -31,7 +31,7 @@ class Browser:
 
     def get(self, url, **kw):
         resp = self.client.get(url, **kw)
-        if 'name="csrf_token"' in resp.text:
+        if resp.mimetype == "text/html" and 'name="csrf_token"' in resp.text:
             self.token = csrf_from(resp.text)
         return resp
 
