@@ -44,6 +44,7 @@ def trend_svg(series: Mapping[str, Sequence[tuple[str, float | None]]], *, month
             ax.plot(xs, ys, marker="o", linewidth=2, label=name)
         ax.set_xticks(range(len(months)), [m[2:] for m in months])
         ax.set_xlim(-0.5, max(len(months) - 0.5, 0.5))
+        ax.set_ylim(bottom=0)  # a small dip must not look like a collapse
         ax.set_ylabel(y_label)
         ax.grid(axis="y", alpha=0.3)
         ax.spines[["top", "right"]].set_visible(False)

@@ -13,6 +13,7 @@ from server.services.errors import NotFound
 
 from .charts import trend_svg
 from .pages import SUPERVISING, page, page_blueprint
+from .results import checklist_choices
 
 bp = page_blueprint("web_dashboard", __name__)
 TREND_MONTHS = 12
@@ -50,4 +51,5 @@ def dashboard(actor):
     chart = trend_svg(series, months=months, y_label=_("Mean score"),
                       font_path=current_app.config["PHOTO_FONT_PATH"])
     return render_template("web/dashboard.html", sites=sites, chosen=chosen, latest=latest,
-                           summary=summary, chart=chart, site_names=names)
+                           summary=summary, chart=chart, site_names=names,
+                           titles=dict(checklist_choices(store)[0]))
