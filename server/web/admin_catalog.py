@@ -9,9 +9,9 @@ from server.accounts.users import users_by_ids
 from server.extensions import get_store
 from server.repositories.results import MAX_LIMIT
 from server.services import definitions
-from server.services.errors import Conflict, Invalid
+from server.services.errors import Invalid
 
-from .forms import SiteForm, SiteZoneForm, show_errors
+from .forms import FormRefused, SiteForm, SiteZoneForm, run_form
 from .pages import ADMINS, page, page_blueprint
 
 bp = page_blueprint("web_admin", __name__, url_prefix="/admin")
@@ -34,18 +34,13 @@ def sites_(_actor):
 @page(*ADMINS)
 def add_site(_actor):
     form = SiteForm()
-    if not form.validate_on_submit():
-        return _sites_page(form, 400)
     try:
-        site = sites.create_site(get_store(), code=form.code.data, name=form.name.data,
-                                 timezone=form.timezone.data
-                                 or current_app.config["DEFAULT_TIMEZONE"])
-    except Invalid as exc:
-        show_errors(form, exc)
-        return _sites_page(form, 400)
-    except Conflict as exc:
-        form.code.errors = [*form.code.errors, str(exc)]
-        return _sites_page(form, 409)
+        site = run_form(form, lambda: sites.create_site(
+            get_store(), code=form.code.data, name=form.name.data,
+            timezone=form.timezone.data or current_app.config["DEFAULT_TIMEZONE"]),
+            conflict_field=form.code)
+    except FormRefused as refused:
+        return _sites_page(form, refused.status)
     flash(_("Site %(code)s added.", code=site["code"]))
     return redirect(url_for("web_admin.sites_"))
 

@@ -10,9 +10,9 @@ from server.accounts.passwords import reset_password
 from server.accounts.sites import list_sites
 from server.extensions import get_store
 from server.repositories.results import MAX_LIMIT
-from server.services.errors import Conflict, Invalid
 
-from .forms import ActionForm, ResetPasswordForm, UserForm, UserSitesForm, show_errors
+from .forms import (ActionForm, FormRefused, ResetPasswordForm, UserForm, UserSitesForm,
+                    run_form)
 from .pages import ADMINS, page, page_blueprint
 
 bp = page_blueprint("web_admin_users", __name__, url_prefix="/admin/users")
@@ -50,20 +50,15 @@ def user_list(_actor):
 @page(*ADMINS)
 def add_user(_actor):
     form = _user_form()
-    if not form.validate_on_submit():
-        return _list_page(form, 400)
     try:
-        user = users.create_user(get_store(), username=form.username.data,
-                                 password=form.password.data, role=form.role.data,
-                                 display_name=form.display_name.data or "",
-                                 site_ids=form.site_ids.data or [],
-                                 hash_method=current_app.config["PASSWORD_HASH_METHOD"])
-    except Invalid as exc:
-        show_errors(form, exc)
-        return _list_page(form, 400)
-    except Conflict as exc:
-        form.username.errors = [*form.username.errors, str(exc)]
-        return _list_page(form, 409)
+        user = run_form(form, lambda: users.create_user(
+            get_store(), username=form.username.data, password=form.password.data,
+            role=form.role.data, display_name=form.display_name.data or "",
+            site_ids=form.site_ids.data or [],
+            hash_method=current_app.config["PASSWORD_HASH_METHOD"]),
+            conflict_field=form.username)
+    except FormRefused as refused:
+        return _list_page(form, refused.status)
     flash(_("User %(name)s added.", name=user["username"]))
     return redirect(url_for("web_admin_users.user", user_id=user["id"]))
 
@@ -91,13 +86,10 @@ def user(_actor, user_id):
 def set_sites(_actor, user_id):
     form = UserSitesForm()
     form.site_ids.choices = _site_choices()
-    if not form.validate_on_submit():
-        return _user_page(user_id, sites_form=form, status=400)
     try:
-        users.set_sites(get_store(), user_id, form.site_ids.data or [])
-    except Invalid as exc:
-        show_errors(form, exc)
-        return _user_page(user_id, sites_form=form, status=400)
+        run_form(form, lambda: users.set_sites(get_store(), user_id, form.site_ids.data or []))
+    except FormRefused as refused:
+        return _user_page(user_id, sites_form=form, status=refused.status)
     flash(_("Sites saved."))
     return redirect(url_for("web_admin_users.user", user_id=user_id))
 
@@ -106,14 +98,12 @@ def set_sites(_actor, user_id):
 @page(*ADMINS)
 def set_password(_actor, user_id):
     form = ResetPasswordForm()
-    if not form.validate_on_submit():
-        return _user_page(user_id, password_form=form, status=400)
     try:
-        reset_password(get_store(), user_id, form.password.data,
-                       hash_method=current_app.config["PASSWORD_HASH_METHOD"])
-    except Invalid as exc:
-        show_errors(form, exc)
-        return _user_page(user_id, password_form=form, status=400)
+        run_form(form, lambda: reset_password(
+            get_store(), user_id, form.password.data,
+            hash_method=current_app.config["PASSWORD_HASH_METHOD"]))
+    except FormRefused as refused:
+        return _user_page(user_id, password_form=form, status=refused.status)
     flash(_("Password reset: the user's sessions and devices were logged out."))
     return redirect(url_for("web_admin_users.user", user_id=user_id))
 

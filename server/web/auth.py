@@ -9,9 +9,9 @@ from server.accounts.login import log_in
 from server.accounts.passwords import change_own_password
 from server.auth import current_actor, current_session_id, end_session, start_session
 from server.extensions import get_login_throttle, get_store
-from server.services.errors import Invalid, Throttled, Unauthenticated
+from server.services.errors import Throttled, Unauthenticated
 
-from .forms import ActionForm, LanguageForm, LoginForm, PasswordForm, show_errors
+from .forms import ActionForm, FormRefused, LanguageForm, LoginForm, PasswordForm, run_form
 from .i18n import LANGUAGE_KEY, LANGUAGES
 from .pages import page, page_blueprint, safe_next
 
@@ -81,17 +81,14 @@ def account(_actor):
 @page()
 def change_password(actor):
     form = PasswordForm()
-    if not form.validate_on_submit():
-        return _account_page(form, 400)
     try:
-        change_own_password(get_store(), actor.user_id, form.old_password.data,
-                            form.new_password.data, throttle=get_login_throttle(),
-                            address=request.remote_addr or "",
-                            keep_session=current_session_id(),
-                            hash_method=current_app.config["PASSWORD_HASH_METHOD"])
-    except Invalid as exc:
-        show_errors(form, exc)
-        return _account_page(form, 400)
+        run_form(form, lambda: change_own_password(
+            get_store(), actor.user_id, form.old_password.data, form.new_password.data,
+            throttle=get_login_throttle(), address=request.remote_addr or "",
+            keep_session=current_session_id(),
+            hash_method=current_app.config["PASSWORD_HASH_METHOD"]))
+    except FormRefused as refused:
+        return _account_page(form, refused.status)
     flash(_("Your password was changed; your other sessions ended."))
     return redirect(url_for("web_auth.account"))
 

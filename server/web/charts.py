@@ -1,40 +1,46 @@
 """Pictures for the dashboard, drawn by matplotlib as SVG on the server.
 
-No pyplot: each chart is its own ``Figure`` (no global figure state shared
-by waitress's threads), saved as SVG with text turned into paths, so Chinese
+No pyplot: each chart is its own ``Figure``, drawn under one lock (matplotlib's
+font and text caches are not made for waitress's threads), saved as SVG with text turned into paths, so Chinese
 site names need the CJK font here and none in the browser or the office.
+matplotlib is imported at the first chart, not with the app: every CLI
+command builds the app and need not pay for it.
 """
 from __future__ import annotations
 
 import io
 import os
+import threading
 from functools import lru_cache
 from typing import Mapping, Sequence
 
-import matplotlib
-
-matplotlib.use("Agg")  # never a GUI backend on a server
-
-from matplotlib import font_manager  # noqa: E402 - after choosing the backend
-from matplotlib.figure import Figure  # noqa: E402
-
 FONT_FAMILY = ["WenQuanYi Micro Hei", "DejaVu Sans"]
+_drawing = threading.Lock()
 
 
 @lru_cache(maxsize=4)
-def _register_font(path: str | None) -> None:
-    """Make the CJK font known to matplotlib once (Debian: fonts-wqy-microhei)."""
-    if path and os.path.exists(path):
-        font_manager.fontManager.addfont(path)
+def _matplotlib(font_path: str | None):
+    """matplotlib on the Agg backend (never a GUI one on a server), with the CJK font
+    known to it (Debian: fonts-wqy-microhei); done once."""
+    import matplotlib
+    matplotlib.use("Agg")
+    from matplotlib import font_manager
+    if font_path and os.path.exists(font_path):
+        font_manager.fontManager.addfont(font_path)
+    # Set once for the process (the server is matplotlib's only user), not per chart:
+    # rc_context would swap global settings under another thread's chart.
+    matplotlib.rcParams.update({"font.family": FONT_FAMILY, "font.size": 11,
+                                "svg.fonttype": "path"})
+    return matplotlib
 
 
 def trend_svg(series: Mapping[str, Sequence[tuple[str, float | None]]], *, months: Sequence[str],
               y_label: str, font_path: str | None) -> str:
     """A line per series (a site) over ``months`` (``YYYY-MM``); gaps where a month has
     no score. Returns an ``<svg>`` element to put inline in a page."""
-    _register_font(font_path)
-    with matplotlib.rc_context({"font.family": FONT_FAMILY, "font.size": 11,
-                                "svg.fonttype": "path"}):
+    _matplotlib(font_path)
+    from matplotlib.figure import Figure
+    with _drawing:
         fig = Figure(figsize=(8, 3.2), layout="constrained")
         ax = fig.add_subplot()
         position = {m: n for n, m in enumerate(months)}

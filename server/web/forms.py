@@ -6,6 +6,8 @@ stay in the account services, whose ``Invalid`` names the field back.
 """
 from __future__ import annotations
 
+from typing import Any, Callable
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
@@ -14,7 +16,7 @@ from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from checklists.actors import ROLES
-from server.services.errors import Invalid
+from server.services.errors import Conflict, Invalid
 
 from .i18n import LANGUAGE_NAMES, LANGUAGES
 
@@ -82,3 +84,29 @@ def show_errors(form: FlaskForm, error: Invalid) -> None:
             form.form_errors.extend(problems)
         else:
             field.errors = [*field.errors, *problems]
+
+
+class FormRefused(Exception):
+    """The form was not accepted; its problems are on its fields. Show it again with ``status``."""
+
+    def __init__(self, status: int):
+        super().__init__(status)
+        self.status = status
+
+
+def run_form(form: FlaskForm, action: Callable[[], Any], *, conflict_field=None) -> Any:
+    """``action()``'s result once ``form`` is valid, else ``FormRefused``: 400 for bad
+    fields (the service's own ``Invalid`` included), 409 for a ``Conflict``
+    reported under ``conflict_field`` (a taken username or site code)."""
+    if not form.validate_on_submit():
+        raise FormRefused(400)
+    try:
+        return action()
+    except Invalid as exc:
+        show_errors(form, exc)
+        raise FormRefused(400) from None
+    except Conflict as exc:
+        if conflict_field is None:
+            raise
+        conflict_field.errors = [*conflict_field.errors, str(exc)]
+        raise FormRefused(409) from None

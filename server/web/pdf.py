@@ -3,15 +3,14 @@
 The photos are embedded as data URIs of their stamped copies, so WeasyPrint
 never fetches anything: no URL of ours or anyone's is opened while rendering.
 A photo that cannot be shown (refused, decoding busy) is named in the PDF
-instead of failing the whole report.
+instead of failing the whole report. WeasyPrint is imported at the first PDF,
+not with the app (every CLI command builds the app).
 """
 from __future__ import annotations
 
 import base64
 
 from flask import current_app, render_template
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 from checklists.actors import Actor
 from server.extensions import get_store
@@ -35,6 +34,8 @@ def _embedded(actor: Actor, result_id: str, photo: dict) -> str | None:
 
 
 def result_pdf(actor: Actor, report: dict) -> bytes:
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
     images = {p["sha256"]: _embedded(actor, report["result"]["id"], p)
               for p in report["photos"]}
     html = render_template("web/result_pdf.html", images=images, **report)
