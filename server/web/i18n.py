@@ -61,8 +61,7 @@ def site_time(value: str | None, site_id: str | None) -> str:
         local = to_site_local(datetime.fromisoformat(value), site_zone(site_id))
     except (TypeError, ValueError, OverflowError):
         return str(value)  # shown as stored rather than hidden: it is evidence
-    return local.strftime("%Y-%m-%d %H:%M ") + local.strftime("%z")[:3] + ":" + \
-        local.strftime("%z")[3:]
+    return local.strftime("%Y-%m-%d %H:%M ") + local.isoformat(timespec="minutes")[-6:]
 
 
 def init_app(app: Flask) -> None:

@@ -42,8 +42,9 @@ def error_page(status: int, message: str = "", errors: dict | None = None):
 
 
 def _service_error(error: svc.ServiceError):
-    if isinstance(error, svc.Unauthenticated):
-        return redirect(url_for("web_auth.login", next=request.full_path))
+    if isinstance(error, svc.Unauthenticated):  # back to this page after login, if it is one
+        target = request.full_path if request.method == "GET" else None
+        return redirect(url_for("web_auth.login", next=target))
     status = next(code for cls, code in _STATUS.items() if isinstance(error, cls))
     errors = error.messages if isinstance(error, svc.Invalid) else None
     return error_page(status, str(error), errors)

@@ -89,9 +89,25 @@ def result_report(store: Store, actor: Actor, result_id: str) -> dict:
              for section in definition["sections"] for item in section["items"]}
     photos = [{**p, "item_label": items.get(p.get("item"), "")}
               for p in doc.get("photos") or () if isinstance(p, dict) and p.get("sha256")]
+    sections = _sections(definition, doc.get("answers") or {}, doc.get("score"))
     return {"result": doc, "definition": definition, "title": label(definition.get("title")),
             "site": get_site(store, doc["site_id"]),
             "inspector": people.get(submitted.get("by"), {}).get("username", "?"),
             "submitted": submitted, "score": doc.get("score"),
-            "sections": _sections(definition, doc.get("answers") or {}, doc.get("score")),
-            "photos": photos}
+            "sections": sections, "photos": photos + _cited_only_in_answers(sections, photos)}
+
+
+def _cited_only_in_answers(sections: list[dict], listed: list[dict]) -> list[dict]:
+    """Photos an answer or defect cites that the result's photo list does not name."""
+    seen, out = {p["sha256"] for p in listed}, []
+    for section in sections:
+        for part in section["parts"]:
+            for row in part["rows"]:
+                cited = [*row["photos"], *(h for d in row["defects"]
+                                           for h in d.get("photos") or () if isinstance(h, str))]
+                for sha256 in cited:
+                    if sha256 not in seen:
+                        seen.add(sha256)
+                        out.append({"sha256": sha256, "item": row["id"],
+                                    "item_label": row["label"]})
+    return out

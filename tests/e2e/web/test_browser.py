@@ -12,6 +12,7 @@ import pathlib
 import threading
 
 import pytest
+from playwright.sync_api import sync_playwright
 from pypdf import PdfReader
 from werkzeug.serving import make_server
 
@@ -38,8 +39,7 @@ def server(app, client, team):
 
 @pytest.fixture
 def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as pw:
+    with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
                                       args=["--no-sandbox"])
         yield chromium

@@ -40,7 +40,7 @@ class Seeded:
     photo_b: str      # sha256 of the photo of result "b-1"
 
 
-def _push(client, headers, *results):
+def push(client, headers, *results):
     body = {"client_id": uuid.uuid4().hex, "schema_version": 1,
             "sent_at": "2026-11-23T08:00:00+00:00",
             "mutations": [{"id": n, "name": "submit_result", "args": args,
@@ -51,7 +51,7 @@ def _push(client, headers, *results):
     assert all(r["status"] == "applied" for r in resp.json["results"]), resp.json
 
 
-def _upload(client, headers, data: bytes) -> None:
+def upload(client, headers, data: bytes) -> None:
     resp = client.patch(f"/api/v1/photos/{hashlib.sha256(data).hexdigest()}", data=data,
                         headers={**headers, "Upload-Offset": "0",
                                  "Upload-Length": str(len(data)),
@@ -59,7 +59,7 @@ def _upload(client, headers, data: bytes) -> None:
     assert resp.status_code == 200, resp.json
 
 
-def _result(result_id, site_id, floor="pass", exit_="pass", photos=(), remark="") -> dict:
+def result_args(result_id, site_id, floor="pass", exit_="pass", photos=(), remark="") -> dict:
     answers = {"env.floor": {"value": floor}, "env.exit": {"value": exit_}}
     if remark:
         answers["env.remark"] = {"value": remark}
@@ -74,12 +74,12 @@ def seed_results(app, client, team) -> Seeded:
     photo, photo_b = jpeg(), jpeg((30, 60, 200))
     sha, sha_b = hashlib.sha256(photo).hexdigest(), hashlib.sha256(photo_b).hexdigest()
     engineer = team.headers["engineer"]
-    _push(client, engineer,
-          _result("a-pass", a, remark="一切正常"),
-          _result("a-fail", a, floor="fail", photos=[
+    push(client, engineer,
+          result_args("a-pass", a, remark="一切正常"),
+          result_args("a-fail", a, floor="fail", photos=[
               {"sha256": sha, "item": "env.floor", "annotations": MARKUP}]))
-    _upload(client, engineer, photo)
-    _push(client, team.guard_b_headers, _result("b-1", b, exit_="fail",
+    upload(client, engineer, photo)
+    push(client, team.guard_b_headers, result_args("b-1", b, exit_="fail",
                                                 photos=[{"sha256": sha_b}]))
-    _upload(client, team.guard_b_headers, photo_b)
+    upload(client, team.guard_b_headers, photo_b)
     return Seeded(a, b, sha, sha_b)

@@ -101,3 +101,8 @@ def test_only_admins_open_admin_pages(web, team):
         assert supervisor.get(url).status_code == 403, url
     assert supervisor.post(f"/admin/users/{team.users['guard']['id']}/disable"
                            ).status_code == 403
+
+
+def test_a_post_without_a_session_goes_to_login_without_coming_back(client):
+    resp = client.post("/logout")
+    assert resp.status_code == 302 and resp.headers["Location"] == "/"

@@ -1,11 +1,14 @@
 """Dashboard, results list, CSV, result page and PDF: what each role sees, bad filters."""
 import csv
+import hashlib
 import io
 
 import pytest
 from pypdf import PdfReader
 
 from server.web import results as results_page
+
+from .seeding import jpeg, push, result_args, upload
 
 
 def ids_on(page) -> list[str]:
@@ -117,3 +120,13 @@ def test_the_pdf_has_the_chinese_item_names_in_its_text(web, team, seeded):
         assert words in text, words
     images = [image for page in reader.pages for image in page.images]
     assert images, "the stamped photo is embedded"
+
+
+def test_photos_cited_only_in_an_answer_are_shown_too(web, client, team, seeded):
+    photo = jpeg((250, 250, 0))
+    args = result_args("a-cited", seeded.site_a, exit_="fail")
+    args["answers"]["env.exit"]["photos"] = [hashlib.sha256(photo).hexdigest()]
+    push(client, team.headers["engineer"], args)
+    upload(client, team.headers["engineer"], photo)
+    page = web("supervisor-a").get("/results/a-cited")
+    assert f"/api/v1/photos/{hashlib.sha256(photo).hexdigest()}?variant=thumb" in page.text
