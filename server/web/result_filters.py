@@ -19,6 +19,7 @@ from server.store import Store
 
 REVIEW_STATES = ("submitted", "approved", "has_issues", "rejected")
 PAGE_SIZE = 50
+DEFAULT_SORT = "-submitted_at"  # as result_queries.list_results sorts without one
 
 
 class ResultFilterArgs(Schema):
@@ -33,7 +34,7 @@ class ResultFilterArgs(Schema):
     flagged = fields.Boolean()
     from_ = fields.Date(data_key="from")
     to = fields.Date()
-    sort = fields.String(load_default="-submitted_at", validate=validate.OneOf(SORTS))
+    sort = fields.String(load_default=DEFAULT_SORT, validate=validate.OneOf(SORTS))
     cursor = fields.String(validate=validate.Length(max=1024))
 
 

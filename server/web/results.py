@@ -19,7 +19,7 @@ from server.services.errors import Invalid
 
 from .i18n import label, site_time
 from .pages import SUPERVISING, page, page_blueprint
-from .result_filters import PAGE_SIZE, REVIEW_STATES, filter_query
+from .result_filters import DEFAULT_SORT, PAGE_SIZE, REVIEW_STATES, filter_query
 
 bp = page_blueprint("web_results", __name__)
 
@@ -58,6 +58,7 @@ def list_results(actor):
         "web/results.html", rows=body["items"], total=body.get("total"),
         next_cursor=body["next_cursor"], filters=filters, problems=problems,
         sites=sites_for(store, actor), checklists=checklists, bands=bands, sorts=SORTS,
+        sort=request.args.get("sort") or DEFAULT_SORT, band_names=dict(bands),
         review_states=REVIEW_STATES,
         people=users_by_ids(store, {r["inspector"] for r in body["items"]})), status
 

@@ -130,3 +130,11 @@ def test_photos_cited_only_in_an_answer_are_shown_too(web, client, team, seeded)
     upload(client, team.headers["engineer"], photo)
     page = web("supervisor-a").get("/results/a-cited")
     assert f"/api/v1/photos/{hashlib.sha256(photo).hexdigest()}?variant=thumb" in page.text
+
+
+def test_the_sort_shown_is_the_one_applied(web, team, seeded):
+    """Without ?sort the list is newest first, and the form must say so (else the
+    next Filter click would send the first option and turn the order around)."""
+    browser = web("supervisor-a")
+    assert '<option value="-submitted_at" selected>' in browser.get("/results").text
+    assert '<option value="score" selected>' in browser.get("/results?sort=score").text
