@@ -138,3 +138,11 @@ def test_the_sort_shown_is_the_one_applied(web, team, seeded):
     browser = web("supervisor-a")
     assert '<option value="-submitted_at" selected>' in browser.get("/results").text
     assert '<option value="score" selected>' in browser.get("/results?sort=score").text
+
+
+def test_rendering_a_pdf_leaves_truncated_photos_refused(web, team, seeded):
+    """WeasyPrint sets PIL's LOAD_TRUNCATED_IMAGES when imported; left so, every
+    truncated upload after the first PDF would pass as a whole photo."""
+    from PIL import ImageFile
+    assert web("supervisor-a").get("/results/a-fail.pdf").status_code == 200
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
