@@ -146,3 +146,11 @@ def test_rendering_a_pdf_leaves_truncated_photos_refused(web, team, seeded):
     from PIL import ImageFile
     assert web("supervisor-a").get("/results/a-fail.pdf").status_code == 200
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+
+
+def test_times_are_shown_in_the_sites_own_zone(app, web, team, seeded):
+    from server.accounts.sites import set_timezone
+    from server.extensions import STORE_KEY
+    set_timezone(app.extensions[STORE_KEY], seeded.site_a, "Europe/Berlin")
+    page = web("supervisor-a").get("/results/a-pass")
+    assert "+01:00" in page.text and "+08:00" not in page.text
