@@ -17,7 +17,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     Raises ``server.store.StoreLocked`` if another process owns the data dir,
     ``server.config.ConfigError`` for an unusable config file.
     """
-    from . import api, extensions, media
+    from . import api, extensions, media, web
     from .auth import csrf
     from .config import load_config, secret_key
     from .json_provider import OrjsonProvider
@@ -31,4 +31,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     media.init_app(app)
     api.init_app(app)
+    web.init_app(app)
     return app

@@ -130,3 +130,10 @@ def unknown_site_errors(reader, site_ids: list[str]) -> dict:
     """``{position: ["Unknown site."]}`` for each id in ``site_ids`` that is no site."""
     found = reader.get_many(SITES, site_ids)
     return {str(n): ["Unknown site."] for n, sid in enumerate(site_ids) if sid not in found}
+
+
+def sites_for(store: Store, actor, *, limit: int = 200) -> list[dict]:
+    """The sites ``actor`` works at, by code (admins: every site, the first ``limit``)."""
+    if actor.is_admin:
+        return [dict(r.doc) for r in list_sites(store, limit=limit).items]
+    return sites_by_ids(store, actor.site_ids)

@@ -234,3 +234,22 @@ def session_actor(store: Store, user_id: str, session_id: str) -> Actor:
     if rec is None or rec.doc["disabled"] or session_id not in rec.doc.get("sessions", ()):
         raise Unauthenticated("your session is no longer valid; log in again")
     return actor_of(dict(rec.doc))
+
+
+LANGUAGES = ("zh", "en")
+
+
+def set_language(store: Store, user_id: str, language: str) -> dict:
+    """Remember the language the user reads the web pages in."""
+    if language not in LANGUAGES:
+        raise Invalid({"language": [f"Must be one of: {', '.join(LANGUAGES)}."]})
+
+    def change(_tx, doc):
+        doc["language"] = language
+        return doc
+    return _update(store, user_id, change, None)
+
+
+def users_by_ids(store: Store, user_ids) -> dict[str, dict]:
+    """The existing users among ``user_ids``, by id (for showing names in lists)."""
+    return {uid: dict(rec.doc) for uid, rec in store.get_many(USERS, list(user_ids)).items()}

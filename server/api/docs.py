@@ -1,7 +1,7 @@
 """A landing page for the API: where the spec and the (offline) viewers are."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask import Blueprint, current_app, render_template, url_for
 
 bp = Blueprint("api_home", __name__)
 
@@ -18,9 +18,3 @@ def index():
         redoc_url=f"{prefix}/{cfg['OPENAPI_REDOC_PATH']}",
         favicon=url_for("static", filename="vendor/swagger-ui/favicon-32x32.png"))
 
-
-@bp.get("/")
-def front_door():
-    """``fieldsync demo`` prints this URL: until the web pages exist, it opens the API docs."""
-    cfg = current_app.config
-    return redirect(f"{cfg['OPENAPI_URL_PREFIX'].rstrip('/')}/{cfg['OPENAPI_SWAGGER_UI_PATH']}")

@@ -1,0 +1,62 @@
+"""Pictures for the dashboard, drawn by matplotlib as SVG on the server.
+
+No pyplot: each chart is its own ``Figure``, drawn under one lock (matplotlib's
+font and text caches are not made for waitress's threads), saved as SVG with text turned into paths, so Chinese
+site names need the CJK font here and none in the browser or the office.
+matplotlib is imported at the first chart, not with the app: every CLI
+command builds the app and need not pay for it.
+"""
+from __future__ import annotations
+
+import io
+import os
+import threading
+from functools import lru_cache
+from typing import Mapping, Sequence
+
+FONT_FAMILY = ["WenQuanYi Micro Hei", "DejaVu Sans"]
+_drawing = threading.Lock()
+
+
+@lru_cache(maxsize=4)
+def _matplotlib(font_path: str | None):
+    """matplotlib on the Agg backend (never a GUI one on a server), with the CJK font
+    known to it (Debian: fonts-wqy-microhei); done once."""
+    import matplotlib
+    matplotlib.use("Agg")
+    from matplotlib import font_manager
+    if font_path and os.path.exists(font_path):
+        font_manager.fontManager.addfont(font_path)
+    # Set once for the process (the server is matplotlib's only user), not per chart:
+    # rc_context would swap global settings under another thread's chart.
+    matplotlib.rcParams.update({"font.family": FONT_FAMILY, "font.size": 11,
+                                "svg.fonttype": "path"})
+    return matplotlib
+
+
+def trend_svg(series: Mapping[str, Sequence[tuple[str, float | None]]], *, months: Sequence[str],
+              y_label: str, font_path: str | None) -> str:
+    """A line per series (a site) over ``months`` (``YYYY-MM``); gaps where a month has
+    no score. Returns an ``<svg>`` element to put inline in a page."""
+    _matplotlib(font_path)
+    from matplotlib.figure import Figure
+    with _drawing:
+        fig = Figure(figsize=(8, 3.2), layout="constrained")
+        ax = fig.add_subplot()
+        position = {m: n for n, m in enumerate(months)}
+        for name, points in series.items():
+            xs = [position[m] for m, v in points if v is not None and m in position]
+            ys = [v for m, v in points if v is not None and m in position]
+            ax.plot(xs, ys, marker="o", linewidth=2, label=name)
+        ax.set_xticks(range(len(months)), [m[2:] for m in months])
+        ax.set_xlim(-0.5, max(len(months) - 0.5, 0.5))
+        ax.set_ylim(bottom=0)  # a small dip must not look like a collapse
+        ax.set_ylabel(y_label)
+        ax.grid(axis="y", alpha=0.3)
+        ax.spines[["top", "right"]].set_visible(False)
+        if series:
+            ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+        out = io.StringIO()
+        fig.savefig(out, format="svg")
+    text = out.getvalue()
+    return text[text.index("<svg"):]

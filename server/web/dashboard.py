@@ -1,0 +1,55 @@
+"""The dashboard: latest scores and bands per site, and each site's score trend."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app, render_template, request
+from flask_babel import gettext as _
+
+from server.accounts.sites import sites_for
+from server.extensions import get_store
+from server.services import result_queries
+from server.services.errors import NotFound
+
+from .charts import trend_svg
+from .pages import SUPERVISING, page, page_blueprint
+from .results import checklist_choices
+
+bp = page_blueprint("web_dashboard", __name__)
+TREND_MONTHS = 12
+LATEST_PER_SITE = 5
+
+
+def month_span(today: date, count: int) -> list[str]:
+    """The last ``count`` months up to ``today``'s, oldest first (``YYYY-MM``)."""
+    index = today.year * 12 + today.month - 1
+    return [f"{n // 12:04d}-{n % 12 + 1:02d}" for n in range(index - count + 1, index + 1)]
+
+
+@bp.get("/dashboard")
+@page(*SUPERVISING)
+def dashboard(actor):
+    """Across the user's sites, or one site with ``?site=<id>`` (404 for another's)."""
+    store = get_store()
+    sites = sites_for(store, actor)
+    chosen = request.args.get("site")
+    if chosen:
+        sites = [s for s in sites if s["id"] == chosen]
+        if not sites:
+            raise NotFound("no such site among yours")
+    site_ids = [s["id"] for s in sites]
+    latest = {sid: result_queries.list_results(
+        store, actor, {"site": [sid], "limit": LATEST_PER_SITE})["items"] for sid in site_ids}
+    months = month_span(date.today(), TREND_MONTHS)
+    summary = result_queries.summarize_results(
+        store, actor, {"site": site_ids, "from": date.fromisoformat(months[0] + "-01")}
+    )["months"] if site_ids else []
+    names = {s["id"]: s["name"] for s in sites}
+    series: dict[str, list] = {names[sid]: [] for sid in site_ids}
+    for row in summary:
+        series[names[row["site_id"]]].append((row["month"], row["mean_score"]))
+    chart = trend_svg(series, months=months, y_label=_("Mean score"),
+                      font_path=current_app.config["PHOTO_FONT_PATH"])
+    return render_template("web/dashboard.html", sites=sites, chosen=chosen, latest=latest,
+                           summary=summary, chart=chart, site_names=names,
+                           titles=dict(checklist_choices(store)[0]))

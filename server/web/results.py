@@ -1,0 +1,100 @@
+"""The results list (filters, sort, keyset pages, a count) and its CSV.
+
+Both stand on ``result_queries.list_results``, the service behind
+``GET /api/v1/results``: the user's sites bound every row.
+"""
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Response, render_template, request, stream_with_context
+
+from server.accounts.sites import sites_for
+from server.accounts.users import users_by_ids
+from server.extensions import get_store
+from server.repositories.results import MAX_LIMIT, SORTS
+from server.services import definitions, result_queries
+from server.services.errors import Invalid
+
+from .i18n import label, site_time
+from .pages import SUPERVISING, page, page_blueprint
+from .result_filters import DEFAULT_SORT, PAGE_SIZE, REVIEW_STATES, filter_query
+
+bp = page_blueprint("web_results", __name__)
+
+CSV_COLUMNS = ("id", "site", "checklist", "version", "submitted_at", "inspector", "score",
+               "percent", "band", "review_state", "flagged", "photos")
+
+
+def checklist_choices(store) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(definition ids with titles, band ids with labels) of the published checklists."""
+    page_ = definitions.list_published(store, cursor=None, limit=MAX_LIMIT)
+    checklists, bands = {}, {}
+    for record in page_.items:
+        body = record.doc["definition"]
+        checklists.setdefault(body["id"], label(body.get("title")))
+        for band in (body.get("scoring") or {}).get("bands", ()):
+            bands.setdefault(band["id"], label(band.get("label")))
+    return sorted(checklists.items()), sorted(bands.items())
+
+
+@bp.get("/results")
+@page(*SUPERVISING)
+def list_results(actor):
+    store = get_store()
+    problems, status = {}, 200
+    try:
+        query = filter_query(store, actor, request.args)
+        body = result_queries.list_results(store, actor,
+                                           {**query, "limit": PAGE_SIZE, "count": True})
+    except Invalid as exc:
+        problems, status = exc.messages, 400
+        body = {"items": [], "next_cursor": None, "total": None}
+    checklists, bands = checklist_choices(store)
+    filters = request.args.to_dict(flat=False)
+    filters.pop("cursor", None)
+    return render_template(
+        "web/results.html", rows=body["items"], total=body.get("total"),
+        next_cursor=body["next_cursor"], filters=filters, problems=problems,
+        sites=sites_for(store, actor), checklists=checklists, bands=bands, sorts=SORTS,
+        sort=request.args.get("sort") or DEFAULT_SORT, band_names=dict(bands),
+        review_states=REVIEW_STATES,
+        people=users_by_ids(store, {r["inspector"] for r in body["items"]})), status
+
+
+@bp.get("/results.csv")
+@page(*SUPERVISING)
+def results_csv(actor):
+    """Every row the filters select (all pages), UTF-8 with a BOM so Excel reads Chinese."""
+    store = get_store()
+    query = filter_query(store, actor, request.args)
+    query.pop("cursor", None)
+    first = result_queries.list_results(store, actor, {**query, "limit": MAX_LIMIT})
+    codes = {s["id"]: s["code"] for s in sites_for(store, actor)}
+
+    def lines():
+        out = io.StringIO()
+        writer = csv.writer(out)
+        out.write("\ufeff")
+        writer.writerow(CSV_COLUMNS)
+        body = first
+        while True:
+            people = users_by_ids(store, {r["inspector"] for r in body["items"]})
+            for r in body["items"]:
+                writer.writerow([r["id"], codes.get(r["site_id"], r["site_id"]),
+                                 r["definition_id"], r["definition_version"],
+                                 site_time(r["submitted_at"], r["site_id"]),
+                                 people.get(r["inspector"], {}).get("username", r["inspector"]),
+                                 r["score"], r["percent"], r["band"], r["review_state"],
+                                 r["flagged"], r["media"]])
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+            if body["next_cursor"] is None:
+                return
+            body = result_queries.list_results(
+                store, actor, {**query, "limit": MAX_LIMIT, "cursor": body["next_cursor"]})
+
+    return Response(stream_with_context(lines()), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="results.csv"'})

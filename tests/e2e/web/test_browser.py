@@ -1,0 +1,96 @@
+"""The supervisor web in headless Chromium against the real server on a real port.
+
+Debian's ``/usr/bin/chromium`` driven by Playwright's Python package (no
+browser download). A supervisor of site A logs in, reads the dashboard,
+filters the results list, opens a result and its annotated photo, and
+fetches its PDF; screenshots (1280x900) go to ``tests/artifacts/``.
+"""
+from __future__ import annotations
+
+import io
+import pathlib
+import threading
+
+import pytest
+from playwright.sync_api import sync_playwright
+from pypdf import PdfReader
+from werkzeug.serving import make_server
+
+from tests.conftest import PASSWORD
+from tests.integration.web.seeding import seed_results
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = pathlib.Path(__file__).resolve().parents[2] / "artifacts"
+
+pytestmark = pytest.mark.slow  # a browser start and a PDF: ~15 s
+
+
+@pytest.fixture
+def server(app, client, team):
+    """The app on 127.0.0.1 at a free port: bound (so accepting) before the test runs."""
+    seeded = seed_results(app, client, team)
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{http.server_port}", seeded
+    http.shutdown()
+    thread.join()
+
+
+@pytest.fixture
+def browser():
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                      args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"web-{name}.png"), full_page=False)
+
+
+def test_a_supervisor_reviews_a_result_in_a_browser(server, browser):
+    base, seeded = server
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+
+    page.goto(base + "/")
+    page.fill("input[name=username]", "supervisor-a")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#login button[type=submit]")
+    page.wait_for_url(base + "/dashboard")
+    assert page.locator("#trend svg").count() == 1
+    assert page.locator("#latest").inner_text().count("Site A") == 1
+    assert "Site B" not in page.content()
+    shot(page, "1-dashboard")
+
+    page.click("header nav >> text=检查结果")
+    page.wait_for_url(base + "/results")
+    page.select_option("select[name=band]", "poor")
+    page.click("#filters button[type=submit]")
+    page.wait_for_url("**/results?*band=poor*")
+    rows = page.locator("#results tr td:first-child a")
+    assert rows.count() == 1
+    shot(page, "2-results-filtered")
+
+    rows.first.click()
+    page.wait_for_url(base + "/results/a-fail")
+    assert "地面清洁" in page.inner_text("main")
+    page.wait_for_function("document.querySelector('#photos img').naturalWidth > 0")
+    shot(page, "3-result")
+
+    with context.expect_page() as opened:
+        page.click("#photos a.annotated")
+    photo = opened.value
+    photo.wait_for_load_state()
+    assert f"/api/v1/photos/{seeded.photo}?variant=annotated" in photo.url
+    assert photo.evaluate("document.images.length && document.images[0].naturalWidth") > 0
+    shot(photo, "4-annotated-photo")
+
+    pdf = context.request.get(base + page.get_attribute("#pdf", "href"))
+    assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body())).pages)
+    assert "地面清洁" in text and "消防通道畅通" in text
+    context.close()
