@@ -11,8 +11,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Iterable
 
-#: states in which a ticket or appeal no longer holds what it refers to
-FINISHED = frozenset({"closed", "decided", "withdrawn"})
+from checklists.workflow.appeals import ADJUSTED, UPHELD
+
+#: states in which a ticket or appeal no longer holds what it refers to: a closed
+#: ticket (a verified one can still be reopened), a decided appeal
+FINISHED = frozenset({"closed", UPHELD, ADJUSTED})
 
 
 def expired(docs: Iterable[dict], today: date) -> list[dict]:

@@ -6,9 +6,7 @@ from datetime import UTC, datetime
 
 import server.cli
 from server.accounts.users import actor_of
-from server.services import retention, violations
-from server.services.sync_service import placed_put
-from sync.placement import TICKETS
+from server.services import retention, tickets, violations
 
 THEN = datetime(2024, 3, 1, 2, 0, tzinfo=UTC)
 NOW = datetime(2026, 11, 29, 2, 0, tzinfo=UTC)
@@ -24,10 +22,8 @@ def record(store, actor, site, severity):
 def test_purge_respects_classes_and_open_tickets(app_store, team, runner):
     sup, site = actor_of(team.users["supervisor"]), team.site_a["id"]
     old, held, major = (record(app_store, sup, site, s) for s in ("ordinary", "ordinary", "major"))
-    with app_store.transaction() as tx:
-        tx.commit([placed_put(TICKETS, {"id": "t1", "site_id": site, "status": "open",
-                                        "title": "整改", "description": f"violation {held}",
-                                        "violation_id": held})])
+    tickets.create(app_store, sup, {"site_id": site, "title": "整改", "description": held},
+                   lambda hashes: set())
     dry = retention.run(app_store, NOW)
     assert dry["collections"]["violations"] == {"expired": [old], "held": [held]}
     assert app_store.get_doc("violations", old) is not None             # dry run: kept
