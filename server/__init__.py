@@ -31,4 +31,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     media.init_app(app)
     api.init_app(app)
+    _index_stored_tickets(app)
     return app
+
+
+def _index_stored_tickets(app: Flask) -> None:
+    """Tickets stored before ticket listings existed get their index entries (once)."""
+    from server.services.tickets import index_stored_tickets
+
+    index_stored_tickets(app.extensions[extensions.STORE_KEY])
