@@ -32,4 +32,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     media.init_app(app)
     api.init_app(app)
     web.init_app(app)
+    _index_stored_tickets(app)
     return app
+
+
+def _index_stored_tickets(app: Flask) -> None:
+    """Tickets stored before ticket listings existed get their index entries (once)."""
+    from server.services.tickets import index_stored_tickets
+
+    index_stored_tickets(app.extensions[extensions.STORE_KEY])

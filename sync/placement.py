@@ -91,8 +91,15 @@ def ticket_index(doc: dict[str, Any]) -> dict[str, tuple[str, str]]:
 
 
 def _utc(stamp: str) -> str:
-    """An instant as sortable text: UTC, one format whatever offset it was written with."""
-    moment = datetime.fromisoformat(stamp)
+    """An instant as sortable text: UTC, one format whatever offset it was written with.
+
+    Text that is no instant (odd stored data) sorts as it is: placing a
+    record must never fail on one value.
+    """
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except (TypeError, ValueError):
+        return str(stamp)
     return moment.astimezone(timezone.utc).isoformat() if moment.tzinfo else moment.isoformat()
 
 

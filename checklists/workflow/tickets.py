@@ -24,7 +24,7 @@ Every function returns a new document and never mutates its input.
 from __future__ import annotations
 
 import copy
-from datetime import datetime
+from datetime import datetime, timezone
 
 from .acting import Acting
 from .errors import IllegalMove, TicketRefused
@@ -179,7 +179,12 @@ def _check_evidence(ticket: dict, to: str, note: str | None, photos, acting: Act
 # -- the clock ----------------------------------------------------------------------
 
 def _instant(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
+    """The instant of a stored time; None for none (or odd stored text: no clock, no 500)."""
+    try:
+        moment = datetime.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def overdue(ticket: dict, now: datetime) -> bool:
@@ -197,11 +202,13 @@ def explanation_required(ticket: dict, now: datetime) -> bool:
 
 def age_days(ticket: dict, now: datetime) -> int:
     """Whole days the ticket has been open: until it was verified or closed, else until now."""
-    opened = _instant(ticket["created"]["at"])
+    opened = _instant((ticket.get("created") or {}).get("at"))
+    if opened is None:
+        return 0
     ended = now
     for entry in ticket.get("history", []):
         if state_name(entry.get("to", "")) in ("verified", "closed"):
-            ended = _instant(entry["at"])
+            ended = _instant(entry.get("at")) or now
         elif state_name(entry.get("to", "")) == "reopened":
             ended = now
     return max(0, (ended - opened).days)

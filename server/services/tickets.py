@@ -24,7 +24,7 @@ from checklists.workflow import Acting
 from checklists.workflow import tickets as rules
 from server.accounts.access import require_site
 from server.store import Store
-from server.store.base import Reader
+from server.store.base import Put, Reader
 from sync import ticket_ops
 from sync.errors import Rejected
 from sync.placement import (OPEN_TICKETS_BY_DUE, TICKETS, TICKETS_BY_ASSIGNEE,
@@ -174,3 +174,28 @@ def _listing(site: str, state: str | None, assignee: str | None) -> tuple[str, s
         return TICKETS_BY_ASSIGNEE, f"{site}/{assignee}"
     return TICKETS_BY_SITE, site
 
+
+
+#: server-private marker: the tickets stored before listings existed were indexed
+WORKFLOW_STATE, TICKETS_INDEXED = "workflow_state", "tickets-indexed-1"
+
+
+def index_stored_tickets(store: Store) -> int:
+    """Once per data dir: give tickets stored before listings existed their index entries.
+
+    Each is put back unchanged (its seq moves, so devices refetch it once);
+    afterwards every write places tickets itself and this is one read at start.
+    A store without tickets is left untouched (nothing to index, no marker).
+    Returns how many tickets were indexed.
+    """
+    if store.get(WORKFLOW_STATE, TICKETS_INDEXED) is not None or \
+            next(iter(store.scan(TICKETS)), None) is None:  # reads only: no writer taken
+        return 0
+    with store.transaction() as tx:
+        stored = [(r.id, r.doc) for r in tx.scan(TICKETS)]
+        if not stored or tx.get(WORKFLOW_STATE, TICKETS_INDEXED) is not None:
+            return 0
+        tx.commit([*(placed_put(TICKETS, doc, id_) for id_, doc in stored),
+                   Put(WORKFLOW_STATE, TICKETS_INDEXED, {"at": _now().isoformat(),
+                                                         "tickets": len(stored)})])
+    return len(stored)

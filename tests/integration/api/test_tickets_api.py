@@ -140,3 +140,22 @@ def test_a_browser_session_needs_the_csrf_token(app, client, team, site):
                     headers={"X-CSRFToken": token})
     assert resp.status_code == 200 and resp.json["status"] == "verified"
     assert resp.json["history"][-1]["mutation"] is None  # made from the web, not a device
+
+
+def test_tickets_stored_before_listings_are_indexed_once_and_read_as_today(
+        client, team, site, app_store):
+    from server.services.tickets import TICKETS_INDEXED, WORKFLOW_STATE, index_stored_tickets
+    from server.store.base import Put
+    old = {"type": "ticket", "id": "t-old", "v": 3, "site_id": site, "status": "done",
+           "title": "旧工单", "fv": {"title": 1}, "fw": {}, "photos": [], "comments": [],
+           "conflicts": [], "history": [{"from": "in_progress", "to": "done", "by": "u",
+                                         "at": "2026-10-01T08:00:00+00:00"}],
+           "created": {"by": "u", "at": "2026-10-01T07:00:00+00:00"}}
+    assert app_store.get(WORKFLOW_STATE, TICKETS_INDEXED) is None  # no tickets: untouched
+    app_store.commit([Put("tickets", "t-old", old, f"site:{site}")])  # as an older server did
+    sup = team.headers["supervisor"]
+    assert client.get(f"/api/v1/tickets?site={site}", headers=sup).json["items"] == []
+    assert index_stored_tickets(app_store) == 1 and index_stored_tickets(app_store) == 0
+    [listed] = client.get(f"/api/v1/tickets?site={site}&state=fixed", headers=sup).json["items"]
+    assert listed["status"] == "fixed" and listed["status_stored_as"] == "done"
+    assert app_store.get("tickets", "t-old").doc == old  # stored as it was

@@ -168,3 +168,9 @@ def test_work_past_due_or_missing_the_next_inspection_needs_a_written_explanatio
     on_time = fresh(due_at=at(27).isoformat(), next_inspection_at=at(28).isoformat())
     assert rules.clock(on_time, at(23)) == {"overdue": False, "age_days": 0,
                                             "explanation_required": False}
+
+
+def test_odd_stored_times_give_no_clock_rather_than_an_error():
+    odd = {**fresh(), "due_at": "soon", "created": {"at": "2026"}}
+    assert rules.clock(odd, at(23)) == {"overdue": False, "age_days": 0,
+                                        "explanation_required": False}
