@@ -142,3 +142,16 @@ def test_a_posts_round_is_walked_by_whichever_guard_holds_the_post(
     on_duty = accounts.user("guard", site_ids=[team.site_a["id"]])
     [walked] = GuardDevice(client, accounts.headers(on_duty)).push(args)
     assert walked["status"] == "applied"
+
+
+def test_a_round_waits_for_its_photos_and_a_resend_names_them(patrol_site, guard_device):
+    occurrence = patrol_site.occurrence("2026-11-02T22:00")
+    sha = "ab" * 32
+    args = round_args(occurrence, walk(ON_TIME_WALK), "22:02") | {
+        "visits": {"cp2": {"photos": [{"sha256": sha}]}}}
+    [first] = guard_device.push(args)
+    assert (first["status"], first["missing_photos"]) == ("applied", [sha])
+    [again] = guard_device.push(args)
+    assert (again["status"], again["missing_photos"]) == ("duplicate", [sha])
+    [walked] = patrol_site.rounds()
+    assert (walked["media"], walked["photos"]) == ("pending", [{"sha256": sha, "item": "cp2"}])
