@@ -41,8 +41,9 @@ def submit_round(ws: WorkingSet, args: dict, ctx: MutationContext, services):
 
     existing = ws.get(ROUNDS, args["id"])
     if existing is not None:
-        if existing["content_hash"] == content_hash(args):
-            return Outcome("duplicate", [(ROUNDS, existing["id"])])
+        if ctx.actor.works_at(existing["site_id"]) and existing["content_hash"] == content_hash(
+                args):  # a resend: the answer names the photos still to come
+            return Outcome("duplicate", [(ROUNDS, existing["id"])], existing["missing_photos"])
         raise Rejected("id_conflict", f"round {args['id']} already exists with other content")
     occurrence_doc = _occurrence(ws, args["occurrence_id"], ctx)
     result = _loaded(args)

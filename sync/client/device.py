@@ -67,7 +67,7 @@ class DeviceClient:
         """Walking patrol rounds offline (``sync.client.patrol.PatrolRounds``)."""
         from .patrol import PatrolRounds
         return PatrolRounds(self._path("patrol.json"), self.pulled, self.outbox, self.photos,
-                            self.session.user)
+                            self.session)
 
     def close(self) -> None:
         """Let another process use the data dir (everything is already on disk)."""

@@ -21,8 +21,9 @@ from checklists.patrol import PatrolInvalid, load_round_result
 
 from .errors import InvalidInput
 from .photo_queue import PhotoQueue
-from .pulled import PulledStore
 from .outbox import Outbox
+from .pulled import PulledStore
+from .session import Session
 from .storage import LocalDB
 
 OCCURRENCES, CHECKPOINTS = "patrol_occurrences", "patrol_checkpoints"
@@ -52,9 +53,13 @@ def exif_time(path: str) -> str | None:
 
 class PatrolRounds:
     def __init__(self, path: str, pulled: PulledStore, outbox: Outbox, photos: PhotoQueue,
-                 user: dict | None):
+                 session: Session):
         self.db, self.pulled, self.outbox, self.photos = LocalDB(path), pulled, outbox, photos
-        self.user = user or {}
+        self.session = session
+
+    @property
+    def user(self) -> dict:
+        return self.session.user or {}  # read each time: a login may change it
 
     # -- looking -------------------------------------------------------------------
     def mine(self) -> list[dict]:

@@ -56,48 +56,50 @@ class CheckpointOut(PatrolCheckpointSchema):
     pass
 
 
-class RouteRecordOut(Schema):
-    id = fields.String(required=True, metadata={"description": "<route id>@<version>"})
-    v = fields.Integer(required=True)
+class _Record(Schema):
+    """What every stored patrol record has."""
+
+    id = fields.String(required=True)
+    v = fields.Integer(required=True, metadata={"description": "bumped on every change"})
     site_id = fields.String(required=True)
+
+
+class RouteRecordOut(_Record):
+    id = fields.String(required=True, metadata={"description": "<route id>@<version>"})
     route = fields.Nested(PatrolRouteSchema, required=True)
     published = fields.Dict(required=True)
 
 
-class ScheduleRecordOut(Schema):
-    id = fields.String(required=True)
-    v = fields.Integer(required=True)
-    site_id = fields.String(required=True)
+class ScheduleRecordOut(_Record):
     active = fields.Boolean(required=True)
     schedule = fields.Dict(required=True, metadata={"description": "the schedule version"})
     saved = fields.Dict(required=True)
 
 
-class OccurrenceOut(Schema):
-    id = fields.String(required=True)
-    v = fields.Integer(required=True)
+class _Slot(_Record):
+    """A planned round's place: its schedule, route, local start, deadline, assignees."""
+
     schedule_id = fields.String(required=True)
-    schedule_version = fields.Integer(required=True)
-    site_id = fields.String(required=True)
     route_id = fields.String(required=True)
+    local_start = fields.String(required=True, metadata={"description": "on the site's clock"})
+    deadline = fields.String(required=True)
+    assignees = fields.Dict(required=True)
+
+
+class OccurrenceOut(_Slot):
+    schedule_version = fields.Integer(required=True)
     route_version = fields.Integer(required=True)
     timezone = fields.String(required=True)
-    local_start = fields.String(required=True)
     start = fields.String(required=True)
     opens = fields.String(required=True)
     late_after = fields.String(required=True)
-    deadline = fields.String(required=True)
     timing = fields.Dict(required=True)
-    assignees = fields.Dict(required=True)
     status = fields.String(required=True, metadata={"description": "scheduled|missed|cancelled"})
     round_id = fields.String(allow_none=True)
     missed_at = fields.String(allow_none=True)
 
 
-class RoundOut(Schema):
-    id = fields.String(required=True)
-    v = fields.Integer(required=True)
-    site_id = fields.String(required=True)
+class RoundOut(_Record):
     occurrence_id = fields.String(required=True)
     guard_id = fields.String(required=True)
     local_start = fields.String(required=True)
@@ -111,16 +113,9 @@ class RoundOut(Schema):
     submitted = fields.Dict(required=True)
 
 
-class AlertOut(Schema):
-    id = fields.String(required=True)
-    kind = fields.String(required=True)
-    site_id = fields.String(required=True)
+class AlertOut(_Slot):
+    kind = fields.String(required=True, metadata={"description": "missed_round"})
     occurrence_id = fields.String(required=True)
-    schedule_id = fields.String(required=True)
-    route_id = fields.String(required=True)
-    local_start = fields.String(required=True)
-    deadline = fields.String(required=True)
-    assignees = fields.Dict(required=True)
     raised_at = fields.String(required=True)
     late_round_id = fields.String(allow_none=True, metadata={
         "description": "the round that arrived after the alert, if any"})

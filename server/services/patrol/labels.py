@@ -4,7 +4,7 @@ Each label carries the QR code of the checkpoint's tag (what a guard's phone
 reads: segno, drawn as SVG so it prints sharp at any size), the checkpoint's
 name and the code in plain text (for a guard to type when a label is
 damaged: a ``manual`` scan, flagged on the verdict). The page is HTML
-rendered by WeasyPrint with the CJK font Debian's fonts-wqy-microhei
+rendered by WeasyPrint (in a child process: ``pdf_render``) with the CJK font Debian's fonts-wqy-microhei
 installs, so Chinese names print.
 """
 from __future__ import annotations
@@ -17,6 +17,7 @@ from checklists.actors import Actor
 from server.store.base import Reader
 
 from .checkpoints import checkpoints_record
+from .pdf_render import html_to_pdf
 from .routes import get_route
 
 FONT = "'WenQuanYi Micro Hei', 'Noto Sans CJK SC', sans-serif"
@@ -57,8 +58,6 @@ def labels_html(route_record: dict, checkpoints: dict[str, dict]) -> str:
 def route_labels_pdf(reader: Reader, actor: Actor, route_id: str,
                      version: int | None = None) -> bytes:
     """The PDF label sheet of a route version (default: its newest)."""
-    from weasyprint import HTML  # heavy import (pango): only when a sheet is printed
-
     record = get_route(reader, actor, route_id, version)
     checkpoints = checkpoints_record(reader, record["site_id"])["checkpoints"]
-    return HTML(string=labels_html(record, checkpoints)).write_pdf()
+    return html_to_pdf(labels_html(record, checkpoints))

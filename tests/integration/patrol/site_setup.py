@@ -48,7 +48,7 @@ class PatrolSite:
         patrol_pass(self.store, PLANNED_FROM, timedelta(days=3))
 
     def schedule_body(self, **fields) -> dict:
-        doc = schedule_doc(assignees={"guards": [self.guard_id]}, **fields)
+        doc = schedule_doc(**{"assignees": {"guards": [self.guard_id]}, **fields})
         return {k: v for k, v in doc.items() if k not in ("site_id", "version")}
 
     def get(self, path: str, headers=None, **query):

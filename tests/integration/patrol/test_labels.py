@@ -5,9 +5,11 @@ from __future__ import annotations
 import io
 
 import pypdf
+import pytest
 import zxingcpp
-from PIL import Image
+from PIL import Image, ImageFile
 
+from server.photos import PhotoConfig, PhotoRefused, inspect_photo
 from server.services.patrol.labels import qr_code
 
 from .site_setup import API
@@ -28,6 +30,22 @@ def test_a_route_prints_as_an_a4_sheet_of_named_qr_labels(patrol_site):
     for name, tag in [("北门", "TAG-1"), ("1栋", "TAG-2"), ("地下车库", "TAG-4"), ("南门", "TAG-5")]:
         assert name in text and tag in text
     assert "泳池" not in text                                  # not on this route
+
+
+def test_printing_labels_leaves_the_servers_photo_checks_as_they_were(patrol_site, tmp_path):
+    """WeasyPrint switches on Pillow's LOAD_TRUNCATED_IMAGES for its whole process; printed
+    in the server's, a label sheet let truncated photos through the photo checks after it."""
+    r = patrol_site.client.get(f"{API}/routes/night-walk/labels.pdf", headers=patrol_site.boss)
+    assert r.status_code == 200
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+    picture = io.BytesIO()
+    Image.effect_noise((320, 240), 60).convert("RGB").save(picture, "JPEG", quality=90)
+    cut = picture.getvalue()[: len(picture.getvalue()) // 2]
+    path = tmp_path / "cut.jpg"
+    path.write_bytes(cut)
+    with pytest.raises(PhotoRefused) as refused:
+        inspect_photo(str(path), PhotoConfig())
+    assert refused.value.code == "truncated"
 
 
 def test_the_qr_code_on_a_label_decodes_to_the_tag():

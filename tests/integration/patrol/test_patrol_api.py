@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from checklists.actors import Actor
+from server.services.patrol.missed import patrol_pass
 from server.services.patrol.schedules import save_schedule
 from tests.unit.patrol.builders import walk
 
@@ -126,3 +127,31 @@ def test_guards_see_their_own_rounds_supervisors_every_one(client, team, patrol_
     assert nosy.status_code == 403
     flagged = patrol_site.get(f"/sites/{patrol_site.site_id}/flagged", month="2026-11")
     assert [r["id"] for r in flagged["items"]] == ["round-1"]         # late_submission
+
+
+def test_a_posts_round_is_walked_by_whichever_guard_holds_the_post(
+        client, team, accounts, patrol_site):
+    body = patrol_site.schedule_body(id="gate", assignees={"post": "east-gate"},
+                                     rrule="FREQ=DAILY;BYHOUR=9;BYMINUTE=0")
+    assert patrol_site.post(f"/sites/{patrol_site.site_id}/schedules", body).status_code == 201
+    patrol_pass(patrol_site.store, PLANNED_FROM, timedelta(days=1))
+    occurrence = patrol_site.occurrence("2026-11-02T09:00")
+    args = round_args(occurrence, walk(ON_TIME_WALK), "22:02") | {"id": "gate-round"}
+    [engineer] = GuardDevice(client, team.headers["engineer"]).push(args)
+    assert engineer["error"]["code"] == "not_assigned"
+    on_duty = accounts.user("guard", site_ids=[team.site_a["id"]])
+    [walked] = GuardDevice(client, accounts.headers(on_duty)).push(args)
+    assert walked["status"] == "applied"
+
+
+def test_a_round_waits_for_its_photos_and_a_resend_names_them(patrol_site, guard_device):
+    occurrence = patrol_site.occurrence("2026-11-02T22:00")
+    sha = "ab" * 32
+    args = round_args(occurrence, walk(ON_TIME_WALK), "22:02") | {
+        "visits": {"cp2": {"photos": [{"sha256": sha}]}}}
+    [first] = guard_device.push(args)
+    assert (first["status"], first["missing_photos"]) == ("applied", [sha])
+    [again] = guard_device.push(args)
+    assert (again["status"], again["missing_photos"]) == ("duplicate", [sha])
+    [walked] = patrol_site.rounds()
+    assert (walked["media"], walked["photos"]) == ("pending", [{"sha256": sha, "item": "cp2"}])
