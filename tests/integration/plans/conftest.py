@@ -8,6 +8,7 @@ import pytest
 
 from server.accounts.users import actor_of
 from server.services import definitions, sync_service
+from server.services.errors import NotFound
 from tests.integration.http_sync.conftest import DEFINITION
 
 
@@ -25,7 +26,7 @@ def find_definition(store):
     def find(def_id, version):
         try:
             return definitions.get_version(store, def_id, version)["definition"]
-        except Exception:  # noqa: BLE001 - unknown: the push rejects the mutation
+        except NotFound:  # the push rejects the mutation
             return None
     return find
 
