@@ -154,12 +154,14 @@ def _prefetching_loader(tx, mutations: list[dict]):
 def build_pull(store: Store, actor: Actor, client_id: str, cursors: dict[str, int],
                limit: int, *, max_bytes: int = DEFAULT_MAX_BYTES,
                schema_version: int | None = None, epoch: str | None = None,
-               now: datetime | None = None) -> dict:
+               now: datetime | None = None, stored_json: bool = False) -> dict:
     """One pull page for the actor's buckets.
 
     Raises ``ClientNotOwned`` (403) and, for an app older than the server
     serves, ``UpgradeRequired`` (426). ``epoch`` is the one the device's
-    cursors belong to: another one resets every bucket.
+    cursors belong to: another one resets every bucket. ``stored_json``: the
+    changes' data as stored JSON text (``sync.pull.build_pull_page``), for
+    an answer encoded by orjson.
     """
     if schema_version is not None:
         check_pull_schema(schema_version)
@@ -173,7 +175,7 @@ def build_pull(store: Store, actor: Actor, client_id: str, cursors: dict[str, in
         check_owner(client, actor, client_id)
         last = client["last_mutation_id"] if client else 0
         return build_pull_page(snap, buckets_for(actor), cursors, limit, last,
-                               max_bytes=max_bytes, epoch=epoch)
+                               max_bytes=max_bytes, epoch=epoch, stored_json=stored_json)
 
 
 def _note_cursors(store: Store, actor: Actor, client_id: str, cursors: dict[str, int],

@@ -12,6 +12,8 @@ from typing import Iterable, Iterator
 
 import orjson
 from sqlalchemy import Connection, bindparam, func, select, tuple_
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from . import sql_tables as t
 from .base import Change, Page, Reader, Record
@@ -25,7 +27,38 @@ _GET = select(_d.seq, _d.bucket, _d.body).where(
 _GET_MANY = select(_d.id, _d.seq, _d.bucket, _d.body).where(
     _d.collection == bindparam("c"), _d.id.in_(bindparam("ids", expanding=True)),
     _d.deleted.is_(False))
-_CHANGES = select(_d.seq, _d.collection, _d.id, _d.deleted, _d.body).where(
+
+
+_NUL_ESCAPE = "\\u0000"  # how a JSON text spells the character NUL
+
+
+class _DocVersion(FunctionElement):
+    """``_DocVersion(body)``: the document's top-level ``"v"`` as JSON text, read by the database.
+
+    WHY: a pull needs each change's ``v`` but not its decoded document; the
+    database's JSON parser in C costs a fraction of decoding it in Python.
+    """
+
+    inherit_cache = True
+    name = "doc_version"
+
+
+@compiles(_DocVersion, "sqlite")
+def _doc_version_sqlite(element, compiler, **kw):
+    return f"({compiler.process(element.clauses, **kw)} -> '$.v')"  # SQLite 3.38+
+
+
+@compiles(_DocVersion, "postgresql")
+def _doc_version_postgresql(element, compiler, **kw):
+    # PostgreSQL's json refuses to read a text holding the escape \u0000: NULL
+    # then, and ``changes`` decodes that (rare) body itself.
+    body = compiler.process(element.clauses, **kw)
+    return (f"(CASE WHEN strpos({body}, '{_NUL_ESCAPE}') = 0 "
+            f"THEN CAST(CAST({body} AS JSON) -> 'v' AS TEXT) END)")
+
+
+_CHANGES = select(_d.seq, _d.collection, _d.id, _d.deleted, _d.body,
+                  _DocVersion(_d.body)).where(
     _d.bucket == bindparam("b"), _d.seq > bindparam("since")).order_by(_d.seq).limit(
     bindparam("n"))
 _SCAN = select(_d.id, _d.seq, _d.bucket, _d.body).where(
@@ -108,9 +141,9 @@ class SqlReader(Reader):
     # -- change feed -----------------------------------------------------------
     def changes(self, bucket, since, limit) -> list[Change]:
         rows = self._c().execute(_CHANGES, {"b": bucket, "since": since, "n": limit})
-        return [Change(seq, collection, id_, "del" if deleted else "put",
-                       None if deleted else orjson.loads(body))
-                for seq, collection, id_, deleted, body in rows]
+        return [Change(seq, collection, id_, "del", None) if deleted
+                else Change(seq, collection, id_, "put", body, _version(body, v))
+                for seq, collection, id_, deleted, body, v in rows]
 
     def meta(self) -> tuple[int, int, str]:
         """``(last_seq, horizon, epoch)``, read once per reader (one snapshot)."""
@@ -126,6 +159,13 @@ class SqlReader(Reader):
 
     def epoch(self) -> str:
         return self.meta()[2]
+
+
+def _version(body: str, v_json: str | None):
+    """The ``"v"`` of a change from its JSON text (``_DocVersion``)."""
+    if v_json is not None:
+        return orjson.loads(v_json)
+    return orjson.loads(body).get("v") if _NUL_ESCAPE in body else None
 
 
 def scan_pages(fetch, collection: str) -> Iterator[Record]:

@@ -1,0 +1,160 @@
+"""CPU per pushed result and per pull, in one process: the server's own cost, no sockets.
+
+    python bench/sync_cpu.py [--results 2000] [--devices 1] [--profile FILE] [--store-url URL]
+
+WHY: ``bench/sync.py`` measures wall-clock ratios between servers, which on
+shared cores drift with everyone else's load. This driver runs the real app
+(``create_app``, the Flask test client: auth, envelope, push/pull services,
+the store on SQLite or PostgreSQL) in this process and prints process CPU
+seconds (``time.process_time``, around the app's handling only) per pushed
+result and per pull page, which
+other sessions' load barely moves. ``--devices 16`` alternates 16 devices
+(8 per site), each pushing a batch of 100 then pulling its site, like the
+fleet workload of ``bench/sync.py`` but serially. ``--profile`` writes a
+cProfile of the measured part (pstats file) and prints its top entries.
+On PostgreSQL the database's own CPU is not counted (it runs elsewhere).
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+# This directory holds a ``sync.py``: keep it off the path so ``sync`` is the package.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench" / "peer")]
+sys.path.append(str(ROOT / "bench"))
+
+import orjson  # noqa: E402
+
+from server import create_app  # noqa: E402
+from server.accounts import devices, sites, users  # noqa: E402
+from server.extensions import STORE_KEY, close_store  # noqa: E402
+from server.services import definitions  # noqa: E402
+from syncbench.ours import DEFINITION, PULL_PAGE, PUSH_BATCH, result_args  # noqa: E402
+
+
+class InProcessDevice:
+    """The bench device's protocol (``syncbench.ours.Device``) over the Flask test client."""
+
+    def __init__(self, client, token: str, site_id: str):
+        self.client, self.site_id = client, site_id
+        self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        self.client_id = uuid.uuid4().hex
+        self.next_id, self.cursors = 1, {}
+        self.cpu = 0.0  # process CPU seconds spent answering this device's requests
+
+    def post(self, path: str, payload: dict) -> dict:
+        """The answer to one request; ``self.cpu`` counts the server side only."""
+        body = orjson.dumps(payload)
+        start = time.process_time()
+        response = self.client.post(path, data=body, headers=self.headers)
+        data = response.get_data()
+        self.cpu += time.process_time() - start
+        if response.status_code != 200:
+            raise RuntimeError(f"{path}: {response.status_code} {data[:500]!r}")
+        return orjson.loads(data)
+
+    def push(self, batch: list[dict]) -> None:
+        body = {"client_id": self.client_id, "schema_version": 1,
+                "sent_at": "2026-11-23T08:00:00+00:00",
+                "mutations": [{"id": self.next_id + n, "name": "submit_result",
+                               "client_ts": "2026-11-23T07:59:00+00:00", "args": args}
+                              for n, args in enumerate(batch)]}
+        answer = self.post("/api/v1/sync/push", body)
+        bad = [r for r in answer["results"] if r["status"] != "applied"]
+        if bad:
+            raise RuntimeError(f"push not applied: {bad[:2]}")
+        self.next_id += len(batch)
+
+    def pull(self) -> tuple[int, bool]:
+        answer = self.post("/api/v1/sync/pull", {"client_id": self.client_id,
+                                                 "schema_version": 1, "cursors": self.cursors,
+                                                 "limit": PULL_PAGE})
+        count = 0
+        for segment in answer["buckets"]:
+            self.cursors[segment["name"]] = segment["cursor"]
+            count += len(segment["changes"])
+        return count, answer["has_more"]
+
+
+def setup(data_dir: str, store_url: str, n_devices: int):
+    app = create_app({"DATA_DIR": data_dir, "SECRET_KEY": "x",
+                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+                      **({"STORE_URL": store_url} if store_url else {})})
+    store = app.extensions[STORE_KEY]
+    per_site = max(1, n_devices // 2) if n_devices > 1 else 1
+    tokens = []
+    for code in ("A", "B")[:2 if n_devices > 1 else 1]:
+        site = sites.create_site(store, code=code, name=f"Site {code}")
+        user = users.create_user(store, username=f"guard-{code.lower()}",
+                                 password="correct horse battery", role="guard",
+                                 site_ids=[site["id"]], hash_method="pbkdf2:sha256:1000")
+        tokens += [(devices.register_device(store, user, name=f"phone {n}")[1], site["id"])
+                   for n in range(per_site)]
+    definitions.install(store, DEFINITION, by="bench")
+    return app, tokens
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--results", type=int, default=2000)
+    parser.add_argument("--size", type=int, default=1024, help="bytes of JSON per result")
+    parser.add_argument("--devices", type=int, default=1, choices=(1, 16))
+    parser.add_argument("--store-url", default="")
+    parser.add_argument("--profile", help="write a cProfile (pstats) of the measured part")
+    opts = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="fieldsync-cpu-") as data_dir:
+        app, tokens = setup(data_dir, opts.store_url, opts.devices)
+        client = app.test_client()
+        fleet = [InProcessDevice(client, token, site) for token, site in tokens]
+        batches = [[result_args(fleet[n % len(fleet)].site_id, opts.size)
+                    for _ in range(PUSH_BATCH)] for n in range(opts.results // PUSH_BATCH)]
+        profiler = cProfile.Profile() if opts.profile else None
+        push_cpu = pull_cpu = 0.0
+        pulls = pulled = 0
+
+        def pull_until_done(device) -> None:
+            nonlocal pull_cpu, pulls, pulled
+            more = True
+            while more:
+                before = device.cpu
+                count, more = device.pull()
+                pull_cpu += device.cpu - before
+                pulls, pulled = pulls + 1, pulled + count
+
+        if profiler:
+            profiler.enable()
+        for n, batch in enumerate(batches):
+            device = fleet[n % len(fleet)]
+            before = device.cpu
+            device.push(batch)
+            push_cpu += device.cpu - before
+            if opts.devices > 1:
+                pull_until_done(device)
+        if opts.devices == 1:  # a fresh device pulls everything back, pages of PULL_PAGE
+            pull_until_done(InProcessDevice(client, tokens[0][0], tokens[0][1]))
+        if profiler:
+            profiler.disable()
+        pushed = len(batches) * PUSH_BATCH
+        print(f"engine {opts.store_url.split(':')[0] or 'sqlite'}, {opts.devices} device(s), "
+              f"{pushed} results of {opts.size} B in batches of {PUSH_BATCH}")
+        print(f"push: {push_cpu * 1000 / pushed:.3f} ms CPU per result "
+              f"({push_cpu:.2f} s for {pushed})")
+        print(f"pull: {pull_cpu * 1000 / max(pulls, 1):.2f} ms CPU per pull "
+              f"({pulls} pulls, {pulled} changes, "
+              f"{pull_cpu * 1000 / max(pulled, 1):.3f} ms per change)")
+        close_store(app)
+    if profiler:
+        profiler.dump_stats(opts.profile)
+        pstats.Stats(opts.profile).sort_stats("cumulative").print_stats(45)
+
+
+if __name__ == "__main__":
+    main()
