@@ -1,6 +1,7 @@
 """CPU per pushed result and per pull, in one process: the server's own cost, no sockets.
 
-    python bench/sync_cpu.py [--results 2000] [--devices 1] [--profile FILE] [--store-url URL]
+    python bench/sync_cpu.py [--results 2000] [--devices 1|16] [--profile FILE]
+                             [--store-url URL | --anchor]
 
 WHY: ``bench/sync.py`` measures wall-clock ratios between servers, which on
 shared cores drift with everyone else's load. This driver runs the real app
@@ -12,6 +13,7 @@ other sessions' load barely moves. ``--devices 16`` alternates 16 devices
 (8 per site), each pushing a batch of 100 then pulling its site, like the
 fleet workload of ``bench/sync.py`` but serially. ``--profile`` writes a
 cProfile of the measured part (pstats file) and prints its top entries.
+``--anchor`` measures ``bench/anchors/flask_sqlite.py`` the same way.
 On PostgreSQL the database's own CPU is not counted (it runs elsewhere).
 """
 from __future__ import annotations
@@ -102,16 +104,31 @@ def setup(data_dir: str, store_url: str, n_devices: int):
     return app, tokens
 
 
+def setup_anchor(data_dir: str, n_devices: int):
+    """The anchor (``bench/anchors/flask_sqlite.py``) with the same sites and devices."""
+    sys.path.insert(0, str(ROOT / "bench" / "anchors"))
+    import flask_sqlite
+    path = f"{data_dir}/anchor.db"
+    sites_ = ["site-a", "site-b"][:2 if n_devices > 1 else 1]
+    per_site = max(1, n_devices // 2) if n_devices > 1 else 1
+    tokens = [(f"token-{site}-{n}", site) for site in sites_ for n in range(per_site)]
+    flask_sqlite.setup(path, DEFINITION, {t: (f"user-{s}", [s]) for t, s in tokens})
+    return flask_sqlite.create_app(path), tokens
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--results", type=int, default=2000)
     parser.add_argument("--size", type=int, default=1024, help="bytes of JSON per result")
     parser.add_argument("--devices", type=int, default=1, choices=(1, 16))
     parser.add_argument("--store-url", default="")
+    parser.add_argument("--anchor", action="store_true",
+                        help="measure the Flask + sqlite3 anchor instead of our server")
     parser.add_argument("--profile", help="write a cProfile (pstats) of the measured part")
     opts = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="fieldsync-cpu-") as data_dir:
-        app, tokens = setup(data_dir, opts.store_url, opts.devices)
+        app, tokens = (setup_anchor(data_dir, opts.devices) if opts.anchor
+                       else setup(data_dir, opts.store_url, opts.devices))
         client = app.test_client()
         fleet = [InProcessDevice(client, token, site) for token, site in tokens]
         batches = [[result_args(fleet[n % len(fleet)].site_id, opts.size)
@@ -143,14 +160,16 @@ def main() -> None:
         if profiler:
             profiler.disable()
         pushed = len(batches) * PUSH_BATCH
-        print(f"engine {opts.store_url.split(':')[0] or 'sqlite'}, {opts.devices} device(s), "
+        side = "anchor" if opts.anchor else f"ours on {opts.store_url.split(':')[0] or 'sqlite'}"
+        print(f"{side}, {opts.devices} device(s), "
               f"{pushed} results of {opts.size} B in batches of {PUSH_BATCH}")
         print(f"push: {push_cpu * 1000 / pushed:.3f} ms CPU per result "
               f"({push_cpu:.2f} s for {pushed})")
         print(f"pull: {pull_cpu * 1000 / max(pulls, 1):.2f} ms CPU per pull "
               f"({pulls} pulls, {pulled} changes, "
               f"{pull_cpu * 1000 / max(pulled, 1):.3f} ms per change)")
-        close_store(app)
+        if not opts.anchor:
+            close_store(app)
     if profiler:
         profiler.dump_stats(opts.profile)
         pstats.Stats(opts.profile).sort_stats("cumulative").print_stats(45)
