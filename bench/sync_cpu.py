@@ -125,6 +125,9 @@ def main() -> None:
     parser.add_argument("--anchor", action="store_true",
                         help="measure the Flask + sqlite3 anchor instead of our server")
     parser.add_argument("--profile", help="write a cProfile (pstats) of the measured part")
+    parser.add_argument("--sample", action="store_true",
+                        help="print a pyinstrument (sampling) profile instead: "
+                             "less distorted than cProfile for many small calls")
     opts = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="fieldsync-cpu-") as data_dir:
         app, tokens = (setup_anchor(data_dir, opts.devices) if opts.anchor
@@ -134,6 +137,9 @@ def main() -> None:
         batches = [[result_args(fleet[n % len(fleet)].site_id, opts.size)
                     for _ in range(PUSH_BATCH)] for n in range(opts.results // PUSH_BATCH)]
         profiler = cProfile.Profile() if opts.profile else None
+        if opts.sample:
+            from pyinstrument import Profiler  # pip install pyinstrument
+            profiler = Profiler(interval=0.0005)  # wall time: fsync waits show too
         push_cpu = pull_cpu = 0.0
         pulls = pulled = 0
 
@@ -146,7 +152,9 @@ def main() -> None:
                 pull_cpu += device.cpu - before
                 pulls, pulled = pulls + 1, pulled + count
 
-        if profiler:
+        if opts.sample:
+            profiler.start()
+        elif profiler:
             profiler.enable()
         for n, batch in enumerate(batches):
             device = fleet[n % len(fleet)]
@@ -157,7 +165,9 @@ def main() -> None:
                 pull_until_done(device)
         if opts.devices == 1:  # a fresh device pulls everything back, pages of PULL_PAGE
             pull_until_done(InProcessDevice(client, tokens[0][0], tokens[0][1]))
-        if profiler:
+        if opts.sample:
+            profiler.stop()
+        elif profiler:
             profiler.disable()
         pushed = len(batches) * PUSH_BATCH
         side = "anchor" if opts.anchor else f"ours on {opts.store_url.split(':')[0] or 'sqlite'}"
@@ -170,7 +180,9 @@ def main() -> None:
               f"{pull_cpu * 1000 / max(pulled, 1):.3f} ms per change)")
         if not opts.anchor:
             close_store(app)
-    if profiler:
+    if opts.sample:
+        print(profiler.output_text(unicode=True, show_all=False, short_mode=False))
+    elif profiler:
         profiler.dump_stats(opts.profile)
         pstats.Stats(opts.profile).sort_stats("cumulative").print_stats(45)
 

@@ -58,7 +58,7 @@ def evaluate_with_checklists(definition_doc: dict, answers: dict) -> dict:
 
 def _put(write: Write) -> Put:
     p = write.placement
-    return Put(write.collection, write.id, write.doc, p.bucket, p.index)
+    return Put(write.collection, write.id, write.doc, p.bucket, p.index, write.text)
 
 
 def placed_put(collection: str, doc: dict) -> Put:

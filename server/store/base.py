@@ -58,13 +58,19 @@ class StoreCorrupt(StoreError):
 
 @dataclass(frozen=True, slots=True)
 class Put:
-    """Create or replace a record."""
+    """Create or replace a record.
+
+    ``text``: ``doc`` already encoded as JSON by the caller (orjson, no
+    options), stored as it is instead of encoding ``doc`` again -- a push
+    encodes every document to check it is storable. It must be ``doc``'s text.
+    """
 
     collection: str
     id: str
     doc: Mapping[str, Any]
     bucket: str | None = None
     index: IndexEntries = field(default_factory=dict)
+    text: str | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
