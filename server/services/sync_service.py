@@ -24,6 +24,8 @@ import logging
 from datetime import datetime, timezone
 from typing import Callable
 
+import orjson
+
 import checklists
 from server.store.base import Delete, Put, Store, StoreUnavailable
 from server.uploads import UploadStore
@@ -93,13 +95,16 @@ def apply_push(store: Store, actor: Actor, client_id: str, mutations: list[dict]
     (403) and lets ``StoreUnavailable`` (503) through.
     """
     now = now or datetime.now(timezone.utc)
+    find = _once_per_batch(find_definition)
+    client = store.get_doc(CLIENTS, client_id)  # its resends are not scored ahead
+    fresh = [m for m in mutations
+             if m["id"] > (client["last_mutation_id"] if client else 0)]
+    services = PushServices(evaluate=_scored_ahead(fresh, find, evaluate),
+                            find_definition=find, complete_photos=uploads.complete_among,
+                            transient_errors=(StoreUnavailable,))
     with store.transaction() as tx:
         load = _prefetching_loader(tx, mutations)
         next_seq = tx.high_water() + 1
-        services = PushServices(evaluate=evaluate,
-                                find_definition=_once_per_batch(find_definition),
-                                complete_photos=uploads.complete_among,
-                                transient_errors=(StoreUnavailable,))
         plan = plan_push(load, actor, client_id, mutations, services=services, now=now,
                          sent_at=sent_at, next_seq=next_seq)
         seqs = tx.commit([_put(w) for w in plan.writes]) if plan.writes else None
@@ -109,6 +114,48 @@ def apply_push(store: Store, actor: Actor, client_id: str, mutations: list[dict]
     # Any epoch the device sent is not checked: its push is applied whatever it
     # says (field data must never be stranded); the client record decides duplicates.
     return {"epoch": epoch, **plan.response(seqs)}
+
+
+def _scored_ahead(mutations: list[dict], find: FindDefinition, evaluate: Evaluate) -> Evaluate:
+    """Score the batch's submissions before the push takes the writer; return the lookup.
+
+    Scoring is a third of a push's CPU and needs nothing the transaction
+    guards (a published checklist never changes), so holding the writer
+    through it only made concurrent devices queue. Each submission whose
+    arguments name a published checklist is scored here; the plan, inside the
+    transaction, takes the score computed for the same definition and the same
+    answers, each once, and scores anything else itself (an amendment's
+    inherited checklist, answers the validation changed, answers that do not
+    fit: their rejection is decided there, as before).
+    """
+    ahead: dict[tuple[int, bytes], list[dict]] = {}
+    for m in mutations:
+        args = m.get("args")
+        if m.get("name") not in ("submit_result", "amend_result") or not isinstance(args, dict):
+            continue
+        try:
+            checklist, answers = args["checklist"], args["answers"]
+            definition = find(checklist["id"], checklist["version"])
+            key = _answers_key(definition, answers) if definition is not None else None
+            if key is not None:
+                ahead.setdefault(key, []).append(evaluate(definition, answers))
+        except StoreUnavailable:
+            raise
+        except Exception:  # noqa: BLE001 - the plan meets it again and answers it
+            continue
+
+    def scored(definition: dict, answers: dict) -> dict:
+        waiting = ahead.get(_answers_key(definition, answers))
+        return waiting.pop() if waiting else evaluate(definition, answers)
+    return scored
+
+
+def _answers_key(definition: dict, answers) -> tuple[int, bytes] | None:
+    """Same definition object (``_once_per_batch`` hands out one per version), same answers."""
+    try:
+        return id(definition), orjson.dumps(answers, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # orjson.JSONEncodeError: nothing to look up, the plan scores it
+        return None
 
 
 _NAMED_RECORDS = (("result_id", RESULTS), ("supersedes", RESULTS), ("ticket_id", TICKETS))
