@@ -15,6 +15,7 @@ from sqlalchemy import Connection, bindparam, func, select, tuple_
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
+from . import driver_sql
 from . import sql_tables as t
 from .base import Change, Page, Reader, Record
 from .cursors import decode_cursor, encode_cursor
@@ -88,6 +89,14 @@ class SqlReader(Reader):
     def execute(self, statement, params=None):
         """Run a Core query in this reader's transaction (repositories' typed queries)."""
         return self._c().execute(statement, params)
+
+    def execute_compiled(self, statement, params: dict):
+        """Run a long-lived Core query (built once, bind parameters only) by the driver.
+
+        Its SQL is compiled once per dialect (``driver_sql``); rows come with the
+        driver's types (SQLite: booleans as 0/1).
+        """
+        return driver_sql.execute(self._c(), statement, params)
 
     # -- records ---------------------------------------------------------------
     def get(self, collection, id):
