@@ -8,6 +8,7 @@ compiled form); bodies are JSON text decoded with orjson.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Iterable, Iterator
 
 import orjson
@@ -114,20 +115,13 @@ class SqlReader(Reader):
         return found
 
     def list(self, collection, index, key, *, after=None, limit=50, descending=False) -> Page:
-        where = [_i.collection == collection, _i.name == index, _i.key == ordered_bytes(key)]
+        params = {"c": collection, "n": index, "k": ordered_bytes(key), "limit": limit + 1}
         if after is not None:
             sort, id_ = decode_cursor(after)
             if not isinstance(sort, str) or not isinstance(id_, str):
                 raise ValueError("malformed cursor")
-            position = tuple_(_i.sort, _i.id)
-            mark = tuple_(ordered_bytes(sort), id_)
-            where.append(position < mark if descending else position > mark)
-        order = (_i.sort.desc(), _i.id.desc()) if descending else (_i.sort, _i.id)
-        rows = self._c().execute(
-            select(_i.sort, _d.id, _d.seq, _d.bucket, _d.body)
-            .join_from(t.index_entries, t.docs,
-                       (_d.collection == _i.collection) & (_d.id == _i.id))
-            .where(*where).order_by(*order).limit(limit + 1)).all()
+            params.update(sort=ordered_bytes(sort), id=id_)
+        rows = self.execute_compiled(_list_query(after is not None, descending), params).all()
         more = len(rows) > limit
         rows = rows[:limit]
         cursor = encode_cursor(bytes(rows[-1][0]).decode("utf-8", "surrogatepass"),
@@ -168,6 +162,23 @@ class SqlReader(Reader):
 
     def epoch(self) -> str:
         return self.meta()[2]
+
+
+@lru_cache(maxsize=4)
+def _list_query(after_cursor: bool, descending: bool):
+    """``list``'s statement, one per direction and cursor-or-not: run compiled once, as
+    every device token's authentication runs it."""
+    where = [_i.collection == bindparam("c"), _i.name == bindparam("n"),
+             _i.key == bindparam("k")]
+    if after_cursor:
+        position = tuple_(_i.sort, _i.id)
+        mark = tuple_(bindparam("sort", type_=_i.sort.type), bindparam("id", type_=_i.id.type))
+        where.append(position < mark if descending else position > mark)
+    order = (_i.sort.desc(), _i.id.desc()) if descending else (_i.sort, _i.id)
+    return (select(_i.sort, _d.id, _d.seq, _d.bucket, _d.body)
+            .join_from(t.index_entries, t.docs,
+                       (_d.collection == _i.collection) & (_d.id == _i.id))
+            .where(*where).order_by(*order).limit(bindparam("limit")))
 
 
 def _version(body: str, v_json: str | None):
