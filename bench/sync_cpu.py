@@ -42,6 +42,9 @@ from server.services import definitions  # noqa: E402
 from syncbench.ours import DEFINITION, PULL_PAGE, PUSH_BATCH, result_args  # noqa: E402
 
 
+NOOPS = 200
+
+
 class InProcessDevice:
     """The bench device's protocol (``syncbench.ours.Device``) over the Flask test client."""
 
@@ -163,8 +166,14 @@ def main() -> None:
             push_cpu += device.cpu - before
             if opts.devices > 1:
                 pull_until_done(device)
+        noop_cpu = 0.0
         if opts.devices == 1:  # a fresh device pulls everything back, pages of PULL_PAGE
-            pull_until_done(InProcessDevice(client, tokens[0][0], tokens[0][1]))
+            reader = InProcessDevice(client, tokens[0][0], tokens[0][1])
+            pull_until_done(reader)
+            before = reader.cpu
+            for _ in range(NOOPS):  # then syncs with nothing new: one pull each
+                reader.pull()
+            noop_cpu = reader.cpu - before
         if opts.sample:
             profiler.stop()
         elif profiler:
@@ -178,6 +187,8 @@ def main() -> None:
         print(f"pull: {pull_cpu * 1000 / max(pulls, 1):.2f} ms CPU per pull "
               f"({pulls} pulls, {pulled} changes, "
               f"{pull_cpu * 1000 / max(pulled, 1):.3f} ms per change)")
+        if noop_cpu:
+            print(f"no-op sync: {noop_cpu * 1000 / NOOPS:.2f} ms CPU per no-op ({NOOPS} runs)")
         if not opts.anchor:
             close_store(app)
     if opts.sample:

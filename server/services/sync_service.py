@@ -213,16 +213,25 @@ def build_pull(store: Store, actor: Actor, client_id: str, cursors: dict[str, in
     if schema_version is not None:
         check_pull_schema(schema_version)
     now = now or datetime.now(timezone.utc)
-    client = store.get_doc(CLIENTS, client_id)
-    check_owner(client, actor, client_id)
-    if note_pull(client, actor, client_id, cursors, now) is not None:
-        _note_cursors(store, actor, client_id, cursors, now)
-    with store.snapshot() as snap:  # one state: no commit can slip between the reads below
-        client = snap.get_doc(CLIENTS, client_id)
-        check_owner(client, actor, client_id)
-        last = client["last_mutation_id"] if client else 0
-        return build_pull_page(snap, buckets_for(actor), cursors, limit, last,
+
+    def page(snap, client: dict | None) -> dict:
+        return build_pull_page(snap, buckets_for(actor), cursors, limit,
+                               client["last_mutation_id"] if client else 0,
                                max_bytes=max_bytes, epoch=epoch, stored_json=stored_json)
+
+    with store.snapshot() as snap:  # one state: no commit can slip between the reads below
+        client = _owned_client(snap, actor, client_id)
+        if note_pull(client, actor, client_id, cursors, now) is None:  # most pulls
+            return page(snap, client)
+    _note_cursors(store, actor, client_id, cursors, now)  # first: the page then covers it
+    with store.snapshot() as snap:
+        return page(snap, _owned_client(snap, actor, client_id))
+
+
+def _owned_client(reader, actor: Actor, client_id: str) -> dict | None:
+    client = reader.get_doc(CLIENTS, client_id)
+    check_owner(client, actor, client_id)
+    return client
 
 
 def _note_cursors(store: Store, actor: Actor, client_id: str, cursors: dict[str, int],
