@@ -24,7 +24,6 @@ import pstats
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,54 +38,31 @@ from server import create_app  # noqa: E402
 from server.accounts import devices, sites, users  # noqa: E402
 from server.extensions import STORE_KEY, close_store  # noqa: E402
 from server.services import definitions  # noqa: E402
-from syncbench.ours import DEFINITION, PULL_PAGE, PUSH_BATCH, result_args  # noqa: E402
+from syncbench.ours import DEFINITION, PUSH_BATCH, Device, result_args  # noqa: E402
 
 
 NOOPS = 200
 
 
-class InProcessDevice:
-    """The bench device's protocol (``syncbench.ours.Device``) over the Flask test client."""
+class InProcessDevice(Device):
+    """The bench device (``syncbench.ours.Device``) over the Flask test client."""
 
     def __init__(self, client, token: str, site_id: str):
+        super().__init__(0, token)
         self.client, self.site_id = client, site_id
-        self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-        self.client_id = uuid.uuid4().hex
-        self.next_id, self.cursors = 1, {}
         self.cpu = 0.0  # process CPU seconds spent answering this device's requests
 
     def post(self, path: str, payload: dict) -> dict:
         """The answer to one request; ``self.cpu`` counts the server side only."""
         body = orjson.dumps(payload)
         start = time.process_time()
-        response = self.client.post(path, data=body, headers=self.headers)
+        response = self.client.post(path, data=body, headers={
+            **self.auth, "Content-Type": "application/json"})
         data = response.get_data()
         self.cpu += time.process_time() - start
         if response.status_code != 200:
             raise RuntimeError(f"{path}: {response.status_code} {data[:500]!r}")
         return orjson.loads(data)
-
-    def push(self, batch: list[dict]) -> None:
-        body = {"client_id": self.client_id, "schema_version": 1,
-                "sent_at": "2026-11-23T08:00:00+00:00",
-                "mutations": [{"id": self.next_id + n, "name": "submit_result",
-                               "client_ts": "2026-11-23T07:59:00+00:00", "args": args}
-                              for n, args in enumerate(batch)]}
-        answer = self.post("/api/v1/sync/push", body)
-        bad = [r for r in answer["results"] if r["status"] != "applied"]
-        if bad:
-            raise RuntimeError(f"push not applied: {bad[:2]}")
-        self.next_id += len(batch)
-
-    def pull(self) -> tuple[int, bool]:
-        answer = self.post("/api/v1/sync/pull", {"client_id": self.client_id,
-                                                 "schema_version": 1, "cursors": self.cursors,
-                                                 "limit": PULL_PAGE})
-        count = 0
-        for segment in answer["buckets"]:
-            self.cursors[segment["name"]] = segment["cursor"]
-            count += len(segment["changes"])
-        return count, answer["has_more"]
 
 
 def setup(data_dir: str, store_url: str, n_devices: int):
@@ -151,7 +127,7 @@ def main() -> None:
             more = True
             while more:
                 before = device.cpu
-                count, more = device.pull()
+                count, more = device.pull(), device.more
                 pull_cpu += device.cpu - before
                 pulls, pulled = pulls + 1, pulled + count
 
