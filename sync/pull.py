@@ -46,7 +46,8 @@ def needs_reset(cursor: int, high_water: int, horizon: int, *, other_epoch: bool
 
 def build_pull_page(feed: ChangeFeed, buckets: Sequence[str], cursors: dict[str, int],
                     limit: int, last_mutation_id: int, *,
-                    max_bytes: int = DEFAULT_MAX_BYTES, epoch: str | None = None) -> dict:
+                    max_bytes: int = DEFAULT_MAX_BYTES, epoch: str | None = None,
+                    stored_json: bool = False) -> dict:
     """The pull response body for ``buckets`` (in priority order).
 
     ``epoch`` is the one the device's cursors belong to (None: it has none
@@ -55,6 +56,10 @@ def build_pull_page(feed: ChangeFeed, buckets: Sequence[str], cursors: dict[str,
     At most ``limit`` rows, and rows stop once their JSON passes ``max_bytes``
     (the first row is always sent, so every page makes progress). Tombstones
     skipped for a cursor-0 segment still count against ``limit``.
+
+    ``stored_json``: each change's ``data`` is the document's stored JSON text
+    as an ``orjson.Fragment``, for an answer orjson encodes (the HTTP route):
+    nothing is decoded or re-encoded. Otherwise ``data`` is a dict.
     """
     if limit < 1:
         raise ValueError("limit must be at least 1")
@@ -69,7 +74,7 @@ def build_pull_page(feed: ChangeFeed, buckets: Sequence[str], cursors: dict[str,
         if remaining <= 0:
             segments.append(_segment(name, since, reset, False, []))
             continue
-        read = _read_bucket(feed, name, since, remaining, budget)
+        read = _read_bucket(feed, name, since, remaining, budget, stored_json)
         remaining = 0 if budget.exhausted else remaining - read.rows
         new_cursor = high_water if read.complete else read.last_seq
         segments.append(_segment(name, new_cursor, reset, read.complete, read.changes))
@@ -92,13 +97,13 @@ class _BucketRead:
 
 
 def _read_bucket(feed: ChangeFeed, name: str, since: int, remaining: int,
-                 budget: "_Budget") -> _BucketRead:
+                 budget: "_Budget", stored_json: bool) -> _BucketRead:
     """Up to ``remaining`` rows of one bucket after ``since``, within ``budget``.
 
     WHY in slices: the byte budget, not ``limit``, usually ends a page of
     large records (a 1 MiB page holds ~90 rows of 10 KB), and the feed
-    decodes every row it returns -- asking for ``limit + 1`` rows at once
-    decoded ~5x the rows sent. Each slice is sized from the bytes the rows
+    reads every body it returns -- asking for ``limit + 1`` rows at once
+    read ~5x the rows sent. Each slice is sized from the bytes the rows
     so far took, plus one row to learn whether the bucket goes on.
     """
     read = _BucketRead([], 0, since, False)
@@ -111,7 +116,7 @@ def _read_bucket(feed: ChangeFeed, name: str, since: int, remaining: int,
             if read.rows == remaining:  # a row beyond the limit: the bucket goes on
                 return read
             if not (skip_tombstones and row.op == "del"):
-                change = _change(row)
+                change = _change(row, stored_json)
                 if not budget.take(change):
                     return read
                 read.changes.append(change)
@@ -156,8 +161,10 @@ def _segment(name: str, cursor: int, reset: bool, complete: bool, changes: list)
             "changes": changes}
 
 
-def _change(row) -> dict:
-    doc = row.doc if row.op == "put" else None
-    return {"seq": row.seq, "type": row.collection, "id": row.id,
-            "v": doc.get("v") if doc else None, "op": row.op,
-            "data": dict(doc) if doc is not None else None}
+def _change(row, stored_json: bool) -> dict:
+    if row.body is None:
+        data = None
+    else:
+        data = orjson.Fragment(row.body) if stored_json else row.doc
+    return {"seq": row.seq, "type": row.collection, "id": row.id, "v": row.v, "op": row.op,
+            "data": data}

@@ -20,6 +20,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import orjson
 from marshmallow import ValidationError
 
 from checklists.actors import Actor
@@ -38,12 +39,13 @@ RECENT_KEPT = 400  # answers kept for replays: two full batches
 
 @dataclass(frozen=True, slots=True)
 class Write:
-    """One record to put, already placed."""
+    """One record to put, already placed; ``text``: its JSON, when already encoded."""
 
     collection: str
     id: str
     doc: dict
     placement: Placement
+    text: str | None = None
 
 
 @dataclass(slots=True)
@@ -114,9 +116,10 @@ def plan_push(load: Loader, actor: Actor, client_id: str, mutations: list[dict],
     offset = clock_offset_ms(now, sent_at)
     ws = WorkingSet(load)
     touched: dict[int, tuple[str, str]] = {}
+    encoded: dict[tuple[str, str], tuple[dict, str]] = {}  # key -> (doc, its JSON text)
     for m in fresh:
         ctx = MutationContext(actor, client_id, m["id"], m.get("client_ts"), received_at, offset)
-        answers[m["id"]], touched[m["id"]] = _apply_or_reject(ws, m, ctx, services)
+        answers[m["id"]], touched[m["id"]] = _apply_or_reject(ws, m, ctx, services, encoded)
 
     changed = ws.changed()  # the client record is written last, after these
     seq_of_key = {(c, i): next_seq + n for n, (c, i, _) in enumerate(changed)}
@@ -125,7 +128,8 @@ def plan_push(load: Loader, actor: Actor, client_id: str, mutations: list[dict],
     client.update(last_mutation_id=fresh[-1]["id"], last_seen=received_at,
                   clock_offset_ms=offset if offset is not None else client["clock_offset_ms"],
                   recent=(client["recent"] + log_entries)[-RECENT_KEPT:])
-    writes = [Write(c, i, d, place(c, d)) for c, i, d in changed]
+    writes = [Write(c, i, d, place(c, d), _text_of(encoded.get((c, i)), d))
+              for c, i, d in changed]
     writes.append(Write(CLIENTS, client_id, client, place(CLIENTS, client)))
     return PushPlan(writes, [answers[m["id"]] for m in mutations], fresh[-1]["id"], touched)
 
@@ -138,8 +142,8 @@ def _duplicate_answer(mutation_id: int, recent: dict[int, dict]) -> dict:
     return answer
 
 
-def _apply_or_reject(ws: WorkingSet, m: dict, ctx: MutationContext,
-                     services: PushServices) -> tuple[dict, tuple[str, str] | None]:
+def _apply_or_reject(ws: WorkingSet, m: dict, ctx: MutationContext, services: PushServices,
+                     encoded: dict) -> tuple[dict, tuple[str, str] | None]:
     """Apply one mutation; on rejection undo its changes and keep it in ``rejections``.
 
     Whatever stops a mutation from yielding storable documents rejects it
@@ -152,7 +156,7 @@ def _apply_or_reject(ws: WorkingSet, m: dict, ctx: MutationContext,
     savepoint = ws.savepoint()
     try:
         outcome = _apply_one(ws, m, ctx, services)
-        _check_storable(ws, savepoint)
+        _check_storable(ws, savepoint, encoded)
     except Rejected as rejection:
         return _reject(ws, savepoint, m, ctx, rejection)
     except services.transient_errors:
@@ -169,15 +173,26 @@ def _apply_or_reject(ws: WorkingSet, m: dict, ctx: MutationContext,
     return answer, (outcome.touched[0] if outcome.touched else None)
 
 
-def _check_storable(ws: WorkingSet, savepoint: dict) -> None:
+def _check_storable(ws: WorkingSet, savepoint: int, encoded: dict) -> None:
+    """Encode what the mutation changed, as the store will (``storage_problem``).
+
+    The text is kept in ``encoded`` so the commit stores it without encoding
+    each document a second time.
+    """
     for collection, id_, doc in ws.changed_since(savepoint):
-        problem = storage_problem(doc)
-        if problem is not None:
+        try:
+            encoded[(collection, id_)] = (doc, orjson.dumps(doc).decode())
+        except orjson.JSONEncodeError as exc:
             raise Rejected("unstorable", f"the {collection} record {id_} it makes cannot be "
-                                         f"stored: {problem}")
+                                         f"stored: {exc}") from None
 
 
-def _reject(ws: WorkingSet, savepoint: dict, m: dict, ctx: MutationContext,
+def _text_of(encoded: tuple[dict, str] | None, doc: dict) -> str | None:
+    """The JSON text kept for ``doc``, if it was encoded in this very state."""
+    return encoded[1] if encoded is not None and encoded[0] is doc else None
+
+
+def _reject(ws: WorkingSet, savepoint: int, m: dict, ctx: MutationContext,
             rejection: Rejected) -> tuple[dict, tuple[str, str]]:
     """Undo the mutation's changes and keep it whole in ``rejections``."""
     ws.rollback(savepoint)

@@ -124,7 +124,8 @@ class ChangeSchema(CompiledSchema):
     id = fields.String(required=True)
     v = fields.Integer(allow_none=True)
     op = fields.String(required=True, validate=validate.OneOf(("put", "del")))
-    data = fields.Dict(allow_none=True)
+    # Raw: the server sends the stored JSON text through as it is (sync.pull)
+    data = fields.Raw(allow_none=True, metadata={"type": "object"})
 
 
 class SegmentSchema(CompiledSchema):

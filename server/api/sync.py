@@ -122,7 +122,7 @@ class Pull(MethodView):
         return sync_service.build_pull(get_store(), device_actor(current_actor()),
                                        body["client_id"], body["cursors"], body["limit"],
                                        schema_version=body["schema_version"],
-                                       epoch=body.get("epoch"))
+                                       epoch=body.get("epoch"), stored_json=True)
 
 
 class GcArgs(Schema):

@@ -24,6 +24,8 @@ import logging
 from datetime import datetime, timezone
 from typing import Callable
 
+import orjson
+
 import checklists
 from server.store.base import Delete, Put, Store, StoreUnavailable
 from server.uploads import UploadStore
@@ -59,7 +61,7 @@ def evaluate_with_checklists(definition_doc: dict, answers: dict) -> dict:
 
 def _put(write: Write) -> Put:
     p = write.placement
-    return Put(write.collection, write.id, write.doc, p.bucket, p.index)
+    return Put(write.collection, write.id, write.doc, p.bucket, p.index, write.text)
 
 
 def placed_put(collection: str, doc: dict, id_: str | None = None) -> Put:
@@ -97,15 +99,17 @@ def apply_push(store: Store, actor: Actor, client_id: str, mutations: list[dict]
     (403) and lets ``StoreUnavailable`` (503) through.
     """
     now = now or datetime.now(timezone.utc)
+    find = _once_per_batch(find_definition)
+    client = store.get_doc(CLIENTS, client_id)  # its resends are not scored ahead
+    fresh = [m for m in mutations
+             if m["id"] > (client["last_mutation_id"] if client else 0)]
+    services = PushServices(evaluate=_scored_ahead(fresh, find, evaluate),
+                            find_definition=find, complete_photos=uploads.complete_among,
+                            transient_errors=(StoreUnavailable,),
+                            review=review.review_in_push, parse_definition=definitions.parsed)
     with store.transaction() as tx:
         load = _prefetching_loader(tx, mutations)
         next_seq = tx.high_water() + 1
-        services = PushServices(evaluate=evaluate,
-                                find_definition=_once_per_batch(find_definition),
-                                complete_photos=uploads.complete_among,
-                                transient_errors=(StoreUnavailable,),
-                                review=review.review_in_push,
-                                parse_definition=definitions.parsed)
         plan = plan_push(load, actor, client_id, mutations, services=services, now=now,
                          sent_at=sent_at, next_seq=next_seq)
         seqs = tx.commit([_put(w) for w in plan.writes]) if plan.writes else None
@@ -115,6 +119,48 @@ def apply_push(store: Store, actor: Actor, client_id: str, mutations: list[dict]
     # Any epoch the device sent is not checked: its push is applied whatever it
     # says (field data must never be stranded); the client record decides duplicates.
     return {"epoch": epoch, **plan.response(seqs)}
+
+
+def _scored_ahead(mutations: list[dict], find: FindDefinition, evaluate: Evaluate) -> Evaluate:
+    """Score the batch's submissions before the push takes the writer; return the lookup.
+
+    Scoring is a third of a push's CPU and needs nothing the transaction
+    guards (a published checklist never changes), so holding the writer
+    through it only made concurrent devices queue. Each submission whose
+    arguments name a published checklist is scored here; the plan, inside the
+    transaction, takes the score computed for the same definition and the same
+    answers, each once, and scores anything else itself (an amendment's
+    inherited checklist, answers the validation changed, answers that do not
+    fit: their rejection is decided there, as before).
+    """
+    ahead: dict[tuple[int, bytes], list[dict]] = {}
+    for m in mutations:
+        args = m.get("args")
+        if m.get("name") not in ("submit_result", "amend_result") or not isinstance(args, dict):
+            continue
+        try:
+            checklist, answers = args["checklist"], args["answers"]
+            definition = find(checklist["id"], checklist["version"])
+            key = _answers_key(definition, answers) if definition is not None else None
+            if key is not None:
+                ahead.setdefault(key, []).append(evaluate(definition, answers))
+        except StoreUnavailable:
+            raise
+        except Exception:  # noqa: BLE001 - the plan meets it again and answers it
+            continue
+
+    def scored(definition: dict, answers: dict) -> dict:
+        waiting = ahead.get(_answers_key(definition, answers))
+        return waiting.pop() if waiting else evaluate(definition, answers)
+    return scored
+
+
+def _answers_key(definition: dict, answers) -> tuple[int, bytes] | None:
+    """Same definition object (``_once_per_batch`` hands out one per version), same answers."""
+    try:
+        return id(definition), orjson.dumps(answers, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # orjson.JSONEncodeError: nothing to look up, the plan scores it
+        return None
 
 
 _NAMED_RECORDS = (("result_id", RESULTS), ("supersedes", RESULTS), ("ticket_id", TICKETS))
@@ -160,26 +206,37 @@ def _prefetching_loader(tx, mutations: list[dict]):
 def build_pull(store: Store, actor: Actor, client_id: str, cursors: dict[str, int],
                limit: int, *, max_bytes: int = DEFAULT_MAX_BYTES,
                schema_version: int | None = None, epoch: str | None = None,
-               now: datetime | None = None) -> dict:
+               now: datetime | None = None, stored_json: bool = False) -> dict:
     """One pull page for the actor's buckets.
 
     Raises ``ClientNotOwned`` (403) and, for an app older than the server
     serves, ``UpgradeRequired`` (426). ``epoch`` is the one the device's
-    cursors belong to: another one resets every bucket.
+    cursors belong to: another one resets every bucket. ``stored_json``: the
+    changes' data as stored JSON text (``sync.pull.build_pull_page``), for
+    an answer encoded by orjson.
     """
     if schema_version is not None:
         check_pull_schema(schema_version)
     now = now or datetime.now(timezone.utc)
-    client = store.get_doc(CLIENTS, client_id)
-    check_owner(client, actor, client_id)
-    if note_pull(client, actor, client_id, cursors, now) is not None:
-        _note_cursors(store, actor, client_id, cursors, now)
+
+    def page(snap, client: dict | None) -> dict:
+        return build_pull_page(snap, buckets_for(actor), cursors, limit,
+                               client["last_mutation_id"] if client else 0,
+                               max_bytes=max_bytes, epoch=epoch, stored_json=stored_json)
+
     with store.snapshot() as snap:  # one state: no commit can slip between the reads below
-        client = snap.get_doc(CLIENTS, client_id)
-        check_owner(client, actor, client_id)
-        last = client["last_mutation_id"] if client else 0
-        return build_pull_page(snap, buckets_for(actor), cursors, limit, last,
-                               max_bytes=max_bytes, epoch=epoch)
+        client = _owned_client(snap, actor, client_id)
+        if note_pull(client, actor, client_id, cursors, now) is None:  # most pulls
+            return page(snap, client)
+    _note_cursors(store, actor, client_id, cursors, now)  # first: the page then covers it
+    with store.snapshot() as snap:
+        return page(snap, _owned_client(snap, actor, client_id))
+
+
+def _owned_client(reader, actor: Actor, client_id: str) -> dict | None:
+    client = reader.get_doc(CLIENTS, client_id)
+    check_owner(client, actor, client_id)
+    return client
 
 
 def _note_cursors(store: Store, actor: Actor, client_id: str, cursors: dict[str, int],

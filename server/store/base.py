@@ -31,6 +31,8 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
+import orjson
+
 IndexEntries = Mapping[str, tuple[str, str]]
 
 
@@ -56,13 +58,19 @@ class StoreCorrupt(StoreError):
 
 @dataclass(frozen=True, slots=True)
 class Put:
-    """Create or replace a record."""
+    """Create or replace a record.
+
+    ``text``: ``doc`` already encoded as JSON by the caller (orjson, no
+    options), stored as it is instead of encoding ``doc`` again -- a push
+    encodes every document to check it is storable. It must be ``doc``'s text.
+    """
 
     collection: str
     id: str
     doc: Mapping[str, Any]
     bucket: str | None = None
     index: IndexEntries = field(default_factory=dict)
+    text: str | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,13 +97,24 @@ class Record:
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """One entry of a bucket's change feed: the latest state of a record."""
+    """One entry of a bucket's change feed: the latest state of a record.
+
+    The document comes as its stored JSON text (``body``, None for a delete)
+    and its ``"v"`` read by the database; ``doc`` decodes the text on each
+    use. WHY: a pull sends the text on as it is (``sync.pull``) -- decoding
+    and re-encoding every document was most of a pull's CPU.
+    """
 
     seq: int
     collection: str
     id: str
     op: str  # "put" | "del"
-    doc: Mapping[str, Any] | None
+    body: str | None
+    v: Any = None
+
+    @property
+    def doc(self) -> Mapping[str, Any] | None:
+        return None if self.body is None else orjson.loads(self.body)
 
 
 @dataclass(frozen=True, slots=True)

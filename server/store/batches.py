@@ -42,6 +42,10 @@ def check_shape(ops: Sequence[Op]) -> None:
 
 def encode_body(op: Put) -> str:
     """The document as stored JSON text; ValueError naming the record if it cannot be."""
+    if op.text is not None:
+        if not isinstance(op.text, str):
+            raise ValueError(f"text of {op.collection}/{op.id} must be a str")
+        return op.text
     try:
         return orjson.dumps(op.doc).decode()
     except TypeError as exc:  # orjson.JSONEncodeError is a TypeError

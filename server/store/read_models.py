@@ -10,6 +10,7 @@ column, so devices download nothing again.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Callable, Mapping
 
 import orjson
@@ -17,6 +18,7 @@ from sqlalchemy import Connection, Select, Table, delete, insert, inspect, selec
 
 from . import result_totals
 from . import sql_tables as t
+from .driver_sql import executemany
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,11 @@ class ReadModel:
     table: Table
     row: Callable[[Mapping[str, Any]], dict]
     totals: Aggregates | None = None
+
+    @cached_property
+    def insert(self):
+        """The row insert, one statement object (its SQL is compiled once)."""
+        return insert(self.table)
 
 
 def _text(value: Any) -> str | None:
@@ -79,15 +86,21 @@ READ_MODELS: dict[str, ReadModel] = {
 }
 
 
-def write_rows(conn: Connection, collection: str, ids: list[str],
+def write_rows(conn: Connection, collection: str, replaced: list[str],
                live_docs: Mapping[str, Mapping[str, Any]]) -> None:
-    """Replace the read-model rows of ``ids`` by those of their live documents."""
+    """Write the read-model rows of the live documents, replacing those of ``replaced``.
+
+    ``replaced``: the batch's records that existed before it (only they can
+    have rows); ``live_docs``: ``{id: doc}`` of the records it leaves live.
+    """
     model = READ_MODELS.get(collection)
     if model is None:
         return
-    old = conn.execute(model.totals.old_rows, {"ids": ids}).mappings().all() \
-        if model.totals else ()
-    conn.execute(delete(model.table).where(model.table.c.id.in_(ids)))
+    old = ()
+    if replaced:
+        if model.totals:
+            old = conn.execute(model.totals.old_rows, {"ids": replaced}).mappings().all()
+        conn.execute(delete(model.table).where(model.table.c.id.in_(replaced)))
     rows = []
     for id_, doc in live_docs.items():
         try:
@@ -96,7 +109,7 @@ def write_rows(conn: Connection, collection: str, ids: list[str],
             raise ValueError(f"{collection}/{id_}: no query columns can be derived "
                              f"from the document ({exc!r})") from None
     if rows:
-        conn.execute(insert(model.table), rows)
+        executemany(conn, model.insert, rows)
     if model.totals:
         model.totals.apply(conn, old, rows)
 

@@ -11,6 +11,9 @@ database transaction; this module decides what the batch writes:
    shows it ("a record appears once, at its latest seq");
 3. upsert the records' rows, replace their index entries and their
    read-model rows, move the counter -- all in the caller's transaction.
+   Only records that existed have old entries and rows to drop.
+
+The many-row statements go to the driver as SQL text (``driver_sql``).
 """
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from . import sql_tables as t
 from .base import Op, Put
 from .batches import check_against, check_shape, encode_body
+from .driver_sql import executemany
 from .read_models import write_rows
 from .sql_reader import ordered_bytes
 
@@ -76,19 +80,21 @@ def commit_batch(conn: Connection, ops: Sequence[Op]) -> list[int]:
             bucket = final[key][1] if key in final else existing[key][0]
             final[key] = (seq, bucket, None, op)
 
-    conn.execute(_upsert(conn.dialect.name), [
+    executemany(conn, _upsert(conn.dialect.name), [
         {"collection": c, "id": i, "seq": seq, "bucket": bucket, "deleted": body is None,
          "body": body} for (c, i), (seq, bucket, body, _) in final.items()])
     for collection, ids in by_collection.items():
-        conn.execute(_DROP_INDEX, {"c": collection, "ids": ids})
+        replaced = [i for i in ids if (collection, i) in existing]
+        if replaced:
+            conn.execute(_DROP_INDEX, {"c": collection, "ids": replaced})
         live = {i: op.doc for (c, i), (_, _, body, op) in final.items()
                 if c == collection and body is not None}
-        write_rows(conn, collection, ids, live)
+        write_rows(conn, collection, replaced, live)
     entries = [{"collection": c, "name": name, "key": ordered_bytes(k),
                 "sort": ordered_bytes(sort), "id": i}
                for (c, i), (_, _, body, op) in final.items() if body is not None
                for name, (k, sort) in op.index.items()]
     if entries:
-        conn.execute(_INSERT_INDEX, entries)
+        executemany(conn, _INSERT_INDEX, entries)
     conn.execute(_MOVE_COUNTER, {"last": last + len(ops)})
     return list(range(last + 1, last + len(ops) + 1))

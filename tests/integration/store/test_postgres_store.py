@@ -142,6 +142,19 @@ def test_documents_come_back_exactly_as_stored(backend):
 
 
 @all_backends
+def test_a_change_carries_the_documents_v_read_by_the_database(backend):
+    """The feed reads ``v`` in SQL (a pull never decodes the body): any JSON value, or None."""
+    store = backend.open()
+    docs = {"int": {"v": 3, "x": "东"}, "none": {"x": 1}, "bool": {"v": True},
+            "object": {"v": {"a": [1]}, "x": "\u0000"}, "nul": {"x": "\u0000", "v": 2},
+            "escaped": {"x": "\\u0000", "v": 5}, "nested": {"a": {"v": 9}}}
+    store.commit([Put("notes", k, d, bucket="site:s1") for k, d in docs.items()])
+    changes = store.changes("site:s1", 0, 10)
+    assert {c.id: c.v for c in changes} == {k: d.get("v") for k, d in docs.items()}
+    assert {c.id: c.doc for c in changes} == docs
+
+
+@all_backends
 def test_listings_order_by_code_point_whatever_the_database_collation(backend):
     """The test cluster's default collation is ICU en-US, where "a" < "B"; ours is not.
 

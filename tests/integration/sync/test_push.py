@@ -10,8 +10,8 @@ from server.store.base import StoreUnavailable
 from sync.errors import ClientNotOwned, MutationGap
 
 from .locked_database import held_write_lock
-from .helpers import (ENGINEER, GUARD, NOW, SITE_A, SITE_X, SUPERVISOR, mutation, push,
-                      submit)
+from .helpers import (ENGINEER, GUARD, NOW, SITE_A, SITE_X, SUPERVISOR, evaluate, mutation,
+                      push, submit)
 
 
 def result_ids(store):
@@ -232,3 +232,27 @@ def test_the_same_batch_pushed_concurrently_applies_once(store, uploads):
     statuses = sorted(tuple({a["status"] for a in r["results"]}) for r in answers)
     assert statuses == [("applied",)] + [("duplicate",)] * 3
     assert result_ids(store) == sorted(f"r{n}" for n in range(1, 21))
+
+
+def test_submissions_are_scored_once_each_before_the_writer_is_taken(store, uploads):
+    """Scoring needs no lock: concurrent devices must not queue behind it."""
+    calls = []
+
+    def scoring(definition, answers):
+        turn = store._writers._turn  # the writer's turn (group commit)
+        free = turn.acquire(blocking=False)
+        if free:
+            turn.release()
+        calls.append(free)
+        return evaluate(definition, answers)
+
+    push(store, uploads, GUARD, "c1", [submit(1, "r1")])
+    calls.clear()
+    batch = [submit(1, "r1"), submit(2, "r2"), submit(3, "r3"),  # 1: a resend, not scored
+             submit(4, "r4", answers={"q1": "fail"}), submit(5, "r5", answers={"zz": "pass"})]
+    resp = push(store, uploads, GUARD, "c1", batch, evaluate=scoring)
+    assert [a["status"] for a in resp["results"]] == [
+        "duplicate", "applied", "applied", "applied", "rejected"]
+    assert store.get("results", "r4").doc["score"] == {"total": 0, "max": 1}
+    # r2-r4 once each outside; r5's unfitting answers again inside, where it is rejected
+    assert calls == [True, True, True, True, False]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime, timezone
 
+import orjson
 import pytest
 
 from sync import results
@@ -40,6 +41,16 @@ def test_plan_writes_effects_then_the_client_with_predicted_seqs():
     response = p.response([41, 42, 43])
     assert [a["seq"] for a in response["results"]] == [41, 42]
     assert response["write_checkpoint"] == 43
+
+
+def test_writes_carry_the_text_their_storable_check_encoded_for_their_final_state():
+    comment = {"id": 2, "name": "comment_ticket", "client_ts": None,
+               "args": {"ticket_id": "t1", "comment_id": "k", "text": "hi"}}
+    p = plan({}, [ticket(1), comment])
+    ticket_write, client_write = p.writes
+    assert ticket_write.doc["comments"] and ticket_write.text is not None
+    assert orjson.loads(ticket_write.text) == ticket_write.doc  # the commented version
+    assert client_write.text is None  # written after the checks: the store encodes it
 
 
 def test_gap_and_foreign_client_raise_before_anything_is_planned():
@@ -85,6 +96,20 @@ def test_working_set_rollback_undoes_a_mutations_puts():
     ws.rollback(mark)
     assert ws.changed() == [("tickets", "t", doc)]
     assert ws.get("tickets", "u") is None and ws.get("x", "old") == {"id": "old", "v": 0}
+
+
+def test_working_set_rollback_restores_order_and_changed_since_names_each_record_once():
+    ws = WorkingSet(lambda c, i: None)
+    a, b = {"id": "a", "site_id": "s1"}, {"id": "b", "site_id": "s1"}
+    ws.put("tickets", "a", a)
+    ws.put("tickets", "b", b)
+    mark = ws.savepoint()
+    ws.put("tickets", "a", {**a, "n": 1})
+    ws.put("tickets", "a", {**a, "n": 2})
+    assert ws.changed_since(mark) == [("tickets", "a", {**a, "n": 2})]
+    ws.rollback(mark)
+    assert ws.changed() == [("tickets", "a", a), ("tickets", "b", b)]
+    assert ws.changed_since(mark) == []
 
 
 def test_content_hash_ignores_key_order():

@@ -1,0 +1,32 @@
+"""ResultsRepository on both engines: statements shared per filter shape, values bound."""
+from server.repositories.results import ResultFilter, ResultsRepository
+from server.store import Put
+
+
+def result(n, site="s1", score=None, band=None, by="u1"):
+    doc = {"id": f"r{n:02d}", "site_id": site, "checklist": {"id": "cl", "version": 1},
+           "submitted": {"at": f"2026-11-{1 + n:02d}T08:00:00+00:00", "by": by},
+           "score": {"total": score, "percent": score, "band": band, "flags": []}}
+    return Put("results", doc["id"], doc, bucket=f"site:{site}")
+
+
+def test_pages_sorted_by_score_continue_by_cursor_and_scope_counts(store):
+    store.commit([result(n, score=[70.0, 90.0, None, 90.0, 50.0][n]) for n in range(5)]
+                 + [result(9, site="s2", score=99.0)])
+    where = ResultFilter(scope=frozenset({"s1"}))
+    seen, cursor = [], None
+    with store.snapshot() as snap:
+        repo = ResultsRepository(snap)
+        while True:
+            page = repo.page(where, sort="-score", cursor=cursor, limit=2)
+            seen += [(i["id"], i["score"], i["flagged"]) for i in page.items]
+            cursor = page.next_cursor
+            if cursor is None:
+                break
+        assert seen == [("r03", 90.0, False), ("r01", 90.0, False), ("r00", 70.0, False),
+                        ("r04", 50.0, False), ("r02", None, False)]
+        assert repo.count(where) == 5 and repo.count(ResultFilter(scope=frozenset())) == 0
+        assert repo.page(ResultFilter(scope=frozenset()), limit=5).items == []
+        by_inspector = ResultFilter(scope=None, inspector="u1", sites=("s1", "s2"))
+        [month] = [m for m in repo.monthly(by_inspector) if m.site_id == "s2"]
+        assert (month.count, month.mean_score) == (1, 99.0)
