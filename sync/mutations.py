@@ -165,8 +165,10 @@ def _store_reinspection(ws, args, ctx, services) -> Outcome:
     original, answers = reinspections.target(ws.get, args)
     outcome = _store_result(ws, args, ctx, services, args["checklist"], None, answers=answers,
                             shape=lambda doc: reinspections.as_round(doc, args, original))
-    ws.put(RESULTS, original["id"],
-           reinspections.with_round(original, ws.get(RESULTS, args["result_id"]), ctx))
+    stored = ws.get(RESULTS, args["result_id"])
+    ws.put(RESULTS, original["id"], reinspections.with_round(original, stored, ctx))
+    outcome.touched += reinspections.follow_tickets(ws, original, stored, ctx.acting(),
+                                                    services.complete_photos)
     return outcome
 
 

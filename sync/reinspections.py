@@ -13,10 +13,14 @@ from __future__ import annotations
 from typing import Callable
 
 from checklists.workflow import reinspection as rules
+from checklists.workflow import rectification
+from checklists.workflow.acting import Acting
+from checklists.workflow.ticket_rules import ticket_id_for
 
+from . import ticket_ops
 from .context import MutationContext
 from .errors import Rejected
-from .placement import RESULTS
+from .placement import RESULTS, TICKETS
 
 Get = Callable[[str, str], "dict | None"]
 
@@ -48,3 +52,30 @@ def with_round(original: dict, doc: dict, ctx: MutationContext) -> dict:
     return {**original, "v": original["v"] + 1, "rectification": rules.record_round(
         original, result_id=doc["id"], score=doc["score"], at=ctx.received_at,
         by=ctx.actor.user_id, role=ctx.actor.role)}
+
+
+def follow_tickets(records: ticket_ops.Records, original: dict, doc: dict, acting: Acting,
+                   complete_photos: ticket_ops.CompletePhotos) -> list[tuple[str, str]]:
+    """Move or annotate the tickets ``original`` opened about the items ``doc`` re-checked.
+
+    Runs in the re-inspection's own batch, so the result and what it did to
+    the tickets commit together (``checklists.workflow.rectification``).
+    """
+    touched = []
+    verdicts = rectification.rechecked_items(doc["reinspection"]["rechecked"],
+                                             rules.open_items(doc.get("score")))
+    for item, passes in sorted(verdicts.items()):
+        ticket = records.get(TICKETS, ticket_id_for(original["id"], item))
+        step = ticket and rectification.follow_up(ticket, passes, doc["id"], acting)
+        if not step:
+            continue
+        if step.to:
+            ticket_ops.move(records, {"ticket_id": step.ticket_id, "from_state": step.from_state,
+                                      "to": step.to, "note": step.note},
+                            acting, complete_photos)
+        else:
+            ticket_ops.comment(records, {"ticket_id": step.ticket_id, "text": step.note,
+                                         "comment_id": f"{doc['id']}:{item}"},
+                               acting, complete_photos)
+        touched.append((TICKETS, step.ticket_id))
+    return touched

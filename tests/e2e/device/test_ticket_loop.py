@@ -110,3 +110,23 @@ def test_failures_open_tickets_one_is_fixed_offline_and_verified_in_a_browser(
     cli("pull")
     assert "[verified]" in cli("tickets", "--mine")
     assert len(site_tickets(app_store, site)) == 3
+
+    # the engineer re-inspects: the fixed generator passes, fac.07 still fails; the
+    # original shows its score at inspection and after rectification, and each ticket
+    # says what the re-inspection found (an engineer cannot verify or reopen: a comment)
+    recheck = tmp_path / "recheck.json"
+    recheck.write_text(json.dumps({"fac.03": {"value": "pass"}, "fac.07": {"value": "fail"}}))
+    cli("fill", "facilities-supervision", "--answers", str(recheck),
+        "--reinspects", "fac-2026-11", "--result-id", "fac-2026-11-r1")
+    cli("sync")
+    shown = web.get("/api/v1/results/fac-2026-11").json
+    at_inspection = shown["score"]["total"]
+    after = shown["rectification"]["score_after"]["total"]
+    assert after > at_inspection and shown["rectification"]["closed_out"] is False
+    notes = {t: [c["text"] for c in app_store.get("tickets", t).doc["comments"]]
+             for t in ("fac-2026-11:fac.03", "fac-2026-11:fac.07")}
+    assert notes["fac-2026-11:fac.03"] == [
+        "复查 fac-2026-11-r1: 合格 (re-inspection fac-2026-11-r1: passes)"]
+    assert notes["fac-2026-11:fac.07"] == [
+        "复查 fac-2026-11-r1: 仍不合格 (re-inspection fac-2026-11-r1: still fails)"]
+    assert app_store.get("tickets", "fac-2026-11:fac.03").doc["status"] == "verified"
