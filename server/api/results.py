@@ -11,6 +11,7 @@ from server.repositories.results import MAX_LIMIT, SORTS
 from server.services import result_queries, results, review
 
 from .blueprint import Blueprint
+from .schemas.instants import DateOrDateTime
 from .schemas.review import ReinspectionOut, RectificationOut, ReviewedOut, ReviewIn, ReviewOut
 from .schemas.scoring import ScoreReportOut
 
@@ -100,9 +101,9 @@ class ResultQueryArgs(Schema):
     review_state = fields.String(validate=validate.OneOf(REVIEW_STATES))
     flagged = fields.Boolean(metadata={"description": "only results with (or without) a "
                                                       "failed or flagged answer"})
-    from_ = fields.DateTime(data_key="from", metadata={
+    from_ = DateOrDateTime(data_key="from", metadata={
         "description": "submitted at or after (ISO date or date-time; dates are UTC days)"})
-    to = fields.DateTime(metadata={"description": "submitted before (a date: through that day)"})
+    to = DateOrDateTime(metadata={"description": "submitted before (a date: through that day)"})
 
 
 class ResultListArgs(ResultQueryArgs):

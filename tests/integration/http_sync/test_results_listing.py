@@ -59,6 +59,9 @@ def test_filters_ranges_and_sorts(client, team, stored):
                                    "definition_id": "monthly-rubric"} == got.json["items"][0]
     assert ids(client.get(f"/api/v1/results?{site_a}&to=2026-09-30&sort=score",
                           headers=sup)) == ["a2", "a1"]
+    # a date names its whole day: a3 at 00:30 on the 1st is in "to the 1st"
+    assert ids(client.get(f"/api/v1/results?{site_a}&from=2026-10-01&to=2026-10-01",
+                          headers=sup)) == ["a3"]
     assert ids(client.get("/api/v1/results?flagged=false", headers=sup)) == ["a1"]
     counted = client.get("/api/v1/results?band=fail&count=true&definition=monthly-rubric@1",
                          headers=sup)
