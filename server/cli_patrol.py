@@ -46,7 +46,7 @@ def mark_missed(now):
 def labels(route_id, output: Path, version):
     """Write ROUTE_ID's QR labels (checkpoint name + code) as an A4 PDF."""
     from server.services.patrol.labels import route_labels_pdf
-    from server.services.patrol.pdf_render import PdfRenderFailed
+    from server.services.pdf_rendering import PdfRenderFailed
     try:
         pdf = route_labels_pdf(_store(), CLI_ACTOR, route_id, version)
     except PdfRenderFailed as exc:

@@ -4,8 +4,8 @@ Each label carries the QR code of the checkpoint's tag (what a guard's phone
 reads: segno, drawn as SVG so it prints sharp at any size), the checkpoint's
 name and the code in plain text (for a guard to type when a label is
 damaged: a ``manual`` scan, flagged on the verdict). The page is HTML
-rendered by WeasyPrint (in a child process: ``pdf_render``) with the CJK font Debian's fonts-wqy-microhei
-installs, so Chinese names print.
+rendered by WeasyPrint (``server.services.pdf_rendering``) with the CJK font
+Debian's fonts-wqy-microhei installs, so Chinese names print.
 """
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ import html
 import segno
 
 from checklists.actors import Actor
+from server.services.pdf_rendering import html_to_pdf
 from server.store.base import Reader
 
 from .checkpoints import checkpoints_record
-from .pdf_render import html_to_pdf
 from .routes import get_route
 
 FONT = "'WenQuanYi Micro Hei', 'Noto Sans CJK SC', sans-serif"
