@@ -5,7 +5,6 @@ import io
 from typing import Any
 
 import orjson
-from openpyxl import Workbook
 
 from checklists.model import Definition
 from checklists.xlsform.columns import (
@@ -18,6 +17,8 @@ from checklists.xlsform.columns import (
 def export_xlsx(definition: Definition | dict[str, Any]) -> bytes:
     """The workbook (``.xlsx`` bytes) of a definition or of its JSON form."""
     data = definition.to_dict() if isinstance(definition, Definition) else definition
+    from openpyxl import Workbook  # imported when used: a third of a second off every start
+
     book = Workbook()
     survey = book.active
     survey.title = "survey"

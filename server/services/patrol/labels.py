@@ -10,8 +10,8 @@ Debian's fonts-wqy-microhei installs, so Chinese names print.
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
-import segno
 
 from checklists.actors import Actor
 from server.services.pdf_rendering import html_to_pdf
@@ -19,6 +19,9 @@ from server.store.base import Reader
 
 from .checkpoints import checkpoints_record
 from .routes import get_route
+
+if TYPE_CHECKING:
+    import segno
 
 FONT = "'WenQuanYi Micro Hei', 'Noto Sans CJK SC', sans-serif"
 _STYLE = f"""
@@ -36,6 +39,8 @@ h1 {{ font-size: 11pt; margin: 0 0 4mm; }}
 
 def qr_code(tag: str) -> segno.QRCode:
     """The QR code of a tag (medium error correction: labels get scuffed outdoors)."""
+    import segno  # imported when a sheet is printed, not at every start
+
     return segno.make(tag, micro=False, error="m", boost_error=False)
 
 
