@@ -88,27 +88,27 @@ def test_a_rejected_mutation_is_kept_whole_and_consumes_its_id():
 
 def test_working_set_rollback_undoes_a_mutations_puts():
     ws = WorkingSet(lambda c, i: {"id": i, "v": 0} if i == "old" else None)
-    doc = {"id": "t", "site_id": "s1", "status": "open", "created": {"at": "2026"}}
-    ws.put("tickets", "t", doc)
+    doc = {"id": "t", "site_id": "s1", "status": "open"}
+    ws.put("results", "t", doc)
     mark = ws.savepoint()
-    ws.put("tickets", "t", {**doc, "status": "done"})
-    ws.put("tickets", "u", {**doc, "id": "u"})
+    ws.put("results", "t", {**doc, "status": "done"})
+    ws.put("results", "u", {**doc, "id": "u"})
     ws.rollback(mark)
-    assert ws.changed() == [("tickets", "t", doc)]
-    assert ws.get("tickets", "u") is None and ws.get("x", "old") == {"id": "old", "v": 0}
+    assert ws.changed() == [("results", "t", doc)]
+    assert ws.get("results", "u") is None and ws.get("x", "old") == {"id": "old", "v": 0}
 
 
 def test_working_set_rollback_restores_order_and_changed_since_names_each_record_once():
     ws = WorkingSet(lambda c, i: None)
     a, b = {"id": "a", "site_id": "s1"}, {"id": "b", "site_id": "s1"}
-    ws.put("tickets", "a", a)
-    ws.put("tickets", "b", b)
+    ws.put("results", "a", a)
+    ws.put("results", "b", b)
     mark = ws.savepoint()
-    ws.put("tickets", "a", {**a, "n": 1})
-    ws.put("tickets", "a", {**a, "n": 2})
-    assert ws.changed_since(mark) == [("tickets", "a", {**a, "n": 2})]
+    ws.put("results", "a", {**a, "n": 1})
+    ws.put("results", "a", {**a, "n": 2})
+    assert ws.changed_since(mark) == [("results", "a", {**a, "n": 2})]
     ws.rollback(mark)
-    assert ws.changed() == [("tickets", "a", a), ("tickets", "b", b)]
+    assert ws.changed() == [("results", "a", a), ("results", "b", b)]
     assert ws.changed_since(mark) == []
 
 
