@@ -35,7 +35,7 @@ sys.path.append(str(ROOT / "bench"))
 import orjson  # noqa: E402
 
 from server import create_app  # noqa: E402
-from server.accounts import devices, sites, users  # noqa: E402
+from server.services.accounts import devices, sites, users  # noqa: E402
 from server.extensions import STORE_KEY, close_store  # noqa: E402
 from server.services import definitions  # noqa: E402
 from syncbench.ours import DEFINITION, PUSH_BATCH, Device, result_args  # noqa: E402

@@ -174,7 +174,7 @@ def init():
 @click.option("--no-serve", is_flag=True, help="Only create the demo data.")
 def demo(host, port, no_serve):
     """Create demo sites and users (printing their passwords) and serve on 127.0.0.1:8000."""
-    from server.accounts.demo import seed_demo
+    from server.services.accounts.demo import seed_demo
     _allow_new_data_dir()
     app = _app()
     credentials = seed_demo(_store(), hash_method=app.config["PASSWORD_HASH_METHOD"])

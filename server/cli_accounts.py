@@ -24,7 +24,7 @@ def user():
 
 
 def _user_named(username: str) -> dict:
-    from server.accounts import users
+    from server.services.accounts import users
     found = users.find_user(_store(), username)
     if found is None:
         raise NotFound(f"no user named {username!r}")
@@ -32,7 +32,7 @@ def _user_named(username: str) -> dict:
 
 
 def _site_ids(codes) -> list[str]:
-    from server.accounts import sites
+    from server.services.accounts import sites
     ids = []
     for code in codes:
         site = sites.find_site(_store(), code)
@@ -54,7 +54,7 @@ def _site_ids(codes) -> list[str]:
               help="The user's direct supervisor.")
 def user_add(username, role, password, display_name, site_codes, department, reports_to):
     """Create a user."""
-    from server.accounts import users
+    from server.services.accounts import users
     created = users.create_user(_store(), username=username, password=password, role=role,
                                 display_name=display_name, site_ids=_site_ids(site_codes),
                                 hash_method=_app().config["PASSWORD_HASH_METHOD"],
@@ -66,7 +66,7 @@ def user_add(username, role, password, display_name, site_codes, department, rep
 @user.command("list")
 def user_list():
     """List users by username."""
-    from server.accounts import sites, users
+    from server.services.accounts import sites, users
     store = _store()
     codes = {s["id"]: s["code"] for s in _all(lambda c: sites.list_sites(store, cursor=c))}
     for u in _all(lambda c: users.list_users(store, cursor=c)):
@@ -76,7 +76,7 @@ def user_list():
 
 
 def _set_disabled(username: str, disabled: bool) -> None:
-    from server.accounts import users
+    from server.services.accounts import users
     changed = users.set_disabled(_store(), _user_named(username)["id"], disabled)
     click.echo(f"{changed['username']} is now {'disabled' if disabled else 'enabled'}")
 
@@ -87,7 +87,7 @@ def _set_disabled(username: str, disabled: bool) -> None:
               help="Prompted for when not given.")
 def user_set_password(username, password):
     """Reset a user's password: all their web sessions and device tokens end."""
-    from server.accounts.passwords import reset_password
+    from server.services.accounts.passwords import reset_password
     changed = reset_password(_store(), _user_named(username)["id"], password,
                              hash_method=_app().config["PASSWORD_HASH_METHOD"])
     click.echo(f"password of {changed['username']} reset; their sessions and devices "
@@ -107,7 +107,7 @@ def user_set_password(username, password):
 def user_edit(username, role, site_codes, no_sites, display_name, department, reports_to):
     """Change a user's role, sites, display name, department or direct supervisor
     (what is not given stays)."""
-    from server.accounts import users
+    from server.services.accounts import users
     if site_codes and no_sites:
         raise click.UsageError("give --site or --no-sites, not both")
     site_ids = [] if no_sites else (_site_ids(site_codes) if site_codes else None)
@@ -146,7 +146,7 @@ def site():
               help="IANA time zone, e.g. Asia/Shanghai (default: DEFAULT_TIMEZONE).")
 def site_add(code, name, timezone):
     """Create a site with a short CODE and a NAME (any language)."""
-    from server.accounts import sites
+    from server.services.accounts import sites
     created = sites.create_site(_store(), code=code, name=name,
                                 timezone=timezone or _app().config["DEFAULT_TIMEZONE"])
     click.echo(f"created site {created['code']} (id {created['id']}, {created['timezone']})")
@@ -157,7 +157,7 @@ def site_add(code, name, timezone):
 @click.argument("timezone")
 def site_set_timezone(code, timezone):
     """Show the times of site CODE in TIMEZONE (IANA name); stored times stay UTC."""
-    from server.accounts import sites
+    from server.services.accounts import sites
     changed = sites.set_timezone(_store(), _site_ids([code])[0], timezone)
     click.echo(f"site {changed['code']} now shows times in {changed['timezone']}")
 
@@ -167,7 +167,7 @@ def site_set_timezone(code, timezone):
 @click.argument("username", required=False)
 def site_set_lead(code, username):
     """Name USERNAME the project lead of site CODE (no USERNAME: clear it)."""
-    from server.accounts import sites
+    from server.services.accounts import sites
     lead = _user_named(username)["id"] if username else None
     changed = sites.edit_site(_store(), _site_ids([code])[0], {"lead_user_id": lead})
     click.echo(f"site {changed['code']}: lead {username or 'none'}")
@@ -176,7 +176,7 @@ def site_set_lead(code, username):
 @site.command("list")
 def site_list():
     """List sites by code."""
-    from server.accounts import sites
+    from server.services.accounts import sites
     store = _store()
     default = _app().config["DEFAULT_TIMEZONE"]
     for s in _all(lambda c: sites.list_sites(store, cursor=c)):
@@ -197,7 +197,7 @@ def devices():
 @click.option("--user", "username", default=None, help="Only this user's devices.")
 def device_list(username):
     """List devices, newest first."""
-    from server.accounts import devices, users
+    from server.services.accounts import devices, users
     store = _store()
     user_id = _user_named(username)["id"] if username else None
     names = {}
@@ -213,6 +213,6 @@ def device_list(username):
 @click.argument("device_id")
 def device_revoke(device_id):
     """Revoke a device's token at once."""
-    from server.accounts import devices
+    from server.services.accounts import devices
     revoked = devices.revoke_device(_store(), device_id)
     click.echo(f"device {revoked['id']} ({revoked['name']}) revoked at {revoked['revoked_at']}")

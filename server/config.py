@@ -42,7 +42,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
     # werkzeug.security method for new password hashes.
     "PASSWORD_HASH_METHOD": "scrypt",
-    # Failed-login backoff (server.accounts.throttle.LoginThrottle).
+    # Failed-login backoff (server.services.accounts.throttle.LoginThrottle).
     "LOGIN_FREE_FAILURES": 5,
     "LOGIN_BACKOFF_BASE_SECONDS": 2.0,
     "LOGIN_BACKOFF_MAX_SECONDS": 900.0,

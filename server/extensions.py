@@ -11,7 +11,7 @@ import atexit
 
 from flask import Flask, current_app
 
-from server.accounts.throttle import LoginThrottle
+from server.services.accounts.throttle import LoginThrottle
 from server.store import Store, open_store
 
 STORE_KEY = "fieldsync.store"

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from server import create_app
-from server.accounts import devices, sites, users
+from server.services.accounts import devices, sites, users
 from checklists.actors import ROLES
 from server.extensions import STORE_KEY, close_store
 from tests.pg_server import PostgresCluster

@@ -20,7 +20,7 @@ import orjson
 
 from anchor import free_port, wait_http
 from server import create_app
-from server.accounts import devices, sites, users
+from server.services.accounts import devices, sites, users
 from server.extensions import STORE_KEY, close_store
 from server.services import definitions
 

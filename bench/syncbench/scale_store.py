@@ -27,7 +27,7 @@ import orjson
 
 import checklists
 from server import create_app
-from server.accounts import devices, sites, users
+from server.services.accounts import devices, sites, users
 from server.extensions import STORE_KEY, close_store
 from server.services import definitions
 from server.services.sync_service import placed_put

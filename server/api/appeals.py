@@ -6,7 +6,7 @@ from flask_smorest.error_handler import ErrorSchema
 from marshmallow import RAISE, Schema, fields, validate
 
 from checklists.workflow import appeals as rules
-from server.accounts.records import utc_now
+from server.services.accounts.records import utc_now
 from server.auth import current_actor
 from server.extensions import get_store
 from server.services import appeals

@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import current_app, request
 from flask_smorest.error_handler import ErrorSchema
 
-from server.accounts import devices
-from server.accounts.login import log_in
+from server.services.accounts import devices
+from server.services.accounts.login import log_in
 from server.auth import end_session, start_session
 from server.extensions import get_login_throttle, get_store
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_smorest.error_handler import ErrorSchema
 
-from server.accounts import devices
+from server.services.accounts import devices
 from server.auth import current_actor
 from server.extensions import get_store
 from server.services.errors import Forbidden, NotFound

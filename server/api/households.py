@@ -13,7 +13,7 @@ from flask_smorest.error_handler import ErrorSchema
 
 from checklists.actors import ADMIN, SUPERVISOR
 from checklists.households import HouseholdSchema
-from server.accounts.records import utc_now
+from server.services.accounts.records import utc_now
 from server.auth import current_actor
 from server.extensions import get_store
 from server.services import household_reviews, households

@@ -5,7 +5,7 @@ from flask import Response, current_app
 from flask_smorest.error_handler import ErrorSchema
 from marshmallow import RAISE, Schema, fields, validate
 
-from server.accounts.records import utc_now
+from server.services.accounts.records import utc_now
 from server.auth import current_actor
 from server.extensions import get_store
 from server.services import liability, responsibility

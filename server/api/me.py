@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import current_app, request
 from flask_smorest.error_handler import ErrorSchema
 
-from server.accounts.passwords import change_own_password
-from server.accounts.profile import profile
+from server.services.accounts.passwords import change_own_password
+from server.services.accounts.profile import profile
 from server.auth import csrf_token, current_actor, current_session_id
 from server.extensions import get_login_throttle, get_store
 

@@ -5,9 +5,9 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest.error_handler import ErrorSchema
 
-from server.accounts import sites
+from server.services.accounts import sites
 from checklists.actors import ADMIN
-from server.accounts.access import require_site
+from server.services.accounts.access import require_site
 from server.auth import current_actor
 from server.extensions import get_store
 

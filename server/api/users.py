@@ -5,8 +5,8 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest.error_handler import ErrorSchema
 
-from server.accounts import users
-from server.accounts.passwords import reset_password
+from server.services.accounts import users
+from server.services.accounts.passwords import reset_password
 from checklists.actors import ADMIN
 from server.extensions import get_store
 

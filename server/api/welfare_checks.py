@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest.error_handler import ErrorSchema
 
-from server.accounts.records import utc_now
+from server.services.accounts.records import utc_now
 from server.auth import current_actor
 from server.extensions import get_store
 from server.services import welfare_checks

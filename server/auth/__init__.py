@@ -7,7 +7,7 @@ Use from views (API or web pages)::
     @require_auth("supervisor", "admin")        # 401 / 403 before the view runs
     def view(...):
         me = current_actor()                     # checklists.actors.Actor
-        require_site(me, site_id, hide=True)     # from server.accounts.access
+        require_site(me, site_id, hide=True)     # from server.services.accounts.access
 
 flask-smorest views use ``blp.auth_required(...)`` (server.api.blueprint),
 which wraps ``require_auth`` and also documents it in OpenAPI. Failures raise

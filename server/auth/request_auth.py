@@ -13,9 +13,9 @@ from functools import wraps
 
 from flask import current_app, g, request
 
-from server.accounts import devices, users
+from server.services.accounts import devices, users
 from checklists.actors import Actor
-from server.accounts.access import require_role
+from server.services.accounts.access import require_role
 from server.extensions import get_store
 from server.services.errors import Unauthenticated
 

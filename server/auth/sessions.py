@@ -1,6 +1,6 @@
 """Web sessions: Flask's signed cookie holding the user id and a session id.
 
-The session id is listed in the user's record (``server.accounts.users``)
+The session id is listed in the user's record (``server.services.accounts.users``)
 and checked on every request, so a session ends server-side -- at logout, a
 password change, or when the user is disabled -- although the cookie itself
 cannot be taken back. State-changing requests made with the cookie must also
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import session
 
-from server.accounts import users
+from server.services.accounts import users
 from server.store import Store
 
 from .csrf import csrf_token

@@ -19,10 +19,10 @@ from checklists.workflow import appeals as rules
 from checklists.workflow.deductions import (
     NotAdjustable, check_adjustment, deductions_of, score_with_adjustments,
 )
-from server.accounts.access import require_site
-from server.accounts.records import new_id
-from server.accounts.sites import SITES
-from server.accounts.users import USERS
+from server.services.accounts.access import require_site
+from server.services.accounts.records import new_id
+from server.services.accounts.sites import SITES
+from server.services.accounts.users import USERS
 from server.store import Put, Store
 from server.store.base import Reader
 from sync.actor import user_bucket

@@ -20,9 +20,9 @@ from checklists.actors import ADMIN, ENGINEER, SUPERVISOR, Actor
 from checklists.complaints import ComplaintInvalid
 from checklists.complaints.rules import iso, parse_time
 from checklists.patrol.recurrence import zone
-from server.accounts import users
-from server.accounts.access import require_role, require_site
-from server.accounts.records import new_id
+from server.services.accounts import users
+from server.services.accounts.access import require_role, require_site
+from server.services.accounts.records import new_id
 from server.store import Delete, Put, Store
 from sync.actor import user_bucket
 

@@ -11,8 +11,8 @@ from typing import Any
 from checklists.actors import Actor
 from checklists.composite import composite
 from checklists.composite_plans import PLANS, SEED_002
-from server.accounts.access import require_site
-from server.accounts.sites import SITES
+from server.services.accounts.access import require_site
+from server.services.accounts.sites import SITES
 from server.store import Store
 
 from .appeals import score_after_appeals

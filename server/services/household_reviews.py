@@ -14,7 +14,7 @@ from typing import Any
 
 from checklists.actors import Actor
 from checklists.households import monthly_changes, reminders
-from server.accounts.records import from_text, new_id, to_text
+from server.services.accounts.records import from_text, new_id, to_text
 from server.store import Put
 from server.store.base import Reader
 

@@ -21,9 +21,9 @@ from typing import Any, Mapping
 from checklists.actors import Actor
 from checklists.households import HouseholdInvalid, guard_view, load_household
 from checklists.timezones import DEFAULT_TIMEZONE, to_site_local
-from server.accounts.access import require_site
-from server.accounts.records import new_id, to_text
-from server.accounts.sites import SITES, site_timezone
+from server.services.accounts.access import require_site
+from server.services.accounts.records import new_id, to_text
+from server.services.accounts.sites import SITES, site_timezone
 from server.store import Page, Put
 from server.store.base import Delete, Reader, Transaction
 from sync.actor import site_bucket

@@ -14,9 +14,9 @@ from typing import Any
 
 from checklists.actors import Actor
 from checklists.workflow.liability import AttributedDeduction, Split, assess
-from server.accounts.access import require_site
-from server.accounts.sites import SITES
-from server.accounts.users import USERS
+from server.services.accounts.access import require_site
+from server.services.accounts.sites import SITES
+from server.services.accounts.users import USERS
 from server.store import Store
 from server.store.base import Reader
 

@@ -12,7 +12,7 @@ import checklists
 from checklists import maintenance as rules
 from checklists.actors import Actor
 from checklists.patrol.recurrence import zone
-from server.accounts.access import require_site
+from server.services.accounts.access import require_site
 from server.store import Put, Store
 from sync.actor import site_bucket
 

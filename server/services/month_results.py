@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from server.accounts.sites import site_timezone
+from server.services.accounts.sites import site_timezone
 from server.repositories.results import MAX_LIMIT, ResultFilter, ResultsRepository
 from server.store.base import Reader
 from sync.placement import RESULTS

@@ -18,9 +18,9 @@ from checklists.patrol.recurrence import zone
 from checklists.plans.matching import summary
 from checklists.plans.occurrences import DEFAULT_HORIZON, parse_time
 from checklists.plans.templates import TEMPLATES, template_plan
-from server.accounts import users
-from server.accounts.access import require_site
-from server.accounts.records import new_id, to_text
+from server.services.accounts import users
+from server.services.accounts.access import require_site
+from server.services.accounts.records import new_id, to_text
 from server.store import Put, Store
 from sync.placement import OCCURRENCES, place
 from sync.plan_link import PLAN_SITES

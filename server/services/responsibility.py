@@ -13,10 +13,10 @@ from typing import Any
 
 from checklists.actors import Actor
 from checklists.workflow.deductions import Deduction, deductions_of, responsible_for
-from server.accounts.access import require_site
-from server.accounts.records import to_text
-from server.accounts.sites import SITES, site_bucket
-from server.accounts.users import USERS
+from server.services.accounts.access import require_site
+from server.services.accounts.records import to_text
+from server.services.accounts.sites import SITES, site_bucket
+from server.services.accounts.users import USERS
 from server.store import Put, Store
 from server.store.base import Reader
 from sync.placement import RESULTS

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any, Iterator
 
 from checklists.actors import Actor
-from server.accounts.access import require_site
+from server.services.accounts.access import require_site
 from server.repositories.results import BadQuery, ResultFilter, ResultsRepository
 from server.store import Store
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import checklists
 from checklists.actors import Actor
-from server.accounts.access import require_site
+from server.services.accounts.access import require_site
 from server.store.base import Reader
 from sync.placement import RESULTS
 

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from checklists import retention as rules
 from checklists.patrol.recurrence import zone
-from server.accounts.records import new_id, to_text
+from server.services.accounts.records import new_id, to_text
 from server.store import Delete, Put, Store
 from sync.placement import TICKETS
 

@@ -7,8 +7,8 @@ that does not exist is the body's fault (422 on ``site_id``).
 from __future__ import annotations
 
 from checklists.actors import Actor
-from server.accounts import sites
-from server.accounts.access import require_site
+from server.services.accounts import sites
+from server.services.accounts.access import require_site
 
 from .errors import Invalid, NotFound
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any, Callable
 
 from checklists.timezones import UnknownTimezone, to_site_local
-from server.accounts.sites import site_timezone
+from server.services.accounts.sites import site_timezone
 from server.photos import GpsFix, StampInfo
 from server.store import Store
 

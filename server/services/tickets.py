@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterator
 from checklists.actors import Actor
 from checklists.workflow import Acting
 from checklists.workflow import tickets as rules
-from server.accounts.access import require_site
+from server.services.accounts.access import require_site
 from server.store import Store
 from server.store.base import Put, Reader
 from sync import ticket_ops

@@ -7,8 +7,8 @@ from datetime import datetime
 from checklists import violations as rules
 from checklists.actors import Actor
 from checklists.patrol.recurrence import zone
-from server.accounts.access import require_site
-from server.accounts.records import new_id
+from server.services.accounts.access import require_site
+from server.services.accounts.records import new_id
 from server.store import Put, Store
 
 from .errors import Forbidden, Invalid

@@ -16,8 +16,8 @@ from checklists.actors import Actor
 from checklists.households import (
     WelfareStepRefused, close_task, open_task, record_step, welfare_checks_due,
 )
-from server.accounts.access import require_site
-from server.accounts.records import from_text, new_id, to_text
+from server.services.accounts.access import require_site
+from server.services.accounts.records import from_text, new_id, to_text
 from server.store import Put
 from server.store.base import Reader
 

@@ -1,7 +1,7 @@
 """The supervisor web: server-rendered pages (Flask + Jinja) over the services.
 
 Pages are thin views per area (one blueprint each) over ``server.services``
-and ``server.accounts`` -- the same doors the API uses, so scope and rules
+and ``server.services.accounts`` -- the same doors the API uses, so scope and rules
 are the API's. Templates live in ``server/templates/web/``, the one
 stylesheet in ``server/static/web/``; nothing is loaded from a CDN.
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from server.accounts import devices, sites
-from server.accounts.users import users_by_ids
+from server.services.accounts import devices, sites
+from server.services.accounts.users import users_by_ids
 from server.extensions import get_store
 from server.repositories.results import MAX_LIMIT
 from server.services import definitions

@@ -5,9 +5,9 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
-from server.accounts import devices, users
-from server.accounts.passwords import reset_password
-from server.accounts.sites import list_sites
+from server.services.accounts import devices, users
+from server.services.accounts.passwords import reset_password
+from server.services.accounts.sites import list_sites
 from server.extensions import get_store
 from server.repositories.results import MAX_LIMIT
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from server.accounts import users
-from server.accounts.login import log_in
-from server.accounts.passwords import change_own_password
+from server.services.accounts import users
+from server.services.accounts.login import log_in
+from server.services.accounts.passwords import change_own_password
 from server.auth import current_actor, current_session_id, end_session, start_session
 from server.extensions import get_login_throttle, get_store
 from server.services.errors import Throttled, Unauthenticated

@@ -6,7 +6,7 @@ from datetime import date
 from flask import current_app, render_template, request
 from flask_babel import gettext as _
 
-from server.accounts.sites import sites_for
+from server.services.accounts.sites import sites_for
 from server.extensions import get_store
 from server.services import result_queries
 from server.services.errors import NotFound

@@ -15,8 +15,8 @@ from flask import Flask, current_app, g, request, session
 from flask_babel import Babel, get_locale
 
 from checklists.timezones import to_site_local
-from server.accounts.sites import site_timezone
-from server.accounts.users import LANGUAGES
+from server.services.accounts.sites import site_timezone
+from server.services.accounts.users import LANGUAGES
 from server.extensions import get_store
 
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}  # each in its own language

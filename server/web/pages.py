@@ -3,7 +3,7 @@
 A page answers errors with an HTML page of the right status (the API's
 JSON handlers stay for the API): 400 for input to fix, 403 for a role that
 may not open the page, 404 for anything of a site the user does not work at
-(``server.accounts.access``: another site's ids are not confirmed to
+(``server.services.accounts.access``: another site's ids are not confirmed to
 exist). A request without a live session is sent to the login page.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from checklists.actors import ADMIN, SUPERVISOR, Actor
-from server.accounts.access import require_role
+from server.services.accounts.access import require_role
 from server.auth import current_actor
 from server.services import errors as svc
 

@@ -11,8 +11,8 @@ from typing import Any
 from flask_babel import gettext as _
 
 from checklists.actors import Actor
-from server.accounts.sites import get_site
-from server.accounts.users import users_by_ids
+from server.services.accounts.sites import get_site
+from server.services.accounts.users import users_by_ids
 from server.services import definitions, results
 from server.store import Store
 

@@ -12,7 +12,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from werkzeug.datastructures import MultiDict
 
 from checklists.actors import Actor
-from server.accounts.users import find_user
+from server.services.accounts.users import find_user
 from server.repositories.results import SORTS
 from server.services.errors import Invalid, NotFound
 from server.store import Store

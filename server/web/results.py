@@ -10,8 +10,8 @@ import io
 
 from flask import Response, render_template, request, stream_with_context
 
-from server.accounts.sites import sites_for
-from server.accounts.users import users_by_ids
+from server.services.accounts.sites import sites_for
+from server.services.accounts.users import users_by_ids
 from server.extensions import get_store
 from server.repositories.results import MAX_LIMIT, SORTS
 from server.services import definitions, result_queries

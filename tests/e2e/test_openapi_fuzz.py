@@ -19,7 +19,7 @@ from schemathesis.core.failures import AcceptedNegativeData, FailureGroup
 from schemathesis.specs.openapi.checks import (positive_data_acceptance,
                                                response_schema_conformance)
 
-from server.accounts import devices, sites, users
+from server.services.accounts import devices, sites, users
 from server.extensions import STORE_KEY, close_store
 from server.store.cursors import encode_cursor
 from tests.conftest import FAST_HASH, PASSWORD, make_app

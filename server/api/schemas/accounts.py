@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from server.accounts import devices, sites, users
+from server.services.accounts import devices, sites, users
 from checklists.actors import ROLES
 
 from .paging import PageArgs, page_schema

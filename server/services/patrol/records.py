@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterator
 
 from checklists.actors import Actor
 from checklists.patrol import PatrolInvalid
-from server.accounts.access import require_site
-from server.accounts.sites import SITES
+from server.services.accounts.access import require_site
+from server.services.accounts.sites import SITES
 from server.services.errors import Forbidden, Invalid, NotFound
 from server.services.sync_service import placed_put
 from server.store.base import Put, Reader

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from checklists.actors import Actor
 from checklists.patrol import PatrolInvalid, load_route, load_schedule
-from server.accounts.sites import site_timezone
+from server.services.accounts.sites import site_timezone
 from server.services.errors import Conflict, Invalid
 from server.store.base import Reader, Store
 from sync.patrol_records import ROUTES, SCHEDULES, route_record_id

@@ -11,7 +11,7 @@ import sys
 def main(data_dir: str, port: int) -> None:
     from waitress import serve
 
-    from server.accounts import sites, users
+    from server.services.accounts import sites, users
     from server.extensions import STORE_KEY
     from server.services import definitions
     from tests.conftest import FAST_HASH, PASSWORD, make_app

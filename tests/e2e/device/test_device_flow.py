@@ -131,7 +131,7 @@ def test_relogin_rotates_the_client_id_and_keeps_pending_work(device, app_store)
 
 
 def test_site_changes_reach_the_device_through_pull(device, team, app_store):
-    from server.accounts import users
+    from server.services.accounts import users
     device.pull()
     with pytest.raises(InvalidInput, match="do not work at site 'B'"):
         device.fill("daily-round", 1, PASS, site_id="B")

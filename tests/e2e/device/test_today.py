@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 from click.testing import CliRunner
 
-from server.accounts.users import actor_of
+from server.services.accounts.users import actor_of
 from server.services import complaints, plans
 from sync.client.cli import device as device_cli
 from tests.conftest import PASSWORD

@@ -1,5 +1,5 @@
 """Admins edit users (role, sites, password) from the API and the CLI."""
-from server.accounts import users
+from server.services.accounts import users
 from server.cli import main
 from tests.conftest import PASSWORD
 

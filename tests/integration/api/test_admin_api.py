@@ -1,7 +1,7 @@
 """Admin API for users, sites and devices, and site scope for everyone else."""
 import threading
 
-from server.accounts import users
+from server.services.accounts import users
 from server.services.errors import Conflict
 from tests.conftest import FAST_HASH, PASSWORD
 

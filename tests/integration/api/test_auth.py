@@ -4,8 +4,8 @@ from datetime import timedelta
 import pytest
 from werkzeug.security import check_password_hash
 
-from server.accounts import devices, users
-from server.accounts.records import from_text
+from server.services.accounts import devices, users
+from server.services.accounts.records import from_text
 from server.extensions import THROTTLE_KEY
 from tests.conftest import PASSWORD, bearer
 

@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from server.accounts import users
+from server.services.accounts import users
 from server.cli import main
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(__file__))))

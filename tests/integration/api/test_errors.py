@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from server.accounts import users
+from server.services.accounts import users
 from tests.conftest import PASSWORD, bearer, make_app
 from server.extensions import close_store
 

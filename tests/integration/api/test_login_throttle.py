@@ -1,7 +1,7 @@
 """LoginThrottle on its own: the backoff schedule and the memory bound."""
 import pytest
 
-from server.accounts.throttle import LoginThrottle
+from server.services.accounts.throttle import LoginThrottle
 from server.services.errors import Throttled
 
 

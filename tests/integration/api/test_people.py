@@ -1,7 +1,7 @@
 """Users' department and direct supervisor; a site's project lead (API and CLI)."""
 from server import cli
-from server.accounts import users
-from server.accounts.users import USERS
+from server.services.accounts import users
+from server.services.accounts.users import USERS
 
 
 def test_reports_to_names_an_existing_user_and_never_loops(client, team):

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from checklists.actors import Actor
-from server.accounts.users import actor_of
+from server.services.accounts.users import actor_of
 from server.services import complaints
 from server.services.errors import Forbidden, Invalid
 

@@ -119,7 +119,7 @@ def test_the_cli_runs_one_pass(runner, patrol_site, now, marked):
 
 def test_two_app_servers_on_postgresql_mark_each_round_once(postgres_cluster):
     """Two stores on one PostgreSQL database, as two app servers have: one alert per round."""
-    from server.accounts.sites import create_site
+    from server.services.accounts.sites import create_site
     from server.services.patrol import checkpoints, routes, schedules
     from server.store import open_store
     from tests.unit.patrol.builders import route_doc, schedule_doc

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from server.accounts.users import actor_of
+from server.services.accounts.users import actor_of
 from server.services import definitions, sync_service
 from server.services.errors import NotFound
 from tests.integration.http_sync.conftest import DEFINITION

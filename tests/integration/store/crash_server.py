@@ -13,7 +13,7 @@ import sys
 from waitress.server import create_server
 
 from server import create_app
-from server.accounts import devices, sites, users
+from server.services.accounts import devices, sites, users
 from server.extensions import STORE_KEY
 from server.services import definitions
 from tests.integration.http_sync.conftest import DEFINITION

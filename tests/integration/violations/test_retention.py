@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import server.cli
-from server.accounts.users import actor_of
+from server.services.accounts.users import actor_of
 from server.services import retention, tickets, violations
 
 THEN = datetime(2024, 3, 1, 2, 0, tzinfo=UTC)

@@ -149,7 +149,7 @@ def test_rendering_a_pdf_leaves_truncated_photos_refused(web, team, seeded):
 
 
 def test_times_are_shown_in_the_sites_own_zone(app, web, team, seeded):
-    from server.accounts.sites import set_timezone
+    from server.services.accounts.sites import set_timezone
     from server.extensions import STORE_KEY
     set_timezone(app.extensions[STORE_KEY], seeded.site_a, "Europe/Berlin")
     page = web("supervisor-a").get("/results/a-pass")

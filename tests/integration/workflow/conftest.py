@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 import pytest
 
 from checklists.actors import Actor
-from server.accounts import sites, users
+from server.services.accounts import sites, users
 from server.services import definitions, sync_service
 
 RUBRIC = {

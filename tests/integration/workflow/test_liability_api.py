@@ -4,7 +4,7 @@ import io
 from datetime import datetime, timezone
 
 from server import cli
-from server.accounts import users
+from server.services.accounts import users
 from server.services.liability import CSV_HEADERS
 
 from .conftest import answers

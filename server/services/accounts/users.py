@@ -65,7 +65,7 @@ def create_user(store: Store, *, username: str, password: str, role: str,
     """Create a user; ``Conflict`` if the username is taken, ``Invalid`` for bad fields.
 
     ``department`` groups the monthly liability summary; ``reports_to`` is the
-    direct supervisor's user id (see ``server.accounts.reporting``).
+    direct supervisor's user id (see ``server.services.accounts.reporting``).
     """
     site_ids = list(dict.fromkeys(site_ids))
     errors = {}
