@@ -93,21 +93,23 @@ def ticket_rule_errors(data: dict[str, Any]) -> dict:
     sections = data.get("sections")
     if not isinstance(rules, list) or not isinstance(sections, list):
         return {}
-    items = {i.get("id"): i for s in sections if isinstance(s, dict)
-             for i in s.get("items") or [] if isinstance(i, dict)}
-    section_ids = {s.get("id") for s in sections if isinstance(s, dict)}
+    items = {i["id"]: i for s in sections if isinstance(s, dict)
+             for i in _list(s.get("items")) if isinstance(i, dict) and _named(i)}
+    section_ids = {s["id"] for s in sections if isinstance(s, dict) and _named(s)}
     errors: dict[int, dict[str, list[str]]] = {}
     for index, rule in enumerate(rules):
         if not isinstance(rule, dict):
             continue
         found: dict[str, list[str]] = {}
-        unknown = [i for i in rule.get("items") or [] if i not in items]
+        # only well-typed references are looked up: the field schemas name the others
+        unknown = [i for i in _list(rule.get("items")) if isinstance(i, str) and i not in items]
         if unknown:
             found["items"] = [f"unknown item {i!r}" for i in unknown]
-        unknown = [s for s in rule.get("sections") or [] if s not in section_ids]
+        unknown = [s for s in _list(rule.get("sections"))
+                   if isinstance(s, str) and s not in section_ids]
         if unknown:
             found["sections"] = [f"unknown section {s!r}" for s in unknown]
-        if rule.get("item") is not None and rule["item"] not in items:
+        if isinstance(rule.get("item"), str) and rule["item"] not in items:
             found["item"] = [f"unknown item {rule['item']!r}"]
         if "expr" in rule:
             problems = expression_errors(rule["expr"], items, set(items), None)
@@ -116,3 +118,12 @@ def ticket_rule_errors(data: dict[str, Any]) -> dict:
         if found:
             errors[index] = found
     return {"tickets": {"rules": errors}} if errors else {}
+
+
+def _list(value: Any) -> list:
+    """``value`` if it is a list, else nothing (this runs on the raw, unvalidated input)."""
+    return value if isinstance(value, list) else []
+
+
+def _named(record: dict) -> bool:
+    return isinstance(record.get("id"), str)

@@ -110,3 +110,14 @@ def test_rules_that_cannot_apply_are_refused_naming_the_field(tickets, path):
     with pytest.raises(DefinitionInvalid) as info:
         load_definition(small(**copy.deepcopy(tickets)))
     assert list(info.value.errors) == ["tickets." + path]
+
+
+def test_ill_typed_ids_beside_ticket_rules_are_refused_not_a_crash():
+    # found by the OpenAPI fuzz: rule references are checked on the raw input, where a
+    # section id or a rule's item can be any JSON value
+    body = small(rules=[{"id": "x", "when": "failed", "due": "P2D",
+                         "items": [{"a": 1}], "item": ["b"]}])
+    body["sections"].append({"id": {"not": "a string"}, "items": "nope"})
+    with pytest.raises(DefinitionInvalid) as info:
+        load_definition(body)
+    assert info.value.errors  # named field errors, no TypeError
