@@ -89,6 +89,12 @@ def test_a_supervisor_reviews_a_result_in_a_browser(server, browser):
     assert photo.evaluate("document.images.length && document.images[0].naturalWidth") > 0
     shot(photo, "4-annotated-photo")
 
+    page.click("#review-approved")
+    page.wait_for_url(base + "/results/a-fail")
+    assert page.get_attribute("#review-state", "data-state") == "approved"
+    assert "supervisor-a" in page.inner_text("#audit")
+    shot(page, "5-approved")
+
     pdf = context.request.get(base + page.get_attribute("#pdf", "href"))
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body())).pages)
