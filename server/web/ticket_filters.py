@@ -12,9 +12,10 @@ from werkzeug.datastructures import MultiDict
 from checklists.actors import Actor
 from checklists.workflow.tickets import STATES
 from server.accounts.sites import sites_for
-from server.accounts.users import find_user
 from server.services.errors import Invalid, NotFound
 from server.store import Store
+
+from .result_filters import user_id_named
 
 TICKET_STATES = tuple(sorted(STATES))
 
@@ -42,8 +43,5 @@ def ticket_query(store: Store, actor: Actor, args: MultiDict) -> tuple[dict, lis
     else:
         raise NotFound("you do not work at any site")
     if "assignee" in query:
-        user = find_user(store, query["assignee"])
-        if user is None:
-            raise Invalid({"assignee": [f"No user is called {query['assignee']!r}."]}, "query")
-        query["assignee"] = user["id"]
+        query["assignee"] = user_id_named(store, "assignee", query["assignee"])
     return query, sites

@@ -2,8 +2,8 @@
 
 Debian's ``/usr/bin/chromium`` driven by Playwright's Python package (no
 browser download). A supervisor of site A logs in, reads the dashboard,
-filters the results list, opens a result and its annotated photo, and
-fetches its PDF; screenshots (1280x900) go to ``tests/artifacts/``.
+filters the results list, opens a result and its annotated photo, approves
+it, and fetches its PDF; screenshots (1280x900) go to ``tests/artifacts/``.
 """
 from __future__ import annotations
 
