@@ -18,8 +18,10 @@ from server.auth import current_actor
 from server.services.errors import ServiceError
 
 from . import admin_catalog, admin_users, auth, dashboard, i18n, result_pages, results
+from . import patrol_pages, register_pages, states, ticket_pages, tickets_board
 
-AREAS = (auth, dashboard, results, result_pages, admin_users, admin_catalog)
+AREAS = (auth, dashboard, results, result_pages, admin_users, admin_catalog, tickets_board,
+         ticket_pages, patrol_pages, register_pages)
 
 
 def _me() -> dict[str, Actor | None]:
@@ -32,6 +34,7 @@ def _me() -> dict[str, Actor | None]:
 
 def init_app(app: Flask) -> None:
     i18n.init_app(app)
+    states.init_app(app)
     app.context_processor(_me)
     for area in AREAS:
         app.register_blueprint(area.bp)

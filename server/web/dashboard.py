@@ -1,7 +1,7 @@
 """The dashboard: latest scores and bands per site, and each site's score trend."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
 
 from flask import current_app, render_template, request
 from flask_babel import gettext as _
@@ -12,6 +12,7 @@ from server.services import result_queries
 from server.services.errors import NotFound
 
 from .charts import trend_svg
+from .dashboard_blocks import site_blocks
 from .pages import SUPERVISING, page, page_blueprint
 from .results import checklist_choices
 
@@ -50,6 +51,9 @@ def dashboard(actor):
         series[names[row["site_id"]]].append((row["month"], row["mean_score"]))
     chart = trend_svg(series, months=months, y_label=_("Mean score"),
                       font_path=current_app.config["PHOTO_FONT_PATH"])
+    now = datetime.now(timezone.utc)
+    blocks = {sid: site_blocks(store, actor, sid, now) for sid in site_ids}
     return render_template("web/dashboard.html", sites=sites, chosen=chosen, latest=latest,
+                           blocks=blocks,
                            summary=summary, chart=chart, site_names=names,
                            titles=dict(checklist_choices(store)[0]))

@@ -10,12 +10,15 @@ from typing import Any, Callable
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import (HiddenField, PasswordField, SelectField, SelectMultipleField, StringField,
+                     TextAreaField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import AnyOf, DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from checklists.actors import ROLES
+from checklists.workflow import review as review_rules
+from checklists.workflow import tickets as ticket_rules
 from server.services.errors import Conflict, Invalid
 
 from .i18n import LANGUAGE_NAMES, LANGUAGES
@@ -72,6 +75,21 @@ class SiteForm(FlaskForm):
 class SiteZoneForm(FlaskForm):
     timezone = StringField(_l("Time zone"), validators=[DataRequired(), Length(max=64)])
 
+
+class ReviewForm(FlaskForm):
+    """A review move: the state the page showed (stale: 409) and the button pressed."""
+
+    from_state = HiddenField(validators=[DataRequired(), AnyOf(review_rules.STATES)])
+    to = StringField(validators=[DataRequired(), AnyOf(review_rules.STATES)])
+    reason = TextAreaField(_l("Reason"), validators=[Length(max=review_rules.MAX_REASON)])
+
+
+class TicketMoveForm(FlaskForm):
+    """A ticket move from its page (verify, reopen, close), with an optional note."""
+
+    from_state = HiddenField(validators=[DataRequired(), AnyOf(sorted(ticket_rules.STATES))])
+    to = StringField(validators=[DataRequired(), AnyOf(sorted(ticket_rules.STATES))])
+    note = TextAreaField(_l("Note"), validators=[Length(max=8000)])
 
 
 def show_errors(form: FlaskForm, error: Invalid) -> None:

@@ -36,9 +36,11 @@ def _headline(status: int) -> str:
             503: _("The database is unavailable; nothing was saved. Try again shortly.")}[status]
 
 
-def error_page(status: int, message: str = "", errors: dict | None = None):
+def error_page(status: int, message: str = "", errors: dict | None = None,
+               details: dict | None = None):
+    """``details``: a refused move's ``current`` state and the moves ``allowed`` now."""
     return render_template("web/error.html", status=status, headline=_headline(status),
-                           message=message, errors=errors or {}), status
+                           message=message, errors=errors or {}, details=details or {}), status
 
 
 def _service_error(error: svc.ServiceError):
@@ -47,7 +49,8 @@ def _service_error(error: svc.ServiceError):
         return redirect(url_for("web_auth.login", next=target))
     status = next(code for cls, code in _STATUS.items() if isinstance(error, cls))
     errors = error.messages if isinstance(error, svc.Invalid) else None
-    return error_page(status, str(error), errors)
+    details = error.details if isinstance(error, svc.Conflict) else None
+    return error_page(status, str(error), errors, details)
 
 
 def _store_unavailable(_error):

@@ -58,8 +58,13 @@ def filter_query(store: Store, actor: Actor, args: MultiDict) -> dict:
         if not actor.works_at(site):
             raise NotFound("no such site among yours")
     if "inspector" in query:
-        user = find_user(store, query["inspector"])
-        if user is None:
-            raise Invalid({"inspector": [f"No user is called {query['inspector']!r}."]}, "query")
-        query["inspector"] = user["id"]
+        query["inspector"] = user_id_named(store, "inspector", query["inspector"])
     return query
+
+
+def user_id_named(store: Store, field: str, username: str) -> str:
+    """The id of the user a filter names by username; ``Invalid`` naming ``field`` if none."""
+    user = find_user(store, username)
+    if user is None:
+        raise Invalid({field: [f"No user is called {username!r}."]}, "query")
+    return user["id"]

@@ -2,8 +2,8 @@
 
 Debian's ``/usr/bin/chromium`` driven by Playwright's Python package (no
 browser download). A supervisor of site A logs in, reads the dashboard,
-filters the results list, opens a result and its annotated photo, and
-fetches its PDF; screenshots (1280x900) go to ``tests/artifacts/``.
+filters the results list, opens a result and its annotated photo, approves
+it, and fetches its PDF; screenshots (1280x900) go to ``tests/artifacts/``.
 """
 from __future__ import annotations
 
@@ -88,6 +88,12 @@ def test_a_supervisor_reviews_a_result_in_a_browser(server, browser):
     assert f"/api/v1/photos/{seeded.photo}?variant=annotated" in photo.url
     assert photo.evaluate("document.images.length && document.images[0].naturalWidth") > 0
     shot(photo, "4-annotated-photo")
+
+    page.click("#review-approved")
+    page.wait_for_url(base + "/results/a-fail")
+    assert page.get_attribute("#review-state", "data-state") == "approved"
+    assert "supervisor-a" in page.inner_text("#audit")
+    shot(page, "5-approved")
 
     pdf = context.request.get(base + page.get_attribute("#pdf", "href"))
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"

@@ -1,0 +1,89 @@
+"""The dashboard's blocks besides scores: tickets, composite, patrol, plans, complaints.
+
+Each block of one site is read through the service its API uses (so scope
+and rules are the API's) at one instant ``now``, in the site's own calendar
+(its month, its week from Monday, its days).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from checklists.actors import Actor
+from checklists.complaints import ASSIGNED, RECEIVED
+from server.services import complaints, composite, plans, tickets
+from server.services.patrol import reports as patrol
+from server.store import Store
+
+from .i18n import site_zone
+
+#: the ticket states still waiting for work, and the age buckets (days) they are counted in
+WAITING = ("open", "reopened", "in_progress", "disputed")
+AGE_BUCKETS = ((0, 2, "0–2"), (3, 7, "3–7"), (8, 30, "8–30"), (31, None, ">30"))
+TICKETS_READ = 500
+SHOWN = 10
+
+
+def _tickets(store: Store, actor: Actor, site_id: str, now: datetime) -> dict[str, Any]:
+    waiting: list[dict] = []
+    for state in WAITING:
+        waiting += tickets.list_tickets(store, actor, site=site_id, state=state,
+                                        limit=TICKETS_READ, now=now)["items"]
+    ages = {name: 0 for _low, _high, name in AGE_BUCKETS}
+    for t in waiting:
+        name = next(n for low, high, n in AGE_BUCKETS
+                    if t["age_days"] >= low and (high is None or t["age_days"] <= high))
+        ages[name] += 1
+    overdue = sorted((t for t in waiting if t["overdue"]), key=lambda t: t.get("due_at") or "")
+    return {"open": len(waiting), "ages": ages, "overdue": len(overdue),
+            "most_overdue": overdue[:SHOWN]}
+
+
+def _patrol_week(store: Store, actor: Actor, site_id: str, today: date) -> dict[str, int]:
+    """Rounds of this week so far: on time, late (a late start or stop), missed."""
+    counts = {"on_time": 0, "late": 0, "missed": 0}
+    monday = today - timedelta(days=today.weekday())
+    for n in range((today - monday).days + 1):
+        day = (monday + timedelta(days=n)).isoformat()
+        for round_ in patrol.rounds_of_day(store, actor, site_id, day):
+            verdict = round_["verdict"]
+            late = verdict.get("start_status") == "start_late" or verdict.get("late_arrival") \
+                or any(c.get("status") == "late" for c in verdict.get("checkpoints", ()))
+            counts["late" if late else "on_time"] += 1
+        counts["missed"] += sum(1 for a in patrol.alerts_of_day(store, actor, site_id, day)
+                                if not a.get("late_round_id"))
+    return counts
+
+
+def _plans(store: Store, actor: Actor, site_id: str, now: datetime) -> dict[str, Any]:
+    occurrences = plans.list_occurrences(store, actor, site_id, now)
+    week_ago = (now - timedelta(days=7)).isoformat()
+    due = [o for o in occurrences if o["state"] in ("due", "overdue")]
+    missed = [o for o in occurrences if o["state"] == "missed" and o["closes_at"] >= week_ago]
+    return {"due": sorted(due, key=lambda o: o["due_at"])[:SHOWN], "due_count": len(due),
+            "missed": missed[-SHOWN:], "missed_count": len(missed)}
+
+
+def _complaints(store: Store, actor: Actor, site_id: str, now: datetime) -> dict[str, Any]:
+    waiting = [c for c in complaints.list_complaints(store, actor, site_id, now)
+               if c["status"] in (RECEIVED, ASSIGNED)]
+    waiting.sort(key=lambda c: (c["clock"] or {}).get("deadline_at") or "~")
+    return {"open": waiting[:SHOWN], "count": len(waiting),
+            "overdue": sum(1 for c in waiting if (c["clock"] or {}).get("overdue"))}
+
+
+def site_blocks(store: Store, actor: Actor, site_id: str, now: datetime) -> dict[str, Any]:
+    """Every block of one site at ``now``."""
+    local = now.astimezone(ZoneInfo(site_zone(site_id)))
+    return {
+        "tickets": _tickets(store, actor, site_id, now),
+        "composite": composite.site_composite(
+            store, actor, site_id, month=local.strftime("%Y-%m"),
+            default_zone=current_app.config["DEFAULT_TIMEZONE"]),
+        "patrol": _patrol_week(store, actor, site_id, local.date()),
+        "plans": _plans(store, actor, site_id, now),
+        "complaints": _complaints(store, actor, site_id, now),
+    }

@@ -1,0 +1,69 @@
+"""Patrol for supervisors: a site's rounds of a day with their verdicts and the missed-round
+alerts (``/patrol``), and one round (``/patrol/rounds/<id>``): its scans against the
+expected windows, per-checkpoint verdicts and anti-fraud flags with their evidence.
+
+Read through ``services.patrol.reports`` -- the patrol API's reports -- so
+scope is the API's; another site is not found, as on every page.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+from flask import render_template, request
+
+from server.accounts.sites import sites_for
+from server.extensions import get_store
+from server.services.errors import Invalid, NotFound
+from server.services.patrol import reports
+
+from .i18n import site_zone
+from .pages import SUPERVISING, page, page_blueprint
+
+bp = page_blueprint("web_patrol", __name__)
+
+
+def _site_and_day(store, actor) -> tuple[dict, list[dict], str]:
+    """The chosen site (default: the first of the user's) and day (default: its today)."""
+    sites = sites_for(store, actor)
+    wanted = request.args.get("site") or (sites[0]["id"] if sites else None)
+    site = next((s for s in sites if s["id"] == wanted), None)
+    if site is None:
+        raise NotFound("no such site among yours")
+    day = request.args.get("day") or datetime.now(timezone.utc).astimezone(
+        ZoneInfo(site_zone(site["id"]))).date().isoformat()
+    try:
+        date.fromisoformat(day)
+    except ValueError:
+        raise Invalid({"day": ["Give a date as YYYY-MM-DD."]}, "query") from None
+    return site, sites, day
+
+
+@bp.get("/patrol")
+@page(*SUPERVISING)
+def rounds_of_day(actor):
+    store = get_store()
+    site, sites, day = _site_and_day(store, actor)
+    return render_template(
+        "web/patrol.html", site=site, sites=sites, day=day,
+        rounds=reports.rounds_of_day(store, actor, site["id"], day),
+        alerts=reports.alerts_of_day(store, actor, site["id"], day))
+
+
+def clock_of(zone: str):
+    """Epoch seconds (how verdicts store times) as the round's local wall-clock time."""
+    tz = ZoneInfo(zone)
+
+    def clock(epoch_s: float | None) -> str:
+        if epoch_s is None:
+            return "–"
+        return datetime.fromtimestamp(epoch_s, timezone.utc).astimezone(tz).strftime("%H:%M:%S")
+    return clock
+
+
+@bp.get("/patrol/rounds/<round_id>")
+@page(*SUPERVISING)
+def round_page(actor, round_id):
+    found = reports.get_round(get_store(), actor, round_id)
+    return render_template("web/patrol_round.html", round=found, verdict=found["verdict"],
+                           clock=clock_of(found["verdict"]["timezone"]))

@@ -1,0 +1,94 @@
+"""The month's liability summary (``/liability``, its CSV) and the key-household register
+(``/households``): supervisors of the site and admins only.
+
+Both stand on the services the API uses: ``liability.monthly_summary`` and
+``households`` -- whose full-record read writes its audit entry in the same
+transaction, so opening a household here is logged like an API read. The
+register's list shows only where and why (no personal fields), as the API's.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from flask import Response, current_app, render_template, request
+
+from checklists.households import LABELS
+from server.accounts.records import utc_now
+from server.accounts.sites import sites_for
+from server.extensions import get_store
+from server.services import households, liability
+from server.services.errors import NotFound
+from server.services.workflow_settings import liability_split
+
+from .i18n import site_zone
+from .pages import SUPERVISING, page, page_blueprint
+
+bp = page_blueprint("web_registers", __name__)
+REGISTER_PAGE = 200
+
+
+def _my_site(store, actor, site_id: str | None) -> tuple[dict | None, list[dict]]:
+    """The named site among the user's (404 for another), or None when none is named."""
+    sites = sites_for(store, actor)
+    if not site_id:
+        return None, sites
+    site = next((s for s in sites if s["id"] == site_id), None)
+    if site is None:
+        raise NotFound("no such site among yours")
+    return site, sites
+
+
+def _summary(actor):
+    store = get_store()
+    site, sites = _my_site(store, actor, request.args.get("site"))
+    month = request.args.get("month") or datetime.now(timezone.utc).astimezone(
+        ZoneInfo(site_zone(site["id"] if site else None))).strftime("%Y-%m")
+    body = liability.monthly_summary(
+        store, actor, month=month, site_ids=[site["id"]] if site else [],
+        split=liability_split(current_app.config),
+        default_zone=current_app.config["DEFAULT_TIMEZONE"])
+    return body, site, sites
+
+
+@bp.get("/liability")
+@page(*SUPERVISING)
+def liability_page(actor):
+    """The month's deductions by department and person, sanctions and joint liability."""
+    body, site, sites = _summary(actor)
+    return render_template("web/liability.html", summary=body, site=site, sites=sites)
+
+
+@bp.get("/liability.csv")
+@page(*SUPERVISING)
+def liability_csv(actor):
+    body, _site, _sites = _summary(actor)
+    return Response(liability.summary_csv(body), content_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="liability-{body["month"]}.csv"'})
+
+
+@bp.get("/households")
+@page(*SUPERVISING)
+def register(actor):
+    """The site's register as a list of where and why; opening one is audited."""
+    store = get_store()
+    site, sites = _my_site(store, actor, request.args.get("site"))
+    site = site or (sites[0] if sites else None)
+    if site is None:
+        raise NotFound("you do not work at any site")
+    listed = households.list_households(store, actor, site["id"],
+                                        cursor=request.args.get("cursor"), limit=REGISTER_PAGE)
+    return render_template("web/households.html", site=site, sites=sites,
+                           rows=listed["items"], next_cursor=listed["next_cursor"],
+                           labels=LABELS)
+
+
+@bp.get("/households/<site_id>/<household_id>")
+@page(*SUPERVISING)
+def household(actor, site_id, household_id):
+    store = get_store()
+    site, _sites = _my_site(store, actor, site_id)
+    record = households.get_household(store, actor, site_id, household_id, at=utc_now(),
+                                      door=f"web {request.method} {request.path}")
+    return render_template("web/household.html", site=site, record=record, labels=LABELS)

@@ -1,0 +1,47 @@
+"""The tickets board's filters (site, state, assignee, overdue), checked like the API's.
+
+Another site's id is not found (404), as everywhere in the pages; a bad
+state or an unknown assignee is a 400 naming the field. Without a site the
+board shows the user's first site (the ticket listing is per site).
+"""
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, validate
+from werkzeug.datastructures import MultiDict
+
+from checklists.actors import Actor
+from checklists.workflow.tickets import STATES
+from server.accounts.sites import sites_for
+from server.services.errors import Invalid, NotFound
+from server.store import Store
+
+from .result_filters import user_id_named
+
+TICKET_STATES = tuple(sorted(STATES))
+
+
+class TicketFilterArgs(Schema):
+    site = fields.String(validate=validate.Length(max=100))
+    state = fields.String(validate=validate.OneOf(TICKET_STATES))
+    assignee = fields.String(validate=validate.Length(max=64))
+    overdue = fields.Boolean()
+
+
+def ticket_query(store: Store, actor: Actor, args: MultiDict) -> tuple[dict, list[dict]]:
+    """(``tickets.list_tickets`` keyword arguments, the user's sites)."""
+    raw = {key: args.getlist(key)[-1] for key in args if args.getlist(key)[-1].strip()}
+    try:
+        query = TicketFilterArgs().load(raw)
+    except ValidationError as exc:
+        raise Invalid(exc.messages, "query") from None
+    sites = sites_for(store, actor)
+    if "site" in query:
+        if not any(s["id"] == query["site"] for s in sites):
+            raise NotFound("no such site among yours")
+    elif sites:
+        query["site"] = sites[0]["id"]
+    else:
+        raise NotFound("you do not work at any site")
+    if "assignee" in query:
+        query["assignee"] = user_id_named(store, "assignee", query["assignee"])
+    return query, sites

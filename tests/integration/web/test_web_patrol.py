@@ -1,0 +1,55 @@
+"""Patrol pages: a day's rounds with verdicts and missed-round alerts, and one round."""
+from __future__ import annotations
+
+import pytest
+
+from server.services.patrol.missed import mark_missed
+from tests.integration.patrol.site_setup import GuardDevice, PatrolSite
+from tests.integration.patrol.test_round_timelines import round_args
+from tests.unit.patrol.builders import local, walk
+
+LATE_WALK = ["22:36", "22:38", "22:40", "22:42", "22:44"]
+NIGHT = "2026-11-02"
+
+
+@pytest.fixture
+def night(client, team, app_store):
+    """Site A's night of 2 Nov: the 22:00 round walked late, the others missed."""
+    site = PatrolSite(client, team, app_store)
+    site.set_up()
+    occurrence = site.occurrence(f"{NIGHT}T22:00")
+    [answer] = GuardDevice(client, team.headers["guard"]).push(
+        round_args(occurrence, walk(LATE_WALK), "22:35", finished="22:45"))
+    assert answer["status"] == "applied", answer
+    mark_missed(app_store, local("+1 08:00"))
+    return site
+
+
+def test_the_day_lists_rounds_with_verdicts_and_missed_alerts(web, team, night):
+    page = web("supervisor-a").get(f"/patrol?day={NIGHT}")
+    assert page.status_code == 200
+    assert 'href="/patrol/rounds/round-1"' in page.text and "start_late" in page.text
+    after_midnight = web("supervisor-a").get("/patrol?day=2026-11-03").text
+    alerts = after_midnight[after_midnight.index('id="alerts"'):after_midnight.index('id="rounds"')]
+    assert alerts.count('class="overdue"') == 4  # 00:00 to 06:00 nobody walked
+
+
+def test_a_round_page_shows_scans_against_windows_and_flags(web, team, night):
+    page = web("supervisor-a").get("/patrol/rounds/round-1")
+    assert page.status_code == 200
+    assert 'id="timeline"' in page.text and "北门" in page.text and "22:36:00" in page.text
+    assert 'id="flags"' in page.text and "late_submission" in page.text
+    assert page.text.count('class="cp-status"') == 5
+
+
+def test_patrol_scope_and_bad_day(web, accounts, team, night):
+    accounts.user("supervisor", username="supervisor-b", site_ids=[team.site_b["id"]])
+    other = web("supervisor-b")
+    assert other.get("/patrol/rounds/round-1").status_code == 404
+    assert other.get(f"/patrol?site={team.site_a['id']}&day={NIGHT}").status_code == 404
+    assert "round-1" not in other.get(f"/patrol?day={NIGHT}").text
+    for name in ("guard-a", "engineer-a"):
+        assert web(name).get("/patrol").status_code == 403
+        assert web(name).get("/patrol/rounds/round-1").status_code == 403
+    bad = web("supervisor-a").get("/patrol?day=2026-13-45")
+    assert bad.status_code == 400 and "day" in bad.text

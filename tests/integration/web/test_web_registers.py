@@ -1,0 +1,59 @@
+"""The liability summary page and CSV, and the key-household register (audited reads)."""
+from __future__ import annotations
+
+from tests.integration.households.conftest import register  # noqa: F401 (a fixture)
+from tests.integration.households.conftest import sites_url
+from tests.unit.households.builders import NAME
+
+
+def audit_entries(client, team) -> list[dict]:
+    resp = client.get(sites_url(team, "household-audit"), headers=team.headers["admin"])
+    assert resp.status_code == 200
+    return resp.json["items"]
+
+
+def test_the_liability_page_and_its_csv(web, team, seeded):
+    browser = web("supervisor-a")
+    page = browser.get("/liability?month=2026-11")
+    assert page.status_code == 200 and 'id="csv"' in page.text
+    assert 'href="/liability.csv?month=2026-11"' in page.text
+    csv_ = browser.get(f"/liability.csv?month=2026-11&site={seeded.site_a}")
+    assert csv_.status_code == 200 and csv_.mimetype == "text/csv"
+    assert csv_.data.startswith("\ufeff".encode()) and "部门" in csv_.data.decode("utf-8-sig")
+
+
+def test_liability_scope_and_bad_month(web, accounts, team, seeded):
+    bad = web("supervisor-a").get("/liability?month=2026-13x")
+    assert bad.status_code == 400 and "month" in bad.text
+    assert web("supervisor-a").get(f"/liability?site={seeded.site_b}").status_code == 404
+    assert web("supervisor-a").get(f"/liability.csv?site={seeded.site_b}").status_code == 404
+    for name in ("guard-a", "engineer-a"):
+        assert web(name).get("/liability").status_code == 403
+
+
+def test_the_register_lists_where_and_why_and_an_opened_file_is_audited(
+        client, web, team, register):  # noqa: F811
+    browser = web("supervisor-a")
+    listing = browser.get("/households")
+    assert listing.status_code == 200 and NAME not in listing.text  # no personal fields
+    elderly = register["elderly"]["id"]
+    assert not any(e.get("action") == "read" for e in audit_entries(client, team))
+    opened = browser.get(f"/households/{team.site_a['id']}/{elderly}")
+    assert opened.status_code == 200 and NAME in opened.text
+    reads = [e for e in audit_entries(client, team) if e.get("action") == "read"]
+    assert len(reads) == 1 and reads[0]["door"].startswith("web GET /households/")
+
+
+def test_the_register_is_for_the_sites_supervisors_and_admins(web, accounts, team,
+                                                               register):  # noqa: F811
+    elderly = register["elderly"]["id"]
+    url = f"/households/{team.site_a['id']}/{elderly}"
+    accounts.user("supervisor", username="supervisor-b", site_ids=[team.site_b["id"]])
+    other = web("supervisor-b")
+    assert other.get(url).status_code == 404
+    assert other.get(f"/households?site={team.site_a['id']}").status_code == 404
+    assert NAME not in other.get("/households").text
+    for name in ("guard-a", "engineer-a"):
+        resp = web(name).get(url)
+        assert resp.status_code == 403 and NAME not in resp.text
+    assert web("admin-a").get(url).status_code == 200
