@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from flask import render_template, request
 
-from server.accounts.sites import sites_for
+from server.services.accounts.sites import sites_for
 from server.extensions import get_store
 from server.services.errors import Invalid, NotFound
 from server.services.patrol import reports

@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 from flask import Response, current_app, render_template, request
 
 from checklists.households import LABELS
-from server.accounts.records import utc_now
-from server.accounts.sites import sites_for
+from server.services.accounts.records import utc_now
+from server.services.accounts.sites import sites_for
 from server.extensions import get_store
 from server.services import households, liability
 from server.services.errors import NotFound

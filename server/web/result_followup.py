@@ -12,7 +12,7 @@ from typing import Any
 
 from checklists.actors import Actor
 from checklists.workflow.ticket_rules import ticket_id_for
-from server.accounts.users import users_by_ids
+from server.services.accounts.users import users_by_ids
 from server.services import tickets
 from server.services.errors import NotFound
 from server.store import Store

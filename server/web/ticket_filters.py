@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from checklists.actors import Actor
 from checklists.workflow.tickets import STATES
-from server.accounts.sites import sites_for
+from server.services.accounts.sites import sites_for
 from server.services.errors import Invalid, NotFound
 from server.store import Store
 

@@ -11,8 +11,8 @@ from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from checklists.workflow.tickets import fixer
-from server.accounts.sites import get_site
-from server.accounts.users import users_by_ids
+from server.services.accounts.sites import get_site
+from server.services.accounts.users import users_by_ids
 from server.extensions import get_store
 from server.media import UPLOADS_KEY
 from server.services import tickets

@@ -12,8 +12,8 @@ from typing import Iterator
 from flask import Response, render_template, request, stream_with_context
 
 from checklists.actors import Actor
-from server.accounts.sites import sites_for
-from server.accounts.users import users_by_ids
+from server.services.accounts.sites import sites_for
+from server.services.accounts.users import users_by_ids
 from server.extensions import get_store
 from server.services import tickets
 from server.services.errors import Invalid
