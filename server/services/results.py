@@ -12,6 +12,7 @@ from typing import Any
 import checklists
 from checklists.actors import Actor
 from server.services.accounts.access import require_site
+from server.store import Store
 from server.store.base import Reader
 from sync.placement import RESULTS
 
@@ -58,3 +59,13 @@ def explained_score(reader: Reader, doc: dict[str, Any]) -> dict[str, Any] | Non
     definition = definitions.definition_for_result(reader, doc["checklist"]["id"],
                                                    doc["checklist"]["version"])
     return checklists.explain_record(definition, doc["answers"], score)
+
+
+def result_with_definition(store: Store, actor: Actor, result_id: str
+                           ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A result and the definition version it was filled against, read in one snapshot."""
+    with store.snapshot() as snap:
+        doc = get_result(snap, actor, result_id)
+        definition = definitions.get_version(snap, doc["checklist"]["id"],
+                                             doc["checklist"]["version"])["definition"]
+    return doc, definition

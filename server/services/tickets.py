@@ -130,6 +130,18 @@ def get(reader: Reader, actor: Actor, ticket_id: str, now: datetime | None = Non
     return view(dict(record.doc), actor, now or _now())
 
 
+
+def visible_among(store: Store, actor: Actor, ticket_ids: list[str]) -> list[dict]:
+    """The tickets of ``ticket_ids`` that exist and ``actor`` may see, in that order."""
+    found = []
+    with store.snapshot() as snap:
+        for ticket_id in ticket_ids:
+            try:
+                found.append(get(snap, actor, ticket_id))
+            except NotFound:
+                continue
+    return found
+
 def list_tickets(reader: Reader, actor: Actor, *, site: str | None = None,
                  state: str | None = None, assignee: str | None = None,
                  overdue: bool = False, cursor: str | None = None, limit: int = 50,

@@ -16,7 +16,6 @@ from checklists.actors import Actor
 from checklists.complaints import ASSIGNED, RECEIVED
 from server.services import complaints, composite, plans, tickets
 from server.services.patrol import reports as patrol
-from server.store import Store
 
 from .i18n import site_zone
 
@@ -27,7 +26,7 @@ TICKETS_READ = 500
 SHOWN = 10
 
 
-def _tickets(store: Store, actor: Actor, site_id: str, now: datetime) -> dict[str, Any]:
+def _tickets(store, actor: Actor, site_id: str, now: datetime) -> dict[str, Any]:
     waiting: list[dict] = []
     for state in WAITING:
         waiting += tickets.list_tickets(store, actor, site=site_id, state=state,
@@ -42,7 +41,7 @@ def _tickets(store: Store, actor: Actor, site_id: str, now: datetime) -> dict[st
             "most_overdue": overdue[:SHOWN]}
 
 
-def _patrol_week(store: Store, actor: Actor, site_id: str, today: date) -> dict[str, int]:
+def _patrol_week(store, actor: Actor, site_id: str, today: date) -> dict[str, int]:
     """Rounds of this week so far: on time, late (a late start or stop), missed."""
     counts = {"on_time": 0, "late": 0, "missed": 0}
     monday = today - timedelta(days=today.weekday())
@@ -58,7 +57,7 @@ def _patrol_week(store: Store, actor: Actor, site_id: str, today: date) -> dict[
     return counts
 
 
-def _plans(store: Store, actor: Actor, site_id: str, now: datetime) -> dict[str, Any]:
+def _plans(store, actor: Actor, site_id: str, now: datetime) -> dict[str, Any]:
     occurrences = plans.list_occurrences(store, actor, site_id, now)
     week_ago = (now - timedelta(days=7)).isoformat()
     due = [o for o in occurrences if o["state"] in ("due", "overdue")]
@@ -67,7 +66,7 @@ def _plans(store: Store, actor: Actor, site_id: str, now: datetime) -> dict[str,
             "missed": missed[-SHOWN:], "missed_count": len(missed)}
 
 
-def _complaints(store: Store, actor: Actor, site_id: str, now: datetime) -> dict[str, Any]:
+def _complaints(store, actor: Actor, site_id: str, now: datetime) -> dict[str, Any]:
     waiting = [c for c in complaints.list_complaints(store, actor, site_id, now)
                if c["status"] in (RECEIVED, ASSIGNED)]
     waiting.sort(key=lambda c: (c["clock"] or {}).get("deadline_at") or "~")
@@ -75,7 +74,7 @@ def _complaints(store: Store, actor: Actor, site_id: str, now: datetime) -> dict
             "overdue": sum(1 for c in waiting if (c["clock"] or {}).get("overdue"))}
 
 
-def site_blocks(store: Store, actor: Actor, site_id: str, now: datetime) -> dict[str, Any]:
+def site_blocks(store, actor: Actor, site_id: str, now: datetime) -> dict[str, Any]:
     """Every block of one site at ``now``."""
     local = now.astimezone(ZoneInfo(site_zone(site_id)))
     return {

@@ -13,8 +13,7 @@ from flask_babel import gettext as _
 from checklists.actors import Actor
 from server.services.accounts.sites import get_site
 from server.services.accounts.users import users_by_ids
-from server.services import definitions, results
-from server.store import Store
+from server.services import results
 
 from .i18n import label
 
@@ -77,12 +76,9 @@ def _sections(definition: dict, answers: dict, score: dict | None) -> list[dict]
     return out
 
 
-def result_report(store: Store, actor: Actor, result_id: str) -> dict:
+def result_report(store, actor: Actor, result_id: str) -> dict:
     """Everything a result page or PDF shows (``NotFound`` for another site's result)."""
-    with store.snapshot() as snap:
-        doc = results.get_result(snap, actor, result_id)
-        definition = definitions.get_version(snap, doc["checklist"]["id"],
-                                             doc["checklist"]["version"])["definition"]
+    doc, definition = results.result_with_definition(store, actor, result_id)
     submitted = doc.get("submitted") or {}
     people = users_by_ids(store, [submitted["by"]] if submitted.get("by") else [])
     items = {item["id"]: label(item.get("label"))

@@ -15,7 +15,6 @@ from checklists.actors import Actor
 from server.services.accounts.users import find_user
 from server.repositories.results import SORTS
 from server.services.errors import Invalid, NotFound
-from server.store import Store
 
 REVIEW_STATES = ("submitted", "approved", "has_issues", "rejected")
 PAGE_SIZE = 50
@@ -41,7 +40,7 @@ class ResultFilterArgs(Schema):
 _LISTS = ("site", "band")
 
 
-def filter_query(store: Store, actor: Actor, args: MultiDict) -> dict:
+def filter_query(store, actor: Actor, args: MultiDict) -> dict:
     """The ``result_queries`` arguments of a list or CSV request."""
     raw = {}
     for key in args:
@@ -62,7 +61,7 @@ def filter_query(store: Store, actor: Actor, args: MultiDict) -> dict:
     return query
 
 
-def user_id_named(store: Store, field: str, username: str) -> str:
+def user_id_named(store, field: str, username: str) -> str:
     """The id of the user a filter names by username; ``Invalid`` naming ``field`` if none."""
     user = find_user(store, username)
     if user is None:

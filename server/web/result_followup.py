@@ -14,8 +14,6 @@ from checklists.actors import Actor
 from checklists.workflow.ticket_rules import ticket_id_for
 from server.services.accounts.users import users_by_ids
 from server.services import tickets
-from server.services.errors import NotFound
-from server.store import Store
 
 
 def _candidate_ids(result: dict[str, Any], definition: dict[str, Any]) -> list[str]:
@@ -31,20 +29,13 @@ def _candidate_ids(result: dict[str, Any], definition: dict[str, Any]) -> list[s
     return list(dict.fromkeys(ids))
 
 
-def result_tickets(store: Store, actor: Actor, result: dict[str, Any],
+def result_tickets(store, actor: Actor, result: dict[str, Any],
                    definition: dict[str, Any]) -> list[dict[str, Any]]:
     """The tickets ``result`` raised that ``actor`` may see, in the order of the items."""
-    found = []
-    with store.snapshot() as snap:
-        for ticket_id in _candidate_ids(result, definition):
-            try:
-                found.append(tickets.get(snap, actor, ticket_id))
-            except NotFound:
-                continue
-    return found
+    return tickets.visible_among(store, actor, _candidate_ids(result, definition))
 
 
-def followup(store: Store, actor: Actor, report: dict[str, Any]) -> dict[str, Any]:
+def followup(store, actor: Actor, report: dict[str, Any]) -> dict[str, Any]:
     """The result page's blocks after the report: tickets and the names of the people in
     its review log, appeals, rounds and tickets."""
     result = report["result"]

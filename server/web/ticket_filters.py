@@ -13,7 +13,6 @@ from checklists.actors import Actor
 from checklists.workflow.tickets import STATES
 from server.services.accounts.sites import sites_for
 from server.services.errors import Invalid, NotFound
-from server.store import Store
 
 from .result_filters import user_id_named
 
@@ -27,7 +26,7 @@ class TicketFilterArgs(Schema):
     overdue = fields.Boolean()
 
 
-def ticket_query(store: Store, actor: Actor, args: MultiDict) -> tuple[dict, list[dict]]:
+def ticket_query(store, actor: Actor, args: MultiDict) -> tuple[dict, list[dict]]:
     """(``tickets.list_tickets`` keyword arguments, the user's sites)."""
     raw = {key: args.getlist(key)[-1] for key in args if args.getlist(key)[-1].strip()}
     try:
