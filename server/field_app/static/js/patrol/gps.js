@@ -9,8 +9,11 @@ import { fixFromPosition } from './round.js';
 
 const FRESH_MS = 60000;
 
-/** Start watching; returns `{latest(now) -> fix | null, denied(), stop()}`. */
-export function watchFix() {
+/**
+ * Start watching; `onChange()` after each new fix or a refusal. Returns
+ * `{latest(now) -> fix | null, denied(), stop()}`.
+ */
+export function watchFix(onChange = () => {}) {
   let last = null;
   let denied = false;
   let id = null;
@@ -19,9 +22,11 @@ export function watchFix() {
       (position) => {
         const fix = fixFromPosition(position);
         if (fix) last = { fix, at: Date.now() };
+        onChange();
       },
       (error) => {
         if (error.code === 1) denied = true;  // PERMISSION_DENIED: scans go without a fix
+        onChange();
       },
       { enableHighAccuracy: true, timeout: 30000, maximumAge: 10000 });
   } else {

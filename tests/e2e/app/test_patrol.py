@@ -1,0 +1,219 @@
+"""The field app's patrol screen in headless Chromium, against the real server.
+
+A guard walks the night round of site A (``tests/integration/patrol/site_setup``: five
+checkpoints 100 m apart): four codes typed, one read from a picture of its printed QR code
+(made with segno, fed through the file input: the camera-less path), answers and a problem
+photo at the third checkpoint, a reload mid-round; finish queues ONE ``submit_round``, which
+the test pushes through the server's push endpoint over HTTP and reads back judged.
+
+The app shell (router, Dexie, sync) is another slice: the page under ``patrol_page/`` mounts
+the screen with a small ctx stand-in, fed with what the server's pull gives the guard.
+Chromium's clock is set to the night of the round (Playwright's clock), its time zone to the
+site's, and its position to each checkpoint's in turn. Screenshots (360x780) go to
+``tests/artifacts/app-patrol-*.png``.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import pathlib
+import threading
+import urllib.request
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+import segno
+from PIL import Image
+from playwright.sync_api import expect, sync_playwright
+from werkzeug.middleware.shared_data import SharedDataMiddleware
+from werkzeug.serving import make_server
+
+from server.services import definitions
+from tests.integration.patrol.site_setup import PatrolSite
+from tests.unit.patrol.builders import LAT0, LON0, METRE_LAT
+
+CHROMIUM = "/usr/bin/chromium"
+ROOT = pathlib.Path(__file__).resolve().parents[3]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+STATIC = ROOT / "server" / "field_app" / "static"
+PAGE = pathlib.Path(__file__).resolve().parent / "patrol_page"
+ROUND = "night.v1.20261102T2200"
+NIGHT_PATROL = ROOT / "checklists" / "templates" / "07_night_patrol.json"
+
+pytestmark = pytest.mark.slow  # a browser start: ~10 s
+
+
+@pytest.fixture
+def patrol_site(client, team, app_store):
+    definitions.install(app_store, json.loads(NIGHT_PATROL.read_text("utf-8")), by="test")
+    site = PatrolSite(client, team, app_store)
+    site.set_up()
+    r = client.patch(f"/api/v1/patrol/sites/{site.site_id}/checkpoints/cp3",
+                     json={"checklist_id": "night-patrol", "photo_required": True},
+                     headers=site.boss)
+    assert r.status_code == 200, r.get_json()
+    return site
+
+
+@pytest.fixture
+def server(app, patrol_site):
+    """The real app on a free port, plus the app's static files and the test page."""
+    wsgi = SharedDataMiddleware(app, {"/app/static": str(STATIC), "/test-app": str(PAGE)},
+                                cache=False)
+    http = make_server("127.0.0.1", 0, wsgi, threaded=True)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{http.server_port}"
+    http.shutdown()
+    thread.join()
+
+
+def post(base: str, path: str, body: dict, headers: dict) -> dict:
+    request = urllib.request.Request(base + path, data=json.dumps(body).encode(), method="POST",
+                                     headers={**headers, "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        return json.loads(answer.read())
+
+
+def pulled_rows(base: str, headers: dict, client_id: str) -> list[dict]:
+    """What the guard's phone pulls, as the app keeps it ({bucket, type, id, v, doc})."""
+    body = post(base, "/api/v1/sync/pull", {"client_id": client_id, "schema_version": 1,
+                                             "cursors": {}, "limit": 500}, headers)
+    return [{"bucket": b["name"], "type": c["type"], "id": c["id"], "v": c.get("v"),
+             "doc": c["data"]} for b in body["buckets"] for c in b["changes"] if c["op"] == "put"]
+
+
+def qr_picture(tag: str) -> bytes:
+    """A phone photo of a printed label, roughly: the code off-centre on a grey page."""
+    out = io.BytesIO()
+    segno.make(tag, micro=False, error="m").save(out, kind="png", scale=8, border=4)
+    code = Image.open(io.BytesIO(out.getvalue())).convert("RGB")
+    page = Image.new("RGB", (code.width * 2, int(code.height * 1.6)), (200, 200, 195))
+    page.paste(code, (code.width // 3, code.height // 4))
+    jpeg = io.BytesIO()
+    page.save(jpeg, "JPEG", quality=90)
+    return jpeg.getvalue()
+
+
+def problem_photo() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (320, 240), (90, 60, 30)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"app-patrol-{name}.png"), full_page=False)
+
+
+def at_checkpoint(context, n: int) -> None:
+    # accuracy 8..12 m: the screen's GPS line shows which fix it holds
+    context.set_geolocation({"latitude": LAT0 + (n - 1) * 100 * METRE_LAT, "longitude": LON0,
+                             "accuracy": 7 + n})
+
+
+def test_a_guard_walks_a_round_in_the_app_and_the_server_judges_it(server, patrol_site, team,
+                                                                   tmp_path):
+    base = server
+    guard = team.headers["guard"]
+    client_id = uuid.uuid4().hex
+    given = {"lang": "zh", "rows": pulled_rows(base, guard, client_id),
+             "me": {"user_id": patrol_site.guard_id, "username": "guard-a", "role": "guard",
+                    "site_ids": [patrol_site.site_id], "device_id": None}}
+    picture = tmp_path / "label-TAG-3.jpg"
+    picture.write_bytes(qr_picture("TAG-3"))
+    photo = tmp_path / "broken-lamp.jpg"
+    photo.write_bytes(problem_photo())
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        context = browser.new_context(viewport={"width": 360, "height": 780}, locale="zh-CN",
+                                      timezone_id="Asia/Shanghai", permissions=["geolocation"],
+                                      geolocation={"latitude": LAT0, "longitude": LON0,
+                                                   "accuracy": 8})
+        context.add_init_script(f"window.PATROL_TEST = {json.dumps(given)};")
+        page = context.new_page()
+        page.on("dialog", lambda dialog: dialog.accept())
+        page.clock.install(time=datetime.fromisoformat("2026-11-02T22:02:00+08:00"))
+        page.goto(f"{base}/test-app/index.html#/patrol/{ROUND}")
+
+        rounds = page.locator(f"li[data-occurrence='{ROUND}']")
+        expect(rounds).to_contain_text("开始巡逻")
+        shot(page, "1-rounds")
+        rounds.locator("button").click()
+        expect(page.locator(".patrol-count")).to_have_text("已扫 0/5，剩 5 个")
+
+        def walk_to(n: int, minutes: int = 2) -> None:
+            page.clock.fast_forward(f"{minutes:02d}:00")
+            at_checkpoint(context, n)
+            expect(page.locator(".patrol-gps")).to_have_text(f"定位中，精度 {7 + n} 米")
+
+        def type_code(tag: str) -> None:
+            page.fill("input.patrol-typed", tag)
+            page.click("button.patrol-record")
+
+        walk_to(1, minutes=3)                                      # 22:05
+        type_code("TAG-1")
+        expect(page.locator(".patrol-count")).to_have_text("已扫 1/5，剩 4 个")
+        walk_to(2)                                                 # 22:07
+        type_code("  TAG-2 ")
+        walk_to(3)                                                 # 22:09: the camera-less QR
+        page.set_input_files("input.patrol-picture", str(picture))
+        expect(page.locator(".patrol-message")).to_contain_text("已记录 2栋（二维码）")
+        visit = page.locator(".patrol-visit")
+        expect(visit).to_contain_text("此点要求拍照")
+        visit.locator("fieldset[data-item='np.lighting.ok'] .patrol-fail").click()
+        visit.locator("input[name='patrol-item-np.lighting.ok-note']").fill("路灯不亮")
+        visit.locator("fieldset[data-item='np.fire.passage'] .patrol-pass").click()
+        page.set_input_files("input.patrol-problem-photo", str(photo))
+        expect(visit.locator(".patrol-photos")).to_have_text("已拍 1 张")
+        shot(page, "2-checkpoint")
+        visit.locator("button.patrol-save").click()
+        expect(page.locator(".patrol-count")).to_have_text("已扫 3/5，剩 2 个")
+
+        page.reload()                                              # the draft survives
+        expect(page.locator(".patrol-count")).to_have_text("已扫 3/5，剩 2 个")
+        walk_to(4)                                                 # 22:11
+        type_code("TAG-4")
+        walk_to(5)                                                 # 22:13
+        type_code("TAG-5")
+        expect(page.locator(".patrol-count")).to_have_text("已扫 5/5，剩 0 个")
+        expect(page.locator(".patrol-visit")).to_contain_text("在 南门")
+        assert "null" not in page.inner_text("main") and "undefined" not in page.inner_text("main")
+        shot(page, "3-progress")
+        page.click("button.patrol-finish")
+        expect(page.locator(".patrol-done")).to_contain_text("巡逻已结束")
+        shot(page, "4-finished")
+        outbox = page.evaluate("window.patrolTest.outbox()")
+        assert page.evaluate("window.patrolTest.drafts()") == []
+        browser.close()
+
+    [queued] = outbox
+    assert (queued["mutation_id"], queued["name"]) == (1, "submit_round")
+    args = queued["args"]
+    assert [(s["tag"], s["method"], s["at"][11:16]) for s in args["scans"]] == [
+        ("TAG-1", "manual", "22:05"), ("TAG-2", "manual", "22:07"), ("TAG-3", "qr", "22:09"),
+        ("TAG-4", "manual", "22:11"), ("TAG-5", "manual", "22:13")]
+    assert [s["gps"]["accuracy_m"] for s in args["scans"]] == [8, 9, 10, 11, 12]
+    sent = datetime.now(UTC).isoformat()
+    answer = post(base, "/api/v1/sync/push", {
+        "client_id": client_id, "schema_version": 1, "sent_at": sent,
+        "mutations": [{"id": 1, "name": "submit_round", "args": args, "client_ts": sent}]}, guard)
+    assert [r["status"] for r in answer["results"]] == ["applied"], answer
+
+    [walked] = patrol_site.rounds()
+    verdict = walked["verdict"]
+    assert (walked["id"], verdict["status"]) == (args["id"], "completed")
+    assert [c["status"] for c in verdict["checkpoints"]] == ["on_time"] * 5
+    assert [c["manual"] for c in verdict["checkpoints"]] == [True, True, False, True, True]
+    flags = {f["code"]: f["evidence"] for f in verdict["flags"]}
+    assert flags["manual_entry"] == {"count": 4}
+    assert "gps_outside" not in flags
+    visit = walked["result"]["visits"]["cp3"]
+    assert visit["answers"]["np.lighting.ok"] == {"value": "fail", "note": "路灯不亮"}
+    assert visit["answers"]["np.fire.passage"] == {"value": "pass"}
+    sha = hashlib.sha256(photo.read_bytes()).hexdigest()
+    assert visit["photos"] == [{"sha256": sha}]
+    assert walked["missing_photos"] == [sha]          # its bytes go up through the uploader
