@@ -98,8 +98,11 @@ def qr_picture(tag: str) -> bytes:
 
 
 def problem_photo() -> bytes:
+    """A dark street lamp, with the camera's capture time in its EXIF."""
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[36867] = "2026:11:02 22:09:30"          # DateTimeOriginal
     out = io.BytesIO()
-    Image.new("RGB", (320, 240), (90, 60, 30)).save(out, "JPEG")
+    Image.new("RGB", (320, 240), (90, 60, 30)).save(out, "JPEG", exif=exif.tobytes())
     return out.getvalue()
 
 
@@ -215,5 +218,66 @@ def test_a_guard_walks_a_round_in_the_app_and_the_server_judges_it(server, patro
     assert visit["answers"]["np.lighting.ok"] == {"value": "fail", "note": "路灯不亮"}
     assert visit["answers"]["np.fire.passage"] == {"value": "pass"}
     sha = hashlib.sha256(photo.read_bytes()).hexdigest()
-    assert visit["photos"] == [{"sha256": sha}]
+    assert visit["photos"] == [{"sha256": sha, "exif_time": "2026-11-02T22:09:30"}]
     assert walked["missing_photos"] == [sha]          # its bytes go up through the uploader
+
+
+def y4m_of(picture: bytes, path: pathlib.Path) -> pathlib.Path:
+    """A one-frame Y4M video of a picture (4:2:0): Chromium's fake camera loops it."""
+    image = Image.open(io.BytesIO(picture)).convert("RGB").resize((640, 480))
+    y, cb, cr = image.convert("YCbCr").split()
+    half = (320, 240)
+    frame = y.tobytes() + cb.resize(half).tobytes() + cr.resize(half).tobytes()
+    path.write_bytes(b"YUV4MPEG2 W640 H480 F10:1 Ip A1:1 C420jpeg\nFRAME\n" + frame)
+    return path
+
+
+#: every camera stream the page opens, so the test can see that each one was stopped
+RECORD_STREAMS = """
+window.cameraStreams = [];
+const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+navigator.mediaDevices.getUserMedia = async (constraints) => {
+  const stream = await open(constraints);
+  window.cameraStreams.push(stream);
+  return stream;
+};
+"""
+ALL_STOPPED = "window.cameraStreams.length > 0 && window.cameraStreams.every(" \
+              "(s) => s.getTracks().every((t) => t.readyState === 'ended'))"
+
+
+def test_the_camera_reads_a_label_and_is_released(server, patrol_site, team, tmp_path):
+    """Chromium's fake camera films the QR label of TAG-1 (Linux has no BarcodeDetector: the
+    vendored jsQR decodes the frames); the camera stops after the read and when the guard
+    leaves the screen with it open."""
+    given = {"lang": "en", "rows": pulled_rows(server, team.headers["guard"], uuid.uuid4().hex),
+             "me": {"user_id": patrol_site.guard_id, "username": "guard-a", "role": "guard",
+                    "site_ids": [patrol_site.site_id], "device_id": None}}
+    video = y4m_of(qr_picture("TAG-1"), tmp_path / "label.y4m")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--use-fake-device-for-media-stream",
+            "--use-fake-ui-for-media-stream", f"--use-file-for-fake-video-capture={video}"])
+        context = browser.new_context(viewport={"width": 360, "height": 780},
+                                      permissions=["camera"])
+        context.add_init_script(f"window.PATROL_TEST = {json.dumps(given)};" + RECORD_STREAMS)
+        page = context.new_page()
+        page.goto(f"{server}/test-app/index.html#/patrol/{ROUND}")
+        page.locator(f"li[data-occurrence='{ROUND}'] button").click()
+        page.click("button.patrol-camera")
+        expect(page.locator(".patrol-message")).to_have_text("Recorded 北门 (QR)")
+        page.wait_for_function(ALL_STOPPED)
+        assert page.evaluate("document.querySelector('video.patrol-video').srcObject") is None
+        [draft] = page.evaluate("window.patrolTest.drafts()")
+        assert [(s["tag"], s["method"]) for s in draft["scans"]] == [("TAG-1", "qr")]
+        shot(page, "5-camera-read")
+
+        # open it again and leave at once, while the camera is still starting: it must stop
+        # when it comes up, and read nothing into the round
+        page.evaluate("document.querySelector('button.patrol-camera').click();"
+                      "location.hash = '#/patrol/mine';")
+        page.wait_for_function(f"window.cameraStreams.length === 2 && {ALL_STOPPED}")
+        expect(page.locator(f"li[data-occurrence='{ROUND}']")).to_contain_text("In progress")
+        [draft] = page.evaluate("window.patrolTest.drafts()")
+        assert len(draft["scans"]) == 1
+        browser.close()

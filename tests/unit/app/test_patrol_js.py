@@ -1,5 +1,6 @@
-"""The field app's patrol code in Node: its own unit tests, and a round it builds judged by
-the server's rules (the args must be what ``submit_round`` loads, with the verdict expected).
+"""The field app's patrol code in Node: its own unit tests, a round it builds judged by the
+server's rules (the args must be what ``submit_round`` loads, with the verdict expected), and
+photo EXIF times read as the Python device reads them.
 
 Node 20 (``/usr/bin/node``, Debian ``nodejs``) runs the ES modules as they are served: no
 build step. ``--experimental-detect-module`` lets Node read the app's ``.js`` files as
@@ -14,8 +15,10 @@ import shutil
 import subprocess
 
 import pytest
+from PIL import Image
 
 from checklists.patrol import JudgeContext, judge_round, load_round_result
+from sync.client.patrol import exif_time
 from tests.unit.patrol.builders import checkpoints, local, occurrence_at, route, schedule
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
@@ -63,3 +66,30 @@ def test_a_round_built_in_javascript_is_loaded_and_judged_by_the_server_rules():
     assert args["visits"]["cp3"] == {"answers": {"np.lighting.ok": {"value": "fail"}},
                                      "photos": [{"sha256": "b" * 64}],
                                      "done_at": "2026-11-02T22:10:00.000+08:00"}
+
+
+def jpeg(path: pathlib.Path, exif: dict[int, str] | None = None, ifd0: dict[int, str] | None = None):
+    out = Image.new("RGB", (32, 24), (10, 20, 30))
+    tags = Image.Exif()
+    for tag, value in (ifd0 or {}).items():
+        tags[tag] = value
+    if exif:
+        tags.get_ifd(0x8769).update(exif)
+    out.save(path, "JPEG", exif=tags.tobytes() if (exif or ifd0) else b"")
+    return path
+
+
+def test_photo_exif_times_are_read_as_the_python_device_reads_them(tmp_path):
+    files = [
+        jpeg(tmp_path / "original.jpg", exif={36867: "2026:11:02 22:09:41"},
+             ifd0={306: "2026:11:03 08:00:00", 271: "Camera Maker"}),
+        jpeg(tmp_path / "only-ifd0.jpg", ifd0={306: "2026:11:02 22:10:05"}),
+        jpeg(tmp_path / "none.jpg"),
+        jpeg(tmp_path / "garbled.jpg", exif={36867: "yesterday night"}),
+    ]
+    (tmp_path / "not-a-jpeg.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    files.append(tmp_path / "not-a-jpeg.png")
+    done = node(str(JS_TESTS / "exif_times.mjs"), *map(str, files))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [exif_time(str(f)) for f in files] == [
+        "2026-11-02T22:09:41", "2026-11-02T22:10:05", None, None, None]

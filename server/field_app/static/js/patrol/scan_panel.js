@@ -17,6 +17,7 @@ export function scanPanel({ t, onTag, onMessage }) {
   let stopCamera = null;
   let stopNfc = null;
   let nfcWanted = false;
+  let left = false;            // the screen was left: nothing may start or record any more
   const video = h('video', { class: 'patrol-video', hidden: true, playsinline: true, muted: true });
   const closeCamera = () => {
     if (stopCamera) stopCamera();
@@ -30,10 +31,15 @@ export function scanPanel({ t, onTag, onMessage }) {
       cameraButton.disabled = true;
       try {
         video.hidden = false;
-        stopCamera = await startCamera(video, (tag) => {
+        const stop = await startCamera(video, (tag) => {
           closeCamera();          // one code per opening: the same label is seen every frame
-          onTag(tag, 'qr');
+          if (!left) onTag(tag, 'qr');
         });
+        if (left) {               // the guard left while the camera was starting
+          stop();
+          return;
+        }
+        stopCamera = stop;
         cameraButton.hidden = true;
         closeButton.hidden = false;
       } catch (error) {
@@ -43,7 +49,7 @@ export function scanPanel({ t, onTag, onMessage }) {
         cameraButton.disabled = false;
       }
     } }, t('patrol.scan_camera'));
-  const closeButton = h('button', { type: 'button', class: 'patrol-secondary', hidden: true,
+  const closeButton = h('button', { type: 'button', class: 'patrol-secondary patrol-stop-camera', hidden: true,
     onclick: closeCamera }, t('patrol.stop_camera'));
 
   const picture = h('input', { type: 'file', accept: 'image/*', capture: 'environment',
@@ -62,8 +68,13 @@ export function scanPanel({ t, onTag, onMessage }) {
 
   const armNfc = async () => {
     try {
-      stopNfc = await startNfc((tag) => onTag(tag, 'nfc'),
+      const stop = await startNfc((tag) => !left && onTag(tag, 'nfc'),
         (code) => onMessage(t(`patrol.nfc_problem.${code}`), 'error'));
+      if (left) {
+        stop();
+        return;
+      }
+      stopNfc = stop;
       nfcWanted = true;
       onMessage(t('patrol.nfc_listening'), 'info');
     } catch (error) {
@@ -105,6 +116,7 @@ export function scanPanel({ t, onTag, onMessage }) {
   return {
     element,
     stop: () => {
+      left = true;
       closeCamera();
       nfcWanted = false;
       if (stopNfc) stopNfc();

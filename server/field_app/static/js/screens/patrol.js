@@ -8,6 +8,7 @@
 // queued, nor queued twice. The server judges it (the screen's on-time marks are a guess).
 
 import { fill, h, hhmm, label } from '../patrol/dom.js';
+import { exifTime } from '../patrol/exif.js';
 import { watchFix } from '../patrol/gps.js';
 import { checkpointForm, loadEngine, newestDefinition } from '../patrol/checkpoint_form.js';
 import { scanPanel } from '../patrol/scan_panel.js';
@@ -53,22 +54,37 @@ function showList(screen, occurrenceRows, drafts, key) {
     rounds = only.length ? only : rounds;
   }
   const draftOf = new Map(drafts.map((d) => [d.occurrence_id, d]));
+  const open = (start) => async (event) => {
+    event.currentTarget.disabled = true;      // one tap, one round
+    await showRound(screen, await start());
+  };
   const items = rounds.map(({ occurrence: o, state }) => {
     const draft = draftOf.get(o.id);
     return h('li', { class: `patrol-round patrol-${state}`, dataset: { occurrence: o.id } },
       h('div', { class: 'patrol-round-when' }, o.local_start.replace('T', ' '),
-        h('span', { class: 'patrol-badge' }, ctx.t(`patrol.state.${state}`))),
+        h('span', { class: 'patrol-badge' }, ctx.t(draft ? 'patrol.in_progress' : `patrol.state.${state}`))),
       h('div', { class: 'patrol-round-what' }, `${o.route_id} · `,
         ctx.t('patrol.due_by', { time: at(o.deadline) })),
-      h('button', { type: 'button', class: 'patrol-big', onclick: async () => {
-        const round = draft || newRound(o, { id: newId(), now: new Date() });
-        if (!draft) await ctx.db.drafts.put(round);
-        await showRound(screen, round);
-      } }, ctx.t(draft ? 'patrol.resume' : 'patrol.start')));
+      h('button', { type: 'button', class: 'patrol-big', onclick: open(async () => {
+        if (draft) return draft;
+        const round = newRound(o, { id: newId(), now: new Date() });
+        await ctx.db.drafts.put(round);
+        return round;
+      }) }, ctx.t(draft ? 'patrol.resume' : 'patrol.start')));
   });
+  // a round in progress stays reachable even when its occurrence left my list (cancelled,
+  // or a sync brought a result from elsewhere): its scans are evidence until finished or discarded
+  const listed = new Set(rounds.map((r) => r.occurrence.id));
+  const strays = drafts.filter((d) => !listed.has(d.occurrence_id)).map((d) =>
+    h('li', { class: 'patrol-round patrol-in-progress', dataset: { occurrence: d.occurrence_id } },
+      h('div', { class: 'patrol-round-when' }, d.occurrence_id,
+        h('span', { class: 'patrol-badge' }, ctx.t('patrol.in_progress'))),
+      h('button', { type: 'button', class: 'patrol-big', onclick: open(async () => d) },
+        ctx.t('patrol.resume'))));
+  const all = [...strays, ...items];
   fill(el, h('div', { class: 'patrol' },
     h('h2', {}, ctx.t('patrol.mine')),
-    items.length ? h('ul', { class: 'patrol-rounds' }, items) : h('p', {}, ctx.t('patrol.none'))));
+    all.length ? h('ul', { class: 'patrol-rounds' }, all) : h('p', {}, ctx.t('patrol.none'))));
 }
 
 async function showRound(screen, initial) {
@@ -155,8 +171,10 @@ async function showRound(screen, initial) {
         photoInput.value = '';
         if (!file) return;
         try {
+          const taken = await exifTime(file);     // read before any IndexedDB transaction
           const ref = await ctx.photos.add(file, { kind: 'patrol' });
-          await save(updateVisit(draft, checkpoint.id, { photo: { sha256: ref.sha256 }, at: new Date() }));
+          const photo = taken ? { sha256: ref.sha256, exif_time: taken } : { sha256: ref.sha256 };
+          await save(updateVisit(draft, checkpoint.id, { photo, at: new Date() }));
           photos.textContent = ctx.t('patrol.photos_count',
             { count: draft.visits[checkpoint.id].photos.length });
         } catch (error) {
