@@ -61,6 +61,8 @@ test('a round walked with scans, answers and a photo gives exactly the submit_ro
   draft = updateVisit(draft, 'cp1', { answers: { 'np.lighting.ok': { value: 'fail' },
     'np.remarks': { value: '' } }, at: at('22:06') });
   draft = updateVisit(draft, 'cp1', { photo: { sha256: 'a'.repeat(64) }, at: at('22:06') });
+  const retaken = updateVisit(draft, 'cp1', { answers: { 'np.remarks': { value: 'ok' } }, at: at('22:06') });
+  assert.deepEqual(retaken.visits.cp1.answers, { 'np.remarks': { value: 'ok' } });   // replaced
   draft = addScan(draft, { tag: 'TAG-2', method: 'manual', at: at('22:08') });
   assert.deepEqual(submitRoundArgs(draft, at('22:09')), {
     id: 'round-1', occurrence_id: 'night.v1.20261102T2200', route_id: 'night-walk',

@@ -122,13 +122,14 @@ export function addScan(draft, { tag, method, at, fix = null }) {
 }
 
 /**
- * The draft with a checkpoint's visit updated: answers merged, a photo reference added
- * (`{sha256, exif_time?}`), `done_at` (when the guard left the checkpoint) set to `at`.
+ * The draft with a checkpoint's visit updated: its answers replaced when given (the form
+ * holds them all: an answer taken back or hidden by the checklist's logic must go), a photo
+ * reference added (`{sha256, exif_time?}`), `done_at` (the guard's last act there) set to `at`.
  */
 export function updateVisit(draft, checkpointId, { answers = null, photo = null, at }) {
   const old = draft.visits[checkpointId] || { answers: {}, photos: [] };
   const visit = {
-    answers: { ...old.answers, ...(answers || {}) },
+    answers: answers === null ? old.answers : { ...answers },
     photos: photo ? [...old.photos, photo] : old.photos,
     done_at: localIso(at),
   };

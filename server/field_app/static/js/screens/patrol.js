@@ -112,9 +112,11 @@ async function showRound(screen, initial) {
     onMessage: (text, kind) => message(screen, text, kind) });
   screen.stops.push(() => gps.stop(), () => scanner.stop());
 
+  // the next change builds on this one at once, even before it is stored (a scan right
+  // after an answer must not write the draft back without the answer)
   const save = async (next) => {
-    await ctx.db.drafts.put(next);
     draft = next;
+    await ctx.db.drafts.put(next);
   };
   const progressBox = h('section', { class: 'patrol-progress' });
   const visitBox = h('section', { class: 'patrol-visit', hidden: true });
@@ -155,6 +157,7 @@ async function showRound(screen, initial) {
       : ctx.t('patrol.unknown_tag', { tag }), checkpoint ? 'ok' : 'warning');
     renderProgress();
     if (checkpoint) openVisit(checkpoint, tag);
+    else visitBox.hidden = true;
   }
 
   function openVisit(checkpoint, tag) {
@@ -163,6 +166,12 @@ async function showRound(screen, initial) {
       ? newestDefinition(definitionRows, checkpoint.checklist_id) : null;
     const form = definition ? checkpointForm(definition, { answers: visit.answers, tag,
       lang: ctx.lang, t: ctx.t, engine }) : null;
+    // every answer is kept as it is given: scanning the next checkpoint must not lose it
+    if (form) {
+      form.element.addEventListener('change', () => save(updateVisit(draft, checkpoint.id,
+        { answers: form.answers(), at: new Date() })).catch((error) =>
+        message(screen, ctx.t('patrol.error', { reason: error.message }), 'error')));
+    }
     const photos = h('span', { class: 'patrol-photos' },
       ctx.t('patrol.photos_count', { count: visit.photos.length }));
     const photoInput = h('input', { type: 'file', accept: 'image/*', capture: 'environment',
