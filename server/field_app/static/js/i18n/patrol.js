@@ -8,7 +8,7 @@ export const zh = {
   'patrol.resume': '继续巡逻',
   'patrol.in_progress': '巡逻中',
   'patrol.state.upcoming': '未开始',
-  'patrol.state.open': '进行中',
+  'patrol.state.open': '可开始',
   'patrol.state.late': '已迟',
   'patrol.state.overdue': '已过截止',
   'patrol.due_by': '截止 {time}',

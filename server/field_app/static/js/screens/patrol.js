@@ -28,12 +28,12 @@ export async function mount(el, ctx, params = {}) {
   const screen = { el, ctx, stops: [] };
   const leave = () => screen.stops.splice(0).forEach((stop) => stop());
   const drafts = await patrolDrafts(ctx);
-  const occurrences = await ctx.records(OCCURRENCES);
+  const [occurrences, routes] = await Promise.all([ctx.records(OCCURRENCES), ctx.records(ROUTES)]);
   const key = params.route_id && params.route_id !== 'mine' ? params.route_id : null;
   const resumed = drafts.find((d) => d.id === params.round) ||
     drafts.find((d) => key && d.occurrence_id === key);
   if (resumed) await showRound(screen, resumed);
-  else showList(screen, occurrences, drafts, key);
+  else showList(screen, occurrences, routes, drafts, key);
   return leave;
 }
 
@@ -45,8 +45,12 @@ function message(screen, text, kind = 'info') {
   box.hidden = !text;
 }
 
-function showList(screen, occurrenceRows, drafts, key) {
+function showList(screen, occurrenceRows, routeRows, drafts, key) {
   const { el, ctx } = screen;
+  const routeName = (o) => {
+    const route = findRoute(routeRows, o.route_id, o.route_version);
+    return route ? label(route.name, ctx.lang) : o.route_id;
+  };
   const at = (iso) => hhmm(new Date(iso));
   let rounds = myRounds(occurrenceRows, ctx.me);
   if (key) {
@@ -63,7 +67,7 @@ function showList(screen, occurrenceRows, drafts, key) {
     return h('li', { class: `patrol-round patrol-${state}`, dataset: { occurrence: o.id } },
       h('div', { class: 'patrol-round-when' }, o.local_start.replace('T', ' '),
         h('span', { class: 'patrol-badge' }, ctx.t(draft ? 'patrol.in_progress' : `patrol.state.${state}`))),
-      h('div', { class: 'patrol-round-what' }, `${o.route_id} · `,
+      h('div', { class: 'patrol-round-what' }, `${routeName(o)} · `,
         ctx.t('patrol.due_by', { time: at(o.deadline) })),
       h('button', { type: 'button', class: 'patrol-big', onclick: open(async () => {
         if (draft) return draft;
@@ -231,7 +235,7 @@ async function showRound(screen, initial) {
     if (!confirm(ctx.t('patrol.discard_confirm'))) return;
     await ctx.db.drafts.delete(draft.id);
     screen.stops.splice(0).forEach((stop) => stop());
-    showList(screen, occurrenceRows, await patrolDrafts(ctx), null);
+    showList(screen, occurrenceRows, routeRows, await patrolDrafts(ctx), null);
   };
 
   fill(el, h('div', { class: 'patrol patrol-walking' },
