@@ -30,3 +30,17 @@ export function label(text, lang) {
 export function hhmm(date) {
   return `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
 }
+
+/**
+ * A file input for one picture from the rear camera (or the gallery): `onFile(file)` per
+ * pick, then the input is cleared so the same picture can be picked again.
+ */
+export function pictureInput(className, onFile) {
+  const input = h('input', { type: 'file', accept: 'image/*', capture: 'environment',
+    class: className, onchange: () => {
+      const [file] = input.files;
+      input.value = '';
+      if (file) onFile(file);
+    } });
+  return input;
+}

@@ -3,7 +3,7 @@
 // not work in the browser), NFC where Web NFC exists, and typing the code (always there;
 // recorded `manual`, which the server flags as `manual_entry`).
 
-import { h } from './dom.js';
+import { h, pictureInput } from './dom.js';
 import { MANUAL } from './round.js';
 import { decodePicture, startCamera } from '../scan/qr.js';
 import { nfcAvailable, startNfc } from '../scan/nfc.js';
@@ -52,19 +52,16 @@ export function scanPanel({ t, onTag, onMessage }) {
   const closeButton = h('button', { type: 'button', class: 'patrol-secondary patrol-stop-camera', hidden: true,
     onclick: closeCamera }, t('patrol.stop_camera'));
 
-  const picture = h('input', { type: 'file', accept: 'image/*', capture: 'environment',
-    class: 'patrol-picture', onchange: async () => {
-      const [file] = picture.files;
-      picture.value = '';
-      if (!file) return;
-      try {
-        const tag = await decodePicture(file);
-        if (tag) onTag(tag, 'qr');
-        else onMessage(t('patrol.no_code_in_picture'), 'error');
-      } catch (error) {
-        onMessage(t('patrol.error', { reason: error.message }), 'error');
-      }
-    } });
+  const picture = pictureInput('patrol-picture', async (file) => {
+    try {
+      const tag = await decodePicture(file);
+      if (left) return;
+      if (tag) onTag(tag, 'qr');
+      else onMessage(t('patrol.no_code_in_picture'), 'error');
+    } catch (error) {
+      onMessage(t('patrol.error', { reason: error.message }), 'error');
+    }
+  });
 
   const armNfc = async () => {
     try {

@@ -7,7 +7,7 @@
 // `submit_round` in ONE transaction (`ctx.enqueueWith`): the round is never both lost and
 // queued, nor queued twice. The server judges it (the screen's on-time marks are a guess).
 
-import { fill, h, hhmm, label } from '../patrol/dom.js';
+import { fill, h, hhmm, label, pictureInput } from '../patrol/dom.js';
 import { exifTime } from '../patrol/exif.js';
 import { watchFix } from '../patrol/gps.js';
 import { checkpointForm, loadEngine, newestDefinition } from '../patrol/checkpoint_form.js';
@@ -178,22 +178,18 @@ async function showRound(screen, initial) {
     }
     const photos = h('span', { class: 'patrol-photos' },
       ctx.t('patrol.photos_count', { count: visit.photos.length }));
-    const photoInput = h('input', { type: 'file', accept: 'image/*', capture: 'environment',
-      class: 'patrol-problem-photo', onchange: async () => {
-        const [file] = photoInput.files;
-        photoInput.value = '';
-        if (!file) return;
-        try {
-          const taken = await exifTime(file);     // read before any IndexedDB transaction
-          const ref = await ctx.photos.add(file, { kind: 'patrol' });
-          const photo = taken ? { sha256: ref.sha256, exif_time: taken } : { sha256: ref.sha256 };
-          await save(updateVisit(draft, checkpoint.id, { photo, at: new Date() }));
-          photos.textContent = ctx.t('patrol.photos_count',
-            { count: draft.visits[checkpoint.id].photos.length });
-        } catch (error) {
-          message(screen, ctx.t('patrol.error', { reason: error.message }), 'error');
-        }
-      } });
+    const photoInput = pictureInput('patrol-problem-photo', async (file) => {
+      try {
+        const taken = await exifTime(file);     // read before any IndexedDB transaction
+        const ref = await ctx.photos.add(file, { kind: 'patrol' });
+        const photo = taken ? { sha256: ref.sha256, exif_time: taken } : { sha256: ref.sha256 };
+        await save(updateVisit(draft, checkpoint.id, { photo, at: new Date() }));
+        photos.textContent = ctx.t('patrol.photos_count',
+          { count: draft.visits[checkpoint.id].photos.length });
+      } catch (error) {
+        message(screen, ctx.t('patrol.error', { reason: error.message }), 'error');
+      }
+    });
     const households = watch.filter((w) => w.checkpoint_tag === tag);
     fill(visitBox,
       h('h3', {}, ctx.t('patrol.at_checkpoint', { name: checkpoint.name })),
