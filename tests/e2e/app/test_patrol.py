@@ -292,6 +292,8 @@ def test_the_camera_and_nfc_read_labels_and_are_released(server, patrol_site, te
         assert [(s["tag"], s["method"]) for s in draft["scans"]] == [("TAG-1", "qr")]
         shot(page, "5-camera-read")
         assert page.evaluate("window.barcodeDetectorMade") is None
+        fetched = page.evaluate("performance.getEntriesByType('resource').map((e) => e.name)")
+        assert any(name.endswith("/scan/jsqr_worker.js") for name in fetched)   # off the page
 
         page.click("button.patrol-nfc")
         expect(page.locator(".patrol-message")).to_have_text("Hold the phone to the NFC tag…")

@@ -4,6 +4,7 @@
 // formats (Chrome ships it on Android with Play Services, never on Linux or iOS), and is
 // dropped at its first failure; everywhere else the vendored jsQR decodes camera frames (a
 // centre crop of at most 640 px a few times a second: full frames peg a phone's CPU).
+// The decoding runs in a worker (jsqr_worker.js), so the screen stays responsive.
 // Decoding a picture (a file input) covers phones whose camera stream does not work in the
 // browser (WeChat, old WebViews): the camera app takes the photo, jsQR reads it.
 
@@ -112,7 +113,7 @@ export async function startCamera(video, onTag) {
     throw error;
   }
   let detector = await nativeQrDetector();
-  const jsQR = detector ? null : await loadJsQr().catch(() => null);
+  let decoder = null;       // the jsQR worker, started when the native detector is not used
   const canvas = canvasOf(CROP_PX, CROP_PX);
   const context = canvas.getContext('2d', { willReadFrequently: true });
   const frame = async () => {
@@ -127,8 +128,8 @@ export async function startCamera(video, onTag) {
           detector = null;    // broken native detector: jsQR from the next frame on
         }
       } else {
-        const decode = jsQR || await loadJsQr().catch(() => null);
-        if (decode) tag = tagFromJsQr(decodeCentre(decode, video, canvas, context));
+        decoder = decoder || frameDecoder();
+        tag = tagFromJsQr(await decoder.decode(centre(video, canvas, context)));
       }
     }
     if (tag && !stopped) onTag(tag);
@@ -137,11 +138,13 @@ export async function startCamera(video, onTag) {
   timer = setTimeout(frame, 0);
   return () => {
     stop();
+    if (decoder) decoder.close();
     release(canvas);
   };
 }
 
-function decodeCentre(jsQR, video, canvas, context) {
+/** The pixels of the frame's centre square, at most 640 px a side. */
+function centre(video, canvas, context) {
   const side = Math.min(video.videoWidth, video.videoHeight);
   const crop = Math.min(side, CROP_PX);
   const sx = (video.videoWidth - side) / 2;
@@ -149,6 +152,36 @@ function decodeCentre(jsQR, video, canvas, context) {
   canvas.width = crop;
   canvas.height = crop;
   context.drawImage(video, sx, sy, side, side, 0, 0, crop, crop);
-  const pixels = context.getImageData(0, 0, crop, crop);
-  return jsQR(pixels.data, crop, crop, { inversionAttempts: 'dontInvert' });
+  return context.getImageData(0, 0, crop, crop);
+}
+
+/**
+ * jsQR in a worker: `decode(imageData)` resolves to jsQR's result (or null), one frame at a
+ * time. Where workers fail (a broken WebView), frames are decoded on the page instead.
+ */
+function frameDecoder() {
+  let worker = null;
+  try {
+    worker = new Worker(new URL('./jsqr_worker.js', import.meta.url));
+  } catch (_) {
+    worker = null;
+  }
+  const onPage = async ({ data, width, height }) => {
+    const jsQR = await loadJsQr().catch(() => null);
+    return jsQR ? jsQR(data, width, height, { inversionAttempts: 'dontInvert' }) : null;
+  };
+  return {
+    decode: (image) => (!worker ? onPage(image) : new Promise((resolve) => {
+      worker.onmessage = ({ data }) => resolve(data);
+      worker.onerror = (event) => {
+        event.preventDefault();
+        worker.terminate();
+        worker = null;
+        resolve(onPage(image));
+      };
+      const { buffer } = image.data;
+      worker.postMessage({ pixels: buffer, width: image.width, height: image.height }, [buffer]);
+    })),
+    close: () => worker && worker.terminate(),
+  };
 }
