@@ -2,8 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  addScan, cleanAnswers, fixFromPosition, localIso, myRounds, newRound, progress,
-  submitRoundArgs, updateVisit,
+  addScan, cleanAnswers, findRoute, fixFromPosition, localIso, myRounds, newRound, progress,
+  siteCheckpoints, submitRoundArgs, updateVisit,
 } from '../../../server/field_app/static/js/patrol/round.js';
 
 const at = (hhmm, day = '2026-11-02') => new Date(`${day}T${hhmm}:00+08:00`);
@@ -119,4 +119,25 @@ test('window timing: each stop against its window from the scheduled start', () 
   assert.deepEqual(p.stops[1].window, { from: at('22:10'), to: at('22:20') });
   draft = addScan(draft, { tag: 'TAG-2', method: 'nfc', at: at('22:05') });
   assert.equal(progress(route, checkpoints, timed, draft).stops[1].guess, 'early');
+});
+
+test('any order: the first unvisited stop is next and the first visit has no expected walk', () => {
+  const anyOrder = { ...route, order: 'any' };
+  let draft = newRound(occurrence(), { id: 'r', now: at('22:00') });
+  draft = addScan(draft, { tag: 'TAG-2', method: 'qr', at: at('22:03') });
+  const p = progress(anyOrder, checkpoints, occurrence(), draft);
+  assert.deepEqual(p.stops.map((s) => s.state), ['next', 'done', 'todo']);
+  assert.equal(p.stops[1].window, null);
+  // walking back cp2 -> cp1 takes the leg between them: 2 ± 1 min (as the server times it)
+  assert.deepEqual(p.stops[0].window, { from: at('22:04'), to: at('22:06') });
+});
+
+test('pulled records are found by route version and by site', () => {
+  const rows = [{ doc: { id: 'night-walk@1', route: { ...route, version: 1 } } },
+    { doc: { id: 'night-walk@2', route: { ...route, version: 2, name: 'v2' } } }];
+  assert.equal(findRoute(rows, 'night-walk', 2).name, 'v2');
+  assert.equal(findRoute(rows, 'night-walk', 3), null);
+  const sites = [{ doc: { id: 'A', site_id: 'A', checkpoints } }, { doc: { id: 'B', site_id: 'B', checkpoints: {} } }];
+  assert.equal(siteCheckpoints(sites, 'A').cp1.tag, 'TAG-1');
+  assert.deepEqual(siteCheckpoints(sites, 'C'), {});
 });

@@ -25,8 +25,11 @@ async function patrolDrafts(ctx) {
 }
 
 export async function mount(el, ctx, params = {}) {
-  const screen = { el, ctx, stops: [] };
-  const leave = () => screen.stops.splice(0).forEach((stop) => stop());
+  const screen = { el, ctx, stops: [], left: false };
+  const leave = () => {
+    screen.left = true;       // a round still opening must not start GPS or draw any more
+    screen.stops.splice(0).forEach((stop) => stop());
+  };
   const drafts = await patrolDrafts(ctx);
   const [occurrences, routes] = await Promise.all([ctx.records(OCCURRENCES), ctx.records(ROUTES)]);
   const key = params.route_id && params.route_id !== 'mine' ? params.route_id : null;
@@ -101,6 +104,7 @@ async function showRound(screen, initial) {
     .find((o) => o && o.id === draft.occurrence_id);
   const route = findRoute(routeRows, draft.route_id, draft.route_version);
   const checkpoints = siteCheckpoints(checkpointRows, draft.site_id);
+  if (screen.left) return;
   const watch = (watchRows.map((r) => r.doc ?? r.data).find((w) => w && w.site_id === draft.site_id) ||
     { households: [] }).households;
   const gpsLine = h('p', { class: 'patrol-gps' });
