@@ -217,16 +217,25 @@ async function showRound(screen, initial) {
     visitBox.scrollIntoView({ block: 'start' });
   }
 
-  const finish = async () => {
+  const finish = async (event) => {
     const left = route && occurrence ? progress(route, checkpoints, occurrence, draft).left : 0;
     if (left && !confirm(ctx.t('patrol.finish_confirm', { left }))) return;
+    // one tap, one round: a second submit_round with another finish time would be refused
+    const button = event.currentTarget;
+    button.disabled = true;
     const args = submitRoundArgs(draft, new Date());
-    // the draft goes in the same transaction that queues the round (the shell's tables)
-    const queued = await ctx.enqueueWith('submit_round', args,
-      (tables) => ((tables && tables.drafts) || ctx.db.drafts).delete(draft.id));
+    try {
+      // the draft goes in the same transaction that queues the round (the shell's tables)
+      await ctx.enqueueWith('submit_round', args,
+        (tables) => ((tables && tables.drafts) || ctx.db.drafts).delete(draft.id));
+    } catch (error) {          // nothing was queued and the draft is still there: try again
+      button.disabled = false;
+      message(screen, ctx.t('patrol.error', { reason: error.message }), 'error');
+      return;
+    }
     screen.stops.splice(0).forEach((stop) => stop());
     fill(el, h('div', { class: 'patrol' },
-      h('p', { class: 'patrol-done' }, ctx.t('patrol.finished', { id: queued ?? '' })),
+      h('p', { class: 'patrol-done' }, ctx.t('patrol.finished')),
       h('button', { type: 'button', class: 'patrol-big', onclick: () => ctx.navigate('#/today') },
         ctx.t('patrol.back'))));
     ctx.sync.now().catch(() => {});    // offline: it goes with the next sync
