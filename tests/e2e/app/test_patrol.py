@@ -32,6 +32,7 @@ from werkzeug.serving import make_server
 
 from server.services import definitions
 from tests.integration.patrol.site_setup import PatrolSite
+from tests.unit.households.builders import rental_body
 from tests.unit.patrol.builders import LAT0, LON0, METRE_LAT
 
 CHROMIUM = "/usr/bin/chromium"
@@ -54,6 +55,10 @@ def patrol_site(client, team, app_store):
                      json={"checklist_id": "night-patrol", "photo_required": True},
                      headers=site.boss)
     assert r.status_code == 200, r.get_json()
+    # a rented flat watched from 2栋: guards see what to watch there, never who lives there
+    r = client.post(f"/api/v1/sites/{site.site_id}/households", headers=site.boss,
+                    json=rental_body(checkpoint_tag="TAG-3"))
+    assert r.status_code == 201, r.get_json()
     return site
 
 
@@ -167,6 +172,8 @@ def test_a_guard_walks_a_round_in_the_app_and_the_server_judges_it(server, patro
         expect(page.locator(".patrol-message")).to_contain_text("已记录 2栋（二维码）")
         visit = page.locator(".patrol-visit")
         expect(visit).to_contain_text("此点要求拍照")
+        expect(visit.locator(".patrol-watch")).to_contain_text("1 1203: 出租户")
+        assert "李租客" not in visit.inner_text()
         visit.locator("fieldset[data-item='np.lighting.ok'] .patrol-fail").click()
         visit.locator("input[name='patrol-item-np.lighting.ok-note']").fill("路灯不亮")
         visit.locator("fieldset[data-item='np.fire.passage'] .patrol-pass").click()
