@@ -42,6 +42,8 @@ STATIC = ROOT / "server" / "field_app" / "static"
 PAGE = pathlib.Path(__file__).resolve().parent / "patrol_page"
 ROUND = "night.v1.20261102T2200"
 NIGHT_PATROL = ROOT / "checklists" / "templates" / "07_night_patrol.json"
+#: the ENGINE slice (js/engine/) decides which items show; without it every item does
+ENGINE = (STATIC / "js" / "engine" / "index.js").exists()
 
 pytestmark = pytest.mark.slow  # a browser start: ~10 s
 
@@ -176,7 +178,14 @@ def test_a_guard_walks_a_round_in_the_app_and_the_server_judges_it(server, patro
         assert "李租客" not in visit.inner_text()
         visit.locator("fieldset[data-item='np.lighting.ok'] .patrol-fail").click()
         visit.locator("input[name='patrol-item-np.lighting.ok-note']").fill("路灯不亮")
-        visit.locator("fieldset[data-item='np.fire.passage'] .patrol-pass").click()
+        for item in ("np.fire.passage", "np.fire.equipment", "np.fire.hazards"):
+            visit.locator(f"fieldset[data-item='{item}'] .patrol-pass").click()
+        rental = visit.locator("fieldset[data-item='np.key.rental']")
+        if ENGINE:          # the checklist's logic: asked only where a rented unit is
+            expect(rental).to_be_hidden()
+        visit.locator("fieldset[data-item='np.key.present'] input[value='rental']").check()
+        rental.locator(".patrol-pass").click()
+        visit.locator("fieldset[data-item='np.key.moving'] input[value='none_seen']").check()
         page.set_input_files("input.patrol-problem-photo", str(photo))
         expect(visit.locator(".patrol-photos")).to_have_text("已拍 1 张")
         shot(page, "2-checkpoint")
@@ -186,7 +195,7 @@ def test_a_guard_walks_a_round_in_the_app_and_the_server_judges_it(server, patro
         expect(visit.locator("input[name='patrol-item-np.lighting.ok-note']")).to_have_value("路灯不亮")
         expect(visit.locator(".patrol-photos")).to_have_text("已拍 1 张")
         visit.locator("button.patrol-save").click()
-        expect(visit).to_be_hidden()      # no checklist engine in this branch: nothing to fix
+        expect(visit).to_be_hidden()      # all answered, the failed one with note and photo
         walk_to(4)                                                 # 22:11
         type_code("TAG-4")
         walk_to(5)                                                 # 22:13
@@ -226,6 +235,8 @@ def test_a_guard_walks_a_round_in_the_app_and_the_server_judges_it(server, patro
     visit = walked["result"]["visits"]["cp3"]
     assert visit["answers"]["np.lighting.ok"] == {"value": "fail", "note": "路灯不亮"}
     assert visit["answers"]["np.fire.passage"] == {"value": "pass"}
+    assert visit["answers"]["np.key.present"] == {"value": ["rental"]}
+    assert visit["answers"]["np.checkpoint"] == {"value": "TAG-3"}
     sha = hashlib.sha256(photo.read_bytes()).hexdigest()
     assert visit["photos"] == [{"sha256": sha, "exif_time": "2026-11-02T22:09:30"}]
     assert walked["missing_photos"] == [sha]          # its bytes go up through the uploader

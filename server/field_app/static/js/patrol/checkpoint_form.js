@@ -114,10 +114,10 @@ export function checkpointForm(definition, { answers = {}, tag, lang, t, engine 
     }
     return out;
   };
-  const evaluation = () => {
+  const evaluation = (answers = collect(false)) => {
     if (!compiled) return null;
     try {
-      return engine.evaluate(compiled, collect(false));
+      return engine.evaluate(compiled, answers);
     } catch (_) {
       return null;
     }
@@ -135,8 +135,16 @@ export function checkpointForm(definition, { answers = {}, tag, lang, t, engine 
   return {
     element,
     answers: () => collect(true),
-    problems: () => {
-      const ev = evaluation();
+    /**
+     * What is still missing, by item label. `photos` are the checkpoint's problem photos
+     * (sha256): on a patrol they belong to the visit, not to one answer, so they count as
+     * the evidence of every answer here (only for this check; the answers are sent as given).
+     */
+    problems: (photos = []) => {
+      const shown = collect(true);
+      const cited = photos.length ? Object.fromEntries(Object.entries(shown).map(
+        ([id, answer]) => [id, { ...answer, photos }])) : shown;
+      const ev = evaluation(cited);
       if (!ev) return [];
       const names = new Map(fields.map((f) => [f.item.id, label(f.item.label, lang)]));
       return ev.problems.filter((p) => names.has(p.item)).map((p) => names.get(p.item));

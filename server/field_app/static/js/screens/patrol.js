@@ -207,7 +207,8 @@ async function showRound(screen, initial) {
         h('label', { class: 'patrol-big patrol-photo-label' }, ctx.t('patrol.problem_photo'), photoInput),
         photos,
         h('button', { type: 'button', class: 'patrol-big patrol-save', onclick: async () => {
-          const problems = form ? form.problems() : [];
+          const cited = (draft.visits[checkpoint.id] || { photos: [] }).photos.map((ph) => ph.sha256);
+          const problems = form ? form.problems(cited) : [];
           await save(updateVisit(draft, checkpoint.id, { answers: form ? form.answers() : {}, at: new Date() }));
           message(screen, problems.length ? ctx.t('patrol.items_problems', { items: problems.join('、') })
             : ctx.t('patrol.saved'), problems.length ? 'warning' : 'ok');
