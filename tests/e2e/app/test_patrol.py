@@ -147,7 +147,7 @@ def test_a_guard_walks_a_round_in_the_app_and_the_server_judges_it(server, patro
         page = context.new_page()
         page.on("dialog", lambda dialog: dialog.accept())
         page.clock.install(time=datetime.fromisoformat("2026-11-02T22:02:00+08:00"))
-        page.goto(f"{base}/test-app/index.html#/patrol/{ROUND}")
+        page.goto(f"{base}/test-app/index.html#/patrol/night-walk?occurrence={ROUND}")  # Today's link
 
         rounds = page.locator(f"li[data-occurrence='{ROUND}']")
         expect(rounds).to_contain_text("开始巡逻")

@@ -56,7 +56,7 @@ async function route() {
   const params = new URLSearchParams(query || '');
   const routeId = decodeURIComponent(path.split('/')[2] || 'mine');
   unmount = await mount(document.getElementById('screen'), ctx,
-    { route_id: routeId, round: params.get('round') });
+    { ...Object.fromEntries(params), route_id: routeId });
   document.body.dataset.mounted = String(Date.now());
 }
 window.addEventListener('hashchange', route);

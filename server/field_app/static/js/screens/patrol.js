@@ -1,6 +1,6 @@
 // Patrol: my rounds, then one round walked — scan each checkpoint, answer its checklist,
-// photograph problems, finish. Route `#/patrol/<route_id>[?round=<draft id>]`; the id may
-// also be an occurrence's (a round of Today's list), and `mine` lists every round of mine.
+// photograph problems, finish. Route `#/patrol/<route_id>[?round=<draft id>|occurrence=<id>]`;
+// the id may also be an occurrence's, and `mine` lists every round of mine.
 //
 // The round in progress is a draft (`kind: 'patrol'`) saved after every scan and answer, so a
 // phone that dies or reloads mid-round resumes it. Finishing deletes the draft and queues
@@ -32,7 +32,8 @@ export async function mount(el, ctx, params = {}) {
   };
   const drafts = await patrolDrafts(ctx);
   const [occurrences, routes] = await Promise.all([ctx.records(OCCURRENCES), ctx.records(ROUTES)]);
-  const key = params.route_id && params.route_id !== 'mine' ? params.route_id : null;
+  // Today links `#/patrol/<route>?occurrence=<round>`: that round first, else the route's
+  const key = params.occurrence || (params.route_id && params.route_id !== 'mine' ? params.route_id : null);
   const resumed = drafts.find((d) => d.id === params.round) ||
     drafts.find((d) => key && d.occurrence_id === key);
   if (resumed) await showRound(screen, resumed);
