@@ -1,0 +1,83 @@
+"""A patrol round through the whole field app (the SHELL slice's `/app`): log in and pull,
+follow Today's link to the round, go offline, record four typed codes and one label decoded
+from a picture, finish, come back online and sync; the server holds the round, judged.
+
+The shell is another slice: in this branch the test is skipped; once `server.field_app`
+is merged it runs as it stands (``test_patrol.py`` covers the screen with a ctx stand-in).
+"""
+from __future__ import annotations
+
+import threading
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+from werkzeug.serving import make_server
+
+from tests.conftest import PASSWORD
+from tests.integration.patrol.site_setup import PatrolSite
+
+from .test_patrol import CHROMIUM, ROOT, qr_picture, shot
+
+if not (ROOT / "server" / "field_app" / "__init__.py").exists():
+    pytest.skip("the app shell (SHELL slice) serves /app", allow_module_level=True)
+pytestmark = pytest.mark.slow  # a browser, a service worker, two syncs: ~30 s
+
+
+def test_a_round_walked_offline_in_the_app_reaches_the_server(app, client, team, app_store,
+                                                              tmp_path):
+    site = PatrolSite(client, team, app_store)
+    site.set_up()
+    picture = tmp_path / "label-TAG-3.jpg"
+    picture.write_bytes(qr_picture("TAG-3"))
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{http.server_port}"
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                         args=["--no-sandbox"])
+            context = browser.new_context(viewport={"width": 360, "height": 780},
+                                          locale="zh-CN", service_workers="allow",
+                                          timezone_id="Asia/Shanghai")
+            page = context.new_page()
+            page.goto(base + "/app")
+            page.fill("#login input[name=username]", "guard-a")
+            page.fill("#login input[name=password]", PASSWORD)
+            page.click("#login button[type=submit]")
+            page.wait_for_url("**/app/#/today")
+            page.wait_for_function(
+                "() => document.querySelector('#status-bar').dataset.synced === '1'")
+            link = page.locator("a[href*='#/patrol/']").first   # the next round, planned ahead
+            occurrence = link.get_attribute("href").split("occurrence=")[1]
+            link.click()
+
+            context.set_offline(True)
+            page.locator(f"li[data-occurrence='{occurrence}'] button").click()
+            for n in range(1, 6):
+                if n == 3:
+                    page.set_input_files("input.patrol-picture", str(picture))
+                else:
+                    page.fill("input.patrol-typed", f"TAG-{n}")
+                    page.click("button.patrol-record")
+                expect(page.locator(".patrol-count")).to_contain_text(f"已扫 {n}/5")
+            shot(page, "6-in-shell")
+            page.click("button.patrol-finish")
+            expect(page.locator(".patrol-done")).to_be_visible()
+
+            context.set_offline(False)
+            page.goto(base + "/app/#/status")
+            page.click("#sync-now")
+            page.wait_for_function(
+                "() => document.querySelector('#status-bar').dataset.waiting === '0'")
+            browser.close()
+    finally:
+        http.shutdown()
+        thread.join()
+    day = occurrence.rsplit(".", 1)[1]
+    [walked] = site.rounds(day=f"{day[:4]}-{day[4:6]}-{day[6:8]}")
+    verdict = walked["verdict"]
+    assert (walked["occurrence_id"], verdict["status"]) == (occurrence, "completed")
+    assert [s["method"] for s in walked["result"]["scans"]] == ["manual"] * 2 + ["qr"] + ["manual"] * 2
+    assert [c["manual"] for c in verdict["checkpoints"]] == [True, True, False, True, True]
+    assert {"code": "manual_entry", "checkpoint_id": None, "evidence": {"count": 4}} in verdict["flags"]
