@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo
 
 from flask import render_template, request
 
-from server.services.accounts.sites import sites_for
 from server.extensions import get_store
-from server.services.errors import Invalid, NotFound
+from server.services.errors import Invalid
 from server.services.patrol import reports
 
 from .i18n import site_zone
+from .list_filters import chosen_site
 from .pages import SUPERVISING, page, page_blueprint
 
 bp = page_blueprint("web_patrol", __name__)
@@ -25,11 +25,7 @@ bp = page_blueprint("web_patrol", __name__)
 
 def _site_and_day(store, actor) -> tuple[dict, list[dict], str]:
     """The chosen site (default: the first of the user's) and day (default: its today)."""
-    sites = sites_for(store, actor)
-    wanted = request.args.get("site") or (sites[0]["id"] if sites else None)
-    site = next((s for s in sites if s["id"] == wanted), None)
-    if site is None:
-        raise NotFound("no such site among yours")
+    site, sites = chosen_site(store, actor, request.args.get("site"))
     day = request.args.get("day") or datetime.now(timezone.utc).astimezone(
         ZoneInfo(site_zone(site["id"]))).date().isoformat()
     try:
