@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 
 STATE_NAMES = {
     # review of a result
@@ -26,8 +27,10 @@ VOCABULARIES = {
              "supervisor": _l("supervisor"), "admin": _l("admin")},
     "definition": {"draft": _l("draft"), "published": _l("published"),
                    "retired": _l("retired")},
-    "occurrence": {"upcoming": _l("upcoming"), "due": _l("due"), "overdue": _l("overdue"),
-                   "missed": _l("missed"), "done": _l("done"), "cancelled": _l("cancelled")},
+    # a plan's occurrence (context: "missed" is not a patrol's 漏巡 here)
+    "occurrence": {"upcoming": _lp("plan", "upcoming"), "due": _lp("plan", "due"),
+                   "overdue": _lp("plan", "overdue"), "missed": _lp("plan", "missed"),
+                   "done": _lp("plan", "done"), "cancelled": _lp("plan", "cancelled")},
     "round": {"completed": _l("completed"), "partial": _l("incomplete"),
               "missed": _l("missed"), "not_started": _l("not started"),
               "start_early": _l("started early"), "start_on_time": _l("started on time"),

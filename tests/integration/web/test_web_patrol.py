@@ -28,7 +28,8 @@ def night(client, team, app_store):
 def test_the_day_lists_rounds_with_verdicts_and_missed_alerts(web, team, night):
     page = web("supervisor-a").get(f"/patrol?day={NIGHT}")
     assert page.status_code == 200
-    assert 'href="/patrol/rounds/round-1"' in page.text and "start_late" in page.text
+    assert 'href="/patrol/rounds/round-1"' in page.text
+    assert "迟开始" in page.text and ">start_late<" not in page.text  # words, not codes
     after_midnight = web("supervisor-a").get("/patrol?day=2026-11-03").text
     alerts = after_midnight[after_midnight.index('id="alerts"'):after_midnight.index('id="rounds"')]
     assert alerts.count('class="overdue"') == 4  # 00:00 to 06:00 nobody walked
@@ -38,7 +39,8 @@ def test_a_round_page_shows_scans_against_windows_and_flags(web, team, night):
     page = web("supervisor-a").get("/patrol/rounds/round-1")
     assert page.status_code == 200
     assert 'id="timeline"' in page.text and "北门" in page.text and "22:36:00" in page.text
-    assert 'id="flags"' in page.text and "late_submission" in page.text
+    assert 'id="flags"' in page.text and "延迟上传" in page.text
+    assert 'title="late_submission"' in page.text                    # the code as a tooltip
     assert page.text.count('class="cp-status"') == 5
 
 
