@@ -55,3 +55,14 @@ def test_patrol_scope_and_bad_day(web, accounts, team, night):
         assert web(name).get("/patrol/rounds/round-1").status_code == 403
     bad = web("supervisor-a").get("/patrol?day=2026-13-45")
     assert bad.status_code == 400 and "day" in bad.text
+
+
+def test_the_days_rounds_and_alerts_as_csv(web, team, night):
+    browser = web("supervisor-a")
+    resp = browser.get(f"/patrol.csv?day={NIGHT}")
+    assert resp.status_code == 200 and resp.data.startswith("\ufeff".encode())
+    lines = resp.data.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("id,site,local_start,route,status")
+    assert lines[1].startswith("round-1,") and "late_submission" in lines[1]
+    assert browser.get(f"/patrol.csv?site={team.site_b['id']}").status_code == 404
+    assert browser.get("/patrol.csv?day=yesterday").status_code == 400
