@@ -66,3 +66,24 @@ def test_the_days_rounds_and_alerts_as_csv(web, team, night):
     assert lines[1].startswith("round-1,") and "late_submission" in lines[1]
     assert browser.get(f"/patrol.csv?site={team.site_b['id']}").status_code == 404
     assert browser.get("/patrol.csv?day=yesterday").status_code == 400
+
+
+def test_the_punctuality_grid_counts_late_and_missed_visits_per_checkpoint(app, team, night):
+    from datetime import date
+
+    from server.services.accounts.users import actor_of
+    from server.web.charts import heatmap_svg
+    from server.web.dashboard_blocks import patrol_grid
+
+    grid = patrol_grid(app.extensions["fieldsync.store"], actor_of(team.users["supervisor"]),
+                       team.site_a["id"], date(2026, 11, 3), days=3)
+    assert grid["columns"] == ["2026-11-01", "2026-11-02", "2026-11-03"]
+    assert "北门" in grid["rows"] and len(grid["rows"]) == 5
+    first, night_of, after = zip(*grid["values"])
+    assert set(first) == {None}                     # nothing was due before the route existed
+    assert set(night_of) == {100}                   # started late, each stop in its window
+    assert all(v == 0 for v in after)               # 00:00-06:00: every round missed
+    with app.app_context():
+        svg = heatmap_svg(grid["values"], rows=grid["rows"], columns=grid["columns"],
+                          label="%", font_path=app.config["PHOTO_FONT_PATH"])
+    assert svg.startswith("<svg") and "<path" in svg
