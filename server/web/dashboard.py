@@ -70,5 +70,6 @@ def _punctuality(store, actor, site: dict, now: datetime) -> str | None:
                        now.astimezone(ZoneInfo(site_zone(site["id"]))).date())
     if not grid["rows"]:
         return None
-    return heatmap_svg(grid["values"], rows=grid["rows"], columns=[d[5:] for d in grid["columns"]],
-                       label=_("% on time"), font_path=current_app.config["PHOTO_FONT_PATH"])
+    return heatmap_svg(grid["values"], rows=grid["rows"],
+                       columns=[d[5:] for d in grid["columns"]], label=_("percent on time"),
+                       font_path=current_app.config["PHOTO_FONT_PATH"])
