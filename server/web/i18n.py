@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from flask import Flask, current_app, g, request, session
 from flask_babel import Babel, format_timedelta, get_locale
+from flask_babel import gettext as _
 
 from checklists.timezones import to_site_local
 from server.services.accounts.sites import site_timezone
@@ -65,10 +66,11 @@ def site_time(value: str | None, site_id: str | None) -> str:
 
 
 def time_left(seconds: int | None) -> str:
-    """A clock's seconds to its deadline as words: "in 2 days", or "3 hours ago" once past."""
+    """A clock's seconds to its deadline as words: "2 days left", or "5 hours overdue"."""
     if seconds is None:
         return "–"
-    return format_timedelta(timedelta(seconds=seconds), add_direction=True, threshold=1.5)
+    span = format_timedelta(timedelta(seconds=abs(seconds)), threshold=1.5)
+    return _("%(span)s overdue", span=span) if seconds < 0 else _("%(span)s left", span=span)
 
 
 def init_app(app: Flask) -> None:
