@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 
+import openpyxl
+
 from checklists.xlsform import export_xlsx
 from server.extensions import STORE_KEY
 from tests.integration.http_sync.conftest import DEFINITION
@@ -79,6 +81,23 @@ def test_a_workbook_is_validated_and_published(app, web, team):
             "csrf_token": admin.token}
     done = admin.client.post(URL, data=file, headers=EN, content_type="multipart/form-data")
     assert done.status_code == 302 and published(app, "from-sheet") == [1]
+
+
+def test_a_refused_workbook_names_sheet_row_and_column(app, web, team):
+    sheet = openpyxl.load_workbook(io.BytesIO(export_xlsx(DEFINITION)))
+    header = [cell.value for cell in sheet["survey"][1]]
+    sheet["survey"].cell(row=3, column=header.index("deduction_max") + 1).value = -2
+    data = io.BytesIO()
+    sheet.save(data)
+    admin = web("admin-a", **EN)
+    admin.get(URL, headers=EN)
+    resp = admin.client.post(URL, data={"upload": (io.BytesIO(data.getvalue()), "round.xlsx"),
+                                        "action": "publish", "csrf_token": admin.token},
+                             headers=EN, content_type="multipart/form-data")
+    assert resp.status_code == 400
+    problems = resp.text[resp.text.index('id="problems"'):]
+    assert "<code>workbook › survey, row 3, column " in problems and "deduction.max" in problems
+    assert published(app) == []
 
 
 def test_a_json_file_is_read_like_pasted_text(app, web, team):
