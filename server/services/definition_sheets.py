@@ -23,12 +23,20 @@ def import_workbook(store: Store, data: bytes, *, by: str, publish: bool) -> dic
 
     Returns the stored draft (or, with ``publish``, the published version).
     """
+    body = read_workbook(data)
+    draft = definitions.save_draft(store, body["id"], body, by=by)
+    return definitions.publish(store, body["id"], by=by) if publish else draft
+
+
+def read_workbook(data: bytes) -> dict:
+    """The definition a workbook describes, validated, as a JSON body; nothing is stored.
+
+    ``Invalid`` names each problem by sheet, row and column (under ``workbook``).
+    """
     try:
-        definition = load_xlsx(data)
+        return load_xlsx(data).to_dict()
     except SpreadsheetInvalid as exc:
         raise Invalid({"workbook": exc.errors}, location="body") from None
-    draft = definitions.save_draft(store, definition.id, definition.to_dict(), by=by)
-    return definitions.publish(store, definition.id, by=by) if publish else draft
 
 
 def export_workbook(reader: Reader, def_id: str, version: int) -> bytes:

@@ -11,11 +11,14 @@ from server.services.accounts.sites import list_sites
 from server.extensions import get_store
 from server.repositories.results import MAX_LIMIT
 
+from .csv_export import csv_response
 from .forms import (ActionForm, FormRefused, ResetPasswordForm, UserForm, UserSitesForm,
                     run_form)
 from .pages import ADMINS, page, page_blueprint
 
 bp = page_blueprint("web_admin_users", __name__, url_prefix="/admin/users")
+CSV_COLUMNS = ("id", "username", "display_name", "role", "sites", "department", "disabled",
+               "created_at")
 
 
 def _sites() -> list[dict]:
@@ -44,6 +47,28 @@ def _user_form(**kwargs) -> UserForm:
 @page(*ADMINS)
 def user_list(_actor):
     return _list_page(_user_form())
+
+
+@bp.get("/export.csv")  # under the prefix: /admin/users/export.csv
+@page(*ADMINS)
+def users_csv(_actor):
+    """Every user (no password hashes or sessions): who, role, sites, disabled."""
+    store = get_store()
+    codes = {s["id"]: s["code"] for s in _sites()}
+
+    def rows():
+        cursor = None
+        while True:
+            page_ = users.list_users(store, cursor=cursor, limit=MAX_LIMIT)
+            for u in (r.doc for r in page_.items):
+                yield (u["id"], u["username"], u["display_name"], u["role"],
+                       " ".join(codes.get(s, s) for s in u["site_ids"]), u.get("department"),
+                       u["disabled"], u.get("created_at"))
+            cursor = page_.next_cursor
+            if cursor is None:
+                return
+
+    return csv_response("users.csv", CSV_COLUMNS, rows())
 
 
 @bp.post("")

@@ -60,3 +60,31 @@ def trend_svg(series: Mapping[str, Sequence[tuple[str, float | None]]], *, month
         fig.savefig(out, format="svg")
     text = out.getvalue()
     return text[text.index("<svg"):]
+
+
+def heatmap_svg(values: Sequence[Sequence[float | None]], *, rows: Sequence[str],
+                columns: Sequence[str], label: str, font_path: str | None) -> str:
+    """A grid of percentages (``values[row][column]``, None: nothing to judge) from red (0)
+    to green (100), each cell with its number, for a person to spot the bad corners."""
+    _matplotlib(font_path)
+    from matplotlib.figure import Figure
+    import numpy
+    grid = numpy.ma.masked_invalid(numpy.array(
+        [[numpy.nan if v is None else v for v in row] for row in values], dtype=float))
+    with _drawing:
+        fig = Figure(figsize=(max(4.0, 0.55 * len(columns) + 2.5),
+                              max(1.6, 0.42 * len(rows) + 1.2)), layout="constrained")
+        ax = fig.add_subplot()
+        image = ax.imshow(grid, cmap="RdYlGn", vmin=0, vmax=100, aspect="auto")
+        for (r, c), value in numpy.ndenumerate(grid.filled(numpy.nan)):
+            if not numpy.isnan(value):
+                ax.text(c, r, f"{value:.0f}", ha="center", va="center", fontsize=8)
+        ax.set_xticks(range(len(columns)), columns, rotation=45, ha="right")
+        ax.set_yticks(range(len(rows)), rows)
+        ax.tick_params(length=0)
+        ax.spines[:].set_visible(False)
+        fig.colorbar(image, ax=ax, label=label, shrink=0.8)
+        out = io.StringIO()
+        fig.savefig(out, format="svg")
+    text = out.getvalue()
+    return text[text.index("<svg"):]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template, request
 from flask_babel import gettext as _
@@ -11,8 +12,9 @@ from server.extensions import get_store
 from server.services import result_queries
 from server.services.errors import NotFound
 
-from .charts import trend_svg
-from .dashboard_blocks import site_blocks
+from .charts import heatmap_svg, trend_svg
+from .dashboard_blocks import patrol_grid, site_blocks
+from .i18n import site_zone
 from .pages import SUPERVISING, page, page_blueprint
 from .results import checklist_choices
 
@@ -53,7 +55,21 @@ def dashboard(actor):
                       font_path=current_app.config["PHOTO_FONT_PATH"])
     now = datetime.now(timezone.utc)
     blocks = {sid: site_blocks(store, actor, sid, now) for sid in site_ids}
+    titles, bands = checklist_choices(store)
     return render_template("web/dashboard.html", sites=sites, chosen=chosen, latest=latest,
-                           blocks=blocks,
+                           blocks=blocks, heat=_punctuality(store, actor, sites[0], now)
+                           if chosen else None,
                            summary=summary, chart=chart, site_names=names,
-                           titles=dict(checklist_choices(store)[0]))
+                           titles=dict(titles), band_names=dict(bands))
+
+
+def _punctuality(store, actor, site: dict, now: datetime) -> str | None:
+    """One site's checkpoints × days heat map (a site's own page only: it reads 14 days of
+    rounds), or None before any round was walked."""
+    grid = patrol_grid(store, actor, site["id"],
+                       now.astimezone(ZoneInfo(site_zone(site["id"]))).date())
+    if not grid["rows"]:
+        return None
+    return heatmap_svg(grid["values"], rows=grid["rows"],
+                       columns=[d[5:] for d in grid["columns"]], label=_("percent on time"),
+                       font_path=current_app.config["PHOTO_FONT_PATH"])

@@ -24,6 +24,8 @@ WAITING = ("open", "reopened", "in_progress", "disputed")
 AGE_BUCKETS = ((0, 2, "0–2"), (3, 7, "3–7"), (8, 30, "8–30"), (31, None, ">30"))
 TICKETS_READ = 500
 SHOWN = 10
+#: the days of a site's checkpoint punctuality grid
+PUNCTUALITY_DAYS = 14
 
 
 def _tickets(store, actor: Actor, site_id: str, now: datetime) -> dict[str, Any]:
@@ -55,6 +57,36 @@ def _patrol_week(store, actor: Actor, site_id: str, today: date) -> dict[str, in
         counts["missed"] += sum(1 for a in patrol.alerts_of_day(store, actor, site_id, day)
                                 if not a.get("late_round_id"))
     return counts
+
+
+def patrol_grid(store, actor: Actor, site_id: str, today: date,
+                days: int = PUNCTUALITY_DAYS) -> dict[str, Any]:
+    """Per checkpoint (rows, in route order) and day (columns, oldest first): the percent of
+    its expected visits made on time; a missed round counts against every checkpoint of
+    its route; None where no round was due."""
+    columns = [(today - timedelta(days=n)).isoformat() for n in range(days - 1, -1, -1)]
+    expected: dict[tuple[str, str], int] = {}
+    on_time: dict[tuple[str, str], int] = {}
+    seen: dict[str, tuple[int, str, set]] = {}  # checkpoint -> (position, name, its routes)
+    missed: list[tuple[str, str]] = []           # (day, route) of rounds nobody walked
+    for day in columns:
+        for round_ in patrol.rounds_of_day(store, actor, site_id, day):
+            route = round_["verdict"]["route_id"]
+            for c in round_["verdict"]["checkpoints"]:
+                seen.setdefault(c["checkpoint_id"], (c["position"], c["name"], set()))[2].add(route)
+                key = (c["checkpoint_id"], day)
+                expected[key] = expected.get(key, 0) + 1
+                on_time[key] = on_time.get(key, 0) + (c["status"] == "on_time")
+        missed += [(day, a["route_id"]) for a in patrol.alerts_of_day(store, actor, site_id, day)
+                   if not a.get("late_round_id")]
+    for day, route in missed:
+        for checkpoint, (_pos, _name, routes) in seen.items():
+            if route in routes:
+                expected[(checkpoint, day)] = expected.get((checkpoint, day), 0) + 1
+    rows = sorted(seen, key=lambda cp: seen[cp][:2])
+    return {"rows": [seen[cp][1] for cp in rows], "columns": columns,
+            "values": [[round(100 * on_time.get((cp, d), 0) / expected[(cp, d)])
+                        if expected.get((cp, d)) else None for d in columns] for cp in rows]}
 
 
 def _plans(store, actor: Actor, site_id: str, now: datetime) -> dict[str, Any]:

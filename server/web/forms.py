@@ -10,18 +10,20 @@ from typing import Any, Callable
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (HiddenField, PasswordField, SelectField, SelectMultipleField, StringField,
-                     TextAreaField)
+from wtforms import (DateField, HiddenField, PasswordField, SelectField, SelectMultipleField,
+                     StringField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, Length
+from wtforms.validators import AnyOf, DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from checklists.actors import ROLES
+from checklists.complaints.model import RATINGS
 from checklists.workflow import review as review_rules
 from checklists.workflow import tickets as ticket_rules
 from server.services.errors import Conflict, Invalid
 
 from .i18n import LANGUAGE_NAMES, LANGUAGES
+from .states import VOCABULARIES
 
 
 class ActionForm(FlaskForm):
@@ -90,6 +92,26 @@ class TicketMoveForm(FlaskForm):
     from_state = HiddenField(validators=[DataRequired(), AnyOf(sorted(ticket_rules.STATES))])
     to = StringField(validators=[DataRequired(), AnyOf(sorted(ticket_rules.STATES))])
     note = TextAreaField(_l("Note"), validators=[Length(max=8000)])
+
+
+_RATING_CHOICES = [SelectChoice(r, VOCABULARIES["rating"][r]) for r in RATINGS]
+
+
+class CallbackForm(FlaskForm):
+    """回访 of a resolved complaint; ``checklists.complaints.CallbackSchema`` has the rules
+    (e.g. "not resolved" needs the next callback's date)."""
+
+    quality = SelectField(_l("Quality"), choices=_RATING_CHOICES)
+    service_effect = SelectField(_l("Service effect"), choices=_RATING_CHOICES)
+    satisfaction = SelectField(_l("Satisfaction (1-5)"),
+                               choices=[SelectChoice(str(n)) for n in range(5, 0, -1)])
+    resolved = SelectField(_l("Resolved in the resident's eyes"),
+                           choices=[SelectChoice("true", _l("yes")),
+                                    SelectChoice("false", _l("no"))])
+    next_callback_on = DateField(_l("Next callback (if not resolved)"), validators=[Optional()])
+    shortcomings = TextAreaField(_l("Shortcomings"), validators=[Length(max=4000)])
+    suggestions = TextAreaField(_l("Suggestions"), validators=[Length(max=4000)])
+    remarks = TextAreaField(_l("Remarks"), validators=[Length(max=4000)])
 
 
 def show_errors(form: FlaskForm, error: Invalid) -> None:

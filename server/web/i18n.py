@@ -9,10 +9,11 @@ covering sites in two zones is never misled.
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import Flask, current_app, g, request, session
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, format_timedelta, get_locale
+from flask_babel import gettext as _
 
 from checklists.timezones import to_site_local
 from server.services.accounts.sites import site_timezone
@@ -64,11 +65,20 @@ def site_time(value: str | None, site_id: str | None) -> str:
     return local.strftime("%Y-%m-%d %H:%M ") + local.isoformat(timespec="minutes")[-6:]
 
 
+def time_left(seconds: int | None) -> str:
+    """A clock's seconds to its deadline as words: "2 days left", or "5 hours overdue"."""
+    if seconds is None:
+        return "–"
+    span = format_timedelta(timedelta(seconds=abs(seconds)), threshold=1.5)
+    return _("%(span)s overdue", span=span) if seconds < 0 else _("%(span)s left", span=span)
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", TRANSLATIONS)
     app.config.setdefault("BABEL_DEFAULT_LOCALE", LANGUAGES[0])
     Babel(app, locale_selector=select_locale)
     app.jinja_env.filters["site_time"] = site_time
     app.jinja_env.filters["label"] = label
+    app.jinja_env.filters["time_left"] = time_left
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES
     app.jinja_env.globals["language"] = language

@@ -12,24 +12,23 @@ from zoneinfo import ZoneInfo
 
 from flask import render_template, request
 
-from server.services.accounts.sites import sites_for
 from server.extensions import get_store
-from server.services.errors import Invalid, NotFound
+from server.services.errors import Invalid
 from server.services.patrol import reports
 
+from .csv_export import csv_response
 from .i18n import site_zone
+from .list_filters import chosen_site
 from .pages import SUPERVISING, page, page_blueprint
 
 bp = page_blueprint("web_patrol", __name__)
+ROUND_COLUMNS = ("id", "site", "local_start", "route", "status", "start_status", "on_time",
+                 "stops", "punctuality", "flags", "walked_later_by")
 
 
 def _site_and_day(store, actor) -> tuple[dict, list[dict], str]:
     """The chosen site (default: the first of the user's) and day (default: its today)."""
-    sites = sites_for(store, actor)
-    wanted = request.args.get("site") or (sites[0]["id"] if sites else None)
-    site = next((s for s in sites if s["id"] == wanted), None)
-    if site is None:
-        raise NotFound("no such site among yours")
+    site, sites = chosen_site(store, actor, request.args.get("site"))
     day = request.args.get("day") or datetime.now(timezone.utc).astimezone(
         ZoneInfo(site_zone(site["id"]))).date().isoformat()
     try:
@@ -59,6 +58,23 @@ def clock_of(zone: str):
             return "–"
         return datetime.fromtimestamp(epoch_s, timezone.utc).astimezone(tz).strftime("%H:%M:%S")
     return clock
+
+
+@bp.get("/patrol.csv")
+@page(*SUPERVISING)
+def rounds_csv(actor):
+    """The day's rounds, then its missed-round alerts (``missed``, and whether one came later)."""
+    store = get_store()
+    site, _sites, day = _site_and_day(store, actor)
+    rounds = reports.rounds_of_day(store, actor, site["id"], day)
+    alerts = reports.alerts_of_day(store, actor, site["id"], day)
+    rows = [(r["id"], site["code"], r["local_start"], r["verdict"]["route_id"],
+             r["verdict"]["status"], r["verdict"].get("start_status"), r["verdict"]["on_time"],
+             r["verdict"]["stops"], r["verdict"]["punctuality"],
+             " ".join(f["code"] for f in r["verdict"]["flags"]), None) for r in rounds]
+    rows += [(a["occurrence_id"], site["code"], a["local_start"], a["route_id"], "missed",
+              None, None, None, None, None, a["late_round_id"]) for a in alerts]
+    return csv_response(f"patrol-{site['code']}-{day}.csv", ROUND_COLUMNS, rows)
 
 
 @bp.get("/patrol/rounds/<round_id>")

@@ -21,11 +21,15 @@ from server.services import households, liability
 from server.services.errors import NotFound
 from server.services.workflow_settings import liability_split
 
-from .i18n import site_zone
+from .csv_export import csv_response
+from .i18n import site_time, site_zone
+from .list_filters import chosen_site
 from .pages import SUPERVISING, page, page_blueprint
 
 bp = page_blueprint("web_registers", __name__)
 REGISTER_PAGE = 200
+HOUSEHOLD_COLUMNS = ("id", "site", "building", "unit", "checkpoint_tag", "categories",
+                     "updated")
 
 
 def _my_site(store, actor, site_id: str | None) -> tuple[dict | None, list[dict]]:
@@ -73,15 +77,37 @@ def liability_csv(actor):
 def register(actor):
     """The site's register as a list of where and why; opening one is audited."""
     store = get_store()
-    site, sites = _my_site(store, actor, request.args.get("site"))
-    site = site or (sites[0] if sites else None)
-    if site is None:
-        raise NotFound("you do not work at any site")
+    site, sites = chosen_site(store, actor, request.args.get("site"))
     listed = households.list_households(store, actor, site["id"],
                                         cursor=request.args.get("cursor"), limit=REGISTER_PAGE)
     return render_template("web/households.html", site=site, sites=sites,
                            rows=listed["items"], next_cursor=listed["next_cursor"],
                            labels=LABELS)
+
+
+@bp.get("/households.csv")
+@page(*SUPERVISING)
+def register_csv(actor):
+    """The register's list as on the page: where and why, no personal fields."""
+    store = get_store()
+    site, _sites = chosen_site(store, actor, request.args.get("site"))
+    first = households.list_households(store, actor, site["id"], cursor=None,
+                                       limit=REGISTER_PAGE)  # refused before the download
+
+    def rows():
+        listed = first
+        while True:
+            for h in listed["items"]:
+                yield (h["id"], site["code"], h["building"], h["unit"], h.get("checkpoint_tag"),
+                       " ".join(str(LABELS.get(c, c)) for c in h["categories"]),
+                       site_time(h["updated_at"], site["id"]))
+            if listed["next_cursor"] is None:
+                return
+            listed = households.list_households(store, actor, site["id"],
+                                                cursor=listed["next_cursor"],
+                                                limit=REGISTER_PAGE)
+
+    return csv_response(f"households-{site['code']}.csv", HOUSEHOLD_COLUMNS, rows())
 
 
 @bp.get("/households/<site_id>/<household_id>")

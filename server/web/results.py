@@ -5,10 +5,7 @@ Both stand on ``result_queries.list_results``, the service behind
 """
 from __future__ import annotations
 
-import csv
-import io
-
-from flask import Response, render_template, request, stream_with_context
+from flask import render_template, request
 
 from server.services.accounts.sites import sites_for
 from server.services.accounts.users import users_by_ids
@@ -17,6 +14,7 @@ from server.repositories.results import MAX_LIMIT, SORTS
 from server.services import definitions, result_queries
 from server.services.errors import Invalid
 
+from .csv_export import csv_response
 from .i18n import label, site_time
 from .pages import SUPERVISING, page, page_blueprint
 from .result_filters import DEFAULT_SORT, PAGE_SIZE, REVIEW_STATES, filter_query
@@ -66,35 +64,26 @@ def list_results(actor):
 @bp.get("/results.csv")
 @page(*SUPERVISING)
 def results_csv(actor):
-    """Every row the filters select (all pages), UTF-8 with a BOM so Excel reads Chinese."""
+    """Every row the filters select (all pages)."""
     store = get_store()
     query = filter_query(store, actor, request.args)
     query.pop("cursor", None)
     first = result_queries.list_results(store, actor, {**query, "limit": MAX_LIMIT})
     codes = {s["id"]: s["code"] for s in sites_for(store, actor)}
 
-    def lines():
-        out = io.StringIO()
-        writer = csv.writer(out)
-        out.write("\ufeff")
-        writer.writerow(CSV_COLUMNS)
+    def rows():
         body = first
         while True:
             people = users_by_ids(store, {r["inspector"] for r in body["items"]})
             for r in body["items"]:
-                writer.writerow([r["id"], codes.get(r["site_id"], r["site_id"]),
-                                 r["definition_id"], r["definition_version"],
-                                 site_time(r["submitted_at"], r["site_id"]),
-                                 people.get(r["inspector"], {}).get("username", r["inspector"]),
-                                 r["score"], r["percent"], r["band"], r["review_state"],
-                                 r["flagged"], r["media"]])
-            yield out.getvalue()
-            out.seek(0)
-            out.truncate()
+                yield (r["id"], codes.get(r["site_id"], r["site_id"]), r["definition_id"],
+                       r["definition_version"], site_time(r["submitted_at"], r["site_id"]),
+                       people.get(r["inspector"], {}).get("username", r["inspector"]),
+                       r["score"], r["percent"], r["band"], r["review_state"], r["flagged"],
+                       r["media"])
             if body["next_cursor"] is None:
                 return
             body = result_queries.list_results(
                 store, actor, {**query, "limit": MAX_LIMIT, "cursor": body["next_cursor"]})
 
-    return Response(stream_with_context(lines()), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="results.csv"'})
+    return csv_response("results.csv", CSV_COLUMNS, rows())

@@ -6,14 +6,13 @@ board shows the user's first site (the ticket listing is per site).
 """
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, fields, validate
 from werkzeug.datastructures import MultiDict
 
 from checklists.actors import Actor
 from checklists.workflow.tickets import STATES
-from server.services.accounts.sites import sites_for
-from server.services.errors import Invalid, NotFound
 
+from .list_filters import chosen_site, load_filters
 from .result_filters import user_id_named
 
 TICKET_STATES = tuple(sorted(STATES))
@@ -28,19 +27,9 @@ class TicketFilterArgs(Schema):
 
 def ticket_query(store, actor: Actor, args: MultiDict) -> tuple[dict, list[dict]]:
     """(``tickets.list_tickets`` keyword arguments, the user's sites)."""
-    raw = {key: args.getlist(key)[-1] for key in args if args.getlist(key)[-1].strip()}
-    try:
-        query = TicketFilterArgs().load(raw)
-    except ValidationError as exc:
-        raise Invalid(exc.messages, "query") from None
-    sites = sites_for(store, actor)
-    if "site" in query:
-        if not any(s["id"] == query["site"] for s in sites):
-            raise NotFound("no such site among yours")
-    elif sites:
-        query["site"] = sites[0]["id"]
-    else:
-        raise NotFound("you do not work at any site")
+    query = load_filters(TicketFilterArgs(), args)
+    site, sites = chosen_site(store, actor, query.get("site"))
+    query["site"] = site["id"]
     if "assignee" in query:
         query["assignee"] = user_id_named(store, "assignee", query["assignee"])
     return query, sites

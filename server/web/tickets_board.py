@@ -5,11 +5,9 @@ keyset page per read -- following its cursor up to ``BOARD_LIMIT`` tickets.
 """
 from __future__ import annotations
 
-import csv
-import io
 from typing import Iterator
 
-from flask import Response, render_template, request, stream_with_context
+from flask import render_template, request
 
 from checklists.actors import Actor
 from server.services.accounts.sites import sites_for
@@ -18,6 +16,7 @@ from server.extensions import get_store
 from server.services import tickets
 from server.services.errors import Invalid
 
+from .csv_export import csv_response
 from .i18n import site_time
 from .pages import SUPERVISING, page, page_blueprint
 from .ticket_filters import TICKET_STATES, ticket_query
@@ -72,29 +71,19 @@ def board(actor):
 @bp.get("/tickets.csv")
 @page(*SUPERVISING)
 def board_csv(actor):
-    """Every ticket the filters select, UTF-8 with a BOM so Excel reads Chinese."""
+    """Every ticket the filters select."""
     store = get_store()
     query, sites = ticket_query(store, actor, request.args)
     codes = {s["id"]: s["code"] for s in sites}
-    pages = ticket_pages(store, actor, query)
 
-    def lines():
-        out = io.StringIO()
-        writer = csv.writer(out)
-        out.write("\ufeff")
-        writer.writerow(CSV_COLUMNS)
-        for items in pages:
+    def rows():
+        for items in ticket_pages(store, actor, query):
             people = users_by_ids(store, {t["assignee"] for t in items if t.get("assignee")})
             for t in items:
-                writer.writerow([
-                    t["id"], codes.get(t["site_id"], t["site_id"]), t.get("title") or "",
-                    t["status"], t.get("priority") or "",
-                    people.get(t.get("assignee"), {}).get("username", t.get("assignee") or ""),
-                    site_time(t["due_at"], t["site_id"]) if t.get("due_at") else "",
-                    t["overdue"], t["age_days"], t.get("result_id") or "", t.get("item") or ""])
-            yield out.getvalue()
-            out.seek(0)
-            out.truncate()
+                yield (t["id"], codes.get(t["site_id"], t["site_id"]), t.get("title"),
+                       t["status"], t.get("priority"),
+                       people.get(t.get("assignee"), {}).get("username", t.get("assignee")),
+                       site_time(t["due_at"], t["site_id"]) if t.get("due_at") else "",
+                       t["overdue"], t["age_days"], t.get("result_id"), t.get("item"))
 
-    return Response(stream_with_context(lines()), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="tickets.csv"'})
+    return csv_response("tickets.csv", CSV_COLUMNS, rows())

@@ -3,7 +3,7 @@
 Debian's ``/usr/bin/chromium`` driven by Playwright's Python package (no
 browser download). A supervisor of site A logs in, reads the dashboard,
 filters the results list, opens a result and its annotated photo, approves
-it, and fetches its PDF; screenshots (1280x900) go to ``tests/artifacts/``.
+it, fetches its PDF, and opens the complaints page; screenshots (1280x900) go to ``tests/artifacts/``.
 """
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from werkzeug.serving import make_server
 
 from tests.conftest import PASSWORD
+from tests.integration.web.plan_complaint_seeding import seed_complaint
 from tests.integration.web.seeding import seed_results
 
 CHROMIUM = "/usr/bin/chromium"
@@ -51,8 +52,10 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"web-{name}.png"), full_page=False)
 
 
-def test_a_supervisor_reviews_a_result_in_a_browser(server, browser):
+def test_a_supervisor_reviews_a_result_in_a_browser(server, browser, app_store, team):
     base, seeded = server
+    seed_complaint(app_store, team, resolve=False, description="门口积水")
+    seed_complaint(app_store, team, days_ago=1)  # resolved in time
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page = context.new_page()
 
@@ -99,4 +102,10 @@ def test_a_supervisor_reviews_a_result_in_a_browser(server, browser):
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body())).pages)
     assert "地面清洁" in text and "消防通道畅通" in text
+
+    page.click("header nav >> text=投诉")
+    page.wait_for_url(base + "/complaints")
+    assert page.locator("#complaints tr.overdue").count() == 1
+    assert "已解决" in page.inner_text("#complaints")
+    shot(page, "6-complaints")
     context.close()

@@ -88,3 +88,13 @@ def test_checklists_list_and_one_version(app, web, team, seeded):
     one = admin.get(f"/admin/definitions/{DEFINITION['id']}/1")
     assert one.status_code == 200 and "消防通道畅通" in one.text and "良好" in one.text
     assert admin.get(f"/admin/definitions/{DEFINITION['id']}/9").status_code == 404
+
+
+def test_the_users_csv_is_for_admins_and_has_no_secrets(web, team):
+    resp = web("admin-a").get("/admin/users/export.csv")
+    assert resp.status_code == 200 and resp.data.startswith("\ufeff".encode())
+    text = resp.data.decode("utf-8-sig")
+    assert text.startswith("id,username,display_name,role,sites")
+    assert ",guard-b,guard-b,guard,B," in text
+    assert "pbkdf2" not in text and "scrypt" not in text and "password" not in text
+    assert web("supervisor-a").get("/admin/users/export.csv").status_code == 403

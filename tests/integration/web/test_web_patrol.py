@@ -28,7 +28,8 @@ def night(client, team, app_store):
 def test_the_day_lists_rounds_with_verdicts_and_missed_alerts(web, team, night):
     page = web("supervisor-a").get(f"/patrol?day={NIGHT}")
     assert page.status_code == 200
-    assert 'href="/patrol/rounds/round-1"' in page.text and "start_late" in page.text
+    assert 'href="/patrol/rounds/round-1"' in page.text
+    assert "迟开始" in page.text and ">start_late<" not in page.text  # words, not codes
     after_midnight = web("supervisor-a").get("/patrol?day=2026-11-03").text
     alerts = after_midnight[after_midnight.index('id="alerts"'):after_midnight.index('id="rounds"')]
     assert alerts.count('class="overdue"') == 4  # 00:00 to 06:00 nobody walked
@@ -38,7 +39,8 @@ def test_a_round_page_shows_scans_against_windows_and_flags(web, team, night):
     page = web("supervisor-a").get("/patrol/rounds/round-1")
     assert page.status_code == 200
     assert 'id="timeline"' in page.text and "北门" in page.text and "22:36:00" in page.text
-    assert 'id="flags"' in page.text and "late_submission" in page.text
+    assert 'id="flags"' in page.text and "延迟上传" in page.text
+    assert 'title="late_submission"' in page.text                    # the code as a tooltip
     assert page.text.count('class="cp-status"') == 5
 
 
@@ -53,3 +55,35 @@ def test_patrol_scope_and_bad_day(web, accounts, team, night):
         assert web(name).get("/patrol/rounds/round-1").status_code == 403
     bad = web("supervisor-a").get("/patrol?day=2026-13-45")
     assert bad.status_code == 400 and "day" in bad.text
+
+
+def test_the_days_rounds_and_alerts_as_csv(web, team, night):
+    browser = web("supervisor-a")
+    resp = browser.get(f"/patrol.csv?day={NIGHT}")
+    assert resp.status_code == 200 and resp.data.startswith("\ufeff".encode())
+    lines = resp.data.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("id,site,local_start,route,status")
+    assert lines[1].startswith("round-1,") and "late_submission" in lines[1]
+    assert browser.get(f"/patrol.csv?site={team.site_b['id']}").status_code == 404
+    assert browser.get("/patrol.csv?day=yesterday").status_code == 400
+
+
+def test_the_punctuality_grid_counts_late_and_missed_visits_per_checkpoint(app, team, night):
+    from datetime import date
+
+    from server.services.accounts.users import actor_of
+    from server.web.charts import heatmap_svg
+    from server.web.dashboard_blocks import patrol_grid
+
+    grid = patrol_grid(app.extensions["fieldsync.store"], actor_of(team.users["supervisor"]),
+                       team.site_a["id"], date(2026, 11, 3), days=3)
+    assert grid["columns"] == ["2026-11-01", "2026-11-02", "2026-11-03"]
+    assert "北门" in grid["rows"] and len(grid["rows"]) == 5
+    first, night_of, after = zip(*grid["values"])
+    assert set(first) == {None}                     # nothing was due before the route existed
+    assert set(night_of) == {100}                   # started late, each stop in its window
+    assert all(v == 0 for v in after)               # 00:00-06:00: every round missed
+    with app.app_context():
+        svg = heatmap_svg(grid["values"], rows=grid["rows"], columns=grid["columns"],
+                          label="%", font_path=app.config["PHOTO_FONT_PATH"])
+    assert svg.startswith("<svg") and "<path" in svg

@@ -57,3 +57,15 @@ def test_the_register_is_for_the_sites_supervisors_and_admins(web, accounts, tea
         resp = web(name).get(url)
         assert resp.status_code == 403 and NAME not in resp.text
     assert web("admin-a").get(url).status_code == 200
+
+
+def test_the_register_csv_is_the_list_without_personal_fields(web, team, register):  # noqa: F811
+    browser = web("supervisor-a")
+    resp = browser.get("/households.csv")
+    assert resp.status_code == 200 and resp.data.startswith("\ufeff".encode())
+    text = resp.data.decode("utf-8-sig")
+    assert text.startswith("id,site,building,unit") and register["elderly"]["id"] in text
+    assert NAME not in text
+    assert browser.get(f"/households.csv?site={team.site_b['id']}").status_code == 404
+    for name in ("guard-a", "engineer-a"):
+        assert web(name).get("/households.csv").status_code == 403
