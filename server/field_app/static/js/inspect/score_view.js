@@ -1,0 +1,75 @@
+/**
+ * The live score preview (a bar fixed at the bottom, within thumb reach: total,
+ * band, and on tap the deductions with their reasons) and the list of what still
+ * stops a submit, each entry jumping to its item.
+ */
+import { h } from './dom.js';
+import { parsePath } from './answers.js';
+
+const fmt = (n) => (typeof n === 'number' ? String(Math.round(n * 10000) / 10000) : '–');
+
+function bandText(view, band) {
+  if (!band) return '';
+  if (typeof band === 'object') return view.text(band.label) || band.id || '';
+  const known = (view.definition.scoring?.bands || []).find((b) => b.id === band);
+  return known ? view.text(known.label) : String(band);
+}
+
+function itemLabel(view, path) {
+  const item = view.itemOf(path);
+  const { section, index } = parsePath(path);
+  const where = section === undefined ? '' : ` (${(view.draft.answers[section]?.[index]?.label) || `#${index + 1}`})`;
+  return (item ? view.text(item.label) : path) + where;
+}
+
+export function scoreBar(view) {
+  const total = h('span', { className: 'sc-total', 'data-testid': 'score-total' });
+  const band = h('span', { className: 'sc-band', 'data-testid': 'score-band' });
+  const list = h('ol', { className: 'sc-deductions', hidden: true });
+  const toggle = h('button', { type: 'button', className: 'sc-summary', 'aria-expanded': 'false', onclick: () => {
+    list.hidden = !list.hidden;
+    toggle.setAttribute('aria-expanded', String(!list.hidden));
+  } }, h('span', { className: 'sc-caption' }, view.t('forms.score.preview')), total, band);
+  const submit = h('button', { type: 'button', className: 'sc-submit primary', onclick: () => view.onSubmit?.() },
+    view.t('forms.submit'));
+  const el = h('div', { className: 'sc-bar' }, list, h('div', { className: 'sc-row' }, toggle, submit));
+  return {
+    el,
+    update(ev) {
+      const score = ev.score;
+      total.textContent = score ? `${fmt(score.total)} / ${fmt(score.max)}` : '–';
+      total.dataset.total = score ? String(score.total) : '';
+      band.textContent = score ? bandText(view, score.band) : '';
+      band.dataset.band = score && score.band ? (score.band.id || score.band) : '';
+      list.replaceChildren(...(score?.deductions || []).map((d) => h('li', {
+        className: 'sc-deduction', onclick: () => view.jumpTo(d.item),
+      }, h('span', { className: 'sc-points' }, `−${fmt(Math.abs(d.points))}`),
+      h('span', { className: 'sc-item' }, itemLabel(view, String(d.item))),
+      d.reason ? h('span', { className: 'sc-reason' }, view.text(d.reason)) : null)));
+      if (!list.childElementCount) list.append(h('li', { className: 'sc-none' }, view.t('forms.score.no_deductions')));
+    },
+  };
+}
+
+export function problemList(view) {
+  const list = h('ul', {});
+  const el = h('div', { className: 'fi-blocked', hidden: true, role: 'alert' },
+    h('h3', {}, view.t('forms.blocked')), list);
+  return {
+    el,
+    update(problems) {
+      if (el.hidden) return; // shown by a refused submit, then kept current
+      list.replaceChildren(...problems.map((p) => {
+        const path = view.problemPath(p);
+        return h('li', {}, h('button', { type: 'button', className: 'fi-problem-link', onclick: () => view.jumpTo(path) },
+          h('strong', {}, itemLabel(view, path)), ' ', view.problemText(p)));
+      }));
+      if (!problems.length) el.hidden = true;
+    },
+    show(problems) {
+      el.hidden = false;
+      this.update(problems);
+      el.scrollIntoView({ block: 'start' });
+    },
+  };
+}
