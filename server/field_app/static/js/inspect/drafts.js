@@ -1,8 +1,10 @@
 /**
- * Inspection drafts in `db.drafts` (kind 'inspect'): every change is saved, a
- * short while after the last one (typing a note is not a write per key), and at
- * once when the page is hidden or unloaded -- a phone that switches to the camera
- * app may kill the browser, and whatever was answered must still be there.
+ * Inspection drafts in `db.drafts` (kind 'inspect'): a tap, a photo or a markup
+ * is saved at once; typing is saved a short while after the last key (not a write
+ * per key), and at once when the page is hidden or unloaded -- a phone that
+ * switches to the camera app may kill the browser, and whatever was answered must
+ * still be there. (A write started in `pagehide` may not finish before the page
+ * is torn down, which is why discrete changes do not wait for it.)
  */
 import { newResultId, deviceTime } from './submit_args.js';
 
@@ -61,10 +63,11 @@ export class DraftKeeper {
     window.removeEventListener('pagehide', this.flushNow);
   }
 
-  changed() {
+  /** Note a change: saved at once when `now` (a tap, a photo), else after a pause in typing. */
+  changed({ now = false } = {}) {
     this.draft.updated_at = deviceTime();
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.flush(), SAVE_DELAY_MS);
+    this.timer = setTimeout(() => this.flush(), now ? 0 : SAVE_DELAY_MS);
   }
 
   async flush() {

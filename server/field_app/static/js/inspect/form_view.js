@@ -23,6 +23,7 @@ export class FormView {
     this.form = compileDefinition(definition);
     this.ev = null;
     this.sent = {};
+    this.expanded = new Set(); // items whose photo and note fields the inspector opened
   }
 
   text(label) {
@@ -38,12 +39,12 @@ export class FormView {
   /** Change the answer at `path`; rebuild its item unless the user is typing in it. */
   update(path, fn, { rerender = true } = {}) {
     updateAnswer(this.draft.answers, path, fn);
-    this.changed();
+    this.changed({ now: rerender }); // typing (no rebuild) is saved after a pause
     if (rerender) this.rerender(path);
   }
 
-  changed() {
-    this.keeper.changed();
+  changed({ now = true } = {}) {
+    this.keeper.changed({ now });
     this.evaluate();
   }
 
@@ -137,7 +138,7 @@ export class FormView {
       placeholder: this.text(section.repeat.label), 'aria-label': this.text(section.repeat.label) });
     label.addEventListener('input', () => {
       this.draft.answers[section.id][n].label = label.value;
-      this.changed();
+      this.changed({ now: false });
     });
     const remove = h('button', { type: 'button', className: 'fi-instance-remove', onclick: () => {
       if (!confirm(this.t('forms.repeat.remove_confirm', { what: inst.label || `#${n + 1}` }))) return;

@@ -158,10 +158,17 @@ export function itemBody(view, item, path) {
   if (item.type === 'signature') return parts;
   const answerEvidence = evidence && evidence.scope !== 'defect' ? evidence : null;
   const needPhotos = item.type === 'photo' ? (item.min_count || 0) : (answerEvidence?.photos || 0);
-  if (item.type === 'photo' || answer?.value !== undefined || answer?.na || answer?.photos || answer?.note) {
+  // photos and a note are always possible, but shown unasked only where evidence is due
+  const open = item.type === 'photo' || answerEvidence || answer?.photos || answer?.note || view.expanded.has(path);
+  if (open) {
     parts.push(view.photos(path, (a) => a.photos || [], (a, list) => ({ ...a, photos: list }),
       (answer?.photos || []).length < needPhotos));
     parts.push(noteField(view, path, answer, !!answerEvidence?.note));
+  } else {
+    parts.push(h('button', { type: 'button', className: 'fi-more', onclick: () => {
+      view.expanded.add(path);
+      view.rerender(path);
+    } }, view.t('forms.more')));
   }
   if (isFailed) parts.unshift(h('p', { className: 'fi-failed' }, view.t('forms.failed')));
   return parts;

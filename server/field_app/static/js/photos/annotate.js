@@ -10,15 +10,10 @@ import {
   drawMarkup, emptyMarkup, point, shape, totalPoints,
   MAX_SHAPES, MAX_POINTS_PER_SHAPE, MAX_TOTAL_POINTS, MAX_LABEL_CHARS,
 } from './markup.js';
+import { h as el } from '../inspect/dom.js';
 
 const TOOLS = ['arrow', 'rect', 'ellipse', 'freehand', 'text'];
 const MIN_STEP = 0.004; // freehand: drop points closer than this (fraction of the image)
-
-function el(tag, attrs = {}, ...children) {
-  const node = Object.assign(document.createElement(tag), attrs);
-  node.append(...children);
-  return node;
-}
 
 export async function annotate({ image, markup, t }) {
   const bitmap = await createImageBitmap(image);

@@ -44,7 +44,7 @@ function siteField(ctx, draft, keeper) {
   const select = h('select', { className: 'fi-input fi-site', 'aria-label': ctx.t('forms.site') },
     h('option', { value: '' }, ctx.t('forms.site_pick')), ...sites.map((s) => h('option', { value: s }, s)));
   select.value = draft.site_id || '';
-  select.addEventListener('change', () => { draft.site_id = select.value || null; keeper.changed(); });
+  select.addEventListener('change', () => { draft.site_id = select.value || null; keeper.changed({ now: true }); });
   return h('label', { className: 'fi-site-row' }, ctx.t('forms.site'), select);
 }
 

@@ -1,0 +1,211 @@
+"""The FORMS slice in headless Chromium against the real server (issue 17).
+
+An engineer fills the built-in facilities rubric at 360x780: one deduction item
+failed with a defect, a reading outside its threshold (so its evidence rule asks
+for a photo and a note), a generated JPEG through the camera input with an arrow
+drawn on it; the page is reloaded mid-form and the draft must come back; submit
+is refused while evidence is missing, then accepted. The queued mutation must
+validate against the server's SubmitResult and annotation schemas, and pushed
+through the real sync endpoint it must be stored with the score the preview showed.
+
+Other slices (shell, engine) are not in this branch: the page mounts the screen
+under a stand-in ctx, and the engine is the real one when present, else a stand-in
+asking the Python engine (standin_server.py).
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import pathlib
+import threading
+import uuid
+
+import pytest
+from PIL import Image, ImageDraw
+from playwright.sync_api import expect, sync_playwright
+from werkzeug.serving import make_server
+
+import checklists
+from server.extensions import STORE_KEY
+from server.services import definitions
+from sync.annotations import AnnotationsSchema
+from sync.mutation_args import SubmitResult
+from tests.conftest import bearer
+from tests.e2e.app.standin_server import wsgi
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = pathlib.Path(__file__).resolve().parents[2] / "artifacts"
+DEFINITION_ID = "facilities-supervision"
+
+pytestmark = pytest.mark.slow  # a browser start and a dozen screens: ~20 s
+
+
+@pytest.fixture
+def served(app, team, accounts):
+    raw = next(d for d in checklists.builtin_definitions() if d["id"] == DEFINITION_ID)
+    definitions.install(app.extensions[STORE_KEY], raw, by="test")
+    engineer = team.users["engineer"]
+    token = accounts.token(engineer, "forms test phone")
+    me = {"user_id": engineer["id"], "username": engineer["username"], "role": "engineer",
+          "site_ids": [team.site_a["id"]], "device_id": None}
+    http = make_server("127.0.0.1", 0, wsgi(app, {"me": me, "token": token}), threaded=True)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{http.server_port}", token, team.site_a["id"]
+    http.shutdown()
+    thread.join()
+
+
+@pytest.fixture
+def page():
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        context = browser.new_context(viewport={"width": 360, "height": 780}, locale="zh-CN",
+                                      geolocation={"latitude": 31.2304, "longitude": 121.4737,
+                                                   "accuracy": 12.0},
+                                      permissions=["geolocation"])
+        page = context.new_page()
+        page.on("dialog", lambda dialog: dialog.accept())  # the confirm() before submit
+        yield page
+        context.close()
+        browser.close()
+
+
+def camera_jpeg(path: pathlib.Path) -> pathlib.Path:
+    """A 'camera' photo larger than the display copy, so the downscale path runs."""
+    image = Image.new("RGB", (1600, 1200), (90, 120, 160))
+    ImageDraw.Draw(image).rectangle((500, 400, 1100, 800), fill=(230, 220, 40))
+    image.save(path, "JPEG", quality=90)
+    return path
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"app-inspect-{name}.png"))
+
+
+def item(page, path: str):
+    return page.locator(f'.fi-item[data-path="{path}"]')
+
+
+def answer_check(page, path: str, value: str) -> None:
+    button = item(page, path).locator(f'.fi-toggle[data-value="{value}"]')
+    button.click()
+    expect(button).to_have_attribute("aria-pressed", "true")
+
+
+def preview(page) -> tuple[float, str]:
+    total = page.locator("[data-testid=score-total]")
+    return float(total.get_attribute("data-total")), \
+        page.locator("[data-testid=score-band]").get_attribute("data-band")
+
+
+def open_form(page, base: str) -> None:
+    page.goto(f"{base}/app/test/forms.html#/inspect/{DEFINITION_ID}")
+    expect(item(page, "fac.01")).to_be_visible()
+
+
+def test_an_inspection_is_filled_annotated_resumed_and_submitted(served, page, tmp_path,
+                                                                 client, app):
+    base, token, site_id = served
+    open_form(page, base)
+    for path in ("fac.02", "fac.03", "fac.04", "fac.05", "fac.06"):
+        answer_check(page, path, "pass")
+    # a deduction item failed: one defect naming the missing point and the points taken
+    answer_check(page, "fac.01", "fail")
+    defect = item(page, "fac.01").locator(".fi-defect").first
+    defect.locator("select.fi-criterion").select_option(index=1)
+    defect.locator("input.fi-deduction").fill("0.5")
+    # a reading under its threshold: flagged, so the evidence rule wants a photo and a note
+    item(page, "fac.06.retention").locator("input[type=number]").fill("3")
+    item(page, "fac.06.retention").locator("input[type=number]").blur()
+    expect(item(page, "fac.06.retention").locator(".ph-add.needed")).to_be_visible()
+    shot(page, "1-form")
+
+    page.locator(".sc-submit").click()  # refused: the evidence is missing
+    blocked = page.locator(".fi-blocked")
+    expect(blocked).to_be_visible()
+    expect(blocked).to_contain_text("photo")
+    shot(page, "2-blocked")
+    blocked.locator(".fi-problem-link").first.click()
+
+    item(page, "fac.06.retention").locator("input[type=file]").set_input_files(
+        str(camera_jpeg(tmp_path / "camera.jpg")))
+    thumb = item(page, "fac.06.retention").locator(".ph-thumb img")
+    expect(thumb).to_have_count(1)
+    page.wait_for_function("document.querySelector('.ph-thumb img').naturalWidth > 0")
+    assert page.evaluate("document.querySelector('.ph-thumb img').naturalWidth") == 1280
+
+    item(page, "fac.06.retention").locator(".ph-annotate").click()
+    canvas = page.locator(".an-canvas")
+    expect(canvas).to_be_visible()
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.25)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.5, steps=5)
+    page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.6, steps=5)
+    page.mouse.up()
+    shot(page, "3-annotate")
+    page.locator(".an-done").click()
+    expect(item(page, "fac.06.retention").locator(".ph-annotate")).to_contain_text("1")
+
+    # reload mid-form: the draft (answers, photo, markup) comes back, the note is still to write
+    page.wait_for_function("""async () => {
+        const [draft] = await window.testCtx.db.drafts.toArray();
+        return draft && draft.photos.some((p) => p.annotations && p.annotations.shapes.length);
+    }""")  # a tap is saved at once; wait for that write, not for a time
+    assert "draft=" in page.url  # so the reload resumes this draft
+    page.reload()
+    expect(item(page, "fac.01")).to_be_visible()
+    expect(item(page, "fac.01").locator('.fi-toggle[data-value="fail"]')).to_have_attribute(
+        "aria-pressed", "true")
+    expect(item(page, "fac.01").locator("input.fi-deduction")).to_have_value("0.5")
+    expect(item(page, "fac.06.retention").locator(".ph-annotate")).to_contain_text("1")
+    item(page, "fac.06.retention").locator("textarea.fi-note").fill("录像只保存3天")
+
+    page.locator(".sc-summary").click()
+    expect(page.locator(".sc-deduction").first).to_be_visible()
+    shot(page, "4-score")
+    total, band = preview(page)
+    assert total > 0
+
+    page.locator(".sc-submit").click()
+    page.wait_for_function("location.hash === '#/today'")
+    queued = page.evaluate("window.testCtx.db.outbox.toArray()")
+    assert page.evaluate("window.testCtx.db.drafts.toArray()") == []  # deleted with the queueing
+    assert [m["name"] for m in queued] == ["submit_result"]
+    args = queued[0]["args"]
+    SubmitResult().load(args)  # raises with the field if the server would refuse it
+    assert args["site_id"] == site_id and args["checklist"] == {"id": DEFINITION_ID, "version": 2}
+    assert args["gps"]["accuracy_m"] == 12.0
+    [photo] = args["photos"]
+    assert photo["item"] == "fac.06.retention"
+    markup = AnnotationsSchema().load(photo["annotations"])
+    assert [s["type"] for s in markup["shapes"]] == ["arrow"]
+    assert args["answers"]["fac.06.retention"]["photos"] == [photo["sha256"]]
+
+    # through the real push: stored once, scored as the preview said
+    headers = bearer(token)
+    body = {"client_id": uuid.uuid4().hex, "schema_version": 1,
+            "mutations": [{"id": 1, "name": "submit_result", "args": args,
+                           "client_ts": args["finished_at"]}]}
+    resp = client.post("/api/v1/sync/push", json=body, headers=headers)
+    assert resp.status_code == 200 and resp.json["results"][0]["status"] == "applied", resp.json
+    stored = app.extensions[STORE_KEY].get("results", args["result_id"]).doc
+    assert (stored["score"]["total"], stored["score"]["band"]) == (total, band)
+
+    # the original bytes were kept: they hash to the cited sha256 and render annotated
+    original = base64.b64decode(page.evaluate("""async (sha) => {
+        const rec = await window.testCtx.db.photos.get(sha);
+        const bytes = new Uint8Array(await rec.blob.arrayBuffer());
+        let text = ''; for (const b of bytes) text += String.fromCharCode(b);
+        return btoa(text); }""", photo["sha256"]))
+    assert hashlib.sha256(original).hexdigest() == photo["sha256"]
+    resp = client.patch(f"/api/v1/photos/{photo['sha256']}", data=original,
+                        headers={**headers, "Upload-Offset": "0", "Upload-Length": str(len(original)),
+                                 "Content-Type": "application/offset+octet-stream"})
+    assert resp.status_code in (200, 204), resp.data[:300]
+    resp = client.get(f"/api/v1/photos/{photo['sha256']}?variant=annotated", headers=headers)
+    assert resp.status_code == 200
+    assert Image.open(io.BytesIO(resp.data)).size[0] > 0
