@@ -29,7 +29,7 @@ STANDINS = pathlib.Path(__file__).resolve().parent / "standins"
 _INSTANCE_KEY = re.compile(r"\[(\d+)\]\.answers\.")
 
 
-def _visibility(definition, answers) -> dict[str, bool]:
+def visibility(definition, answers) -> dict[str, bool]:
     """Items (``visible_items``) and sections: what ``ev.relevant`` answers."""
     out = dict(checklists.visible_items(definition, answers))
     plan, answers, shown = definition.plan, dict(answers), {}
@@ -69,7 +69,7 @@ def _score(definition, answers) -> dict | None:
 def evaluate(body: dict) -> dict:
     definition = checklists.load_definition(body["definition"])
     answers = body["answers"]
-    visible = _visibility(definition, answers)
+    visible = visibility(definition, answers)
     required = {}
     for path, _ in visible.items():
         item = definition.items_by_id.get(path.split("].", 1)[-1])
