@@ -8,7 +8,10 @@ fieldsync app, so pulls and pushes hit the real sync endpoints.
 
 The engine stand-in answers ``evaluate()`` by asking ``/__test/evaluate``, which
 runs the Python checklist engine -- the server's truth -- on the answers the form
-would send (a synchronous request: the engine API is synchronous).
+would send (a synchronous request: the engine API is synchronous), in the shapes
+the ENGINE slice's module returns (problems ``{item, path, code, message}`` with
+the server's error key as ``path``; deductions ``{item, instance, points, reason,
+explanation}``; ``band`` an id beside ``band_label``).
 """
 from __future__ import annotations
 
@@ -56,14 +59,15 @@ def _score(definition, answers) -> dict | None:
     deductions = []
     for section in report["sections"]:
         for line in section["lines"]:
-            if line["status"] == "scored" and line["points"] < line["max"]:
-                item = line["item_id"]
-                if "instance" in line:
-                    item = f"{section['section_id']}[{line['instance']['index']}].{item}"
-                deductions.append({"item": item, "points": round(line["max"] - line["points"], 4),
-                                   "reason": line["explanation"]})
+            if line["counted"] and line["points"] < line["max"]:
+                instance = line["instance"]["index"] if "instance" in line else None
+                deductions.append({"item": line["item_id"], "instance": instance,
+                                   "points": round(line["max"] - line["points"], 4),
+                                   "reason": line["status"], "explanation": line["explanation"]})
+    band = report["band"]
     return {"total": report["total"], "max": report["max"], "percent": report["percent"],
-            "band": report["band"], "sections": report["sections"], "deductions": deductions}
+            "band": band["id"] if band else None, "band_label": band["label"] if band else None,
+            "sections": report["sections"], "deductions": deductions}
 
 
 def evaluate(body: dict) -> dict:
@@ -76,7 +80,8 @@ def evaluate(body: dict) -> dict:
         if item is not None:
             required[path] = item.required
     paths = list(visible)
-    problems = [{"item": _problem_item(key, paths), "code": "invalid", "message": message}
+    problems = [{"item": _problem_item(key, paths).split("].", 1)[-1], "path": key,
+                 "code": "invalid", "message": message}
                 for key, messages in checklists.answer_errors(definition, answers).items()
                 for message in messages]
     return {"visible": visible, "required": required, "problems": problems,

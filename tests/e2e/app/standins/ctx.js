@@ -24,15 +24,23 @@ export async function makeCtx({ me, lang = 'zh' }) {
     db, t, lang, me,
     navigate(hash) { location.hash = hash; },
     outbox: { enqueue: (name, args) => db.transaction(['outbox', 'meta'], (tables) => append(tables, name, args)) },
-    enqueueWith: (name, args, txWork) => db.transaction(['outbox', 'meta', 'drafts', 'photos'], async (tables) => {
+    // the shell passes its Dexie db to txWork; here the transaction's tables stand in for it
+    enqueueWith: (name, args, txWork) => db.transaction(['outbox', 'meta', 'drafts'], async (tables) => {
       await txWork(tables);
       return append(tables, name, args);
     }),
     photos: {
-      async add(blob, { kind, annotations = null, thumb = null } = {}) {
-        const sha256 = await sha256Hex(blob); // hashed before the transaction
-        await db.photos.put({ sha256, blob, thumb, kind, annotations, state: 'waiting', offset: 0, error: null });
-        return { sha256, size: blob.size, content_type: blob.type };
+      // like the shell's photos.js: the original under its sha256 and a 320 px wide thumb
+      async add(blob, { kind = 'photo', annotations = null } = {}) {
+        const sha256 = await sha256Hex(blob); // hashed and shrunk before the transaction
+        const bitmap = await createImageBitmap(blob, { resizeWidth: 320 });
+        const canvas = Object.assign(document.createElement('canvas'), { width: bitmap.width, height: bitmap.height });
+        canvas.getContext('2d').drawImage(bitmap, 0, 0);
+        bitmap.close();
+        const thumb = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.8));
+        await db.photos.put({ sha256, blob, thumb, kind, annotations, type: blob.type, size: blob.size,
+          state: 'waiting', offset: 0, error: null });
+        return { sha256, size: blob.size, type: blob.type, kind, annotations };
       },
     },
     sync: { async now() {} },

@@ -161,6 +161,10 @@ export class FormView {
       h('ul', { className: 'fi-problems' }));
   }
 
+  sectionOf(id) {
+    return this.definition.sections.find((s) => s.id === id || s.items.some((it) => it.id === id)) || null;
+  }
+
   itemOf(path) {
     const { section, item } = parsePath(path);
     const sections = section ? this.definition.sections.filter((s) => s.id === section) : this.definition.sections;
@@ -194,16 +198,25 @@ export class FormView {
       const mine = byPath.get(path) || [];
       node.classList.toggle('has-problem', mine.length > 0);
       node.querySelector('.fi-problems').replaceChildren(...mine.map((p) => h('li', {}, this.problemText(p))));
+      const calculated = node.querySelector('.fi-calculated');
+      if (calculated && typeof ev.calculated === 'function') {
+        const value = ev.calculated(path);
+        calculated.textContent = value === null || value === undefined ? this.t('forms.calculated') : `= ${value}`;
+      }
     }
     this.bar.update(ev);
     this.problemBox.update(ev.problems);
   }
 
-  /** The item path a problem is about (engine problems name the item, maybe with a field). */
+  /**
+   * The item path a problem is about: from the server's error key when the engine
+   * gives it (`answers.sec[0].answers.item.field` -> `sec[0].item`), else its item.
+   */
   problemPath(problem) {
-    const raw = String(problem.item || '').replace(/^answers\./, '');
-    if (this.root.querySelector(`.fi-item[data-path="${CSS.escape(raw)}"]`)) return raw;
+    const raw = String(problem.path || problem.item || '').replace(/^answers\./, '')
+      .replace(/\[(\d+)\]\.answers\./g, '[$1].');
     const paths = [...this.root.querySelectorAll('.fi-item')].map((n) => n.dataset.path);
+    if (paths.includes(raw)) return raw;
     return paths.filter((p) => raw.startsWith(`${p}.`) || raw.startsWith(`${p}[`))
       .sort((a, b) => b.length - a.length)[0] || raw;
   }

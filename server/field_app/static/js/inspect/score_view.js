@@ -4,7 +4,7 @@
  * stops a submit, each entry jumping to its item.
  */
 import { h } from './dom.js';
-import { parsePath } from './answers.js';
+import { parsePath, instancePath } from './answers.js';
 
 const fmt = (n) => (typeof n === 'number' ? String(Math.round(n * 10000) / 10000) : '–');
 
@@ -15,8 +15,15 @@ function bandText(view, band) {
   return known ? view.text(known.label) : String(band);
 }
 
+/** The form path of a deduction: the engine names the item and, in a repeat, the instance. */
+function deductionPath(view, d) {
+  if (d.instance === null || d.instance === undefined) return String(d.item);
+  return instancePath(view.sectionOf(d.item)?.id, d.instance, d.item);
+}
+
 function itemLabel(view, path) {
   const item = view.itemOf(path);
+  if (!item && view.sectionOf(path)?.id === path) return view.text(view.sectionOf(path).title);
   const { section, index } = parsePath(path);
   const where = section === undefined ? '' : ` (${(view.draft.answers[section]?.[index]?.label) || `#${index + 1}`})`;
   return (item ? view.text(item.label) : path) + where;
@@ -39,13 +46,16 @@ export function scoreBar(view) {
       const score = ev.score;
       total.textContent = score ? `${fmt(score.total)} / ${fmt(score.max)}` : '–';
       total.dataset.total = score ? String(score.total) : '';
-      band.textContent = score ? bandText(view, score.band) : '';
+      band.textContent = score ? (view.text(score.band_label) || bandText(view, score.band)) : '';
       band.dataset.band = score && score.band ? (score.band.id || score.band) : '';
-      list.replaceChildren(...(score?.deductions || []).map((d) => h('li', {
-        className: 'sc-deduction', onclick: () => view.jumpTo(d.item),
-      }, h('span', { className: 'sc-points' }, `−${fmt(Math.abs(d.points))}`),
-      h('span', { className: 'sc-item' }, itemLabel(view, String(d.item))),
-      d.reason ? h('span', { className: 'sc-reason' }, view.text(d.reason)) : null)));
+      list.replaceChildren(...(score?.deductions || []).map((d) => {
+        const path = deductionPath(view, d);
+        const why = view.text(d.explanation) || view.text(d.reason);
+        return h('li', { className: 'sc-deduction', dataset: { path }, onclick: () => view.jumpTo(path) },
+          h('span', { className: 'sc-points' }, `−${fmt(Math.abs(d.points))}`),
+          h('span', { className: 'sc-item' }, itemLabel(view, path)),
+          why ? h('span', { className: 'sc-reason' }, why) : null);
+      }));
       if (!list.childElementCount) list.append(h('li', { className: 'sc-none' }, view.t('forms.score.no_deductions')));
     },
   };

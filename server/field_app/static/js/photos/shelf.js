@@ -2,9 +2,10 @@
  * Taking photos for a form: the camera input, the display copies, the thumbnails.
  *
  * The original blob goes to `ctx.photos.add` untouched (the uploader sends it and
- * a result cites it by sha256); the screen only ever shows a downscaled copy,
- * kept as `thumb` beside the original and made again from it when missing.
- * Object URLs are revoked when the screen goes (`release`).
+ * a result cites it by sha256); the screen only ever shows downscaled copies: the
+ * thumbnail the shell keeps beside the original, and a display copy (<= 1280 px)
+ * to annotate, made from the original when this visit has none. Object URLs are
+ * revoked when the screen goes (`release`).
  */
 import { downscale } from './downscale.js';
 import { annotate } from './annotate.js';
@@ -17,6 +18,7 @@ export class PhotoShelf {
   constructor(ctx) {
     this.ctx = ctx;
     this.urls = new Map(); // sha256 -> object URL of its display copy
+    this.copies = new Map(); // sha256 -> display copy made this visit (the stored thumb may be smaller)
   }
 
   /** Store a picked file; its ref for the draft ({sha256, content_type, size, taken_at}). */
@@ -25,34 +27,39 @@ export class PhotoShelf {
       throw new Error(this.ctx.t('forms.photo.unsupported', { type: file.type || '?' }));
     }
     const display = await downscale(file); // before any IndexedDB transaction (research §4)
-    const stored = await this.ctx.photos.add(file, { kind, annotations: null, thumb: display.blob });
+    const stored = await this.ctx.photos.add(file, { kind, annotations: null });
     this.remember(stored.sha256, display.blob);
     return { sha256: stored.sha256, content_type: file.type, size: file.size,
       taken_at: deviceTime(new Date(file.lastModified || Date.now())) };
   }
 
   remember(sha256, blob) {
+    this.copies.set(sha256, blob);
     if (!this.urls.has(sha256)) this.urls.set(sha256, URL.createObjectURL(blob));
   }
 
-  /** The display copy of a stored photo (made from the original if it has none). */
+  /** A display copy (<= 1280 px) of a stored photo, made from the original when needed. */
   async displayCopy(sha256) {
+    if (this.copies.has(sha256)) return this.copies.get(sha256);
     const rec = await this.ctx.db.photos.get(sha256);
-    if (!rec) return null;
-    if (rec.thumb) return rec.thumb;
-    return rec.blob ? (await downscale(rec.blob)).blob : null;
+    if (!rec || !rec.blob) return null;
+    const { blob } = await downscale(rec.blob);
+    this.copies.set(sha256, blob);
+    return blob;
   }
 
+  /** A thumbnail URL: the stored thumb when there is one (no decoding of the original). */
   async url(sha256) {
     if (!this.urls.has(sha256)) {
-      const blob = await this.displayCopy(sha256);
+      const rec = this.copies.has(sha256) ? null : await this.ctx.db.photos.get(sha256);
+      const blob = rec?.thumb || await this.displayCopy(sha256);
       if (!blob) return null;
-      this.remember(sha256, blob);
+      if (!this.urls.has(sha256)) this.urls.set(sha256, URL.createObjectURL(blob));
     }
     return this.urls.get(sha256);
   }
 
-  /** Open the editor on a photo; the new markup, or null when cancelled. */
+  /** Open the editor on a photo's display copy; the new markup, or null when cancelled. */
   async annotate(sha256, markup) {
     const image = await this.displayCopy(sha256);
     return image ? annotate({ image, markup, t: this.ctx.t }) : null;
@@ -61,6 +68,7 @@ export class PhotoShelf {
   release() {
     for (const url of this.urls.values()) URL.revokeObjectURL(url);
     this.urls.clear();
+    this.copies.clear();
   }
 }
 

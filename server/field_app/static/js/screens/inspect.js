@@ -97,10 +97,8 @@ export async function mount(el, ctx, params = {}) {
     const args = buildSubmitArgs(draft, view.sent, { gps: gps.best() }); // before the transaction
     keeper.cancel();
     try {
-      await ctx.enqueueWith('submit_result', args, (tables) => {
-        const drafts = tables?.drafts || (typeof tables?.table === 'function' ? tables.table('drafts') : ctx.db.drafts);
-        return drafts.delete(draft.id);
-      });
+      // txWork gets the shell's Dexie db (its transaction is the current one)
+      await ctx.enqueueWith('submit_result', args, (db) => db.drafts.delete(draft.id));
     } catch (err) {
       keeper.attach();
       view.flash(ctx.t('forms.submit_failed', { error: err.message || String(err) }));
