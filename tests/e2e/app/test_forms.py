@@ -43,8 +43,9 @@ pytestmark = pytest.mark.slow  # a browser start and a dozen screens: ~20 s
 
 @pytest.fixture
 def served(app, team, accounts):
-    raw = next(d for d in checklists.builtin_definitions() if d["id"] == DEFINITION_ID)
-    definitions.install(app.extensions[STORE_KEY], raw, by="test")
+    for raw in checklists.builtin_definitions():
+        if raw["id"] in (DEFINITION_ID, "handover-acceptance"):
+            definitions.install(app.extensions[STORE_KEY], raw, by="test")
     engineer = team.users["engineer"]
     token = accounts.token(engineer, "forms test phone")
     me = {"user_id": engineer["id"], "username": engineer["username"], "role": "engineer",
@@ -126,7 +127,7 @@ def test_an_inspection_is_filled_annotated_resumed_and_submitted(served, page, t
     page.locator(".sc-submit").click()  # refused: the evidence is missing
     blocked = page.locator(".fi-blocked")
     expect(blocked).to_be_visible()
-    expect(blocked).to_contain_text("photo")
+    expect(blocked).to_contain_text("至少需要 1 张照片")  # the server's evidence rule, in Chinese
     shot(page, "2-blocked")
     blocked.locator(".fi-problem-link").first.click()
 
@@ -209,3 +210,73 @@ def test_an_inspection_is_filled_annotated_resumed_and_submitted(served, page, t
     resp = client.get(f"/api/v1/photos/{photo['sha256']}?variant=annotated", headers=headers)
     assert resp.status_code == 200
     assert Image.open(io.BytesIO(resp.data)).size[0] > 0
+
+
+def stored_drafts(page) -> list[dict]:
+    return page.evaluate("window.testCtx.db.drafts.toArray()")
+
+
+def test_a_handover_with_rooms_and_a_signature_is_kept_then_discarded(served, page):
+    base, _, _ = served
+    page.goto(f"{base}/app/test/forms.html#/inspect/handover-acceptance")
+    rooms = page.locator('.fi-section[data-section="ho.rooms"]')
+    expect(item(page, "ho.scope")).to_be_visible()
+    expect(rooms).to_be_hidden()  # shown for a unit only
+    answer_check(page, "ho.scope", "unit")
+    expect(rooms).to_be_visible()
+    expect(item(page, "ho.unit_no")).to_be_visible()
+    expect(item(page, "ho.area")).to_be_hidden()
+
+    add = rooms.locator(".fi-instance-add")
+    for label, kind in (("主卧", "dry"), ("卫生间", "wet")):
+        add.click()
+        instance = rooms.locator(".fi-instance").last
+        instance.locator(".fi-instance-label").fill(label)
+        answer_check(page, f"ho.rooms[{instance.get_attribute('data-index')}].ho.room.kind", kind)
+    # waterproofing is asked in the wet room only, per instance
+    expect(item(page, "ho.rooms[0].ho.room.waterproofing")).to_be_hidden()
+    expect(item(page, "ho.rooms[1].ho.room.waterproofing")).to_be_visible()
+    answer_check(page, "ho.rooms[1].ho.room.walls", "fail")
+    shot(page, "5-handover-rooms")
+
+    rooms.locator('.fi-instance[data-index="0"] .fi-instance-remove').click()  # confirm accepted
+    expect(rooms.locator(".fi-instance")).to_have_count(1)
+    expect(rooms.locator(".fi-instance-label")).to_have_value("卫生间")
+    expect(item(page, "ho.rooms[0].ho.room.waterproofing")).to_be_visible()
+    expect(item(page, "ho.rooms[0].ho.room.walls").locator('.fi-toggle[data-value="fail"]')
+           ).to_have_attribute("aria-pressed", "true")
+
+    signature = item(page, "ho.sign.handover")
+    signature.locator(".fi-input").fill("王工")
+    signature.locator(".fi-sign").click()
+    pad = page.locator(".sig-canvas")
+    expect(pad).to_be_visible()
+    box = pad.bounding_box()
+    page.mouse.move(box["x"] + 20, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] - 20, box["y"] + 20, steps=8)
+    page.mouse.up()
+    shot(page, "6-signature")
+    page.locator(".sig-done").click()
+    expect(signature.locator("img.fi-signature")).to_be_visible()
+
+    page.wait_for_function("""async () => {
+        const [draft] = await window.testCtx.db.drafts.toArray();
+        return draft && draft.answers['ho.sign.handover']?.value?.image;
+    }""")
+    [draft] = stored_drafts(page)
+    assert [i["label"] for i in draft["answers"]["ho.rooms"]] == ["卫生间"]
+    value = draft["answers"]["ho.sign.handover"]["value"]
+    assert value["signer"] == "王工"
+    kept = page.evaluate("async (sha) => (await window.testCtx.db.photos.get(sha)).blob.type",
+                         value["image"])
+    assert kept == "image/png"
+
+    page.goto(f"{base}/app/test/forms.html#/inspect/")
+    listed = page.locator(".dl-draft")
+    expect(listed).to_have_count(1)
+    expect(page.locator(".dl-start")).to_have_count(2)
+    shot(page, "7-drafts")
+    listed.locator(".dl-discard").click()  # confirm accepted
+    expect(page.locator(".dl-draft")).to_have_count(0)
+    assert stored_drafts(page) == []

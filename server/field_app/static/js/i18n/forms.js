@@ -66,6 +66,19 @@ export const zh = {
   'forms.signature.alt': '签名',
   'forms.score.preview': '预估得分',
   'forms.score.no_deductions': '没有扣分',
+  'forms.problem.required': '必填',
+  'forms.problem.required_or_na': '必填(或选“不适用”)',
+  'forms.problem.criterion': '请选择缺失的检查内容',
+  'forms.problem.points': '扣分须在 {range} 之间',
+  'forms.problem.photos': '证据: 至少需要 {n} 张照片',
+  'forms.problem.note': '证据: 需要说明问题',
+  'forms.problem.location': '证据: 需要填写位置',
+  'forms.problem.defects': '不合格: 请逐项列出问题',
+  'forms.problem.photo_count': '需要 {min}-{max} 张照片(现有 {n} 张)',
+  'forms.problem.instances': '需要 {min}-{max} 项',
+  'forms.problem.instance_label': '请填写名称',
+  'forms.problem.instance_label_twice': '名称重复',
+  'forms.problem.defect_n': '问题 {n}:',
 };
 
 export const en = {
@@ -132,6 +145,19 @@ export const en = {
   'forms.signature.alt': 'Signature',
   'forms.score.preview': 'Score preview',
   'forms.score.no_deductions': 'No deductions',
+  'forms.problem.required': 'Required',
+  'forms.problem.required_or_na': 'Required (or answer N/A)',
+  'forms.problem.criterion': 'Pick the missing point',
+  'forms.problem.points': 'Points off must be within {range}',
+  'forms.problem.photos': 'Evidence: at least {n} photo(s)',
+  'forms.problem.note': 'Evidence: explain the problem in a note',
+  'forms.problem.location': 'Evidence: say where the defect is',
+  'forms.problem.defects': 'Failed: list each defect',
+  'forms.problem.photo_count': 'Needs {min}-{max} photos (has {n})',
+  'forms.problem.instances': 'Needs {min}-{max} entries',
+  'forms.problem.instance_label': 'Give it a name',
+  'forms.problem.instance_label_twice': 'This name is used twice',
+  'forms.problem.defect_n': 'Defect {n}:',
 };
 
 export default { zh, en };

@@ -15,6 +15,7 @@ import { h } from './dom.js';
 import { photoRow } from '../photos/shelf.js';
 import { signaturePad } from '../photos/signature.js';
 import { scoreBar, problemList } from './score_view.js';
+import { problemText } from './problem_text.js';
 
 export class FormView {
   constructor({ ctx, definition, draft, keeper, shelf, onProblem }) {
@@ -222,7 +223,7 @@ export class FormView {
   }
 
   problemText(problem) {
-    return this.text(problem.message) || problem.code || '';
+    return problemText(this.t, problem);
   }
 
   /** Scroll to an item (from a problem or a deduction) and focus its first input. */

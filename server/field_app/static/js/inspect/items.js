@@ -52,7 +52,8 @@ function checkWidget(view, item, path, answer) {
   return toggles(choices, (id) => value === id, (id) => view.update(path, (a) => {
     const next = setValue(value === id ? undefined : id)(a);
     if (next.value !== 'fail') delete next.defects;
-    else if (item.deduction && !next.defects) next.defects = [{}]; // a failed 扣分 item lists its defects
+    // a failed 扣分 item, or one whose evidence is per defect, lists its defects: start one
+    else if ((item.deduction || item.evidence?.scope === 'defect') && !next.defects) next.defects = [{}];
     return next;
   }));
 }
