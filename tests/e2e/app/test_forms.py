@@ -2,8 +2,8 @@
 
 An engineer fills the built-in facilities rubric at 360x780: one deduction item
 failed with a defect, a reading outside its threshold (so its evidence rule asks
-for a photo and a note), a generated JPEG through the camera input with an arrow
-drawn on it; the page is reloaded mid-form and the draft must come back; submit
+for a photo and a note), a generated JPEG through the camera input marked up with
+every tool (arrow, box, ellipse, freehand with an undo, text); the page is reloaded mid-form and the draft must come back; submit
 is refused while evidence is missing, then accepted. The queued mutation must
 validate against the server's SubmitResult and annotation schemas, and pushed
 through the real sync endpoint it must be stored with the score the preview showed.
@@ -142,19 +142,32 @@ def test_an_inspection_is_filled_annotated_resumed_and_submitted(served, page, t
     canvas = page.locator(".an-canvas")
     expect(canvas).to_be_visible()
     box = canvas.bounding_box()
-    page.mouse.move(box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.25)
-    page.mouse.down()
-    page.mouse.move(box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.5, steps=5)
-    page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.6, steps=5)
-    page.mouse.up()
+
+    def drag(tool: str, start: tuple, end: tuple) -> None:
+        page.locator(f'.an-tool[data-tool="{tool}"]').click()
+        page.mouse.move(box["x"] + box["width"] * start[0], box["y"] + box["height"] * start[1])
+        page.mouse.down()
+        page.mouse.move(box["x"] + box["width"] * end[0], box["y"] + box["height"] * end[1], steps=8)
+        page.mouse.up()
+
+    drag("arrow", (0.2, 0.25), (0.6, 0.6))
+    drag("rect", (0.3, 0.3), (0.7, 0.7))
+    drag("ellipse", (0.1, 0.6), (0.3, 0.9))
+    drag("freehand", (0.7, 0.1), (0.9, 0.4))
+    page.locator(".an-undo").click()  # the freehand stroke goes again
+    drag("freehand", (0.75, 0.15), (0.95, 0.35))
+    page.locator('.an-tool[data-tool="text"]').click()
+    page.mouse.click(box["x"] + box["width"] * 0.62, box["y"] + box["height"] * 0.62)
+    page.locator(".an-text").fill("只保存3天")
+    page.locator(".an-text").press("Enter")
     shot(page, "3-annotate")
     page.locator(".an-done").click()
-    expect(item(page, "fac.06.retention").locator(".ph-annotate")).to_contain_text("1")
+    expect(item(page, "fac.06.retention").locator(".ph-annotate")).to_contain_text("5")
 
     # reload mid-form: the draft (answers, photo, markup) comes back, the note is still to write
     page.wait_for_function("""async () => {
         const [draft] = await window.testCtx.db.drafts.toArray();
-        return draft && draft.photos.some((p) => p.annotations && p.annotations.shapes.length);
+        return draft && draft.photos.some((p) => p.annotations && p.annotations.shapes.length === 5);
     }""")  # a tap is saved at once; wait for that write, not for a time
     assert "draft=" in page.url  # so the reload resumes this draft
     page.reload()
@@ -162,7 +175,7 @@ def test_an_inspection_is_filled_annotated_resumed_and_submitted(served, page, t
     expect(item(page, "fac.01").locator('.fi-toggle[data-value="fail"]')).to_have_attribute(
         "aria-pressed", "true")
     expect(item(page, "fac.01").locator("input.fi-deduction")).to_have_value("0.5")
-    expect(item(page, "fac.06.retention").locator(".ph-annotate")).to_contain_text("1")
+    expect(item(page, "fac.06.retention").locator(".ph-annotate")).to_contain_text("5")
     item(page, "fac.06.retention").locator("textarea.fi-note").fill("录像只保存3天")
 
     page.locator(".sc-summary").click()
@@ -183,7 +196,10 @@ def test_an_inspection_is_filled_annotated_resumed_and_submitted(served, page, t
     [photo] = args["photos"]
     assert photo["item"] == "fac.06.retention"
     markup = AnnotationsSchema().load(photo["annotations"])
-    assert [s["type"] for s in markup["shapes"]] == ["arrow"]
+    assert [s["type"] for s in markup["shapes"]] == ["arrow", "rect", "ellipse", "freehand", "text"]
+    arrow = markup["shapes"][0]["points"]
+    assert arrow[0] == pytest.approx([0.2, 0.25], abs=0.01) and arrow[1] == pytest.approx([0.6, 0.6], abs=0.01)
+    assert len(markup["shapes"][3]["points"]) > 2 and markup["shapes"][4]["text"] == "只保存3天"
     assert args["answers"]["fac.06.retention"]["photos"] == [photo["sha256"]]
 
     # through the real push: stored once, scored as the preview said
@@ -210,6 +226,7 @@ def test_an_inspection_is_filled_annotated_resumed_and_submitted(served, page, t
     resp = client.get(f"/api/v1/photos/{photo['sha256']}?variant=annotated", headers=headers)
     assert resp.status_code == 200
     assert Image.open(io.BytesIO(resp.data)).size[0] > 0
+    (ARTIFACTS / "app-inspect-8-server-annotated.jpg").write_bytes(resp.data)  # beside shot 3
 
 
 def stored_drafts(page) -> list[dict]:

@@ -83,7 +83,11 @@ function readingWidget(view, item, path, answer) {
     const number = text === '' ? undefined : Number(text);
     view.update(path, setValue(Number.isFinite(number) ? number : undefined), { rerender: false });
   });
-  input.addEventListener('change', () => view.rerender(path));
+  // rebuilt (evidence fields shown or hidden) only when the reading crosses a threshold
+  const wasFailed = failed(item, answer);
+  input.addEventListener('change', () => {
+    if (failed(item, view.answer(path)) !== wasFailed) view.rerender(path);
+  });
   const range = item.thresholds ? [item.thresholds.min ?? '…', item.thresholds.max ?? '…'].join(' – ') : null;
   return h('div', { className: 'fi-reading' }, input, item.unit ? h('span', { className: 'fi-unit' }, item.unit) : null,
     range ? h('span', { className: 'fi-range' }, view.t('forms.reading.expected', { range })) : null);

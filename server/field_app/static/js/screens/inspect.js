@@ -8,7 +8,7 @@
  * both queued and still a draft, nor lost between the two.
  * Without a definition id it lists the drafts to resume and the checklists to start.
  */
-import { DraftKeeper, newDraft } from '../inspect/drafts.js';
+import { DraftKeeper, listDrafts, newDraft } from '../inspect/drafts.js';
 import { draftHash, mountDraftList } from '../inspect/draft_list.js';
 import { findDefinition } from '../inspect/definitions.js';
 import { FormView } from '../inspect/form_view.js';
@@ -30,6 +30,11 @@ async function openDraft(ctx, params) {
   if (params.draft) {
     const draft = await ctx.db.drafts.get(params.draft);
     if (draft) return { draft, definition: await findDefinition(ctx, draft.definition_id, draft.version) };
+  }
+  if (params.occurrence) { // a planned inspection opened again from Today: its open draft
+    const open = (await listDrafts(ctx.db)).find((d) => d.occurrence === params.occurrence
+      && d.definition_id === params.definition_id);
+    if (open) return { draft: open, definition: await findDefinition(ctx, open.definition_id, open.version) };
   }
   const definition = await findDefinition(ctx, params.definition_id);
   if (!definition) return { draft: null, definition: null };
