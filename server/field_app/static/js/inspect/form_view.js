@@ -1,7 +1,8 @@
 /**
  * One definition rendered as a form over a draft, kept in step with the engine.
  *
- * Every change goes: answer updated in the draft -> draft saved (debounced) ->
+ * Every change goes: answer updated in the draft -> draft saved (at once for a
+ * tap, after a pause in typing) ->
  * engine evaluates -> visibility, required marks, problems and the score preview
  * are applied to the DOM. The engine is asked twice: once on everything the draft
  * holds (which items the logic shows), then on the answers that would be sent --
@@ -18,8 +19,8 @@ import { scoreBar, problemList } from './score_view.js';
 import { problemText } from './problem_text.js';
 
 export class FormView {
-  constructor({ ctx, definition, draft, keeper, shelf, onProblem }) {
-    Object.assign(this, { ctx, definition, draft, keeper, shelf, onProblem });
+  constructor({ ctx, definition, draft, keeper, shelf }) {
+    Object.assign(this, { ctx, definition, draft, keeper, shelf });
     this.t = ctx.t;
     this.form = compileDefinition(definition);
     this.ev = null;
@@ -142,7 +143,8 @@ export class FormView {
       this.changed({ now: false });
     });
     const remove = h('button', { type: 'button', className: 'fi-instance-remove', onclick: () => {
-      if (!confirm(this.t('forms.repeat.remove_confirm', { what: inst.label || `#${n + 1}` }))) return;
+      const name = this.draft.answers[section.id][n]?.label || `#${n + 1}`;
+      if (!confirm(this.t('forms.repeat.remove_confirm', { what: name }))) return;
       removeInstance(this.draft, section.id, n);
       repaint();
       this.changed();
@@ -228,7 +230,11 @@ export class FormView {
 
   /** Scroll to an item (from a problem or a deduction) and focus its first input. */
   jumpTo(path) {
-    const node = this.root.querySelector(`.fi-item[data-path="${CSS.escape(path)}"]`);
+    const { section, index } = parsePath(path);
+    const node = this.root.querySelector(`.fi-item[data-path="${CSS.escape(path)}"]`)
+      || (section !== undefined && this.root.querySelector(
+        `.fi-section[data-section="${CSS.escape(section)}"] .fi-instance[data-index="${index}"]`))
+      || this.root.querySelector(`.fi-section[data-section="${CSS.escape(path)}"]`);
     if (!node) return;
     node.scrollIntoView({ block: 'center' });
     const input = node.querySelector('input, textarea, select, button');

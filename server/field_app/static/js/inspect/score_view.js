@@ -23,10 +23,12 @@ function deductionPath(view, d) {
 
 function itemLabel(view, path) {
   const item = view.itemOf(path);
-  if (!item && view.sectionOf(path)?.id === path) return view.text(view.sectionOf(path).title);
   const { section, index } = parsePath(path);
-  const where = section === undefined ? '' : ` (${(view.draft.answers[section]?.[index]?.label) || `#${index + 1}`})`;
-  return (item ? view.text(item.label) : path) + where;
+  const instance = section === undefined ? '' : ((view.draft.answers[section]?.[index]?.label) || `#${index + 1}`);
+  if (item) return view.text(item.label) + (instance ? ` (${instance})` : '');
+  // a problem of a repeated section itself (too few rooms) or of an instance (its name)
+  const owner = view.definition.sections.find((s) => s.id === (section ?? path));
+  return owner ? `${view.text(owner.title)}${instance ? ` ${instance}` : ''}` : path;
 }
 
 export function scoreBar(view) {

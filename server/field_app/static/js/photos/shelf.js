@@ -26,9 +26,11 @@ export class PhotoShelf {
     if (!PHOTO_TYPES.includes(file.type)) {
       throw new Error(this.ctx.t('forms.photo.unsupported', { type: file.type || '?' }));
     }
-    const display = await downscale(file); // before any IndexedDB transaction (research §4)
+    // resized before any IndexedDB transaction (research §4); a photo this browser cannot
+    // decode is still kept and sent -- it is evidence -- it just shows no preview
+    const display = await downscale(file).catch(() => null);
     const stored = await this.ctx.photos.add(file, { kind, annotations: null });
-    this.remember(stored.sha256, display.blob);
+    if (display) this.remember(stored.sha256, display.blob);
     return { sha256: stored.sha256, content_type: file.type, size: file.size,
       taken_at: deviceTime(new Date(file.lastModified || Date.now())) };
   }
