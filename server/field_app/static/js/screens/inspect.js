@@ -91,7 +91,9 @@ export async function mount(el, ctx, params = {}) {
   el.replaceChildren(header, formEl);
   view.render(formEl);
 
+  let submitting = false; // a second tap must not queue the same result twice
   view.onSubmit = async () => {
+    if (submitting) return;
     const ev = view.evaluate();
     const local = draft.site_id ? [] : [{ item: '', code: 'site', message: ctx.t('forms.site_missing') }];
     if (local.length || ev.problems.length) {
@@ -99,12 +101,15 @@ export async function mount(el, ctx, params = {}) {
       return;
     }
     if (!confirm(ctx.t('forms.submit_confirm'))) return;
-    const args = buildSubmitArgs(draft, view.sent, { gps: gps.best() }); // before the transaction
-    keeper.cancel();
+    submitting = true;
     try {
+      const args = buildSubmitArgs(draft, view.sent, { gps: gps.best() }); // before the transaction
+      await keeper.flush(); // the stored draft is the latest, should queueing fail
+      keeper.cancel();
       // txWork gets the shell's Dexie db (its transaction is the current one)
       await ctx.enqueueWith('submit_result', args, (db) => db.drafts.delete(draft.id));
     } catch (err) {
+      submitting = false;
       keeper.attach();
       view.flash(ctx.t('forms.submit_failed', { error: err.message || String(err) }));
       return;
