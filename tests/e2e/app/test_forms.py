@@ -59,7 +59,13 @@ def served(app, team, accounts):
 
 
 @pytest.fixture
-def page():
+def page_errors() -> list[str]:
+    """Uncaught script errors of the page: a test ends by asserting there were none."""
+    return []
+
+
+@pytest.fixture
+def page(page_errors):
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
         context = browser.new_context(viewport={"width": 360, "height": 780}, locale="zh-CN",
@@ -68,6 +74,7 @@ def page():
                                       permissions=["geolocation"])
         page = context.new_page()
         page.on("dialog", lambda dialog: dialog.accept())  # the confirm() before submit
+        page.on("pageerror", lambda error: page_errors.append(str(error)))
         yield page
         context.close()
         browser.close()
@@ -107,8 +114,8 @@ def open_form(page, base: str) -> None:
     expect(item(page, "fac.01")).to_be_visible()
 
 
-def test_an_inspection_is_filled_annotated_resumed_and_submitted(served, page, tmp_path,
-                                                                 client, app):
+def test_an_inspection_is_filled_annotated_resumed_and_submitted(served, page, page_errors,
+                                                                 tmp_path, client, app):
     base, token, site_id = served
     open_form(page, base)
     for path in ("fac.02", "fac.03", "fac.04", "fac.05", "fac.06"):
@@ -227,13 +234,14 @@ def test_an_inspection_is_filled_annotated_resumed_and_submitted(served, page, t
     assert resp.status_code == 200
     assert Image.open(io.BytesIO(resp.data)).size[0] > 0
     (ARTIFACTS / "app-inspect-8-server-annotated.jpg").write_bytes(resp.data)  # beside shot 3
+    assert page_errors == []
 
 
 def stored_drafts(page) -> list[dict]:
     return page.evaluate("window.testCtx.db.drafts.toArray()")
 
 
-def test_a_handover_with_rooms_and_a_signature_is_kept_then_discarded(served, page):
+def test_a_handover_with_rooms_and_a_signature_is_kept_then_discarded(served, page, page_errors):
     base, _, _ = served
     page.goto(f"{base}/app/test/forms.html#/inspect/handover-acceptance")
     rooms = page.locator('.fi-section[data-section="ho.rooms"]')
@@ -297,3 +305,4 @@ def test_a_handover_with_rooms_and_a_signature_is_kept_then_discarded(served, pa
     listed.locator(".dl-discard").click()  # confirm accepted
     expect(page.locator(".dl-draft")).to_have_count(0)
     assert stored_drafts(page) == []
+    assert page_errors == []

@@ -69,8 +69,14 @@ export class FormView {
       shelf: this.shelf, t: this.t, required: needed,
       shas: get(this.answer(path) || {}),
       markupOf: (sha) => this.photoRef(sha)?.annotations,
-      beforeCamera: () => this.keeper.flush(),
+      beforeCamera: () => {
+        // a phone short of memory may kill the browser while the camera app is open:
+        // the draft remembers where the photo was going, and reopens there
+        this.draft.pending_photo = path;
+        this.keeper.flush();
+      },
       onAdded: (ref) => {
+        delete this.draft.pending_photo;
         if (!this.photoRef(ref.sha256)) this.draft.photos.push({ ...ref, item: path });
         this.update(path, (a) => set(a, [...new Set([...get(a), ref.sha256])]));
       },
@@ -109,6 +115,11 @@ export class FormView {
     this.problemBox = problemList(this);
     el.replaceChildren(body, this.problemBox.el, this.bar.el);
     this.evaluate();
+    if (this.draft.pending_photo) { // back after the browser was killed behind the camera
+      const path = this.draft.pending_photo;
+      delete this.draft.pending_photo;
+      requestAnimationFrame(() => this.jumpTo(path));
+    }
   }
 
   section(section) {
