@@ -79,6 +79,7 @@ export const zh = {
   'forms.problem.instance_label': '请填写名称',
   'forms.problem.instance_label_twice': '名称重复',
   'forms.problem.defect_n': '问题 {n}:',
+  'forms.problem.signature': '需要签字人姓名和签名',
 };
 
 export const en = {
@@ -158,6 +159,7 @@ export const en = {
   'forms.problem.instance_label': 'Give it a name',
   'forms.problem.instance_label_twice': 'This name is used twice',
   'forms.problem.defect_n': 'Defect {n}:',
+  'forms.problem.signature': "Needs the signer's name and signature",
 };
 
 export default { zh, en };

@@ -17,6 +17,8 @@ const KNOWN = [
   [/^needs (\d+)-(\d+) instances/, 'forms.problem.instances', (m) => ({ min: m[1], max: m[2] })],
   [/^required: the .* \(1-100 characters\)$/, 'forms.problem.instance_label'],
   [/is already used by another instance$/, 'forms.problem.instance_label_twice'],
+  [/^must be \{signer: name, image/, 'forms.problem.signature'],
+  [/^signer must be a non-blank name$/, 'forms.problem.signature'],
 ];
 
 /** A problem's text in the screen's language (the server's English when not known). */
