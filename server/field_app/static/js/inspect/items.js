@@ -175,6 +175,6 @@ export function itemBody(view, item, path) {
       view.rerender(path);
     } }, view.t('forms.more')));
   }
-  if (isFailed) parts.unshift(h('p', { className: 'fi-failed' }, view.t('forms.failed')));
+  if (isFailed) parts.unshift(h('p', { className: 'fi-failed' }, view.t(item.evidence ? 'forms.failed' : 'forms.failed_plain')));
   return parts;
 }
