@@ -23,7 +23,6 @@ from werkzeug.middleware.shared_data import SharedDataMiddleware
 from werkzeug.wrappers import Request, Response
 
 import checklists
-from checklists.logic import _visit as visit_items
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 REAL_STATIC = ROOT / "server" / "field_app" / "static"
@@ -33,14 +32,17 @@ _INSTANCE_KEY = re.compile(r"\[(\d+)\]\.answers\.")
 
 
 def visibility(definition, answers) -> dict[str, bool]:
-    """Items (``visible_items``) and sections: what ``ev.relevant`` answers."""
+    """Items (``visible_items``) and sections: what ``ev.relevant`` answers.
+
+    A section's condition reads earlier top-level items only, whose visibility
+    ``visible_items`` has already settled (a condition on a calculated item would
+    also need its value: no built-in checklist has one).
+    """
     out = dict(checklists.visible_items(definition, answers))
-    plan, answers, shown = definition.plan, dict(answers), {}
-    for planned_section, section_items in zip(plan.sections, plan.section_items):
-        section_shown = plan.section_visible(planned_section.index, answers, shown)
-        out[planned_section.section.id] = section_shown
-        if planned_section.repeat is None:  # instances feed nothing outside them
-            visit_items(section_items, answers, shown, section_shown)
+    shown = {key: value for key, value in out.items() if "[" not in key}
+    plan = definition.plan
+    for planned_section in plan.sections:
+        out[planned_section.section.id] = plan.section_visible(planned_section.index, answers, shown)
     return out
 
 
