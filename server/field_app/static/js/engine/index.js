@@ -79,7 +79,12 @@ export function evaluate(form, answers) {
   const checked = checkAnswers(form, answers);
   const scorable = answers !== null && typeof answers === 'object' && !Array.isArray(answers);
   let score = null;
-  if (scorable) score = publicScore(scoreAnswers(form, answers));
+  try {
+    if (scorable) score = publicScore(scoreAnswers(form, answers));
+  } catch (err) {
+    // answers of the wrong shape, which the server refuses unscored (see problems)
+    if (!(err instanceof TypeError)) throw err;
+  }
   const sectionOf = (id) => form.plan.sections[form.plan.byId.get(id)?.sectionIndex];
   const keyOf = (id, instance) => {
     if (instance === undefined || instance === null) return id;

@@ -117,14 +117,16 @@ function plainNumber(x) {
   return (negative ? '-' : '') + out;
 }
 
-function catText(v) {
+/** datalogic's data_to_str: how cat and substr read a value as text. */
+function toText(v) {
   if (v === null || v === undefined) return '';
   if (typeof v === 'string') return v;
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (typeof v === 'number') return plainNumber(v);
-  if (Array.isArray(v)) return v.map(catText).join('');
   return JSON.stringify(v);
 }
+
+const catText = (v) => (Array.isArray(v) ? v.map(toText).join('') : toText(v));
 
 function lookup(data, path) {
   if (path === '') return { found: true, value: data };
@@ -137,32 +139,82 @@ function lookup(data, path) {
   return { found: true, value: node === undefined ? null : node };
 }
 
-function arithmetic(op, values) {
-  if (op === '+' || op === '*') {
-    if (values.length === 1 && (Array.isArray(values[0]) || isObject(values[0]))) fail('NaN');
-    return values.reduce((acc, v) => (op === '+' ? acc + numberOrFail(v) : acc * numberOrFail(v)),
-      op === '+' ? 0 : 1);
+/**
+ * +, * and - (basic.rs). One argument that evaluates to a list folds over its items,
+ * except a list written in the rule itself for + and *, which is an error.
+ */
+function arithmetic(op, args, values) {
+  const fold = (nums) => (op === '+' ? nums.reduce((a, b) => a + b, 0)
+    : op === '*' ? nums.reduce((a, b) => a * b, 1) : nums.slice(1).reduce((a, b) => a - b, nums[0]));
+  if (values.length === 1 && Array.isArray(values[0])) {
+    if (op !== '-' && Array.isArray(args[0])) fail('NaN');
+    if (op === '-' && !values[0].length) fail('Invalid Arguments');
+    return fold(values[0].map(numberOrFail));
   }
-  if (values.length === 0) fail('Invalid Arguments');
-  const nums = values.map(numberOrFail);
-  if (op === '-') return nums.length === 1 ? -nums[0] : nums.slice(1).reduce((a, b) => a - b, nums[0]);
-  if (op === '/') {
-    if (nums.length === 1) nums.unshift(1);
-    return nums.slice(1).reduce((a, b) => { if (b === 0) fail('NaN'); return a / b; }, nums[0]);
-  }
-  if (nums.length < 2) fail('Invalid Arguments');
-  return nums.slice(1).reduce((a, b) => { if (b === 0) fail('NaN'); return a % b; }, nums[0]);
+  if (op === '-' && values.length === 0) fail('Invalid Arguments');
+  if (op === '-' && values.length === 1) return -numberOrFail(values[0]);
+  return fold(values.map(numberOrFail));
 }
 
-function extreme(op, values) {
-  if (values.length === 0 || values.some((v) => typeof v !== 'number')) fail('Invalid Arguments');
-  let best = values[0];
-  for (const v of values.slice(1)) if (op === 'max' ? v > best : v < best) best = v;
+const isWhole = (v) => typeof v === 'number' && Number.isInteger(v);
+
+/** A zero divisor: an error between whole numbers, else the dividend's sign saturated. */
+function byZero(dividend, dividendIsWhole, divisor) {
+  if (dividendIsWhole && isWhole(divisor)) fail('NaN');
+  return dividend > 0 ? Number.MAX_VALUE : dividend < 0 ? -Number.MAX_VALUE : 0;
+}
+
+const divide = (op, a, b) => (op === '/' ? a / b : a % b);
+
+/** / and % as div_mod.rs: evaluated left to right, stopping at a zero divisor. */
+function divMod(op, args, data) {
+  if (!args.length) fail('Invalid Arguments');
+  if (args.length === 1) {
+    const v = run(args[0], data);
+    if (Array.isArray(v)) {
+      if (!v.length || (op === '%' && v.length < 2)) fail('Invalid Arguments');
+      let result = numberOrFail(v[0]);
+      for (const [i, x] of v.slice(1).entries()) {
+        const n = numberOrFail(x);
+        if (n === 0) return byZero(result, i === 0 ? isWhole(v[0]) : Number.isInteger(result), x);
+        result = divide(op, result, n);
+      }
+      return result;
+    }
+    if (op === '%') fail('Invalid Arguments');
+    const n = numberOrFail(v);
+    if (n === 0) fail('NaN');
+    return 1 / n;
+  }
+  const first = run(args[0], data);
+  if (args.length === 2) {
+    const second = run(args[1], data);
+    const a = numberOrFail(first);
+    const b = numberOrFail(second);
+    return b === 0 ? byZero(a, isWhole(first), second) : divide(op, a, b);
+  }
+  let result = numberOrFail(first);
+  for (const [i, arg] of args.slice(1).entries()) {
+    const v = run(arg, data);
+    const n = numberOrFail(v);
+    if (n === 0) return byZero(result, i === 0 ? isWhole(first) : Number.isInteger(result), v);
+    result = divide(op, result, n);
+  }
+  return result;
+}
+
+/** min / max (min_max.rs): numbers only; one argument may evaluate to a list of them. */
+function extreme(op, args, values) {
+  let nums = values;
+  if (values.length === 1 && !Array.isArray(args[0]) && Array.isArray(values[0])) nums = values[0];
+  if (nums.length === 0 || nums.some((v) => typeof v !== 'number')) fail('Invalid Arguments');
+  let best = nums[0];
+  for (const v of nums.slice(1)) if (op === 'max' ? v > best : v < best) best = v;
   return best;
 }
 
 function substr(source, start, length) {
-  const chars = Array.from(catText(source));
+  const chars = Array.from(toText(source));
   const n = chars.length;
   let from = Number.isInteger(start) ? start : 0;
   from = from < 0 ? Math.max(n + from, 0) : Math.min(from, n);
@@ -175,21 +227,36 @@ function missing(keys, data) {
   return keys.filter((k) => !lookup(data, k).found);
 }
 
+// How datalogic walks a source: a list item by item, an object by its values, null as
+// nothing; a single value is one item to map, nothing to test, and an error to filter.
 function iterate(op, args, data) {
-  const list = run(args[0], data);
-  const items = Array.isArray(list) ? list : [];
+  if (args.length < 2) fail('Invalid Arguments');
+  const source = run(args[0], data);
   const rule = args[1];
+  const object = isObject(source);
+  let items = [];
+  if (Array.isArray(source)) items = source;
+  else if (object) items = Object.values(source);
+  else if (source !== null && op === 'map') items = [source];
+  else if (source !== null && op === 'filter') fail('Invalid Arguments');
+  const test = (x) => truthy(run(rule, x));
   if (op === 'map') return items.map((x) => run(rule, x));
-  if (op === 'filter') return items.filter((x) => truthy(run(rule, x)));
-  if (op === 'all') return items.length > 0 && items.every((x) => truthy(run(rule, x)));
-  if (op === 'some') return items.some((x) => truthy(run(rule, x)));
-  if (op === 'none') return !items.some((x) => truthy(run(rule, x)));
+  if (op === 'filter') {
+    if (object) return Object.fromEntries(Object.entries(source).filter(([, x]) => test(x)));
+    return items.filter(test);
+  }
+  if (op === 'all') return items.length > 0 && items.every(test);
+  if (op === 'some') return items.some(test);
+  if (op === 'none') return !items.some(test);
   let acc = args.length > 2 ? run(args[2], data) : null;
   for (const current of items) acc = run(rule, { current, accumulator: acc });
   return acc;
 }
 
-const LAZY = new Set(['if', 'and', 'or', 'map', 'filter', 'reduce', 'all', 'none', 'some']);
+// Operators that evaluate their arguments one by one and may stop early, as the server's
+// do: a later argument that would fail is then never evaluated.
+const LAZY = new Set(['if', 'and', 'or', 'map', 'filter', 'reduce', 'all', 'none', 'some',
+  '==', '===', '!=', '!==', '<', '<=', '>', '>=', '!', '!!', '/', '%']);
 
 function run(rule, data) {
   if (Array.isArray(rule)) return rule.map((r) => run(r, data));
@@ -210,20 +277,9 @@ function run(rule, data) {
       const absent = missing(keys, data);
       return keys.length - absent.length >= values[0] ? [] : absent;
     }
-    case '==': case '===': case '!=': case '!==': {
-      if (values.length < 2) fail('Invalid Arguments');
-      const eq = op.length === 3 ? strictEquals : looseEquals;
-      if (op[0] === '!') return !eq(values[0], values[1]);
-      return values.slice(1).every((v) => eq(values[0], v));
-    }
-    case '!': return !truthy(values[0] ?? null);
-    case '!!': return values.length > 0 && truthy(values[0]);
-    case '<': case '<=': case '>': case '>=':
-      if (values.length < 2) fail('Invalid Arguments');
-      return values.slice(1).every((v, i) => ordered(values[i], v, op));
-    case 'max': case 'min': return extreme(op, values);
-    case '+': case '-': case '*': case '/': case '%': return arithmetic(op, values);
-    case 'merge': return values.flatMap((v) => (Array.isArray(v) ? v : v === null ? [] : [v]));
+    case 'max': case 'min': return extreme(op, args, values);
+    case '+': case '-': case '*': return arithmetic(op, args, values);
+    case 'merge': return values.flatMap((v) => (Array.isArray(v) ? v : [v])).filter((v) => v !== null);
     case 'in': {
       const [needle, hay] = values;
       if (typeof hay === 'string') return typeof needle === 'string' && hay.includes(needle);
@@ -235,7 +291,29 @@ function run(rule, data) {
   }
 }
 
+function compare(op, args, data) {
+  if (args.length < 2) fail('Invalid Arguments');
+  if (op === '!=' || op === '!==') {
+    const eq = op === '!==' ? strictEquals : looseEquals;
+    return !eq(run(args[0], data), run(args[1], data));
+  }
+  const first = run(args[0], data);
+  let prev = first;
+  for (const arg of args.slice(1)) {
+    const cur = run(arg, data);
+    const holds = op === '==' ? looseEquals(first, cur)
+      : op === '===' ? strictEquals(first, cur) : ordered(prev, cur, op);
+    if (!holds) return false;
+    prev = cur;
+  }
+  return true;
+}
+
 function lazy(op, args, data) {
+  if (op === '/' || op === '%') return divMod(op, args, data);
+  if (op === '!') return !truthy(args.length ? run(args[0], data) : null);
+  if (op === '!!') return args.length > 0 && truthy(run(args[0], data));
+  if (op[0] === '=' || op[0] === '!' || op[0] === '<' || op[0] === '>') return compare(op, args, data);
   if (op === 'if') {
     let i = 0;
     for (; i + 1 < args.length; i += 2) if (truthy(run(args[i], data))) return run(args[i + 1], data);

@@ -7,6 +7,14 @@ import { instanceScope, instancesOf } from './repeats.js';
 
 const sum = (xs) => xs.reduce((a, b) => a + b, 0);
 
+/** What Python's `for v in value` walks: a list's items, a string's characters, a dict's keys. */
+function pyIter(value) {
+  if (Array.isArray(value)) return value;
+  if (typeof value === 'string') return Array.from(value);
+  if (value !== null && typeof value === 'object') return Object.keys(value);
+  throw new TypeError('not iterable');
+}
+
 export function sectionStatus(shown, hasScorable, maximum) {
   if (!shown) return 'hidden';
   if (!hasScorable) return 'unscored';
@@ -30,7 +38,7 @@ export function itemPoints(planned, value, answer) {
   if (mode === CHECK) return [value === 'pass' ? planned.weight : 0, value];
   if (mode === CHOICE) return [roundPoints((planned.optionScores.get(value) ?? 0) * planned.weight), value];
   if (mode === MULTI_CHOICE) {
-    return [roundPoints(sum(value.map((v) => planned.optionScores.get(v) ?? 0)) * planned.weight), value];
+    return [roundPoints(sum(pyIter(value).map((v) => planned.optionScores.get(v) ?? 0)) * planned.weight), value];
   }
   if (mode === READING) return [planned.failure(value) !== null ? 0 : planned.weight, value];
   return [0, null];
