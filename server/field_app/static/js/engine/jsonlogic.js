@@ -156,7 +156,8 @@ function arithmetic(op, args, values) {
   return fold(values.map(numberOrFail));
 }
 
-const isWhole = (v) => typeof v === 'number' && Number.isInteger(v);
+// A whole number the server holds as a 64-bit integer (as_i64).
+const isWhole = (v) => typeof v === 'number' && Number.isInteger(v) && Math.abs(v) <= 2 ** 63;
 
 /** A zero divisor: an error between whole numbers, else the dividend's sign saturated. */
 function byZero(dividend, dividendIsWhole, divisor) {
@@ -176,7 +177,7 @@ function divMod(op, args, data) {
       let result = numberOrFail(v[0]);
       for (const [i, x] of v.slice(1).entries()) {
         const n = numberOrFail(x);
-        if (n === 0) return byZero(result, i === 0 ? isWhole(v[0]) : Number.isInteger(result), x);
+        if (n === 0) return byZero(result, i === 0 ? isWhole(v[0]) : isWhole(result), x);
         result = divide(op, result, n);
       }
       return result;
@@ -197,7 +198,7 @@ function divMod(op, args, data) {
   for (const [i, arg] of args.slice(1).entries()) {
     const v = run(arg, data);
     const n = numberOrFail(v);
-    if (n === 0) return byZero(result, i === 0 ? isWhole(first) : Number.isInteger(result), v);
+    if (n === 0) return byZero(result, i === 0 ? isWhole(first) : isWhole(result), v);
     result = divide(op, result, n);
   }
   return result;
