@@ -81,8 +81,10 @@ class PlannedItem {
       return picked.some((p) => typeof p === 'string' && this.flaggedOptions.has(p)) ? 'flagged_option' : null;
     }
     if (type === 'reading') {
-      if (typeof value === 'number'
-          && ((this.low !== null && value < this.low) || (this.high !== null && value > this.high))) {
+      // Python's isinstance(value, (int, float)) takes True / False for 1 / 0
+      const x = typeof value === 'boolean' ? Number(value) : value;
+      if (typeof x === 'number'
+          && ((this.low !== null && x < this.low) || (this.high !== null && x > this.high))) {
         return 'out_of_range';
       }
       return null;
