@@ -113,10 +113,15 @@ def first_difference(py: Any, js: Any, path: str = "") -> str | None:
     return None if py == js else f"{path or '.'}: python {py!r} != js {js!r}"
 
 
-def definitions_under_test() -> dict[str, dict]:
-    """Name -> canonical definition document, as a device pulls it (``to_dict()``)."""
+def definitions_under_test() -> dict[str, tuple[dict, int]]:
+    """Name -> (definition document, random answer sets).
+
+    Mostly the canonical form a device pulls (``to_dict()``, every default
+    stated); the documents as written, defaults left out, get fewer sets.
+    """
     raw = {d["id"]: d for d in builtin_definitions()} | feature_definitions()
-    return {name: load_definition(doc).to_dict() for name, doc in raw.items()}
+    pulled = {name: (load_definition(doc).to_dict(), RANDOM_SETS) for name, doc in raw.items()}
+    return pulled | {f"as-written:{name}": (doc, 3) for name, doc in raw.items()}
 
 
 def python_side(definition, answers) -> dict[str, Any]:
@@ -130,11 +135,12 @@ def python_side(definition, answers) -> dict[str, Any]:
 
 
 def test_engine_scores_every_answer_set_exactly_like_the_server():
-    docs = definitions_under_test()
+    under_test = definitions_under_test()
+    docs = {name: doc for name, (doc, _) in under_test.items()}
     cases, expected = [], []
-    for seed, (name, doc) in enumerate(docs.items()):
+    for seed, (name, (doc, random_sets)) in enumerate(under_test.items()):
         definition = load_definition(doc)
-        for set_name, answers in answer_sets(definition, seed, RANDOM_SETS):
+        for set_name, answers in answer_sets(definition, seed, random_sets):
             cases.append({"definition": name, "answers": answers, "set": set_name})
             expected.append(python_side(definition, answers))
     assert len(cases) >= 1000

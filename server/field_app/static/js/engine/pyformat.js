@@ -10,6 +10,8 @@ export function pyRound(x, digits) {
   const sign = x < 0 ? -1 : 1;
   const abs = Math.abs(x);
   if (abs >= 1e21) return x;
+  const scaled = abs * 10 ** digits;
+  if (Math.abs(scaled - Math.floor(scaled) - 0.5) > 1e-6) return sign * Number(abs.toFixed(digits)) + 0; // no tie near
   // toFixed rounds the exact binary value correctly but sends ties up; a double that is an
   // exact tie has at most digits+1 decimals, so 30 more digits show whether it is one.
   const exact = abs.toFixed(Math.min(100, digits + 30));
