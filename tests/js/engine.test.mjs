@@ -63,3 +63,28 @@ test('a calculation is blank until every item it reads is answered', () => {
   assert.equal(ev.score.max, 1);
   assert.deepEqual(ev.score.deductions.map((d) => [d.item, d.reason]), [['big', 'unanswered']]);
 });
+
+test('a compiled form gives a renderer every item with its section, defaults and points', () => {
+  const label = { zh: '甲', en: 'A' };
+  const form = compileDefinition({ definition: {
+    id: 'd', version: 2, kind: 'handover', title: label,
+    sections: [{ id: 'rooms', title: label, repeat: { min: 1, max: 3, label, scoring: 'worst' }, items: [
+      { id: 'floor', type: 'choice', label, options: [{ id: 'ok', label, score: 2 }, { id: 'bad', label, flag: true }],
+        evidence: { photos: 1 } },
+      { id: 'note', type: 'text', label },
+    ] }],
+  }, status: 'published' });
+  const floor = form.itemsById.get('floor');
+  assert.equal(floor.section, 'rooms');
+  assert.equal(floor.max_points, 2);
+  assert.equal(floor.multiple, false);
+  assert.deepEqual(floor.evidence, { photos: 1, note: false, location: false, scope: 'answer' });
+  assert.equal(form.itemsById.get('note').max_length, 2000);
+  assert.equal(form.sections[0].repeat.scoring, 'worst');
+  const ev = evaluate(form, { rooms: [{ label: '主卧', answers: { floor: { value: 'bad' } } }] });
+  assert.equal(ev.relevant('rooms'), true);
+  assert.equal(ev.relevant('floor', 0), true);
+  assert.deepEqual(ev.problems.map((p) => [p.path, p.code]),
+    [['answers.rooms[0].answers.floor.photos', 'evidence']]);
+  assert.deepEqual(ev.score.flags, [{ item: 'floor', reason: 'flagged_option', instance: 0 }]);
+});

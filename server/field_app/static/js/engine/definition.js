@@ -133,12 +133,18 @@ export function compileDefinition(doc) {
     repeated: new Set(sections.filter((s) => s.repeat).map((s) => s.id)),
     weighted: sections.some((s) => s.weight !== undefined && s.weight !== null),
   };
+  // what a renderer reads: the items as written (defaults filled), their section, and the
+  // most points each can bring (0 for an unscored item)
+  const items = sections.flatMap((s) => s.items.map((i) => ({
+    ...i, section: s.id, max_points: plan.byId.get(i.id).max,
+  })));
   return {
     id: def.id, version: def.version, kind: def.kind, title: def.title,
     description: def.description ?? null,
     scoring,
-    sections: sections.map((s) => ({ ...s, items: s.items })),
-    items: sections.flatMap((s) => s.items.map((i) => ({ ...i, section: s.id }))),
+    sections,
+    items,
+    itemsById: new Map(items.map((i) => [i.id, i])),
     plan,
   };
 }

@@ -31,7 +31,12 @@ import { scoreAnswers } from './scoring.js';
 
 export { applyRule } from './jsonlogic.js';
 
-/** The definition ready to render and evaluate: {id, version, kind, title, scoring, sections, items}. */
+/**
+ * The definition ready to render and evaluate: {id, version, kind, title, description,
+ * scoring, sections: [{id, title, weight, repeat, show_if, items}], items: [{id, type, label,
+ * help, required, allow_na, options, multiple, unit, thresholds, limits, min_count, max_count,
+ * evidence, veto, deduction, criteria, ..., section, max_points}], itemsById}.
+ */
 export function compileDefinition(definitionDoc) {
   return compile(definitionDoc);
 }
