@@ -33,7 +33,7 @@ from .engine_rule_fuzz import random_rules
 
 ROOT = Path(__file__).resolve().parents[3]
 CROSSCHECK = ROOT / "tests" / "js" / "crosscheck.mjs"
-RANDOM_SETS = 80
+RANDOM_SETS = 60
 RULE_SEED = int(os.environ.get("ENGINE_RULE_SEED", "17"))
 
 
