@@ -84,7 +84,7 @@ test('a compiled form gives a renderer every item with its section, defaults and
   const ev = evaluate(form, { rooms: [{ label: '主卧', answers: { floor: { value: 'bad' } } }] });
   assert.equal(ev.relevant('rooms'), true);
   assert.equal(ev.relevant('floor', 0), true);
-  assert.deepEqual(ev.problems.map((p) => [p.path, p.code]),
-    [['answers.rooms[0].answers.floor.photos', 'evidence']]);
+  assert.deepEqual(ev.problems.map((p) => [p.item, p.instance, p.path, p.code]),
+    [['floor', 0, 'answers.rooms[0].answers.floor.photos', 'evidence']]);
   assert.deepEqual(ev.score.flags, [{ item: 'floor', reason: 'flagged_option', instance: 0 }]);
 });

@@ -20,7 +20,7 @@
  *   const form = compileDefinition(definitionDoc);  // a pulled `definitions` record or its .definition
  *   const ev = evaluate(form, answers);              // answers shaped as submit_result sends them
  *   ev.relevant(id [, instance]) / ev.required(itemId [, instance]) / ev.calculated(itemId [, instance])
- *   ev.problems  -> [{item, path, code, message}]   // the server's 422 errors, same paths and texts
+ *   ev.problems  -> [{item, instance, path, code, message}]  // the server's 422 errors, same paths and texts
  *   ev.score     -> {total, max, percent, band, marks, sections, deductions, flags, veto, explanation}
  */
 import { compileDefinition as compile, DEDUCTION } from './definition.js';

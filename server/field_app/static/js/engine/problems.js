@@ -1,6 +1,6 @@
 // What would stop a submit: checklists/answers.py answer_errors, ported message for message.
 //
-// Each problem is {item, path, field, code, message}: `path` is the server's error key
+// Each problem is {item, instance, path, code, message}: `path` is the server's error key
 // (answers.<item>.<field>, answers.<section>[n].answers.<item>.<field> in a repeat) and
 // `message` its text, so the app shows what the server would answer with a 422. The same
 // pass records which items are shown and required, per repeat instance.
@@ -37,15 +37,15 @@ class Problems {
     this.byPath = new Map(); // insertion order = the server's dict order
   }
 
-  add(path, item, message) {
-    if (!this.byPath.has(path)) this.byPath.set(path, { item, messages: [] });
+  add(path, item, message, instance = null) {
+    if (!this.byPath.has(path)) this.byPath.set(path, { item, instance, messages: [] });
     this.byPath.get(path).messages.push(message);
   }
 
   list() {
     const out = [];
-    for (const [path, { item, messages }] of this.byPath) {
-      for (const message of messages) out.push({ item, path, code: codeOf(message), message });
+    for (const [path, { item, instance, messages }] of this.byPath) {
+      for (const message of messages) out.push({ item, instance, path, code: codeOf(message), message });
     }
     return out;
   }
@@ -96,7 +96,9 @@ class SectionCheck {
       this.state.visible.set(key, visible);
       const answer = answers[planned.id];
       if (planned.item.type === 'calculate') {
-        if (answer !== undefined && answer !== null) this.problems.add(prefix + planned.id, planned.id, 'a calculated item is computed, not answered');
+        if (answer !== undefined && answer !== null) {
+          this.problems.add(prefix + planned.id, planned.id, 'a calculated item is computed, not answered', instance);
+        }
         if (visible) {
           answers[planned.id] = { value: calculate(planned.calculation, answers, shown) };
           this.state.calculated.set(key, answers[planned.id].value);
@@ -107,7 +109,7 @@ class SectionCheck {
       const required = planned.item.required || this.sectionRequired
         || (visible && planned.requiredCond !== null && planned.requiredCond(answers, shown));
       this.state.required.set(key, visible && required);
-      const check = new ItemCheck(planned, answer, this.problems, prefix + planned.id, required);
+      const check = new ItemCheck(planned, answer, this.problems, prefix + planned.id, required, instance);
       check.run(visible, sectionShown, this.ps);
       if (visible && planned.constraint && check.valueOk) check.constraint(answers, shown);
     }
@@ -118,7 +120,7 @@ class SectionCheck {
     const rule = this.ps.repeat;
     const prefix = `answers.${section.id}`;
     let raw = answers[section.id];
-    const add = (path, message) => this.problems.add(path, section.id, message);
+    const add = (path, message, instance = null) => this.problems.add(path, section.id, message, instance);
     if (!sectionShown) {
       if (truthy(raw ?? null)) {
         add(prefix, `answered, but the section is not shown: it shows only when ${conditionText(section.show_if)}`);
@@ -137,36 +139,36 @@ class SectionCheck {
     raw.forEach((instance, index) => {
       const here = `${prefix}[${index}]`;
       if (!isMapping(instance) || Object.keys(instance).some((k) => k !== 'label' && k !== 'answers')) {
-        add(here, 'must be an object {label, answers}');
+        add(here, 'must be an object {label, answers}', index);
         return;
       }
       const label = instance.label;
       if (typeof label !== 'string' || !label.trim() || pyLen(label) > MAX_LABEL) {
-        add(`${here}.label`, `required: the ${rule.label.en} (1-${MAX_LABEL} characters)`);
+        add(`${here}.label`, `required: the ${rule.label.en} (1-${MAX_LABEL} characters)`, index);
       } else if (labels.has(label)) {
-        add(`${here}.label`, `${pyStr(label)} is already used by another instance`);
+        add(`${here}.label`, `${pyStr(label)} is already used by another instance`, index);
       } else {
         labels.add(label);
       }
       const own = 'answers' in instance ? instance.answers : {};
       if (!isMapping(own)) {
-        add(`${here}.answers`, 'must be an object mapping item ids to answers');
+        add(`${here}.answers`, 'must be an object mapping item ids to answers', index);
         return;
       }
       const known = new Set(this.sectionItems.map((p) => p.id));
-      for (const key of Object.keys(own)) if (!known.has(key)) add(`${here}.answers.${key}`, 'not an item of this section');
+      for (const key of Object.keys(own)) if (!known.has(key)) add(`${here}.answers.${key}`, 'not an item of this section', index);
       this.items(instanceScope(answers, instance), new Map(shown), true, `${here}.answers.`, index);
     });
   }
 }
 
 class ItemCheck {
-  constructor(planned, answer, problems, prefix, required) {
-    Object.assign(this, { planned, item: planned.item, answer, problems, prefix, required, valueOk: false });
+  constructor(planned, answer, problems, prefix, required, instance) {
+    Object.assign(this, { planned, item: planned.item, answer, problems, prefix, required, instance, valueOk: false });
   }
 
   add(field, message) {
-    this.problems.add(field ? `${this.prefix}.${field}` : this.prefix, this.planned.id, message);
+    this.problems.add(field ? `${this.prefix}.${field}` : this.prefix, this.planned.id, message, this.instance);
   }
 
   run(visible, sectionShown, ps) {
