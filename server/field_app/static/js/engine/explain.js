@@ -92,8 +92,6 @@ export function explainRepeat(section, zh) {
   return zh ? `${count}个实例合计 → ${score}` : `${count} instances added up → ${score}`;
 }
 
-const sectionPercent = (s) => (s.max > 0 ? s.points / s.max * 100 : null);
-
 /** Result-level sentences: how sections combine, veto, band (explain.explain_report). */
 export function explainReport(report, percentOf, zh) {
   const out = [];
@@ -159,5 +157,3 @@ function rescaledText(report, zh) {
   return `N/A: ${names.map((n) => n.en).join(', ')} (${num(dropped)} points); rescaled over the applicable `
     + `${num(facts.max)} to ${num(report.max)}: ${before} → ${after} = ${num(report.percent)}%`;
 }
-
-export { sectionPercent };
