@@ -1,0 +1,52 @@
+// The status bar every screen shows: online/offline, last sync, results and photos waiting,
+// refusals, and the last error with its reason.
+import { db, getMeta } from './db.js';
+import { PENDING, REJECTED } from './outbox.js';
+
+/** The numbers the bar (and the status screen) show. */
+export async function syncState() {
+  const rows = await db.outbox.toArray();
+  const photos = await db.photos.toArray();
+  return {
+    online: navigator.onLine,
+    waiting: rows.filter((m) => m.state === PENDING).length,
+    refused: rows.filter((m) => m.state === REJECTED).length +
+      (await getMeta('rejected_before', [])).length,
+    photos: photos.filter((p) => p.state !== 'done').length,
+    lastSync: await getMeta('last_sync'),
+    lastError: await getMeta('last_error'),
+  };
+}
+
+export function formatTime(iso, lang) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return d.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB',
+                          { month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+}
+
+function chip(text, cls) {
+  const el = document.createElement('span');
+  el.className = `chip ${cls}`;
+  el.textContent = text;
+  return el;
+}
+
+/** Render the bar into `el`; `syncing` while a sync runs. */
+export async function renderStatusBar(el, ctx, syncing = false) {
+  const s = await syncState();
+  const t = ctx.t;
+  const parts = [
+    chip(s.online ? t('status.online') : t('status.offline'), s.online ? 'ok' : 'off'),
+    chip(syncing ? t('status.syncing')
+      : s.lastSync ? t('status.last_sync', { at: formatTime(s.lastSync, ctx.lang) }) : t('status.never'),
+    'sync'),
+  ];
+  if (s.waiting) parts.push(chip(t('status.results_waiting', { n: s.waiting }), 'waiting'));
+  if (s.photos) parts.push(chip(t('status.photos_waiting', { n: s.photos }), 'waiting'));
+  if (s.refused) parts.push(chip(t('status.rejected', { n: s.refused }), 'error'));
+  if (s.lastError) parts.push(chip(t('status.error', { reason: s.lastError.message }), 'error'));
+  el.replaceChildren(...parts);
+  el.dataset.waiting = String(s.waiting);
+  el.dataset.photos = String(s.photos);
+}
