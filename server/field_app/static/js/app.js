@@ -18,6 +18,7 @@ const ROUTES = {
 };
 // a form is open on these routes, or when the screen marks an element [data-form-open]
 const FORM_ROUTES = new Set(['inspect', 'patrol']);
+const LIST_ROUTES = new Set(['today', 'tickets', 'status']);
 
 const view = document.getElementById('view');
 const bar = document.getElementById('status-bar');
@@ -80,7 +81,7 @@ function afterWrite() {
 
 // After a sync brings new records, list screens show them; an open form is left alone.
 function rerenderIfIdle() {
-  if (['today', 'tickets', 'status'].includes(current)) route();
+  if (LIST_ROUTES.has(current)) route();
 }
 
 async function route() {
@@ -94,11 +95,17 @@ async function route() {
   for (const a of document.querySelectorAll('#nav a')) {
     a.classList.toggle('active', a.getAttribute('href') === `#/${name}`);
   }
-  view.replaceChildren();
+  // each route renders into its own container: a slower earlier mount that finishes late
+  // writes into a detached one, never beside the current screen
+  const screenEl = document.createElement('div');
+  screenEl.className = `screen screen-${name}`;
+  view.replaceChildren(screenEl);
   try {
     const screen = await import(ROUTES[name][0]);
     sessionStorage.removeItem('fieldsync-chunk-reload');
-    unmount = (await screen.mount(view, ctx, params)) || null;
+    const done = (await screen.mount(screenEl, ctx, params)) || null;
+    if (screenEl.isConnected) unmount = done;
+    else if (done) done();
   } catch (err) {
     // A stale shell after an update can miss a module: reload once (online only).
     if (navigator.onLine && !sessionStorage.getItem('fieldsync-chunk-reload') &&
@@ -111,7 +118,7 @@ async function route() {
     const p = document.createElement('p');
     p.className = 'error';
     p.textContent = ctx.t('error.screen', { reason: err.message });
-    view.replaceChildren(p);
+    screenEl.replaceChildren(p);
   }
 }
 

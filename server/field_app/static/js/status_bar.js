@@ -45,8 +45,10 @@ export async function renderStatusBar(el, ctx, syncing = false) {
   if (s.waiting) parts.push(chip(t('status.results_waiting', { n: s.waiting }), 'waiting'));
   if (s.photos) parts.push(chip(t('status.photos_waiting', { n: s.photos }), 'waiting'));
   if (s.refused) parts.push(chip(t('status.rejected', { n: s.refused }), 'error'));
-  if (s.lastError) parts.push(chip(t('status.error', { reason: s.lastError.message }), 'error'));
+  if (s.lastError && s.lastError.status === 0) parts.push(chip(t('status.unreachable'), 'waiting'));
+  else if (s.lastError) parts.push(chip(t('status.error', { reason: s.lastError.message }), 'error'));
   el.replaceChildren(...parts);
   el.dataset.waiting = String(s.waiting);
   el.dataset.photos = String(s.photos);
+  el.dataset.synced = s.lastSync ? '1' : '0';
 }

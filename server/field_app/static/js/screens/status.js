@@ -46,7 +46,7 @@ export async function mount(el, ctx) {
     await setMeta({ token: null }); // the outbox stays: it is sent after the next login
     location.hash = '#/login';
   });
-  el.append(
+  el.append(...[
     h('h1', {}, t('nav.status')),
     h('p', {}, t('status.user', { name: ctx.me ? ctx.me.username : '' })),
     h('p', {}, s.lastSync ? t('status.last_sync', { at: formatTime(s.lastSync, ctx.lang) }) : t('status.never')),
@@ -59,5 +59,5 @@ export async function mount(el, ctx) {
     h('h2', {}, t('status.rejected_list')),
     h('ul', { id: 'rejected' }, refused.length ? refused.map((m) => h('li', { class: 'error' },
       `${mutationLine(m)}: ${(m.error && (m.error.message || m.error.code)) || ''}`)) : h('li', {}, t('status.none'))),
-    h('label', {}, t('status.lang'), lang), h('p'), logout);
+    h('label', {}, t('status.lang'), lang), h('p'), logout].filter(Boolean));
 }
