@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import posixpath
+import re
 from pathlib import Path
 
 from flask import Blueprint, Flask, Response, redirect, send_from_directory
@@ -29,6 +31,9 @@ CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; "
        "base-uri 'none'; frame-ancestors 'none'; form-action 'none'")
 
 bp = Blueprint("field_app", __name__, url_prefix="/app")
+#: what the first screen needs: preloaded in parallel instead of discovered import by import
+START_MODULES = ("js/app.js", "js/screens/today.js")
+_STATIC_IMPORT = re.compile(r"""^\s*(?:import|export)\b[^'"`;]*?(?:from\s*)?['"]([^'"]+)['"]""", re.M)
 
 
 def shell_files() -> list[Path]:
@@ -66,6 +71,20 @@ def app_root():
     return redirect("/app/", code=308)
 
 
+def static_imports(entries=START_MODULES) -> list[str]:
+    """The modules ``entries`` import statically (transitively), relative to ``static/``."""
+    seen, todo = [], list(entries)
+    while todo:
+        rel = todo.pop()
+        if rel in seen or not (STATIC / rel).is_file():
+            continue
+        seen.append(rel)
+        text = (STATIC / rel).read_text(encoding="utf-8")
+        todo += [posixpath.normpath(posixpath.join(posixpath.dirname(rel), spec))
+                 for spec in _STATIC_IMPORT.findall(text) if spec.startswith(".")]
+    return sorted(seen)
+
+
 def index_html() -> str:
     """index.html naming every slice's stylesheet and texts that exist (no build step:
     a slice adds ``css/<slice>.css`` or ``js/i18n/<slice>.js`` and it is picked up)."""
@@ -74,9 +93,12 @@ def index_html() -> str:
     texts = [f"/app/static/js/i18n/{p.name}" for p in sorted((STATIC / "js/i18n").glob("*.js"))]
     listed = ('<script type="application/json" id="i18n-modules">'
               + json.dumps(texts).replace("<", "\\u003c") + "</script>")
+    preload = "".join(f'<link rel="modulepreload" href="/app/static/{rel}">\n  '
+                      for rel in static_imports())
     page = (STATIC / "index.html").read_text(encoding="utf-8")
-    return page.replace("<!-- slice styles -->", css.rstrip()).replace("<!-- slice texts -->",
-                                                                        listed)
+    return (page.replace("<!-- slice styles -->", css.rstrip())
+            .replace("<!-- slice texts -->", listed)
+            .replace("<!-- start modules -->", preload.rstrip()))
 
 
 @bp.get("/")

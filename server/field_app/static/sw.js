@@ -31,10 +31,9 @@ self.addEventListener('fetch', (event) => {
   if (url.pathname.startsWith('/api/')) return; // network only, never cached
   if (!url.pathname.startsWith('/app/')) return;
   event.respondWith((async () => {
-    const cache = await caches.open(CACHE);
     // every route of the app is the one page: /app/ (hash routes never reach the server)
     const key = event.request.mode === 'navigate' ? '/app/' : url.pathname;
-    const hit = await cache.match(key);
+    const hit = await caches.match(key, { cacheName: CACHE });
     if (hit) return hit;
     return fetch(event.request);
   })());

@@ -35,11 +35,12 @@ export function parseHash(hash) {
 }
 
 async function buildCtx() {
-  const lang = pickLang(await getMeta('lang'));
+  const [langSetting, me] = (await db.meta.bulkGet(['lang', 'me'])).map((row) => row && row.value);
+  const lang = pickLang(langSetting);
   document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
   const ctx = {
     db, lang, t: translator(lang),
-    me: await getMeta('me'),
+    me: me || null,
     navigate: (hash) => { location.hash = hash; },
     outbox: {
       enqueue: async (name, args) => { const id = await outbox.enqueue(name, args); afterWrite(); return id; },
@@ -71,7 +72,8 @@ const scheduler = new BackoffScheduler(async () => {
   }
 }, {
   retryable: (err) => err.status === 0 || err.status >= 500,
-  onState: (state) => { syncing = state.syncing; ctx.refreshStatus(); if (!syncing) rerenderIfIdle(); },
+  onState: (state) => { syncing = state.syncing; ctx.refreshStatus(); },
+  onSynced: () => rerenderIfIdle(),
 });
 
 function afterWrite() {
@@ -86,6 +88,8 @@ function rerenderIfIdle() {
 
 async function route() {
   const { name, params } = parseHash(location.hash);
+  // the screen's module loads while the token is read
+  const loading = ROUTES[name] ? import(ROUTES[name][0]).catch((err) => err) : null;
   const loggedIn = !!(await getMeta('token'));
   if (!loggedIn && name !== 'login') { location.replace('#/login'); return; }
   if (!ROUTES[name]) { location.replace(loggedIn ? '#/today' : '#/login'); return; }
@@ -101,7 +105,8 @@ async function route() {
   screenEl.className = `screen screen-${name}`;
   view.replaceChildren(screenEl);
   try {
-    const screen = await import(ROUTES[name][0]);
+    const screen = await loading;
+    if (screen instanceof Error) throw screen;
     sessionStorage.removeItem('fieldsync-chunk-reload');
     const done = (await screen.mount(screenEl, ctx, params)) || null;
     if (screenEl.isConnected) unmount = done;
@@ -144,14 +149,16 @@ export async function restart() {
 
 async function main() {
   const listed = document.getElementById('i18n-modules');
-  await loadSliceTexts(listed ? JSON.parse(listed.textContent) : []);
+  const texts = loadSliceTexts(listed ? JSON.parse(listed.textContent) : []);
   ctx = await buildCtx();
+  await texts;
   window.fieldsync = { restart, scheduler, get ctx() { return ctx; } };
   renderNav();
   window.addEventListener('hashchange', route);
   for (const ev of ['online', 'offline']) window.addEventListener(ev, () => ctx.refreshStatus());
-  await ctx.refreshStatus();
-  await route();
+  const status = ctx.refreshStatus();
+  await route(); // the screen first; syncing starts once it is drawn
+  await status;
   scheduler.start();
   watchForUpdates(document.getElementById('update-bar'), () => ctx);
 }

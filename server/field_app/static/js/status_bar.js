@@ -18,11 +18,13 @@ export async function syncState() {
   };
 }
 
+const formats = {}; // one Intl formatter per language: making one per call is slow
+
 export function formatTime(iso, lang) {
   if (!iso) return '';
-  const d = new Date(iso);
-  return d.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB',
-                          { month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  formats[lang] ??= new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB',
+    { month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return formats[lang].format(new Date(iso));
 }
 
 function chip(text, cls) {

@@ -13,8 +13,9 @@ export function backoffDelay(failures, { base = 2000, max = 5 * 60 * 1000, rando
 
 export class BackoffScheduler {
   /** run(): one sync (throws on failure); retryable(err): back off and try again later. */
-  constructor(run, { retryable, onState = () => {}, interval = 60 * 1000, afterWrite = 1500 } = {}) {
-    Object.assign(this, { run, retryable, onState, interval, afterWrite });
+  constructor(run, { retryable, onState = () => {}, onSynced = () => {}, interval = 60 * 1000,
+                     afterWrite = 1500 } = {}) {
+    Object.assign(this, { run, retryable, onState, onSynced, interval, afterWrite });
     this.failures = 0;
     this.timer = null;
     this.running = null;
@@ -53,6 +54,7 @@ export class BackoffScheduler {
     try {
       const report = await this.run();
       this.failures = 0;
+      if (report) this.onSynced(report);
       this.soon(this.interval);
       return report;
     } catch (err) {
