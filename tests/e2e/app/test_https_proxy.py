@@ -20,8 +20,7 @@ from playwright.sync_api import sync_playwright
 
 from tests.conftest import PASSWORD
 
-from .conftest import CHROMIUM, PHONE, shot
-from .test_offline_ticket_fix import TICKET, work  # noqa: F401 (a fixture)
+from .conftest import CHROMIUM, PHONE, TICKET, shot
 
 pytestmark = pytest.mark.slow
 

@@ -3,49 +3,14 @@ comes from the service worker); Today shows the pulled work; mark a ticket fixed
 photo and a note offline; back online, sync; the server holds the move exactly once."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import pytest
 
-from server.services import complaints, plans
-from server.services.accounts.users import actor_of
 from tests.conftest import PASSWORD
 from tests.e2e.device.conftest import jpeg_bytes, sha
 
-from .conftest import log_in, phone, shot
+from .conftest import TICKET, log_in, phone, shot, ticket_moves
 
 pytestmark = pytest.mark.slow  # a browser, a service worker install, several syncs: ~20 s
-
-TICKET = "leak-1-101"
-
-
-@pytest.fixture
-def work(app_store, client, team, published):
-    """A due inspection, an assigned complaint and an open ticket for engineer-a."""
-    now = datetime.now(timezone.utc)
-    site, engineer = team.site_a["id"], team.users["engineer"]
-    sup = actor_of(team.users["supervisor"])
-    plans.create_plan(app_store, sup, {
-        "site_id": site, "name": "每日巡查", "checklist_id": "daily-round",
-        "rrule": "FREQ=DAILY;BYHOUR=0;BYMINUTE=0", "assignee_user_id": engineer["id"],
-        "due_offset": {"hours": 23, "minutes": 59}}, now)
-    doc = complaints.intake(app_store, sup, {
-        "site_id": site, "unit": "1-1-101", "channel": "phone", "category": "repair",
-        "description": "水龙头漏水", "photos": [], "repair": None,
-        "resident": {"name": "张伟", "phone": "13700000000"}}, now)
-    complaints.classify(app_store, sup, doc["id"], {"validity": "valid", "severity": "ordinary",
-                        "reason": None, "due_at": None}, now)
-    complaints.assign(app_store, sup, doc["id"], engineer["id"], now)
-    resp = client.post("/api/v1/tickets", headers=team.headers["supervisor"], json={
-        "ticket_id": TICKET, "site_id": site, "title": "1-1-101 厨房漏水",
-        "description": "水管接头渗水", "priority": "urgent", "assignee": engineer["id"]})
-    assert resp.status_code == 201, resp.json
-
-
-def ticket_moves(app_store, to: str) -> list[dict]:
-    doc = app_store.get("tickets", TICKET).doc
-    return [h for h in doc["history"] if h.get("to") == to]
-
 
 def test_a_ticket_fixed_offline_reaches_the_server_once(live_server, chromium, app_store,
                                                          work, tmp_path):
@@ -99,7 +64,8 @@ def test_a_ticket_fixed_offline_reaches_the_server_once(live_server, chromium, a
     page.click("#sync-now")
     page.reload()
     page.click("#sync-now")
-    page.wait_for_function("() => document.querySelector('#sync-message').textContent === ''")
+    page.wait_for_function("() => window.fieldsync.scheduler.running === null"
+                           " && document.querySelector('#status-bar').dataset.waiting === '0'")
     assert len(ticket_moves(app_store, "fixed")) == 1
     assert len(ticket_moves(app_store, "in_progress")) == 1
     page.goto(base + f"/app/#/ticket/{TICKET}")

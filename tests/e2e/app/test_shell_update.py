@@ -5,20 +5,15 @@ from __future__ import annotations
 import pytest
 
 import server.field_app as field_app
-from tests.conftest import PASSWORD
 
-from .conftest import log_in, phone, shot
-from .test_offline_ticket_fix import TICKET, work  # noqa: F401 (a fixture)
+from .conftest import TICKET, shot
 
 pytestmark = pytest.mark.slow
 
 
-def test_an_update_waits_until_the_user_accepts_with_no_form_open(live_server, chromium, work,
-                                                                 monkeypatch, tmp_path):
-    base = live_server
-    context = phone(chromium)
-    page = context.new_page()
-    log_in(page, base, "engineer-a", PASSWORD)
+def test_an_update_waits_until_the_user_accepts_with_no_form_open(live_server, engineer_phone,
+                                                                 monkeypatch):
+    base, (_, page) = live_server, engineer_phone
     old = page.evaluate("caches.keys()")
 
     monkeypatch.setattr(field_app, "shell_version", lambda: "0123456789abcdef")  # a new release
@@ -42,4 +37,3 @@ def test_an_update_waits_until_the_user_accepts_with_no_form_open(live_server, c
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     assert page.evaluate("caches.keys()") == ["fieldsync-shell-0123456789abcdef"] != old
     assert page.evaluate("navigator.serviceWorker.getRegistration().then(r => !r.waiting)")
-    context.close()

@@ -4,30 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PASSWORD
 from tests.e2e.device.conftest import jpeg_bytes
 
-from .conftest import log_in, phone
-from .test_offline_ticket_fix import TICKET, ticket_moves, work  # noqa: F401 (a fixture)
+from .conftest import TICKET, mark_fixed, ticket_moves
 
 pytestmark = pytest.mark.slow
 
 
-def mark_fixed(page, base, photo) -> None:
-    page.goto(base + f"/app/#/ticket/{TICKET}")
-    page.wait_for_selector("#fix")
-    page.set_input_files("#fix-photo", str(photo))
-    page.fill("#fix-note", "更换接头")
-    page.click("#fix-submit")
-    page.wait_for_selector("#ticket-queued")
-
-
-def test_a_lost_push_answer_and_a_reload_store_the_fix_once(live_server, chromium, app_store,
-                                                            work, tmp_path):
-    base = live_server
-    context = phone(chromium)
-    page = context.new_page()
-    log_in(page, base, "engineer-a", PASSWORD)
+def test_a_lost_push_answer_and_a_reload_store_the_fix_once(live_server, engineer_phone,
+                                                            app_store, tmp_path):
+    base, (_, page) = live_server, engineer_phone
     pushes = []
 
     def lose_the_first_answer(route):
@@ -51,15 +37,11 @@ def test_a_lost_push_answer_and_a_reload_store_the_fix_once(live_server, chromiu
     assert [[m["id"] for m in batch] for batch in pushes][:2] == [[1, 2], [1, 2]]
     assert len(ticket_moves(app_store, "fixed")) == 1
     assert len(ticket_moves(app_store, "in_progress")) == 1
-    context.close()
 
 
-def test_a_new_server_epoch_refetches_and_keeps_the_outbox(live_server, chromium, app_store,
-                                                           work, tmp_path):
-    base = live_server
-    context = phone(chromium)
-    page = context.new_page()
-    log_in(page, base, "engineer-a", PASSWORD)
+def test_a_new_server_epoch_refetches_and_keeps_the_outbox(live_server, engineer_phone,
+                                                           app_store, tmp_path):
+    base, (context, page) = live_server, engineer_phone
     context.set_offline(True)
     photo = tmp_path / "fixed.jpg"
     photo.write_bytes(jpeg_bytes(6, size=(320, 240)))
@@ -81,4 +63,3 @@ def test_a_new_server_epoch_refetches_and_keeps_the_outbox(live_server, chromium
     assert meta["tickets"] == 1  # refetched after the reset
     assert app_store.get("tickets", TICKET).doc["status"] == "fixed"
     assert len(ticket_moves(app_store, "fixed")) == 1
-    context.close()

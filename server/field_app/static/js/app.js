@@ -47,7 +47,7 @@ async function buildCtx() {
       enqueueAll: async (mutations) => { const ids = await outbox.enqueueWith(mutations); afterWrite(); return ids; },
     },
     // txWork(db) runs in the same rw transaction as the append; name the extra tables it uses
-    enqueueWith: async (name, args, txWork, tables = [db.drafts]) => {
+    enqueueWith: async (name, args, txWork, tables = [db.drafts, db.photos]) => {
       const [id] = await outbox.enqueueWith([{ name, args }], txWork, tables);
       afterWrite();
       return id;
