@@ -15,8 +15,10 @@ const ARCHIVE_MAX = 1000;
 const ARCHIVE_MS = 30 * 24 * 3600 * 1000;
 const RESUBMITTABLE = new Set(['submit_result', 'amend_result']); // insert-once by result_id
 
+/** 32 random hex digits (getRandomValues: unlike randomUUID it exists over plain http too). */
 export function newId() {
-  return crypto.randomUUID().replaceAll('-', '');
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)),
+                    (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** Local time with its offset, as the Python client's client_ts. */
@@ -66,9 +68,18 @@ export async function enqueueWith(mutations, txWork = null, tables = []) {
   });
 }
 
+// Every id at or below `acked_through` is answered (acknowledged or rejected), every id
+// above it pending: acknowledgement goes by "every id up to N", appends take the next id.
+// So pending rows are one key range, read without scanning the archive.
+async function pendingRows(limit = Infinity) {
+  const through = await getMeta('acked_through', 0);
+  const rows = db.outbox.where('mutation_id').above(through);
+  return limit === Infinity ? rows.toArray() : rows.limit(limit).toArray();
+}
+
 /** Pending mutations in id order as a push sends them; at most `limit` and ~`maxBytes`. */
 export async function pending(limit = Infinity, maxBytes = Infinity) {
-  const rows = (await db.outbox.orderBy('mutation_id').toArray()).filter((m) => m.state === PENDING);
+  const rows = await pendingRows(limit);
   const out = [];
   let size = 0;
   for (const m of rows) {
@@ -80,30 +91,31 @@ export async function pending(limit = Infinity, maxBytes = Infinity) {
   return out;
 }
 
-export async function countState(state) {
-  return (await db.outbox.toArray()).filter((m) => m.state === state).length;
-}
-
 /** Drop pending mutations up to `last`; rejected ones keep their reason. */
 export async function acknowledge(last, results = []) {
   const errors = new Map(results.filter((r) => r.status === 'rejected').map((r) => [r.id, r.error]));
-  return db.transaction('rw', db.outbox, async () => {
-    const done = (await db.outbox.where('mutation_id').belowOrEqual(last).toArray())
-      .filter((m) => m.state === PENDING);
+  return db.transaction('rw', db.meta, db.outbox, async () => {
+    const through = await getMeta('acked_through', 0);
+    if (last <= through) return 0;
+    const done = await db.outbox.where('mutation_id').between(through, last, false, true).toArray();
     const at = Date.now();
     await db.outbox.bulkPut(done.map((m) => (errors.has(m.mutation_id)
       ? { ...m, state: REJECTED, error: errors.get(m.mutation_id), rejected_at: at }
       : { ...m, state: ACKED, acked_at: at })));
-    await pruneArchive();
+    await setMeta({ acked_through: last });
     return done.length;
   });
 }
 
-async function pruneArchive() {
-  const acked = (await db.outbox.orderBy('mutation_id').toArray()).filter((m) => m.state === ACKED);
-  const horizon = Date.now() - ARCHIVE_MS;
-  const drop = acked.filter((m, i) => i < acked.length - ARCHIVE_MAX || m.acked_at < horizon);
-  await db.outbox.bulkDelete(drop.map((m) => m.mutation_id));
+/** Drop archived acknowledgements beyond the newest ARCHIVE_MAX or older than 30 days
+ *  (once per sync: it reads the whole archive). Refusals stay. */
+export async function pruneArchive() {
+  await db.transaction('rw', db.outbox, async () => {
+    const acked = (await db.outbox.orderBy('mutation_id').toArray()).filter((m) => m.state === ACKED);
+    const horizon = Date.now() - ARCHIVE_MS;
+    const drop = acked.filter((m, i) => i < acked.length - ARCHIVE_MAX || m.acked_at < horizon);
+    await db.outbox.bulkDelete(drop.map((m) => m.mutation_id));
+  });
 }
 
 /** Acknowledged mutations from..to if the archive still holds all of them, else null. */
@@ -118,7 +130,8 @@ export async function archived(from, to) {
 export async function rotate() {
   await db.transaction('rw', db.meta, db.outbox, async () => {
     const rows = await db.outbox.orderBy('mutation_id').toArray();
-    const waiting = rows.filter((m) => m.state === PENDING);
+    const through = await getMeta('acked_through', 0);
+    const waiting = rows.filter((m) => m.mutation_id > through);
     const refused = rows.filter((m) => m.state === REJECTED);
     const oldId = await getMeta('client_id');
     // refused ones stay visible, kept aside: their ids belong to the old client id
@@ -127,7 +140,7 @@ export async function rotate() {
     await db.outbox.clear();
     await db.outbox.bulkAdd(waiting.map((m, i) => ({ ...m, mutation_id: i + 1 })));
     await setMeta({ client_id: newId(), next_mutation_id: waiting.length + 1,
-                    rejected_before: kept });
+                    rejected_before: kept, acked_through: 0 });
   });
 }
 
@@ -146,7 +159,7 @@ export async function bind(deviceId, userId) {
 export async function requeueResults() {
   return db.transaction('rw', db.meta, db.outbox, async () => {
     const rows = await db.outbox.orderBy('mutation_id').toArray();
-    const waiting = new Set(rows.filter((m) => m.state === PENDING).map((m) => m.args.result_id));
+    const waiting = new Set((await pendingRows()).map((m) => m.args.result_id));
     const again = new Map();
     for (const m of rows) {
       const rid = m.args && m.args.result_id;

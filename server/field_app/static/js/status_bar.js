@@ -12,7 +12,7 @@ export async function syncState() {
     waiting: rows.filter((m) => m.state === PENDING).length,
     refused: rows.filter((m) => m.state === REJECTED).length +
       (await getMeta('rejected_before', [])).length,
-    photos: photos.filter((p) => p.state !== 'done').length,
+    photos: photos.filter((p) => p.state === 'waiting' || p.state === 'uploading').length,
     lastSync: await getMeta('last_sync'),
     lastError: await getMeta('last_error'),
   };
@@ -49,6 +49,8 @@ export async function renderStatusBar(el, ctx, syncing = false) {
   if (s.refused) parts.push(chip(t('status.rejected', { n: s.refused }), 'error'));
   if (s.lastError && s.lastError.status === 0) parts.push(chip(t('status.unreachable'), 'waiting'));
   else if (s.lastError) parts.push(chip(t('status.error', { reason: s.lastError.message }), 'error'));
+  // WeChat's built-in browser has no service worker on iOS and a user-clearable cache
+  if (/MicroMessenger/i.test(navigator.userAgent)) parts.unshift(chip(t('status.wechat'), 'error'));
   el.replaceChildren(...parts);
   el.dataset.waiting = String(s.waiting);
   el.dataset.photos = String(s.photos);

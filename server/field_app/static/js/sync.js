@@ -140,6 +140,7 @@ export async function syncOnce(ctx, onProgress = () => {}) {
   const rejected = [...pushed.rejected];
   if (pushed.requeued || pulled.requeued) ({ pushed, pulled } = await round());
   rejected.push(...pushed.rejected);
+  await outbox.pruneArchive();
   await setMeta({ last_sync: new Date().toISOString(), last_error: null });
   return { rejected, pages: pulled.pages };
 }
