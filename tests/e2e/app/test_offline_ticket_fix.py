@@ -22,6 +22,9 @@ def test_a_ticket_fixed_offline_reaches_the_server_once(live_server, chromium, a
     shot(page, "1-login")
     log_in(page, base, "engineer-a", PASSWORD)
     page.wait_for_selector(f"#today-tickets a[data-id='{TICKET}']")
+    # persistent storage was asked for at login; a refusal is on screen
+    persisted = page.evaluate("navigator.storage.persisted()")
+    assert page.locator("#status-bar #storage-chip").count() == (0 if persisted else 1)
 
     context.set_offline(True)
     page.reload()

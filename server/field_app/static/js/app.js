@@ -73,7 +73,7 @@ const scheduler = new BackoffScheduler(async () => {
 }, {
   retryable: (err) => err.status === 0 || err.status >= 500,
   onState: (state) => { syncing = state.syncing; ctx.refreshStatus(); },
-  onSynced: () => rerenderIfIdle(),
+  onSynced: (report) => { if (report.changed || report.answered) rerenderIfIdle(); },
 });
 
 function afterWrite() {

@@ -15,6 +15,7 @@ export async function syncState() {
     photos: photos.filter((p) => p.state === 'waiting' || p.state === 'uploading').length,
     lastSync: await getMeta('last_sync'),
     lastError: await getMeta('last_error'),
+    persisted: await getMeta('persisted'),
   };
 }
 
@@ -49,6 +50,14 @@ export async function renderStatusBar(el, ctx, syncing = false) {
   if (s.refused) parts.push(chip(t('status.rejected', { n: s.refused }), 'error'));
   if (s.lastError && s.lastError.status === 0) parts.push(chip(t('status.unreachable'), 'waiting'));
   else if (s.lastError) parts.push(chip(t('status.error', { reason: s.lastError.message }), 'error'));
+  if (s.persisted === false) {
+    const link = document.createElement('a');
+    link.href = '#/status';
+    link.className = 'chip waiting';
+    link.id = 'storage-chip';
+    link.textContent = t('status.storage_short');
+    parts.push(link);
+  }
   // WeChat's built-in browser has no service worker on iOS and a user-clearable cache
   if (/MicroMessenger/i.test(navigator.userAgent)) parts.unshift(chip(t('status.wechat'), 'error'));
   el.replaceChildren(...parts);

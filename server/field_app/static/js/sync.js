@@ -77,9 +77,9 @@ async function gap(expected, first) {
   throw new ApiError(`server reported a gap at ${expected}, the id it was sent`, 502);
 }
 
-/** Pull until the server has nothing more; return {pages, requeued}. */
+/** Pull until the server has nothing more; return {pages, changed, requeued}. */
 export async function pull() {
-  let pages = 0, requeued = 0, rotated = false;
+  let pages = 0, changed = 0, requeued = 0, rotated = false;
   for (;;) {
     const had = await getMeta('cursors', {});
     const hadEpoch = await getMeta('cursors_epoch');
@@ -92,7 +92,8 @@ export async function pull() {
       rotated = true;
       continue;
     }
-    await applyPage(page);
+    const counts = await applyPage(page);
+    changed += counts.put + counts.del + counts.reset + counts.removed;
     requeued += await outbox.noteEpoch(page.epoch);
     // Within one epoch a held cursor beyond high_water means the server lost history
     // (restored without a new epoch): results may be gone, re-send them. A reset at or
@@ -103,7 +104,7 @@ export async function pull() {
     }
     await outbox.acknowledge(page.last_mutation_id);
     pages += 1;
-    if (!page.has_more) return { pages, requeued };
+    if (!page.has_more) return { pages, changed, requeued };
   }
 }
 
@@ -136,13 +137,20 @@ export async function syncOnce(ctx, onProgress = () => {}) {
     const pulled = await pull();
     return { pushed, pulled };
   };
+  const sent = (p) => p.applied + p.duplicate + p.rejected.length;
   let { pushed, pulled } = await round();
   const rejected = [...pushed.rejected];
-  if (pushed.requeued || pulled.requeued) ({ pushed, pulled } = await round());
-  rejected.push(...pushed.rejected);
+  let answered = sent(pushed), changed = pulled.changed;
+  if (pushed.requeued || pulled.requeued) {
+    ({ pushed, pulled } = await round());
+    rejected.push(...pushed.rejected);
+    answered += sent(pushed);
+    changed += pulled.changed;
+  }
   await outbox.pruneArchive();
   await setMeta({ last_sync: new Date().toISOString(), last_error: null });
-  return { rejected, pages: pulled.pages };
+  // `changed`: records the pull changed; `answered`: changes the server took or refused
+  return { rejected, answered, changed, pages: pulled.pages };
 }
 
 /** Why a sync failed, in words a user can act on; kept in meta.last_error. */
