@@ -17,7 +17,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     Raises ``server.store.StoreLocked`` if another process owns the data dir,
     ``server.config.ConfigError`` for an unusable config file.
     """
-    from . import api, extensions, media, web
+    from . import api, extensions, field_app, media, web
     from .auth import csrf
     from .config import load_config, secret_key
     from .json_provider import OrjsonProvider
@@ -32,6 +32,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     media.init_app(app)
     api.init_app(app)
     web.init_app(app)
+    field_app.init_app(app)
     _index_stored_tickets(app)
     return app
 

@@ -1,0 +1,135 @@
+"""The field app (PWA) for guards and engineers, served at ``/app/``.
+
+Plain ES modules, no build step: everything under ``static/`` is served as
+it is. The service worker (``/app/sw.js``) gets its precache list and cache
+version from here: every shell file and a digest of their bytes, so any
+change to any file (of any slice) makes browsers fetch a new worker, and the
+app offers "update ready" instead of running a stale shell.
+
+The app talks to ``/api/v1`` with its device token (``Authorization:
+Bearer``), never the web session cookie, so the CSRF check of the cookie
+does not apply to it.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import posixpath
+import re
+from pathlib import Path
+
+from flask import Blueprint, Flask, Response, redirect, send_from_directory
+
+STATIC = Path(__file__).resolve().parent / "static"
+#: not part of the shell: documentation and source maps are never fetched by the app
+_NOT_SHELL = (".md", ".map", ".txt")
+_NOT_SHELL_NAMES = ("LICENSE", "sw.js", "index.html", "manifest.webmanifest")  # own URLs
+# Same origin only; blob: for photo previews and camera frames, wasm for a QR decoder.
+CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; "
+       "style-src 'self' 'unsafe-inline'; img-src 'self' blob: data:; media-src 'self' blob:; "
+       "connect-src 'self'; worker-src 'self' blob:; manifest-src 'self'; object-src 'none'; "
+       "base-uri 'none'; frame-ancestors 'none'; form-action 'none'")
+
+bp = Blueprint("field_app", __name__, url_prefix="/app")
+#: what the first screen needs: preloaded in parallel instead of discovered import by import
+START_MODULES = ("js/app.js", "js/screens/today.js")
+_STATIC_IMPORT = re.compile(r"""^\s*(?:import|export)\b[^'"`;]*?(?:from\s*)?['"]([^'"]+)['"]""", re.M)
+
+
+def shell_files() -> list[Path]:
+    """Every file the app may need offline, relative to ``static/``, in a stable order."""
+    return sorted(p.relative_to(STATIC) for p in STATIC.rglob("*")
+                  if p.is_file() and p.suffix not in _NOT_SHELL
+                  and p.name not in _NOT_SHELL_NAMES and not p.name.startswith("."))
+
+
+def shell_urls() -> list[str]:
+    """What the service worker precaches: the start page and every shell file."""
+    return ["/app/", "/app/manifest.webmanifest",
+            *("/app/static/" + p.as_posix() for p in shell_files())]
+
+
+def shell_version() -> str:
+    """A digest of every served file's name and bytes: the cache name carries it."""
+    digest = hashlib.sha256()
+    for rel in sorted(p.relative_to(STATIC) for p in STATIC.rglob("*") if p.is_file()):
+        digest.update(rel.as_posix().encode() + b"\0" + (STATIC / rel).read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def _secured(resp: Response) -> Response:
+    resp.headers["Content-Security-Policy"] = CSP
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    # the worker decides what is cached; the browser's HTTP cache must not hide a new file
+    resp.headers["Cache-Control"] = "no-cache"
+    return resp
+
+
+@bp.get("")
+def app_root():
+    # The worker's scope is /app/: /app itself would be outside it (no offline start).
+    return redirect("/app/", code=308)
+
+
+def static_imports(entries=START_MODULES) -> list[str]:
+    """The modules ``entries`` import statically (transitively), relative to ``static/``."""
+    seen, todo = [], list(entries)
+    while todo:
+        rel = todo.pop()
+        if rel in seen or not (STATIC / rel).is_file():
+            continue
+        seen.append(rel)
+        text = (STATIC / rel).read_text(encoding="utf-8")
+        todo += [posixpath.normpath(posixpath.join(posixpath.dirname(rel), spec))
+                 for spec in _STATIC_IMPORT.findall(text) if spec.startswith(".")]
+    return sorted(seen)
+
+
+def index_html() -> str:
+    """index.html naming every slice's stylesheet and texts that exist (no build step:
+    a slice adds ``css/<slice>.css`` or ``js/i18n/<slice>.js`` and it is picked up)."""
+    css = "".join(f'<link rel="stylesheet" href="/app/static/css/{p.name}">\n  '
+                  for p in sorted((STATIC / "css").glob("*.css")) if p.name != "app.css")
+    texts = [f"/app/static/js/i18n/{p.name}" for p in sorted((STATIC / "js/i18n").glob("*.js"))]
+    listed = ('<script type="application/json" id="i18n-modules">'
+              + json.dumps(texts).replace("<", "\\u003c") + "</script>")
+    preload = "".join(f'<link rel="modulepreload" href="/app/static/{rel}">\n  '
+                      for rel in static_imports())
+    page = (STATIC / "index.html").read_text(encoding="utf-8")
+    return (page.replace("<!-- slice styles -->", css.rstrip())
+            .replace("<!-- slice texts -->", listed)
+            .replace("<!-- start modules -->", preload.rstrip()))
+
+
+@bp.get("/")
+def index():
+    return _secured(Response(index_html(), mimetype="text/html"))
+
+
+@bp.get("/sw.js")
+def service_worker():
+    prelude = (f"const SHELL_VERSION = {json.dumps(shell_version())};\n"
+               f"const SHELL_URLS = {json.dumps(shell_urls())};\n")
+    body = prelude + (STATIC / "sw.js").read_text(encoding="utf-8")
+    resp = Response(body, mimetype="text/javascript")
+    resp.headers["Service-Worker-Allowed"] = "/app/"
+    return _secured(resp)
+
+
+@bp.get("/manifest.webmanifest")
+def manifest():
+    resp = send_from_directory(STATIC, "manifest.webmanifest",
+                               mimetype="application/manifest+json")
+    return _secured(resp)
+
+
+@bp.get("/static/<path:filename>")
+def static_file(filename: str):
+    resp = send_from_directory(STATIC, filename)
+    if filename.endswith((".js", ".mjs")):
+        resp.mimetype = "text/javascript"  # module scripts need a JavaScript type
+    return _secured(resp)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

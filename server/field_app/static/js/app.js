@@ -1,0 +1,166 @@
+// The shell: hash router with lazily imported screens, the ctx every screen gets, the status
+// bar, sync scheduling and the service worker's update flow.
+import { db, getMeta, setMeta } from './db.js';
+import { loadSliceTexts, pickLang, translator } from './i18n.js';
+import * as outbox from './outbox.js';
+import { addPhoto } from './photos.js';
+import { records } from './pulled.js';
+import { renderStatusBar } from './status_bar.js';
+import { BackoffScheduler, describeError, syncOnce } from './sync.js';
+import { watchForUpdates } from './updates.js';
+
+// route name -> screen module and the name of its path parameter
+const ROUTES = {
+  login: ['./screens/login.js'], today: ['./screens/today.js'],
+  tickets: ['./screens/tickets.js'], ticket: ['./screens/ticket.js', 'id'],
+  status: ['./screens/status.js'], inspect: ['./screens/inspect.js', 'definition_id'],
+  patrol: ['./screens/patrol.js', 'route_id'],
+};
+// a form is open on these routes, or when the screen marks an element [data-form-open]
+const FORM_ROUTES = new Set(['inspect', 'patrol']);
+const LIST_ROUTES = new Set(['today', 'tickets', 'status']);
+
+const view = document.getElementById('view');
+const bar = document.getElementById('status-bar');
+let unmount = null, current = null, syncing = false;
+
+/** `#/ticket/a:b?x=1` -> {name: 'ticket', params: {id: 'a:b', x: '1'}}. */
+export function parseHash(hash) {
+  const [path, query = ''] = hash.replace(/^#\/?/, '').split('?');
+  const [name, ...rest] = path.split('/');
+  const params = Object.fromEntries(new URLSearchParams(query));
+  const route = ROUTES[name];
+  if (route && route[1] && rest.length) params[route[1]] = decodeURIComponent(rest.join('/'));
+  return { name: name || '', params };
+}
+
+async function buildCtx() {
+  const [langSetting, me] = (await db.meta.bulkGet(['lang', 'me'])).map((row) => row && row.value);
+  const lang = pickLang(langSetting);
+  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  const ctx = {
+    db, lang, t: translator(lang),
+    me: me || null,
+    navigate: (hash) => { location.hash = hash; },
+    outbox: {
+      enqueue: async (name, args) => { const id = await outbox.enqueue(name, args); afterWrite(); return id; },
+      enqueueAll: async (mutations) => { const ids = await outbox.enqueueWith(mutations); afterWrite(); return ids; },
+    },
+    // txWork(db) runs in the same rw transaction as the append; name the extra tables it uses
+    enqueueWith: async (name, args, txWork, tables = [db.drafts, db.photos]) => {
+      const [id] = await outbox.enqueueWith([{ name, args }], txWork, tables);
+      afterWrite();
+      return id;
+    },
+    photos: { add: async (blob, opts) => { const ref = await addPhoto(blob, opts); afterWrite(); return ref; } },
+    sync: { now: () => scheduler.now() },
+    records,
+    formOpen: () => FORM_ROUTES.has(current) || !!view.querySelector('[data-form-open]'),
+    refreshStatus: () => renderStatusBar(bar, ctx, syncing),
+  };
+  return ctx;
+}
+
+let ctx;
+const scheduler = new BackoffScheduler(async () => {
+  if (!(await getMeta('token'))) return null;
+  try {
+    return await syncOnce(ctx, () => ctx.refreshStatus());
+  } catch (err) {
+    await setMeta({ last_error: describeError(err) });
+    throw err;
+  }
+}, {
+  retryable: (err) => err.status === 0 || err.status >= 500,
+  onState: (state) => { syncing = state.syncing; ctx.refreshStatus(); },
+  onSynced: (report) => { if (report.changed || report.answered) rerenderIfIdle(); },
+});
+
+function afterWrite() {
+  ctx.refreshStatus();
+  scheduler.soon();
+}
+
+// After a sync brings new records, list screens show them; an open form is left alone.
+function rerenderIfIdle() {
+  if (LIST_ROUTES.has(current)) route();
+}
+
+async function route() {
+  const { name, params } = parseHash(location.hash);
+  // the screen's module loads while the token is read
+  const loading = ROUTES[name] ? import(ROUTES[name][0]).catch((err) => err) : null;
+  const loggedIn = !!(await getMeta('token'));
+  if (!loggedIn && name !== 'login') { location.replace('#/login'); return; }
+  if (!ROUTES[name]) { location.replace(loggedIn ? '#/today' : '#/login'); return; }
+  if (unmount) { try { unmount(); } catch (err) { console.error(err); } unmount = null; }
+  current = name;
+  document.body.dataset.route = name;
+  for (const a of document.querySelectorAll('#nav a')) {
+    a.classList.toggle('active', a.getAttribute('href') === `#/${name}`);
+  }
+  // each route renders into its own container: a slower earlier mount that finishes late
+  // writes into a detached one, never beside the current screen
+  const screenEl = document.createElement('div');
+  screenEl.className = `screen screen-${name}`;
+  view.replaceChildren(screenEl);
+  try {
+    const screen = await loading;
+    if (screen instanceof Error) throw screen;
+    sessionStorage.removeItem('fieldsync-chunk-reload');
+    const done = (await screen.mount(screenEl, ctx, params)) || null;
+    if (screenEl.isConnected) unmount = done;
+    else if (done) done();
+  } catch (err) {
+    // A stale shell after an update can miss a module: reload once (online only).
+    if (navigator.onLine && !sessionStorage.getItem('fieldsync-chunk-reload') &&
+        /dynamically imported module|Importing a module script failed/.test(err.message)) {
+      sessionStorage.setItem('fieldsync-chunk-reload', '1');
+      location.reload();
+      return;
+    }
+    console.error(err);
+    const p = document.createElement('p');
+    p.className = 'error';
+    p.textContent = ctx.t('error.screen', { reason: err.message });
+    screenEl.replaceChildren(p);
+  }
+}
+
+function renderNav() {
+  const nav = document.getElementById('nav');
+  nav.replaceChildren(...[['today', 'nav.today'], ['tickets', 'nav.tickets'], ['status', 'nav.status']]
+    .map(([name, key]) => {
+      const a = document.createElement('a');
+      a.href = `#/${name}`;
+      a.textContent = ctx.t(key);
+      return a;
+    }));
+  document.title = ctx.t('app.title');
+}
+
+/** Start (or restart after login / a language change) the shell. */
+export async function restart() {
+  ctx = await buildCtx();
+  renderNav();
+  await ctx.refreshStatus();
+  await route();
+}
+
+async function main() {
+  const listed = document.getElementById('i18n-modules');
+  const texts = loadSliceTexts(listed ? JSON.parse(listed.textContent) : []);
+  ctx = await buildCtx();
+  await texts;
+  window.fieldsync = { restart, scheduler, get ctx() { return ctx; } };
+  renderNav();
+  window.addEventListener('hashchange', route);
+  for (const ev of ['online', 'offline']) window.addEventListener(ev, () => ctx.refreshStatus());
+  const status = ctx.refreshStatus();
+  await route(); // the screen first; syncing starts once it is drawn
+  await status;
+  scheduler.start();
+  watchForUpdates(document.getElementById('update-bar'), () => ctx);
+}
+
+main();

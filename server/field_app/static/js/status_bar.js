@@ -1,0 +1,67 @@
+// The status bar every screen shows: online/offline, last sync, results and photos waiting,
+// refusals, and the last error with its reason.
+import { db, getMeta } from './db.js';
+import { PENDING, REJECTED } from './outbox.js';
+
+/** The numbers the bar (and the status screen) show. */
+export async function syncState() {
+  const rows = await db.outbox.toArray();
+  const photos = await db.photos.toArray();
+  return {
+    online: navigator.onLine,
+    waiting: rows.filter((m) => m.state === PENDING).length,
+    refused: rows.filter((m) => m.state === REJECTED).length +
+      (await getMeta('rejected_before', [])).length,
+    photos: photos.filter((p) => p.state === 'waiting' || p.state === 'uploading').length,
+    lastSync: await getMeta('last_sync'),
+    lastError: await getMeta('last_error'),
+    persisted: await getMeta('persisted'),
+  };
+}
+
+const formats = {}; // one Intl formatter per language: making one per call is slow
+
+export function formatTime(iso, lang) {
+  if (!iso) return '';
+  formats[lang] ??= new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB',
+    { month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return formats[lang].format(new Date(iso));
+}
+
+function chip(text, cls) {
+  const el = document.createElement('span');
+  el.className = `chip ${cls}`;
+  el.textContent = text;
+  return el;
+}
+
+/** Render the bar into `el`; `syncing` while a sync runs. */
+export async function renderStatusBar(el, ctx, syncing = false) {
+  const s = await syncState();
+  const t = ctx.t;
+  const parts = [
+    chip(s.online ? t('status.online') : t('status.offline'), s.online ? 'ok' : 'off'),
+    chip(syncing ? t('status.syncing')
+      : s.lastSync ? t('status.last_sync', { at: formatTime(s.lastSync, ctx.lang) }) : t('status.never'),
+    'sync'),
+  ];
+  if (s.waiting) parts.push(chip(t('status.results_waiting', { n: s.waiting }), 'waiting'));
+  if (s.photos) parts.push(chip(t('status.photos_waiting', { n: s.photos }), 'waiting'));
+  if (s.refused) parts.push(chip(t('status.rejected', { n: s.refused }), 'error'));
+  if (s.lastError && s.lastError.status === 0) parts.push(chip(t('status.unreachable'), 'waiting'));
+  else if (s.lastError) parts.push(chip(t('status.error', { reason: s.lastError.message }), 'error'));
+  if (s.persisted === false) {
+    const link = document.createElement('a');
+    link.href = '#/status';
+    link.className = 'chip waiting';
+    link.id = 'storage-chip';
+    link.textContent = t('status.storage_short');
+    parts.push(link);
+  }
+  // WeChat's built-in browser has no service worker on iOS and a user-clearable cache
+  if (/MicroMessenger/i.test(navigator.userAgent)) parts.unshift(chip(t('status.wechat'), 'error'));
+  el.replaceChildren(...parts);
+  el.dataset.waiting = String(s.waiting);
+  el.dataset.photos = String(s.photos);
+  el.dataset.synced = s.lastSync ? '1' : '0';
+}
