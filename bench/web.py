@@ -19,7 +19,7 @@ anchor is the same statements, run right after it through a plain stdlib
 means). Figures: p50/p95 against the anchor's, the ratio, the goal (list
 <= 150 ms, dashboard of 20 sites <= 300 ms, PDF of a 20-photo report <= 3 s),
 and the number of requests. ``--profile DIR`` writes a pyinstrument HTML
-profile per page kind into DIR (figures of such a run are not comparable).
+profile (and a text one) per page kind into DIR (figures of such a run are not comparable).
 """
 from __future__ import annotations
 
@@ -138,14 +138,18 @@ def list_urls(info: dict, rng: random.Random, n: int) -> dict[str, list[str]]:
 
 
 def profiled(where: str | None, name: str):
-    """A pyinstrument profiler writing ``<where>/<name>.html`` at exit, or None."""
+    """A pyinstrument profiler writing ``<where>/<name>.html`` and ``.txt`` at exit, or None."""
     if not where:
         return None
     from pyinstrument import Profiler
     profiler = Profiler(interval=0.0005)
     os.makedirs(where, exist_ok=True)
     import atexit
-    atexit.register(lambda: Path(where, f"{name}.html").write_text(profiler.output_html()))
+
+    def save():
+        Path(where, f"{name}.html").write_text(profiler.output_html())
+        Path(where, f"{name}.txt").write_text(profiler.output_text(unicode=True))
+    atexit.register(save)
     return profiler
 
 

@@ -30,3 +30,26 @@ def test_pages_sorted_by_score_continue_by_cursor_and_scope_counts(store):
         by_inspector = ResultFilter(scope=None, inspector="u1", sites=("s1", "s2"))
         [month] = [m for m in repo.monthly(by_inspector) if m.site_id == "s2"]
         assert (month.count, month.mean_score) == (1, 99.0)
+
+
+def test_counts_from_the_monthly_totals_match_the_rows_and_a_bounded_count_stops(store):
+    """Filters the kept totals hold are counted from them; adding a per-row filter that
+    selects the same rows (every result is u1's) counts row by row: both must agree."""
+    from dataclasses import replace
+    store.commit([result(n, site=("s1", "s2")[n % 2], score=80.0,
+                         band="poor" if n % 3 == 0 else "good") for n in range(12)])
+    with store.snapshot() as snap:
+        repo = ResultsRepository(snap)
+        for where in (ResultFilter(scope=None), ResultFilter(scope=frozenset({"s1"})),
+                      ResultFilter(scope=None, bands=("good",)),
+                      ResultFilter(scope=frozenset({"s1", "s2"}), sites=("s2",),
+                                   date_from="2026-11-01T00:00:00+00:00",
+                                   date_to="2026-12-01T00:00:00+00:00"),
+                      ResultFilter(scope=None, date_from="2026-12-01")):
+            assert where.whole_months() is not None
+            by_rows = replace(where, inspector="u1")
+            assert by_rows.whole_months() is None
+            assert repo.count(where) == repo.count(by_rows)
+        assert repo.count(ResultFilter(scope=None)) == 12
+        every = ResultFilter(scope=None, inspector="u1")
+        assert repo.count(every, at_most=3) == 4 and repo.count(every, at_most=50) == 12
