@@ -53,3 +53,28 @@ def test_counts_from_the_monthly_totals_match_the_rows_and_a_bounded_count_stops
         assert repo.count(ResultFilter(scope=None)) == 12
         every = ResultFilter(scope=None, inspector="u1")
         assert repo.count(every, at_most=3) == 4 and repo.count(every, at_most=50) == 12
+
+
+def test_newest_first_pages_over_several_sites_merge_in_order_across_cursors(store):
+    """Pages over a site list are merged per site (one ordered read each): every row
+    comes once, newest first, whether the list is the caller's scope or a filter."""
+    store.commit([result(n, site=f"s{n % 3}", score=float(n),
+                         band="good" if n % 2 else "poor") for n in range(14)])
+    newest = [f"r{n:02d}" for n in range(13, -1, -1)]
+    with store.snapshot() as snap:
+        repo = ResultsRepository(snap)
+        for where, expected in (
+                (ResultFilter(scope=frozenset({"s0", "s1", "s2"})), newest),
+                (ResultFilter(scope=None, sites=("s0", "s2"), bands=("good",)),
+                 [i for i in newest if int(i[1:]) % 3 != 1 and int(i[1:]) % 2]),
+                (ResultFilter(scope=frozenset({"s1", "s2"}), sites=("s0", "s1")),
+                 [i for i in newest if int(i[1:]) % 3 == 1])):
+            for sort, order in (("-submitted_at", expected), ("submitted_at", expected[::-1])):
+                seen, cursor = [], None
+                while True:
+                    page = repo.page(where, sort=sort, cursor=cursor, limit=3)
+                    seen += [i["id"] for i in page.items]
+                    cursor = page.next_cursor
+                    if cursor is None:
+                        break
+                assert seen == order, (where, sort)
