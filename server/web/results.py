@@ -17,7 +17,7 @@ from server.repositories.results import MAX_LIMIT, SORTS
 from server.services import definitions, result_queries
 from server.services.errors import Invalid
 
-from .i18n import label, site_time
+from .i18n import know_site_zones, label, site_time
 from .pages import SUPERVISING, page, page_blueprint
 from .result_filters import DEFAULT_SORT, PAGE_SIZE, REVIEW_STATES, filter_query
 
@@ -57,11 +57,14 @@ def list_results(actor):
     checklists, bands = checklist_choices(store)
     filters = request.args.to_dict(flat=False)
     filters.pop("cursor", None)
+    sites = sites_for(store, actor)
+    know_site_zones(sites)
     return render_template(
         "web/results.html", rows=body["items"], total=body.get("total"),
         total_over=body["total_over"],
         next_cursor=body["next_cursor"], filters=filters, problems=problems,
-        sites=sites_for(store, actor), checklists=checklists, bands=bands, sorts=SORTS,
+        sites=sites, site_codes={s["id"]: s["code"] for s in sites}, checklists=checklists,
+        bands=bands, sorts=SORTS,
         sort=request.args.get("sort") or DEFAULT_SORT, band_names=dict(bands),
         review_states=REVIEW_STATES,
         people=users_by_ids(store, {r["inspector"] for r in body["items"]})), status
