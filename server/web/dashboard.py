@@ -13,6 +13,7 @@ from server.services.errors import NotFound
 
 from .charts import trend_svg
 from .dashboard_blocks import site_blocks
+from .i18n import know_site_zones
 from .pages import SUPERVISING, page, page_blueprint
 from .results import checklist_choices
 
@@ -39,6 +40,7 @@ def dashboard(actor):
         if not sites:
             raise NotFound("no such site among yours")
     site_ids = [s["id"] for s in sites]
+    know_site_zones(sites)
     latest = {sid: result_queries.list_results(
         store, actor, {"site": [sid], "limit": LATEST_PER_SITE})["items"] for sid in site_ids}
     months = month_span(date.today(), TREND_MONTHS)
