@@ -24,14 +24,13 @@ profile (and a text one) per page kind into DIR (figures of such a run are not c
 from __future__ import annotations
 
 import argparse
-import html
 import os
 import random
-import re
 import sqlite3
 import statistics
 import sys
 import time
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -44,18 +43,11 @@ from scale import OUT, month_start, pct  # noqa: E402
 from sync_cpu import InProcessDevice  # noqa: E402
 from syncbench.report import Report  # noqa: E402
 from syncbench.scale_store import BANDS, MONTHS, build, data_dir  # noqa: E402
+from syncbench.page_links import csrf_token, next_page_link  # noqa: E402
 from syncbench.sql_capture import SqlCapture, reads_of, replay, selects  # noqa: E402
 from syncbench.web_store import prepare  # noqa: E402
 
 LIST_TABLES, DASHBOARD_TABLES = ("fs_results",), ("fs_results", "fs_result_totals")
-_NEXT = re.compile(r'id="next" href="([^"]+)"')
-_CSRF = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
-
-
-def next_page_link(page: str) -> str | None:
-    """The results page's "Next page" address (keyset cursor included), if it has one."""
-    found = _NEXT.search(page)
-    return html.unescape(found[1]) if found else None
 
 
 class Timing:
@@ -91,7 +83,7 @@ class Browser:
     def __init__(self, app, capture: SqlCapture, raw: sqlite3.Connection, username: str,
                  password: str):
         self.client, self.capture, self.raw = app.test_client(), capture, raw
-        token = _CSRF.search(self.client.get("/").text)[1]
+        token = csrf_token(self.client.get("/").text)
         answer = self.client.post("/", data={"username": username, "password": password,
                                              "csrf_token": token})
         if answer.status_code != 302:
@@ -114,14 +106,18 @@ class Browser:
         return body.decode("utf-8", "replace") if response.mimetype == "text/html" else ""
 
 
+def last_day_before(instant: str) -> str:
+    return (date.fromisoformat(instant[:10]) - timedelta(days=1)).isoformat()
+
+
 def list_urls(info: dict, rng: random.Random, n: int) -> dict[str, list[str]]:
     """``n`` addresses per filter combination, values drawn at random."""
     sites, guards = info["sites"], [f"guard-{k:02d}" for k in range(len(info["sites"]))]
 
-    def dated():
+    def dated():  # as a person picks them: the 1st of a month to the last day of the 3rd
         first = rng.randrange(MONTHS - 3)
         return {"site": rng.choice(sites), "band": rng.choice(BANDS)[0],
-                "from": month_start(first)[:10], "to": month_start(first + 3)[:10]}
+                "from": month_start(first)[:10], "to": last_day_before(month_start(first + 3))}
     combos = {
         "list: all 20 sites, newest": lambda: {},
         "list: site+3 months+band": dated,
@@ -131,7 +127,7 @@ def list_urls(info: dict, rng: random.Random, n: int) -> dict[str, list[str]]:
         "list: flagged, 2 sites, 1 month": lambda: {
             "site": rng.sample(sites, 2), "flagged": "true",
             "from": month_start(k := rng.randrange(MONTHS))[:10],
-            "to": month_start(k + 1)[:10]},
+            "to": last_day_before(month_start(k + 1))},
     }
     return {label: ["/results?" + urlencode(make(), doseq=True) for _ in range(n)]
             for label, make in combos.items()}
