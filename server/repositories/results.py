@@ -30,6 +30,9 @@ _SCORE_KEY = func.coalesce(_r.score, literal_column("-1.0", Float))
 SORTS = {"submitted_at": (_r.submitted_at, False), "-submitted_at": (_r.submitted_at, True),
          "score": (_SCORE_KEY, False), "-score": (_SCORE_KEY, True)}
 MAX_LIMIT = 200
+#: site lists up to this long are paged as one ordered read per site, merged (SQLite
+#: allows 500 terms in a compound SELECT; beyond ~50 sites the reads cost more)
+MAX_MERGED_SITES = 50
 # The first instant of a (UTC) month, as callers write it: what monthly totals can answer.
 _MONTH_START = re.compile(r"\d{4}-\d{2}-01(T00:00(:00(\.0+)?)?(Z|\+00:00)?)?")
 
@@ -281,7 +284,7 @@ def _site_list_to_split(shape: tuple, sort: str) -> int | None:
         return None
     lists = {name: n for n, (name, _) in enumerate(shape) if name in ("sites", "scope")}
     at = lists.get("sites", lists.get("scope"))
-    return at if at is not None and shape[at][1] > 1 else None
+    return at if at is not None and 1 < shape[at][1] <= MAX_MERGED_SITES else None
 
 
 def _totals_conditions(where: ResultFilter, months: tuple[str | None, str | None]) -> list:

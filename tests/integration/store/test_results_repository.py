@@ -78,3 +78,13 @@ def test_newest_first_pages_over_several_sites_merge_in_order_across_cursors(sto
                     if cursor is None:
                         break
                 assert seen == order, (where, sort)
+
+
+def test_a_scope_of_more_sites_than_are_merged_pages_the_same(store):
+    """Beyond ``MAX_MERGED_SITES`` the page is one query (SQLite refuses a compound
+    SELECT of more than 500 terms: a supervisor of 510 sites got a 500 error)."""
+    store.commit([result(n, site=f"s{n}") for n in range(4)])
+    scope = frozenset(f"s{n}" for n in range(510))
+    with store.snapshot() as snap:
+        page = ResultsRepository(snap).page(ResultFilter(scope=scope), limit=3)
+    assert [i["id"] for i in page.items] == ["r03", "r02", "r01"] and page.next_cursor
