@@ -11,6 +11,8 @@ labels), which keeps WeasyPrint's import from changing Pillow for photo intake.
 """
 from __future__ import annotations
 
+import os
+
 from flask import current_app, render_template
 from checklists.actors import Actor
 from server.extensions import get_store
@@ -28,6 +30,8 @@ def _stamped(actor: Actor, result_id: str, photo: dict) -> tuple[str, str] | Non
                                photo["sha256"], "stamped", result_id,
                                default_timezone=current_app.config["DEFAULT_TIMEZONE"])
     except (PhotoRefused, DecodeBusy, NotFound, Invalid, OSError):
+        return None
+    if not os.path.isfile(found.path):  # said "not available" rather than left blank
         return None
     return str(found.path), found.media_type
 
