@@ -24,6 +24,7 @@ profile (and a text one) per page kind into DIR (figures of such a run are not c
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import random
 import sqlite3
@@ -140,7 +141,6 @@ def profiled(where: str | None, name: str):
     from pyinstrument import Profiler
     profiler = Profiler(interval=0.0005)
     os.makedirs(where, exist_ok=True)
-    import atexit
 
     def save():
         Path(where, f"{name}.html").write_text(profiler.output_html())
@@ -157,7 +157,7 @@ def bench_list(browser: Browser, info: dict, opts, report: Report) -> None:
         for url in urls:
             browser.get(url, LIST_TABLES, timing, profiler)
         timing.report(report, 150)
-    timing, url = Timing(f"list: keyset pages 2..{opts.requests + 1}, one site"), None
+    timing = Timing(f"list: keyset pages 2..{opts.requests + 1}, one site")
     url = next_page_link(browser.get(f"/results?site={info['sites'][3]}", LIST_TABLES,
                                      Timing("first")))
     while url and len(timing.page) < opts.requests:
@@ -184,7 +184,8 @@ def main() -> None:
     app = create_app({"DATA_DIR": str(where), "SECRET_KEY": "bench-web",
                       "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
     extras = prepare(app, info, where, InProcessDevice)
-    print(f"store ready in {time.perf_counter() - began:.1f} s: {where / 'fieldsync.db'}")
+    print(f"store ready in {time.perf_counter() - began:.1f} s (a build, if one was needed, "
+          f"and migrations included): {where / 'fieldsync.db'}")
     store = app.extensions[STORE_KEY]
     capture = SqlCapture(store.engines.reader, store.engines.writer)
     raw = sqlite3.connect(f"file:{where / 'fieldsync.db'}?mode=ro", uri=True,
