@@ -63,15 +63,27 @@ def _repository(store: Store) -> Iterator[ResultsRepository]:
         raise Invalid({bad.field: [bad.message]}, location="query") from None
 
 
-def list_results(store: Store, actor: Actor, args: dict[str, Any]) -> dict:
-    """One page of result summaries (``{items, next_cursor[, total]}``)."""
+def list_results(store: Store, actor: Actor, args: dict[str, Any], *,
+                 count_up_to: int | None = None) -> dict:
+    """One page of result summaries (``{items, next_cursor[, total]}``).
+
+    With ``args["count"]``, ``total`` is exact; with ``count_up_to`` as well, a
+    count the kept totals cannot answer stops there and ``total_over`` says the
+    real one is larger (a page showing "more than N" need not count 1M rows).
+    """
     where = result_filter(actor, args)
     with _repository(store) as repo:
         page = repo.page(where, sort=args.get("sort") or "-submitted_at",
                          cursor=args.get("cursor"), limit=args.get("limit") or 50)
         body = {"items": page.items, "next_cursor": page.next_cursor}
         if args.get("count"):
-            body["total"] = repo.count(where)
+            total = repo.count(where, at_most=count_up_to)
+            # a count from the monthly totals is exact whatever its size
+            over = count_up_to is not None and where.whole_months() is None \
+                and total > count_up_to
+            body["total"] = count_up_to if over else total
+            if count_up_to is not None:
+                body["total_over"] = over
     return body
 
 

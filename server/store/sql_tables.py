@@ -94,6 +94,8 @@ results = Table(
     Index("ix_fs_results_inspector_time", "inspector", "submitted_at", "id"),
     Index("ix_fs_results_definition_time", "definition_id", "submitted_at", "id"),
     Index("ix_fs_results_time", "submitted_at", "id"),
+    # migration 0004; the expression is SORTS["score"] in server/repositories/results.py
+    Index("ix_fs_results_site_score", "site_id", text("coalesce(score, -1.0)"), "id"),
 )
 
 result_totals = Table(

@@ -14,7 +14,7 @@ from server.services.errors import NotFound
 
 from .charts import heatmap_svg, trend_svg
 from .dashboard_blocks import patrol_grid, site_blocks
-from .i18n import site_zone
+from .i18n import know_site_zones, site_zone
 from .pages import SUPERVISING, page, page_blueprint
 from .results import checklist_choices
 
@@ -41,6 +41,7 @@ def dashboard(actor):
         if not sites:
             raise NotFound("no such site among yours")
     site_ids = [s["id"] for s in sites]
+    know_site_zones(sites)
     latest = {sid: result_queries.list_results(
         store, actor, {"site": [sid], "limit": LATEST_PER_SITE})["items"] for sid in site_ids}
     months = month_span(date.today(), TREND_MONTHS)

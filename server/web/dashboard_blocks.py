@@ -47,15 +47,14 @@ def _patrol_week(store, actor: Actor, site_id: str, today: date) -> dict[str, in
     """Rounds of this week so far: on time, late (a late start or stop), missed."""
     counts = {"on_time": 0, "late": 0, "missed": 0}
     monday = today - timedelta(days=today.weekday())
-    for n in range((today - monday).days + 1):
-        day = (monday + timedelta(days=n)).isoformat()
-        for round_ in patrol.rounds_of_day(store, actor, site_id, day):
+    days = [(monday + timedelta(days=n)).isoformat() for n in range((today - monday).days + 1)]
+    for rounds, alerts in patrol.days_at_site(store, actor, site_id, days):
+        for round_ in rounds:
             verdict = round_["verdict"]
             late = verdict.get("start_status") == "start_late" or verdict.get("late_arrival") \
                 or any(c.get("status") == "late" for c in verdict.get("checkpoints", ()))
             counts["late" if late else "on_time"] += 1
-        counts["missed"] += sum(1 for a in patrol.alerts_of_day(store, actor, site_id, day)
-                                if not a.get("late_round_id"))
+        counts["missed"] += sum(1 for a in alerts if not a.get("late_round_id"))
     return counts
 
 

@@ -54,6 +54,14 @@ def site_zone(site_id: str | None) -> str:
     return zones[site_id]
 
 
+def know_site_zones(sites) -> None:
+    """Note the zones of sites the page has read already, so ``site_zone`` need not
+    read each again (one store read per site per page otherwise)."""
+    zones = g.setdefault("web_site_zones", {})
+    for site in sites:
+        zones.setdefault(site["id"], site_timezone(site, current_app.config["DEFAULT_TIMEZONE"]))
+
+
 def site_time(value: str | None, site_id: str | None) -> str:
     """A stored UTC instant as the site's wall-clock time with its offset."""
     if not value:

@@ -15,12 +15,14 @@ from server.services import definitions, result_queries
 from server.services.errors import Invalid
 
 from .csv_export import csv_response
-from .i18n import label, site_time
+from .i18n import know_site_zones, label, site_time
 from .pages import SUPERVISING, page, page_blueprint
 from .result_filters import DEFAULT_SORT, PAGE_SIZE, REVIEW_STATES, filter_query
 
 bp = page_blueprint("web_results", __name__)
 
+#: a count the monthly totals cannot give is shown as "more than this" beyond it
+COUNT_UP_TO = 5000
 CSV_COLUMNS = ("id", "site", "checklist", "version", "submitted_at", "inspector", "score",
                "percent", "band", "review_state", "flagged", "photos")
 
@@ -45,17 +47,22 @@ def list_results(actor):
     try:
         query = filter_query(store, actor, request.args)
         body = result_queries.list_results(store, actor,
-                                           {**query, "limit": PAGE_SIZE, "count": True})
+                                           {**query, "limit": PAGE_SIZE, "count": True},
+                                           count_up_to=COUNT_UP_TO)
     except Invalid as exc:
         problems, status = exc.messages, 400
-        body = {"items": [], "next_cursor": None, "total": None}
+        body = {"items": [], "next_cursor": None, "total": None, "total_over": False}
     checklists, bands = checklist_choices(store)
     filters = request.args.to_dict(flat=False)
     filters.pop("cursor", None)
+    sites = sites_for(store, actor)
+    know_site_zones(sites)
     return render_template(
         "web/results.html", rows=body["items"], total=body.get("total"),
+        total_over=body["total_over"],
         next_cursor=body["next_cursor"], filters=filters, problems=problems,
-        sites=sites_for(store, actor), checklists=checklists, bands=bands, sorts=SORTS,
+        sites=sites, site_codes={s["id"]: s["code"] for s in sites}, checklists=checklists,
+        bands=bands, sorts=SORTS,
         sort=request.args.get("sort") or DEFAULT_SORT, band_names=dict(bands),
         review_states=REVIEW_STATES,
         people=users_by_ids(store, {r["inspector"] for r in body["items"]})), status

@@ -9,7 +9,7 @@ from __future__ import annotations
 from checklists.actors import Actor
 from checklists.patrol import explain_record
 from server.services.errors import Forbidden
-from server.store.base import Reader
+from server.store.base import Reader, Store
 from sync.patrol_records import ALERTS, ROUNDS, day_key, month_key
 
 from .records import every_doc, require_site_exists, visible_doc
@@ -50,6 +50,19 @@ def alerts_of_day(reader: Reader, actor: Actor, site_id: str, day: str) -> list[
     late = {d["occurrence_id"]: d["id"] for a in alerts
             for d in every_doc(reader, ROUNDS, "occurrence", a["occurrence_id"])}
     return [{**a, "late_round_id": late.get(a["occurrence_id"])} for a in alerts]
+
+
+def days_at_site(store: Store, actor: Actor, site_id: str,
+                 days: list[str]) -> list[tuple[list[dict], list[dict]]]:
+    """Each local day's rounds and missed-round alerts at a site, in one snapshot.
+
+    WHY: the dashboard's week read each day's rounds and alerts apart, two
+    snapshots and two site checks each: 280 snapshots for 20 sites on a
+    Sunday, ~60% of the page (``bench/web.py``).
+    """
+    with store.snapshot() as snap:
+        return [(rounds_of_day(snap, actor, site_id, day),
+                 alerts_of_day(snap, actor, site_id, day)) for day in days]
 
 
 def punctuality(reader: Reader, actor: Actor, guard_id: str, month: str) -> dict:
