@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import Response
+from flask import Response, current_app
 from flask.views import MethodView
 from flask_smorest.error_handler import ErrorSchema
 from marshmallow import Schema, fields, validate
@@ -12,7 +12,9 @@ from checklists import complaints as rules
 from checklists.actors import ADMIN, ENGINEER, SUPERVISOR
 from server.auth import current_actor
 from server.extensions import get_store
-from server.services import complaints
+from server.media import UPLOADS_KEY
+from server.services import complaint_links, complaints
+from sync.mutation_args import CreateTicket
 
 from .blueprint import Blueprint
 
@@ -57,7 +59,21 @@ class ComplaintOut(Schema):
     next_callback_on = fields.String(allow_none=True)
     five_clear = fields.Dict(metadata={"description": "五清楚一报告: step -> done, note, by, at"})
     callbacks = fields.List(fields.Dict())
+    ticket_ids = fields.List(fields.String())
+    tickets = fields.List(fields.Dict(), metadata={
+        "description": "rectification tickets it opened, as they are now: id, status, title, "
+                       "assignee, due_at, closed_at"})
     history = fields.List(fields.Dict())
+
+
+class ComplaintTicketIn(CreateTicket):
+    """A ticket's fields; left out: title from the unit and category, the complaint's
+    description, unit (as location), assignee and deadline (as due_at)."""
+
+    title = fields.String(validate=validate.Length(min=1, max=200))
+
+    class Meta:
+        exclude = ("ticket_id", "site_id", "result_id", "item")
 
 
 class ListArgs(Schema):
@@ -221,3 +237,16 @@ def resolve(data, complaint_id):
 def add_callback(data, complaint_id):
     """回访 after resolution; 'not resolved' reopens it with the next callback date."""
     return complaints.callback(get_store(), current_actor(), complaint_id, data, _now())
+
+
+@blp.route("/<complaint_id>/tickets", methods=["POST"])
+@blp.auth_required(ENGINEER, SUPERVISOR, ADMIN)
+@blp.arguments(ComplaintTicketIn)
+@blp.response(201, ComplaintOut)
+@blp.alt_response(404, **_NOT_FOUND)
+def open_ticket(data, complaint_id):
+    """Open a rectification ticket for a valid complaint (its handlers); the ticket's source
+    names the complaint and the complaint lists the ticket with its state."""
+    return complaint_links.open_ticket(
+        get_store(), current_actor(), complaint_id, data,
+        current_app.extensions[UPLOADS_KEY].complete_among, _now())

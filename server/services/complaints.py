@@ -20,11 +20,13 @@ from checklists.actors import ADMIN, ENGINEER, SUPERVISOR, Actor
 from checklists.complaints import ComplaintInvalid
 from checklists.complaints.rules import iso, parse_time
 from checklists.patrol.recurrence import zone
+from checklists.workflow.tickets import read_ticket
 from server.services.accounts import users
 from server.services.accounts.access import require_role, require_site
 from server.services.accounts.records import new_id
 from server.store import Delete, Put, Store
 from sync.actor import user_bucket
+from sync.placement import TICKETS
 
 from .errors import Forbidden, Invalid
 from .paging import all_records
@@ -66,7 +68,7 @@ def _task_ops(old: dict, new: dict) -> list:
     return ops
 
 
-def _load(reader, actor: Actor, complaint_id: str) -> dict:
+def load(reader, actor: Actor, complaint_id: str) -> dict:
     return scoped_doc(reader, actor, COMPLAINTS, complaint_id, "complaint")
 
 
@@ -98,7 +100,7 @@ def intake(store: Store, actor: Actor, data: dict, now: datetime) -> dict:
         _check_unit(tx, data["site_id"], data["unit"])
         doc = rules.new_complaint(new_id(), data, actor, now)
         tx.commit([_put(doc, site["timezone"])])
-    return rules.view_for(doc, actor, now)
+        return view(tx, doc, actor, now)
 
 
 def _update(store: Store, actor: Actor, complaint_id: str, now: datetime,
@@ -106,14 +108,19 @@ def _update(store: Store, actor: Actor, complaint_id: str, now: datetime,
     """Apply ``change(tx, doc) -> (new doc, extra ops)`` in one transaction; a broken rule
     is a 422 naming the field and stores nothing."""
     with store.transaction() as tx:
-        doc = _load(tx, actor, complaint_id)
+        doc = load(tx, actor, complaint_id)
         try:
             new, extra = change(tx, doc)
         except ComplaintInvalid as err:
             raise Invalid(err.errors) from None
-        site = known_site(tx, doc["site_id"])
-        tx.commit([_put(new, site["timezone"]), *_task_ops(doc, new), *extra])
-    return rules.view_for(new, actor, now)
+        tx.commit([*writes(tx, doc, new), *extra])
+        return view(tx, new, actor, now)
+
+
+def writes(tx, old: dict, new: dict) -> list:
+    """The complaint's record and its assignee's task after a change from ``old``."""
+    site = known_site(tx, new["site_id"])
+    return [_put(new, site["timezone"]), *_task_ops(old, new)]
 
 
 def classify(store: Store, actor: Actor, complaint_id: str, data: dict, now: datetime) -> dict:
@@ -162,7 +169,7 @@ def assign(store: Store, actor: Actor, complaint_id: str, assignee_id: str,
     return _update(store, actor, complaint_id, now, change)
 
 
-def _require_handler(actor: Actor, doc: dict) -> None:
+def require_handler(actor: Actor, doc: dict) -> None:
     if not (actor.supervises or actor.user_id == doc.get("assignee_user_id")):
         raise Forbidden("only the assignee or a supervisor or admin handles this complaint")
 
@@ -171,7 +178,7 @@ def record_step(store: Store, actor: Actor, complaint_id: str, step: str, note: 
                 now: datetime) -> dict:
     """Record one of 五清楚一报告 (跟清楚, 复清楚, 记清楚...)."""
     def change(tx, doc):
-        _require_handler(actor, doc)
+        require_handler(actor, doc)
         return rules.record_step(doc, step, note, actor, now), []
     return _update(store, actor, complaint_id, now, change)
 
@@ -179,7 +186,7 @@ def record_step(store: Store, actor: Actor, complaint_id: str, step: str, note: 
 def resolve(store: Store, actor: Actor, complaint_id: str, resolution: str,
             now: datetime) -> dict:
     def change(tx, doc):
-        _require_handler(actor, doc)
+        require_handler(actor, doc)
         tz = zone(known_site(tx, doc["site_id"])["timezone"])
         return rules.resolve(doc, resolution, actor, now, tz), []
     return _update(store, actor, complaint_id, now, change)
@@ -192,16 +199,37 @@ def callback(store: Store, actor: Actor, complaint_id: str, data: dict, now: dat
                    lambda tx, doc: (rules.add_callback(doc, new_id(), data, actor, now), []))
 
 
+def view(reader, doc: dict, actor: Actor, now: datetime) -> dict:
+    """``rules.view_for`` plus the rectification tickets the complaint opened, each as it
+    is now (so a ticket's closure shows on the complaint)."""
+    out = rules.view_for(doc, actor, now)
+    found = reader.get_many(TICKETS, doc.get("ticket_ids", []))
+    out["tickets"] = [_ticket_summary(found[t].doc) for t in doc.get("ticket_ids", [])
+                      if t in found]
+    return out
+
+
+def _ticket_summary(ticket: dict) -> dict:
+    ticket = read_ticket(ticket)
+    closed = next((h["at"] for h in reversed(ticket.get("history", []))
+                   if h.get("to") == "closed"), None)
+    return {"id": ticket["id"], "status": ticket["status"], "title": ticket.get("title"),
+            "assignee": ticket.get("assignee"), "due_at": ticket.get("due_at"),
+            "closed_at": closed}
+
+
 def get_complaint(store: Store, actor: Actor, complaint_id: str, now: datetime) -> dict:
-    return rules.view_for(_load(store, actor, complaint_id), actor, now)
+    with store.snapshot() as snap:
+        return view(snap, load(snap, actor, complaint_id), actor, now)
 
 
 def list_complaints(store: Store, actor: Actor, site_id: str, now: datetime, *,
                     status: str | None = None) -> list[dict]:
     require_site(actor, site_id)
-    return [rules.view_for(dict(r.doc), actor, now)
-            for r in all_records(store, COMPLAINTS, "site", site_id)
-            if status is None or r.doc["status"] == status]
+    with store.snapshot() as snap:
+        return [view(snap, dict(r.doc), actor, now)
+                for r in all_records(snap, COMPLAINTS, "site", site_id)
+                if status is None or r.doc["status"] == status]
 
 
 def list_alerts(store: Store, actor: Actor) -> list[dict]:
