@@ -63,7 +63,15 @@ class ComplaintOut(Schema):
     tickets = fields.List(fields.Dict(), metadata={
         "description": "rectification tickets it opened, as they are now: id, status, title, "
                        "assignee, due_at, closed_at"})
+    findings = fields.List(fields.Dict(), metadata={
+        "description": "failed inspection items this complaint caused: result_id, item, via, "
+                       "by, at"})
     history = fields.List(fields.Dict())
+
+
+class FindingIn(Schema):
+    result_id = fields.String(required=True, validate=validate.Length(1, 64))
+    item = fields.String(required=True, validate=validate.Length(1, 100))
 
 
 class ComplaintTicketIn(CreateTicket):
@@ -250,3 +258,15 @@ def open_ticket(data, complaint_id):
     return complaint_links.open_ticket(
         get_store(), current_actor(), complaint_id, data,
         current_app.extensions[UPLOADS_KEY].complete_among, _now())
+
+
+@blp.route("/<complaint_id>/findings", methods=["POST"])
+@blp.auth_required(SUPERVISOR, ADMIN)
+@blp.arguments(FindingIn)
+@blp.response(201, ComplaintOut)
+@blp.alt_response(404, **_NOT_FOUND)
+def link_finding(data, complaint_id):
+    """Link a result's failed item to this complaint (it caused the finding); the result
+    shows the link too. An inspector links it in the submission (complaint_links)."""
+    return complaint_links.link_finding(get_store(), current_actor(), complaint_id,
+                                        data["result_id"], data["item"], _now())

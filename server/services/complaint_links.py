@@ -1,5 +1,5 @@
-"""What a complaint leads to and what it caused: the rectification tickets it opens
-(issue 15: "a complaint can open a rectification ticket").
+"""What a complaint leads to and what it caused: the rectification tickets it opens, and
+the failed inspection items it caused (issue 15).
 
 A complaint's ticket is an ordinary ticket (``server.services.tickets``, the
 rules every ticket meets: site scope, supervisor-only fields, photos of the
@@ -7,6 +7,10 @@ site) whose ``source`` is ``{kind: complaint, id}``; the complaint keeps the
 ids (``ticket_ids``) and its views show each ticket as it is now, so a
 ticket's closure is visible on the complaint. Ticket and complaint are
 written in one transaction: a refusal on either side stores neither.
+
+A failed item is linked to its complaint by the inspector in the submission
+(``sync.complaint_links``) or by a supervisor here, through the same rules;
+the link shows on the complaint (``findings``) and on the result.
 """
 from __future__ import annotations
 
@@ -15,10 +19,15 @@ from datetime import datetime
 from checklists import complaints as rules
 from checklists.actors import Actor
 from checklists.complaints import ComplaintInvalid
+from checklists.workflow import Acting
 from server.store import Store
+from sync import complaint_links
+from sync.errors import Rejected
+from sync.working_set import WorkingSet
 
 from . import complaints, tickets
-from .errors import Invalid
+from .errors import Forbidden, Invalid
+from .sync_service import placed_put
 
 COMPLAINT = "complaint"
 
@@ -55,3 +64,24 @@ def open_ticket(store: Store, actor: Actor, complaint_id: str, args: dict,
     tickets.create(store, actor, _ticket_args(before, args), complete_photos, now,
                    source={"kind": COMPLAINT, "id": complaint_id}, also=note_on_complaint)
     return complaints.get_complaint(store, actor, complaint_id, now)
+
+
+def link_finding(store: Store, actor: Actor, complaint_id: str, result_id: str, item: str,
+                 now: datetime) -> dict:
+    """A supervisor links ``result_id``'s failed ``item`` to the complaint that caused it;
+    returns the complaint with its findings. Linking twice is one link."""
+    if not actor.supervises:
+        raise Forbidden("only a supervisor or admin links a result's finding to a complaint")
+    with store.transaction() as tx:
+        complaints.load(tx, actor, complaint_id)  # 404 for a complaint of another site
+        records = WorkingSet(tx.get_doc)
+        try:
+            complaint_links.link(records, Acting.web(actor, now), result_id, item,
+                                 complaint_id, "review")
+        except Rejected as refusal:
+            raise Invalid(refusal.details["errors"]) from None
+        writes = [placed_put(c, doc, id_) for c, id_, doc in records.changed()]
+        if writes:
+            tx.commit(writes)
+    return complaints.get_complaint(store, actor, complaint_id, now)
+

@@ -26,14 +26,14 @@ from server.services.accounts.access import require_role, require_site
 from server.services.accounts.records import new_id
 from server.store import Delete, Put, Store
 from sync.actor import user_bucket
-from sync.placement import TICKETS
+from sync.complaint_links import COMPLAINTS
+from sync.placement import COMPLAINT_LINKS, TICKETS
 
 from .errors import Forbidden, Invalid
 from .paging import all_records
 from .scoped import known_site, scoped_doc
 
-COMPLAINTS, TASKS, ALERTS, SITE_UNITS = (
-    "complaints", "complaint_tasks", "complaint_alerts", "site_units")
+TASKS, ALERTS, SITE_UNITS = ("complaint_tasks", "complaint_alerts", "site_units")
 MANAGERS = (SUPERVISOR, ADMIN)
 HANDLERS = frozenset({ENGINEER, SUPERVISOR, ADMIN})
 
@@ -206,7 +206,19 @@ def view(reader, doc: dict, actor: Actor, now: datetime) -> dict:
     found = reader.get_many(TICKETS, doc.get("ticket_ids", []))
     out["tickets"] = [_ticket_summary(found[t].doc) for t in doc.get("ticket_ids", [])
                       if t in found]
+    out["findings"] = [_finding(r.doc) for r in
+                       all_records(reader, COMPLAINT_LINKS, "complaint", doc["id"])]
     return out
+
+
+def _finding(link: dict) -> dict:
+    return {k: link[k] for k in ("result_id", "item", "via", "by", "at")}
+
+
+def links_of_result(reader, result_id: str) -> list[dict]:
+    """The complaints that caused the result's failed items (shown with the result)."""
+    return [{k: r.doc[k] for k in ("item", "complaint_id", "via", "by", "at")}
+            for r in all_records(reader, COMPLAINT_LINKS, "result", result_id)]
 
 
 def _ticket_summary(ticket: dict) -> dict:
