@@ -180,8 +180,16 @@ def stats_csv(args):
 @blp.arguments(UnitsIn)
 @blp.response(200, UnitsIn)
 def set_units(data, site_id):
-    """Set a site's unit register; complaints then name one of its units."""
+    """Set a site's unit register; complaints and violations then name one of its units."""
     return complaints.set_units(get_store(), current_actor(), site_id, data["units"])
+
+
+@blp.route("/units/<site_id>", methods=["GET"])
+@blp.auth_required()
+@blp.response(200, UnitsIn)
+def get_units(site_id):
+    """A site's unit register (empty: none set, any well-formed unit label is taken)."""
+    return complaints.get_units(get_store(), current_actor(), site_id)
 
 
 @blp.route("/<complaint_id>")

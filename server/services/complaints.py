@@ -72,8 +72,9 @@ def load(reader, actor: Actor, complaint_id: str) -> dict:
     return scoped_doc(reader, actor, COMPLAINTS, complaint_id, "complaint")
 
 
-def _check_unit(reader, site_id: str, unit: str) -> None:
-    """A site with a unit register takes complaints for its own units only."""
+def check_unit(reader, site_id: str, unit: str) -> None:
+    """A site with a unit register takes complaints (and violations) for its own units
+    only: a unit of another site is a 422 on ``unit``."""
     register = reader.get_doc(SITE_UNITS, site_id)
     if register is not None and unit not in register["units"]:
         raise Invalid({"unit": [f"{unit} is not a unit of this site."]})
@@ -91,13 +92,20 @@ def set_units(store: Store, actor: Actor, site_id: str, units: list[str]) -> dic
     return doc
 
 
+def get_units(store: Store, actor: Actor, site_id: str) -> dict:
+    """The site's unit register (empty: the site has none, any well-formed label goes)."""
+    require_site(actor, site_id)
+    known_site(store, site_id)
+    return store.get_doc(SITE_UNITS, site_id) or {"id": site_id, "units": []}
+
+
 def intake(store: Store, actor: Actor, data: dict, now: datetime) -> dict:
     """Record a complaint as received (customer service: supervisors and admins)."""
     require_role(actor, MANAGERS)
     require_site(actor, data["site_id"])
     with store.transaction() as tx:
         site = known_site(tx, data["site_id"])
-        _check_unit(tx, data["site_id"], data["unit"])
+        check_unit(tx, data["site_id"], data["unit"])
         doc = rules.new_complaint(new_id(), data, actor, now)
         tx.commit([_put(doc, site["timezone"])])
         return view(tx, doc, actor, now)

@@ -11,6 +11,7 @@ from server.services.accounts.access import require_site
 from server.services.accounts.records import new_id
 from server.store import Put, Store
 
+from .complaints import check_unit
 from .errors import Forbidden, Invalid
 from .paging import all_records
 from .scoped import known_site, scoped_doc
@@ -22,6 +23,7 @@ def record(store: Store, actor: Actor, data: dict, now: datetime) -> dict:
     require_site(actor, data["site_id"])
     with store.transaction() as tx:
         site = known_site(tx, data["site_id"])
+        check_unit(tx, data["site_id"], data["unit"])
         try:
             doc = rules.new_violation(new_id(), data, actor, now, zone(site["timezone"]))
         except rules.ViolationForbidden as err:
