@@ -17,6 +17,7 @@ from server.services import complaint_links, complaints
 from sync.mutation_args import CreateTicket
 
 from .blueprint import Blueprint
+from .schemas.paging import PageArgs, page_schema
 
 blp = Blueprint("complaints", __name__, url_prefix="/api/v1/complaints",
                 description="Residents' complaints: deadlines, handling, callbacks, statistics. "
@@ -84,7 +85,7 @@ class ComplaintTicketIn(CreateTicket):
         exclude = ("ticket_id", "site_id", "result_id", "item")
 
 
-class ListArgs(Schema):
+class ListArgs(PageArgs):
     site = fields.String(required=True, validate=validate.Length(1, 64))
     status = fields.String(validate=validate.OneOf(STATUSES))
 
@@ -133,11 +134,12 @@ _NOT_FOUND = {"schema": ErrorSchema, "description": "No such complaint at a site
 class Complaints(MethodView):
     @blp.auth_required()
     @blp.arguments(ListArgs, location="query")
-    @blp.response(200, ComplaintOut(many=True))
+    @blp.response(200, page_schema(ComplaintOut, "ComplaintList"))
     def get(self, args):
-        """The complaints of a site you work at, each with its clock."""
-        return complaints.list_complaints(get_store(), current_actor(), args["site"], _now(),
-                                          status=args.get("status"))
+        """The complaints of a site you work at, newest first, each with its clock."""
+        return complaints.page_complaints(get_store(), current_actor(), args["site"], _now(),
+                                          status=args.get("status"), cursor=args["cursor"],
+                                          limit=args["limit"])
 
     @blp.auth_required(SUPERVISOR, ADMIN)
     @blp.arguments(rules.IntakeSchema)

@@ -16,6 +16,7 @@ from server.extensions import get_store
 from server.services import plans
 
 from .blueprint import Blueprint
+from .schemas.paging import PageArgs, page_schema
 
 blp = Blueprint("plans", __name__, url_prefix="/api/v1/plans",
                 description="Inspection plans: recurring inspections, who does them, when due.")
@@ -115,10 +116,15 @@ class SiteArgs(Schema):
     site = fields.String(required=True, validate=validate.Length(1, 64))
 
 
-class OccurrenceArgs(SiteArgs):
+class OccurrenceArgs(SiteArgs, PageArgs):
     state = fields.String(validate=validate.OneOf(STATES))
     mine = fields.Boolean(load_default=False,
                           metadata={"description": "only those assigned to you or your role"})
+    start_from = fields.AwareDateTime(data_key="from", load_default=None, metadata={
+        "description": "occurrences starting at or after (default: 62 days ago)"})
+    start_to = fields.AwareDateTime(data_key="to", load_default=None, metadata={
+        "description": "occurrences starting before (default: 40 days ahead); at most 400 "
+                       "days after from"})
 
 
 class RefreshArgs(Schema):
@@ -153,11 +159,12 @@ class Plans(MethodView):
 @blp.route("/occurrences")
 @blp.auth_required()
 @blp.arguments(OccurrenceArgs, location="query")
-@blp.response(200, PlanOccurrenceOut(many=True))
+@blp.response(200, page_schema(PlanOccurrenceOut, "PlanOccurrenceList"))
 def occurrences(args):
-    """A site's occurrences by start, each with its state and clock now."""
-    return plans.list_occurrences(get_store(), current_actor(), args["site"], _now(),
-                                  state=args.get("state"), mine=args["mine"])
+    """A site's occurrences starting in a window, by start, each with its state and clock
+    now; with state or mine a page may hold fewer than limit (follow next_cursor)."""
+    return plans.page_occurrences(get_store(), current_actor(), args.pop("site"), _now(),
+                                  **args)
 
 
 @blp.route("/occurrences/refresh", methods=["POST"])

@@ -30,8 +30,9 @@ from sync.complaint_links import COMPLAINTS
 from sync.placement import COMPLAINT_LINKS, TICKETS
 
 from .errors import Forbidden, Invalid
-from .paging import all_records
+from .paging import all_records, read_page
 from .scoped import known_site, scoped_doc
+from .stored_indexes import index_once
 
 TASKS, ALERTS, SITE_UNITS = ("complaint_tasks", "complaint_alerts", "site_units")
 MANAGERS = (SUPERVISOR, ADMIN)
@@ -46,6 +47,7 @@ def _month(doc: dict, timezone: str) -> str:
 def _put(doc: dict, timezone: str) -> Put:
     return Put(COMPLAINTS, doc["id"], doc, None, {
         "site": (doc["site_id"], doc["received_at"]),
+        "site_status": (f"{doc['site_id']}|{doc['status']}", doc["received_at"]),
         "month": (f"{doc['site_id']}|{_month(doc, timezone)}", doc["received_at"])})
 
 
@@ -245,17 +247,46 @@ def get_complaint(store: Store, actor: Actor, complaint_id: str, now: datetime) 
 
 def list_complaints(store: Store, actor: Actor, site_id: str, now: datetime, *,
                     status: str | None = None) -> list[dict]:
+    """Every complaint of a site (of one ``status``: only those are read), oldest first."""
     require_site(actor, site_id)
+    index, key = _listing(site_id, status)
     with store.snapshot() as snap:
         return [view(snap, dict(r.doc), actor, now)
-                for r in all_records(snap, COMPLAINTS, "site", site_id)
-                if status is None or r.doc["status"] == status]
+                for r in all_records(snap, COMPLAINTS, index, key)]
 
 
-def list_alerts(store: Store, actor: Actor) -> list[dict]:
-    """The alerts raised to ``actor`` (a manager), newest first."""
+def open_complaints(store: Store, actor: Actor, site_id: str, now: datetime) -> list[dict]:
+    """The complaints still waiting (received or assigned), by deadline: a board's list,
+    read from those two statuses only."""
+    waiting = [*list_complaints(store, actor, site_id, now, status=rules.RECEIVED),
+               *list_complaints(store, actor, site_id, now, status=rules.ASSIGNED)]
+    return sorted(waiting, key=lambda c: (c["clock"] or {}).get("deadline_at") or "~")
+
+
+def page_complaints(store: Store, actor: Actor, site_id: str, now: datetime, *,
+                    status: str | None = None, cursor: str | None = None,
+                    limit: int = 50) -> dict:
+    """One page of a site's complaints, newest first; a status is its own index key, so a
+    page reads only what it shows."""
+    require_site(actor, site_id)
+    index, key = _listing(site_id, status)
+    with store.snapshot() as snap:
+        page = read_page(snap, COMPLAINTS, index, key, cursor=cursor, limit=limit,
+                         descending=True)
+        return {"items": [view(snap, dict(r.doc), actor, now) for r in page.items],
+                "next_cursor": page.next_cursor}
+
+
+def _listing(site_id: str, status: str | None) -> tuple[str, str]:
+    return ("site", site_id) if status is None else ("site_status", f"{site_id}|{status}")
+
+
+def list_alerts(store: Store, actor: Actor, *, limit: int = 100) -> list[dict]:
+    """The latest ``limit`` alerts raised to ``actor`` (a manager), newest first."""
     require_role(actor, MANAGERS)
-    return [dict(r.doc) for r in all_records(store, ALERTS, "manager", actor.user_id)][::-1]
+    page = read_page(store, ALERTS, "manager", actor.user_id, cursor=None, limit=limit,
+                     descending=True)
+    return [dict(r.doc) for r in page.items]
 
 
 def monthly(store: Store, actor: Actor, site_id: str, month: str) -> dict:
@@ -266,3 +297,14 @@ def monthly(store: Store, actor: Actor, site_id: str, month: str) -> dict:
     known_site(store, site_id)
     docs = [dict(r.doc) for r in all_records(store, COMPLAINTS, "month", f"{site_id}|{month}")]
     return rules.monthly_stats(docs, month)
+
+
+#: server-private marker: complaints stored before the status listing were indexed
+COMPLAINTS_INDEXED = "complaints-indexed-1"
+
+
+def index_stored_complaints(store: Store) -> int:
+    """Once per data dir: complaints stored before ``site_status`` existed get it (each put
+    back unchanged; complaints are server-private, no device refetches). Returns how many."""
+    return index_once(store, COMPLAINTS, COMPLAINTS_INDEXED, lambda tx, doc: _put(
+        doc, known_site(tx, doc["site_id"])["timezone"]))

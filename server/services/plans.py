@@ -16,7 +16,7 @@ from checklists import plans
 from checklists.actors import Actor
 from checklists.patrol.recurrence import zone
 from checklists.plans.matching import summary
-from checklists.plans.occurrences import DEFAULT_HORIZON, parse_time
+from checklists.plans.occurrences import DEFAULT_HORIZON, iso, parse_time
 from checklists.plans.templates import TEMPLATES, template_plan
 from server.services.accounts import users
 from server.services.accounts.access import require_site
@@ -27,12 +27,14 @@ from sync.plan_link import PLAN_SITES
 
 from . import definitions
 from .errors import Forbidden, Invalid, NotFound
-from .paging import all_records
+from .paging import MAX_LIMIT, all_records, read_range
 from .scoped import known_site, scoped_doc
 
 PLANS = "plans"
 #: occurrences that close before a new plan existed are not generated for it
 _LOOKBACK = timedelta(days=62)
+#: the longest window of occurrences one listing reads
+MAX_WINDOW = timedelta(days=400)
 
 
 def occurrence_put(doc: dict) -> Put:
@@ -180,17 +182,55 @@ def refresh(store: Store, now: datetime,
 
 
 def list_occurrences(store: Store, actor: Actor, site_id: str, now: datetime, *,
-                     state: str | None = None, mine: bool = False) -> list[dict]:
-    """The occurrences of a site by start, each with its state and clock at ``now``."""
+                     state: str | None = None, mine: bool = False,
+                     start_from: datetime | None = None,
+                     start_to: datetime | None = None) -> list[dict]:
+    """The occurrences of a site starting in ``[start_from, start_to)`` (default: from
+    :data:`_LOOKBACK` before ``now`` to the generation horizon after it) by start, each
+    with its state and clock at ``now``. Only that window is read."""
     require_site(actor, site_id)
-    out = []
-    for rec in all_records(store, OCCURRENCES, "site", site_id):
+    start, end = _window(now, start_from, start_to)
+    out, cursor = [], None
+    while True:
+        page = page_occurrences(store, actor, site_id, now, state=state, mine=mine,
+                                start_from=start, start_to=end, cursor=cursor, limit=MAX_LIMIT)
+        out += page["items"]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return out
+
+
+def page_occurrences(store: Store, actor: Actor, site_id: str, now: datetime, *,
+                     state: str | None = None, mine: bool = False,
+                     start_from: datetime | None = None, start_to: datetime | None = None,
+                     cursor: str | None = None, limit: int = 50) -> dict:
+    """One page of :func:`list_occurrences`: a keyset read of the window by start. State
+    and ``mine`` depend on the clock and the reader, so they filter the page read: a page
+    may hold fewer than ``limit`` (follow ``next_cursor``)."""
+    require_site(actor, site_id)
+    start, end = _window(now, start_from, start_to)
+    page = read_range(store, OCCURRENCES, "site", site_id, sort_of=lambda o: o["start"],
+                      start=iso(start), end=iso(end), cursor=cursor, limit=limit)
+    items = []
+    for rec in page.items:
         occ = dict(rec.doc)
         if mine and not plans.assigned_to(occ, actor.user_id, actor.role):
             continue
         occ["state"] = plans.state_at(occ, now)
         if state is None or occ["state"] == state:
             occ["seconds_left"] = plans.clock_left(occ, now)
-            out.append(occ)
-    return out
+            items.append(occ)
+    return {"items": items, "next_cursor": page.next_cursor}
 
+
+def _window(now: datetime, start_from: datetime | None,
+            start_to: datetime | None) -> tuple[datetime, datetime]:
+    start = start_from or now - _LOOKBACK
+    end = start_to or now + DEFAULT_HORIZON
+    if end <= start:
+        raise Invalid({"to": ["The end of the window must come after its start."]},
+                      location="query")
+    if end - start > MAX_WINDOW:
+        raise Invalid({"to": [f"A window spans at most {MAX_WINDOW.days} days."]},
+                      location="query")
+    return start, end

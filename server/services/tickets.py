@@ -25,7 +25,7 @@ from checklists.workflow import Acting
 from checklists.workflow import tickets as rules
 from server.services.accounts.access import require_site
 from server.store import Store
-from server.store.base import Op, Put, Reader, Transaction
+from server.store.base import Op, Reader, Transaction
 from sync import ticket_ops
 from sync.errors import Rejected
 from sync.placement import (OPEN_TICKETS_BY_DUE, TICKETS, TICKETS_BY_ASSIGNEE,
@@ -34,6 +34,7 @@ from sync.working_set import WorkingSet
 
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .paging import read_page
+from .stored_indexes import MARKERS, index_once
 from .sync_service import placed_put
 
 CompletePhotos = Callable[[list[str]], "set[str]"]
@@ -217,7 +218,7 @@ def _listing(site: str, state: str | None, assignee: str | None) -> tuple[str, s
 
 
 #: server-private marker: the tickets stored before listings existed were indexed
-WORKFLOW_STATE, TICKETS_INDEXED = "workflow_state", "tickets-indexed-1"
+WORKFLOW_STATE, TICKETS_INDEXED = MARKERS, "tickets-indexed-1"
 
 
 def index_stored_tickets(store: Store) -> int:
@@ -228,14 +229,5 @@ def index_stored_tickets(store: Store) -> int:
     A store without tickets is left untouched (nothing to index, no marker).
     Returns how many tickets were indexed.
     """
-    if store.get(WORKFLOW_STATE, TICKETS_INDEXED) is not None or \
-            next(iter(store.scan(TICKETS)), None) is None:  # reads only: no writer taken
-        return 0
-    with store.transaction() as tx:
-        stored = [(r.id, r.doc) for r in tx.scan(TICKETS)]
-        if not stored or tx.get(WORKFLOW_STATE, TICKETS_INDEXED) is not None:
-            return 0
-        tx.commit([*(placed_put(TICKETS, doc, id_) for id_, doc in stored),
-                   Put(WORKFLOW_STATE, TICKETS_INDEXED, {"at": _now().isoformat(),
-                                                         "tickets": len(stored)})])
-    return len(stored)
+    return index_once(store, TICKETS, TICKETS_INDEXED,
+                      lambda tx, doc: placed_put(TICKETS, doc), count_key="tickets")

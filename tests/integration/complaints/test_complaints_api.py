@@ -114,5 +114,6 @@ def test_a_unit_of_another_site_is_422_for_complaints_and_violations(client, tea
         "site_id": site_a, "unit": "9-9-909", "kind": "sanitation", "severity": "ordinary",
         "description": "楼道堆物", "remedies": ["persuasion"]})
     assert r.status_code == 422 and "unit" in r.get_json()["errors"]["json"]
-    assert client.get(f"/api/v1/violations?site={site_a}", headers=sup).get_json() == []
+    assert client.get(f"/api/v1/violations?site={site_a}",
+                      headers=sup).get_json()["items"] == []
     assert client.get(f"/api/v1/complaints/units/{site_b}", headers=sup).status_code == 403
