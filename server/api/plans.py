@@ -49,6 +49,24 @@ class PlanIn(Schema):
     feedback_days = fields.Integer(validate=validate.Range(1, 60))
 
 
+class PlanPatchIn(Schema):
+    """What to change; occurrences not yet started are regenerated, the rest kept."""
+
+    name = fields.String(validate=validate.Length(1, 200))
+    rrule = fields.String(validate=validate.Length(1, 500))
+    dtstart = fields.String(validate=validate.Length(1, 32))
+    assignee_user_id = fields.String(validate=validate.Length(1, 64), metadata={
+        "description": "a person (drops the role)"})
+    assignee_role = fields.String(validate=validate.OneOf(ROLES), metadata={
+        "description": "a role (drops the person)"})
+    due_offset = fields.Nested(OffsetSchema)
+    due_weekday = fields.String(allow_none=True, validate=validate.OneOf(WEEKDAYS))
+    due_time = fields.String(allow_none=True, validate=validate.Length(5, 5))
+    grace = fields.Nested(OffsetSchema, allow_none=True)
+    feedback_days = fields.Integer(allow_none=True, validate=validate.Range(1, 60))
+    active = fields.Boolean(metadata={"description": "false: like retire; true: resume"})
+
+
 class PlanOut(Schema):
     id = fields.String(required=True)
     version = fields.Integer()
@@ -67,7 +85,9 @@ class PlanOut(Schema):
     feedback_days = fields.Integer(allow_none=True)
     template = fields.String(allow_none=True)
     active = fields.Boolean()
+    series = fields.Integer(metadata={"description": "bumped by each edit"})
     created_at = fields.String()
+    updated_at = fields.String()
     retired_at = fields.String()
 
 
@@ -184,6 +204,17 @@ def refresh(args):
 def get_plan(plan_id):
     """One plan."""
     return plans.get_plan(get_store(), current_actor(), plan_id)
+
+
+@blp.route("/<plan_id>", methods=["PATCH"])
+@blp.auth_required(SUPERVISOR, ADMIN)
+@blp.arguments(PlanPatchIn)
+@blp.response(200, PlanOut)
+@blp.alt_response(404, schema=ErrorSchema, description="No such plan at a site you work at.")
+def update_plan(data, plan_id):
+    """Edit a plan (recurrence, assignee, due time, active): occurrences not yet started
+    are regenerated; started, done, overdue and missed ones are kept as they are."""
+    return plans.update_plan(get_store(), current_actor(), plan_id, data, _now())
 
 
 @blp.route("/<plan_id>/retire", methods=["POST"])

@@ -15,13 +15,13 @@ from datetime import datetime, timedelta
 from checklists import plans
 from checklists.actors import Actor
 from checklists.patrol.recurrence import zone
-from checklists.plans.matching import summary
+from checklists.plans.matching import closed_segment, summary
 from checklists.plans.occurrences import DEFAULT_HORIZON, iso, parse_time
 from checklists.plans.templates import TEMPLATES, template_plan
 from server.services.accounts import users
 from server.services.accounts.access import require_site
 from server.services.accounts.records import new_id, to_text
-from server.store import Put, Store
+from server.store import Delete, Put, Store
 from sync.placement import OCCURRENCES, place
 from sync.plan_link import PLAN_SITES
 
@@ -153,6 +153,82 @@ def retire_plan(store: Store, actor: Actor, plan_id: str, now: datetime) -> dict
                 ops.append(occurrence_put(changed))
         tx.commit(ops)
     return doc
+
+
+#: what an edit may change; the site and the checklist stay (results already match them)
+EDITABLE = frozenset({"name", "rrule", "dtstart", "assignee_user_id", "assignee_role",
+                      "due_offset", "due_weekday", "due_time", "grace", "feedback_days",
+                      "active"})
+
+
+def update_plan(store: Store, actor: Actor, plan_id: str, changes: dict, now: datetime) -> dict:
+    """Edit a plan from ``now`` on: its occurrences not yet started are replaced by the
+    edited plan's (a new ``series``); those started, done, overdue or missed stay as they
+    are. ``Invalid`` names each bad field and nothing is stored then."""
+    unknown = sorted(set(changes) - EDITABLE)
+    if unknown:
+        raise Invalid({k: ["Cannot be changed; retire the plan and create another."]
+                       for k in unknown})
+    with store.transaction() as tx:
+        doc = get_plan(tx, actor, plan_id)
+        _require_planner(actor, doc["site_id"])
+        plan = _edited(tx, doc, changes)
+        cut = iso(now)
+        stored = {**doc, **plan.to_doc(), "series_since": cut,
+                  "segments": closed_segment(doc, cut), "updated_at": to_text(now),
+                  "updated_by": actor.user_id}
+        if plan.active:
+            stored.pop("retired_at", None)
+        ops = [_plan_put(stored), _site_summary_put(
+            tx, doc["site_id"], **({"add": stored} if plan.active else {"remove": plan_id}))]
+        ops += _replace_upcoming(tx, plan, now)
+        tx.commit(ops)
+    return stored
+
+
+def _edited(tx, doc: dict, changes: dict) -> plans.Plan:
+    """The plan after ``changes`` (one assignee: naming a person drops the role and the
+    other way round), checked field by field and against the store."""
+    changes = dict(changes)
+    for given, other in (("assignee_user_id", "assignee_role"),
+                         ("assignee_role", "assignee_user_id")):
+        if changes.get(given) is not None:
+            changes.setdefault(other, None)
+    fields = set(plans.PlanSchema().fields) - {"type"}
+    body = {**{k: v for k, v in doc.items() if k in fields}, **changes,
+            "version": doc["version"] + 1, "series": doc.get("series", 0) + 1}
+    try:
+        plan = plans.load_plan(body)
+    except plans.PlanInvalid as err:
+        raise Invalid(err.errors) from None
+    _check_references(tx, plan)
+    return plan
+
+
+def _replace_upcoming(tx, plan: plans.Plan, now: datetime) -> list:
+    """Occurrences of the plan starting after ``now``: the earlier series' go (cancelled if
+    the plan is no longer active, else deleted: nothing was done on them), the edited
+    plan's come. A done one (a result named it early) stays."""
+    ops = []
+    page_cursor = None
+    while True:
+        page = read_range(tx, OCCURRENCES, "plan", plan.id, sort_of=lambda o: o["start"],
+                          start=iso(now), cursor=page_cursor, limit=MAX_LIMIT)
+        for rec in page.items:
+            occ = dict(rec.doc)
+            if occ["status"] != plans.UPCOMING or plans.state_at(occ, now) != plans.UPCOMING:
+                continue
+            if plan.active:
+                ops.append(Delete(OCCURRENCES, occ["id"]))
+            else:
+                ops.append(occurrence_put(plans.cancelled(occ, now)))
+        page_cursor = page.next_cursor
+        if page_cursor is None:
+            break
+    if plan.active:
+        ops += [occurrence_put(o) for o in plans.generate(plan, now, DEFAULT_HORIZON)
+                if parse_time(o["start"]) > now]
+    return ops
 
 
 def refresh(store: Store, now: datetime,
