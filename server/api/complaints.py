@@ -30,6 +30,24 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+class ComplaintTicketOut(Schema):
+    id = fields.String(required=True)
+    status = fields.String(required=True)
+    title = fields.String(allow_none=True)
+    assignee = fields.String(allow_none=True)
+    due_at = fields.String(allow_none=True)
+    closed_at = fields.String(allow_none=True, metadata={"description": "null until closed"})
+
+
+class FindingOut(Schema):
+    result_id = fields.String(required=True)
+    item = fields.String(required=True)
+    via = fields.String(metadata={"description": "submit (the inspector) or review (a "
+                                                 "supervisor)"})
+    by = fields.String()
+    at = fields.String()
+
+
 class ComplaintOut(Schema):
     id = fields.String(required=True)
     v = fields.Integer()
@@ -61,12 +79,10 @@ class ComplaintOut(Schema):
     five_clear = fields.Dict(metadata={"description": "五清楚一报告: step -> done, note, by, at"})
     callbacks = fields.List(fields.Dict())
     ticket_ids = fields.List(fields.String())
-    tickets = fields.List(fields.Dict(), metadata={
-        "description": "rectification tickets it opened, as they are now: id, status, title, "
-                       "assignee, due_at, closed_at"})
-    findings = fields.List(fields.Dict(), metadata={
-        "description": "failed inspection items this complaint caused: result_id, item, via, "
-                       "by, at"})
+    tickets = fields.List(fields.Nested(ComplaintTicketOut), metadata={
+        "description": "rectification tickets it opened, as they are now"})
+    findings = fields.List(fields.Nested(FindingOut), metadata={
+        "description": "failed inspection items this complaint caused"})
     history = fields.List(fields.Dict())
 
 
