@@ -38,7 +38,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _index_stored_tickets(app: Flask) -> None:
-    """Tickets stored before ticket listings existed get their index entries (once)."""
+    """Tickets and complaints stored before their listings existed get their index entries
+    (once)."""
+    from server.services.complaints import index_stored_complaints
     from server.services.tickets import index_stored_tickets
 
     index_stored_tickets(app.extensions[extensions.STORE_KEY])
+    index_stored_complaints(app.extensions[extensions.STORE_KEY])

@@ -57,6 +57,13 @@ class _ResultBody(CompiledSchema):
     note = fields.String(allow_none=True, validate=validate.Length(max=4000))
 
 
+class ComplaintLinkRef(Schema):
+    """A failed item of this result and the complaint that caused it."""
+
+    item = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    complaint_id = Id(required=True)
+
+
 class SubmitResult(_ResultBody):
     result_id = Id(required=True)
     site_id = Id(required=True)
@@ -67,6 +74,8 @@ class SubmitResult(_ResultBody):
                        "re-checked items)"})
     occurrence_id = Id(allow_none=True, metadata={
         "description": "the plan occurrence this result fulfils (checklists.plans)"})
+    complaint_links = fields.List(fields.Nested(ComplaintLinkRef), validate=validate.Length(
+        max=50), metadata={"description": "failed items found because of a complaint"})
 
 
 class AmendResult(_ResultBody):

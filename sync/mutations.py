@@ -18,7 +18,7 @@ from checklists import Definition, load_definition
 from checklists.workflow.ticket_rules import tickets_for_result
 
 from . import mutation_args as schemas
-from . import photo_access, plan_link, reinspections, results, ticket_ops
+from . import complaint_links, photo_access, plan_link, reinspections, results, ticket_ops
 from .context import MutationContext
 from .errors import Rejected
 from .patrol_rounds import submit_round
@@ -140,6 +140,7 @@ def submit_result(ws, args, ctx, services) -> Outcome:
         outcome = _store_result(ws, args, ctx, services, args["checklist"], None)
         _open_tickets(ws, ws.get(RESULTS, args["result_id"]), ctx, services)
     outcome.touched += plan_link.close_fulfilled(ws, args, ctx, named)
+    outcome.touched += complaint_links.link_submitted(ws, args, ctx.acting())
     return outcome
 
 

@@ -17,7 +17,9 @@ Collections the sync core writes:
 * ``plan_occurrences`` -- bucket ``user:<assignee>`` (a plan assigned to a
   person) or ``site:<id>`` (assigned to a role), indexed by site, plan and
   assignee; a ``submit_result`` fulfilling one closes it;
-* the ``patrol_*`` collections -- bucket ``site:<id>`` (``sync.patrol_records``).
+* the ``patrol_*`` collections -- bucket ``site:<id>`` (``sync.patrol_records``);
+* ``complaint_links`` -- bucket ``site:<id>``: a finding of a result linked to the
+  complaint that caused it (ids only, no personal data; ``sync.complaint_links``).
 
 Written by a service, synced to devices:
 
@@ -43,6 +45,8 @@ RESULTS, TICKETS, REJECTIONS, CLIENTS, PHOTO_REFS = (
 PHOTOS = "photos"
 #: one document per site (id = site id), computed by the server from its register
 HOUSEHOLD_WATCH = "household_watch"
+#: a result's failed item linked to the complaint that caused it
+COMPLAINT_LINKS = "complaint_links"
 OCCURRENCES = "plan_occurrences"
 
 
@@ -66,6 +70,10 @@ def place(collection: str, doc: dict[str, Any]) -> Placement:
         return Placement(*place_patrol(collection, doc))
     if collection == OCCURRENCES:
         return _place_occurrence(doc)
+    if collection == COMPLAINT_LINKS:
+        return Placement(site_bucket(doc["site_id"]), {
+            "result": (doc["result_id"], doc["item"]), "complaint": (doc["complaint_id"],
+                                                                     doc["at"])})
     raise ValueError(f"the sync core does not write collection {collection!r}")
 
 

@@ -106,7 +106,8 @@ def cite_photos(records: Records, ticket_id: str, hashes, acting: Acting) -> Non
 
 
 def create(records: Records, args: dict, acting: Acting,
-           complete_photos: CompletePhotos) -> TicketChange:
+           complete_photos: CompletePhotos, *, source: dict | None = None) -> TicketChange:
+    """Open a ticket; ``source`` says what opened it (default: by hand), e.g. a complaint."""
     require_site(acting, args["site_id"])
     existing = records.get(TICKETS, args["ticket_id"])
     if existing is not None:
@@ -121,7 +122,7 @@ def create(records: Records, args: dict, acting: Acting,
                                             if k in fields_rules.SUPERVISOR_FIELDS}, acting)
     except TicketRefused as error:
         raise refused(error) from None
-    doc = fields_rules.new_ticket(args, acting, extra={"source": {"by_hand": True}})
+    doc = fields_rules.new_ticket(args, acting, extra={"source": source or {"by_hand": True}})
     records.put(TICKETS, doc["id"], doc)
     cite_photos(records, doc["id"], doc["photos"], acting)
     return TicketChange("applied", doc)

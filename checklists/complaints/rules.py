@@ -48,7 +48,8 @@ def new_complaint(complaint_id: str, data: dict, actor: Actor, at: datetime) -> 
         "assignee_user_id": None, "resolved_at": None, "resolution": None, "on_time": None,
         "callback_due_at": None, "next_callback_on": None,
         "five_clear": {"listened": taken, "asked": dict(taken)},
-        "callbacks": [], "history": [{"event": "received", **_stamp(actor, at)}],
+        "callbacks": [], "ticket_ids": [],
+        "history": [{"event": "received", **_stamp(actor, at)}],
     }
 
 
@@ -149,6 +150,22 @@ def add_callback(doc: dict, callback_id: str, data: dict, actor: Actor, at: date
     return out
 
 
+def may_open_ticket(doc: dict) -> None:
+    """A rectification ticket is opened for a valid complaint still being handled."""
+    if doc["validity"] != "valid" or doc["status"] == CLOSED:
+        raise ComplaintInvalid({"status": [
+            "Only a complaint classified valid and not closed opens a rectification ticket "
+            f"(this one is {doc['status']}, {doc['validity'] or 'not classified'})."]})
+
+
+def note_ticket(doc: dict, ticket_id: str, actor: Actor, at: datetime) -> dict:
+    """The complaint with the rectification ticket it opened (``ticket_ids``)."""
+    may_open_ticket(doc)
+    out = _changed(doc, "ticket_opened", actor, at, ticket_id=ticket_id)
+    out["ticket_ids"] = [*doc.get("ticket_ids", []), ticket_id]
+    return out
+
+
 def _day(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
 
@@ -181,5 +198,6 @@ def clock(doc: dict, now: datetime) -> dict | None:
 
 
 __all__ = ["ASSIGNED", "CLOSED", "FIVE_CLEAR", "RECEIVED", "RESOLVED", "add_callback", "assign",
-           "classify", "clock", "may_see_resident", "new_complaint", "next_working_day",
-           "note_reported", "record_step", "resolve", "view_for"]
+           "classify", "clock", "may_open_ticket", "may_see_resident", "new_complaint",
+           "next_working_day", "note_reported", "note_ticket", "record_step", "resolve",
+           "view_for"]

@@ -75,6 +75,7 @@ class Plan:
     feedback_days: int | None = None
     template: str | None = None
     active: bool = True
+    series: int = 0                  # bumped by every edit: its occurrences get new ids
 
     def to_doc(self) -> dict[str, Any]:
         return {"type": "plan", "id": self.id, "version": self.version, "site_id": self.site_id,
@@ -85,7 +86,7 @@ class Plan:
                 "due_weekday": self.due_weekday, "due_time": self.due_time,
                 "grace": None if self.grace is None else dict(self.grace),
                 "feedback_days": self.feedback_days, "template": self.template,
-                "active": self.active}
+                "active": self.active, "series": self.series}
 
     def due_after(self, local_start: datetime) -> datetime:
         """The naive local due time of the occurrence starting at ``local_start``."""
@@ -128,6 +129,7 @@ class PlanSchema(Schema):
                                    validate=validate.Range(1, 60))
     template = fields.String(load_default=None, allow_none=True)
     active = fields.Boolean(load_default=True)
+    series = fields.Integer(load_default=0, validate=validate.Range(min=0))
     type = fields.String(load_default="plan", validate=validate.Equal("plan"))
 
     @validates_schema

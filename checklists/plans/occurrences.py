@@ -8,7 +8,9 @@ closes a missed occurrence (as late), because field work is evidence and is
 never turned away. ``cancelled``: its plan was retired before it started.
 
 The id is ``<plan id>.<local start YYYYMMDDTHHMM>``: generating twice gives
-the same ids, so a refresh job is idempotent.
+the same ids, so a refresh job is idempotent. An edited plan starts a new
+``series`` (``<plan id>~<series>.<start>``): a record never changes sync
+bucket, and the edit may give the occurrences another assignee.
 """
 from __future__ import annotations
 
@@ -36,8 +38,9 @@ def parse_time(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-def occurrence_id(plan_id: str, local_start: datetime) -> str:
-    return f"{plan_id}.{local_start:%Y%m%dT%H%M}"
+def occurrence_id(plan_id: str, local_start: datetime, series: int = 0) -> str:
+    prefix = plan_id if not series else f"{plan_id}~{series}"
+    return f"{prefix}.{local_start:%Y%m%dT%H%M}"
 
 
 def _aware(local: datetime, tz) -> datetime:
@@ -58,7 +61,7 @@ def generate(plan: Plan, since: datetime, horizon: timedelta = DEFAULT_HORIZON) 
             closes = _aware(following, tz) if following is not None else due + _LAST_WINDOW
             closes = max(closes, due)  # a due time past the next start is still owed until due
         out.append({
-            "type": "plan_occurrence", "id": occurrence_id(plan.id, local), "v": 1,
+            "type": "plan_occurrence", "id": occurrence_id(plan.id, local, plan.series), "v": 1,
             "plan_id": plan.id, "plan_version": plan.version, "site_id": plan.site_id,
             "name": plan.name, "checklist_id": plan.checklist_id,
             "assignee_user_id": plan.assignee_user_id, "assignee_role": plan.assignee_role,

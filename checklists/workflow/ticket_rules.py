@@ -53,6 +53,11 @@ def _findings(score_record: Mapping[str, Any]) -> dict[str, list]:
     return {"failed": failed, "deducted": deducted}
 
 
+def finding_items(score_record: Mapping[str, Any]) -> set[str]:
+    """The items a scored result found wanting: failed or flagged, or points lost."""
+    return {item for kind in _findings(score_record).values() for item, _, _ in kind}
+
+
 def _applies(rule: TicketRule, definition: Definition, item_id: str) -> bool:
     if rule.items is not None and item_id not in rule.items:
         return False

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import Response
+from flask import Response, current_app
 from flask.views import MethodView
 from flask_smorest.error_handler import ErrorSchema
 from marshmallow import Schema, fields, validate
@@ -12,9 +12,12 @@ from checklists import complaints as rules
 from checklists.actors import ADMIN, ENGINEER, SUPERVISOR
 from server.auth import current_actor
 from server.extensions import get_store
-from server.services import complaints
+from server.media import UPLOADS_KEY
+from server.services import complaint_links, complaints
+from sync.mutation_args import CreateTicket
 
 from .blueprint import Blueprint
+from .schemas.paging import PageArgs, page_schema
 
 blp = Blueprint("complaints", __name__, url_prefix="/api/v1/complaints",
                 description="Residents' complaints: deadlines, handling, callbacks, statistics. "
@@ -25,6 +28,24 @@ STATUSES = (rules.RECEIVED, rules.ASSIGNED, rules.RESOLVED, rules.CLOSED)
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+class ComplaintTicketOut(Schema):
+    id = fields.String(required=True)
+    status = fields.String(required=True)
+    title = fields.String(allow_none=True)
+    assignee = fields.String(allow_none=True)
+    due_at = fields.String(allow_none=True)
+    closed_at = fields.String(allow_none=True, metadata={"description": "null until closed"})
+
+
+class FindingOut(Schema):
+    result_id = fields.String(required=True)
+    item = fields.String(required=True)
+    via = fields.String(metadata={"description": "submit (the inspector) or review (a "
+                                                 "supervisor)"})
+    by = fields.String()
+    at = fields.String()
 
 
 class ComplaintOut(Schema):
@@ -57,10 +78,30 @@ class ComplaintOut(Schema):
     next_callback_on = fields.String(allow_none=True)
     five_clear = fields.Dict(metadata={"description": "五清楚一报告: step -> done, note, by, at"})
     callbacks = fields.List(fields.Dict())
+    ticket_ids = fields.List(fields.String())
+    tickets = fields.List(fields.Nested(ComplaintTicketOut), metadata={
+        "description": "rectification tickets it opened, as they are now"})
+    findings = fields.List(fields.Nested(FindingOut), metadata={
+        "description": "failed inspection items this complaint caused"})
     history = fields.List(fields.Dict())
 
 
-class ListArgs(Schema):
+class FindingIn(Schema):
+    result_id = fields.String(required=True, validate=validate.Length(1, 64))
+    item = fields.String(required=True, validate=validate.Length(1, 100))
+
+
+class ComplaintTicketIn(CreateTicket):
+    """A ticket's fields; left out: title from the unit and category, the complaint's
+    description, unit (as location), assignee and deadline (as due_at)."""
+
+    title = fields.String(validate=validate.Length(min=1, max=200))
+
+    class Meta:
+        exclude = ("ticket_id", "site_id", "result_id", "item")
+
+
+class ListArgs(PageArgs):
     site = fields.String(required=True, validate=validate.Length(1, 64))
     status = fields.String(validate=validate.OneOf(STATUSES))
 
@@ -109,11 +150,12 @@ _NOT_FOUND = {"schema": ErrorSchema, "description": "No such complaint at a site
 class Complaints(MethodView):
     @blp.auth_required()
     @blp.arguments(ListArgs, location="query")
-    @blp.response(200, ComplaintOut(many=True))
+    @blp.response(200, page_schema(ComplaintOut, "ComplaintList"))
     def get(self, args):
-        """The complaints of a site you work at, each with its clock."""
-        return complaints.list_complaints(get_store(), current_actor(), args["site"], _now(),
-                                          status=args.get("status"))
+        """The complaints of a site you work at, newest first, each with its clock."""
+        return complaints.page_complaints(get_store(), current_actor(), args["site"], _now(),
+                                          status=args.get("status"), cursor=args["cursor"],
+                                          limit=args["limit"])
 
     @blp.auth_required(SUPERVISOR, ADMIN)
     @blp.arguments(rules.IntakeSchema)
@@ -156,8 +198,16 @@ def stats_csv(args):
 @blp.arguments(UnitsIn)
 @blp.response(200, UnitsIn)
 def set_units(data, site_id):
-    """Set a site's unit register; complaints then name one of its units."""
+    """Set a site's unit register; complaints and violations then name one of its units."""
     return complaints.set_units(get_store(), current_actor(), site_id, data["units"])
+
+
+@blp.route("/units/<site_id>", methods=["GET"])
+@blp.auth_required()
+@blp.response(200, UnitsIn)
+def get_units(site_id):
+    """A site's unit register (empty: none set, any well-formed unit label is taken)."""
+    return complaints.get_units(get_store(), current_actor(), site_id)
 
 
 @blp.route("/<complaint_id>")
@@ -221,3 +271,28 @@ def resolve(data, complaint_id):
 def add_callback(data, complaint_id):
     """回访 after resolution; 'not resolved' reopens it with the next callback date."""
     return complaints.callback(get_store(), current_actor(), complaint_id, data, _now())
+
+
+@blp.route("/<complaint_id>/tickets", methods=["POST"])
+@blp.auth_required(ENGINEER, SUPERVISOR, ADMIN)
+@blp.arguments(ComplaintTicketIn)
+@blp.response(201, ComplaintOut)
+@blp.alt_response(404, **_NOT_FOUND)
+def open_ticket(data, complaint_id):
+    """Open a rectification ticket for a valid complaint (its handlers); the ticket's source
+    names the complaint and the complaint lists the ticket with its state."""
+    return complaint_links.open_ticket(
+        get_store(), current_actor(), complaint_id, data,
+        current_app.extensions[UPLOADS_KEY].complete_among, _now())
+
+
+@blp.route("/<complaint_id>/findings", methods=["POST"])
+@blp.auth_required(SUPERVISOR, ADMIN)
+@blp.arguments(FindingIn)
+@blp.response(201, ComplaintOut)
+@blp.alt_response(404, **_NOT_FOUND)
+def link_finding(data, complaint_id):
+    """Link a result's failed item to this complaint (it caused the finding); the result
+    shows the link too. An inspector links it in the submission (complaint_links)."""
+    return complaint_links.link_finding(get_store(), current_actor(), complaint_id,
+                                        data["result_id"], data["item"], _now())

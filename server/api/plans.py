@@ -16,6 +16,7 @@ from server.extensions import get_store
 from server.services import plans
 
 from .blueprint import Blueprint
+from .schemas.paging import PageArgs, page_schema
 
 blp = Blueprint("plans", __name__, url_prefix="/api/v1/plans",
                 description="Inspection plans: recurring inspections, who does them, when due.")
@@ -48,6 +49,24 @@ class PlanIn(Schema):
     feedback_days = fields.Integer(validate=validate.Range(1, 60))
 
 
+class PlanPatchIn(Schema):
+    """What to change; occurrences not yet started are regenerated, the rest kept."""
+
+    name = fields.String(validate=validate.Length(1, 200))
+    rrule = fields.String(validate=validate.Length(1, 500))
+    dtstart = fields.String(validate=validate.Length(1, 32))
+    assignee_user_id = fields.String(validate=validate.Length(1, 64), metadata={
+        "description": "a person (drops the role)"})
+    assignee_role = fields.String(validate=validate.OneOf(ROLES), metadata={
+        "description": "a role (drops the person)"})
+    due_offset = fields.Nested(OffsetSchema)
+    due_weekday = fields.String(allow_none=True, validate=validate.OneOf(WEEKDAYS))
+    due_time = fields.String(allow_none=True, validate=validate.Length(5, 5))
+    grace = fields.Nested(OffsetSchema, allow_none=True)
+    feedback_days = fields.Integer(allow_none=True, validate=validate.Range(1, 60))
+    active = fields.Boolean(metadata={"description": "false: like retire; true: resume"})
+
+
 class PlanOut(Schema):
     id = fields.String(required=True)
     version = fields.Integer()
@@ -66,7 +85,9 @@ class PlanOut(Schema):
     feedback_days = fields.Integer(allow_none=True)
     template = fields.String(allow_none=True)
     active = fields.Boolean()
+    series = fields.Integer(metadata={"description": "bumped by each edit"})
     created_at = fields.String()
+    updated_at = fields.String()
     retired_at = fields.String()
 
 
@@ -115,10 +136,15 @@ class SiteArgs(Schema):
     site = fields.String(required=True, validate=validate.Length(1, 64))
 
 
-class OccurrenceArgs(SiteArgs):
+class OccurrenceArgs(SiteArgs, PageArgs):
     state = fields.String(validate=validate.OneOf(STATES))
     mine = fields.Boolean(load_default=False,
                           metadata={"description": "only those assigned to you or your role"})
+    start_from = fields.AwareDateTime(data_key="from", load_default=None, metadata={
+        "description": "occurrences starting at or after (default: 62 days ago)"})
+    start_to = fields.AwareDateTime(data_key="to", load_default=None, metadata={
+        "description": "occurrences starting before (default: 40 days ahead); at most 400 "
+                       "days after from"})
 
 
 class RefreshArgs(Schema):
@@ -153,11 +179,12 @@ class Plans(MethodView):
 @blp.route("/occurrences")
 @blp.auth_required()
 @blp.arguments(OccurrenceArgs, location="query")
-@blp.response(200, PlanOccurrenceOut(many=True))
+@blp.response(200, page_schema(PlanOccurrenceOut, "PlanOccurrenceList"))
 def occurrences(args):
-    """A site's occurrences by start, each with its state and clock now."""
-    return plans.list_occurrences(get_store(), current_actor(), args["site"], _now(),
-                                  state=args.get("state"), mine=args["mine"])
+    """A site's occurrences starting in a window, by start, each with its state and clock
+    now; with state or mine a page may hold fewer than limit (follow next_cursor)."""
+    return plans.page_occurrences(get_store(), current_actor(), args.pop("site"), _now(),
+                                  **args)
 
 
 @blp.route("/occurrences/refresh", methods=["POST"])
@@ -177,6 +204,17 @@ def refresh(args):
 def get_plan(plan_id):
     """One plan."""
     return plans.get_plan(get_store(), current_actor(), plan_id)
+
+
+@blp.route("/<plan_id>", methods=["PATCH"])
+@blp.auth_required(SUPERVISOR, ADMIN)
+@blp.arguments(PlanPatchIn)
+@blp.response(200, PlanOut)
+@blp.alt_response(404, schema=ErrorSchema, description="No such plan at a site you work at.")
+def update_plan(data, plan_id):
+    """Edit a plan (recurrence, assignee, due time, active): occurrences not yet started
+    are regenerated; started, done, overdue and missed ones are kept as they are."""
+    return plans.update_plan(get_store(), current_actor(), plan_id, data, _now())
 
 
 @blp.route("/<plan_id>/retire", methods=["POST"])

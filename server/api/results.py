@@ -55,6 +55,9 @@ class ResultOut(Schema):
         "description": "the score with the deductions appeals adjusted (same form as score, "
                        "plus adjustments); null while no appeal adjusted one. The original "
                        "score is never overwritten"})
+    complaint_links = fields.List(fields.Dict(), metadata={
+        "description": "failed items found because of a complaint: item, complaint_id, via "
+                       "(submit or review), by, at"})
     deductions = fields.List(fields.Dict(), metadata={
         "description": "each deduction with the person responsible for it (assigned by a "
                        "supervisor, else the site's project lead)"})

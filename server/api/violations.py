@@ -15,6 +15,7 @@ from server.extensions import get_store
 from server.services import violations
 
 from .blueprint import Blueprint
+from .schemas.paging import PageArgs, page_schema
 
 blp = Blueprint("violations", __name__, url_prefix="/api/v1/violations",
                 description="Residents' violations: anyone at the site records one and "
@@ -39,12 +40,13 @@ class ViolationOut(Schema):
     retention = fields.Dict(metadata={"description": "class, years, keep_until"})
 
 
-class ListArgs(Schema):
+class ListArgs(PageArgs):
     site = fields.String(required=True, validate=validate.Length(1, 64))
     month = fields.String(validate=_MONTH)
 
 
-class FinanceArgs(ListArgs):
+class FinanceArgs(Schema):
+    site = fields.String(required=True, validate=validate.Length(1, 64))
     month = fields.String(required=True, validate=_MONTH)
 
 
@@ -52,11 +54,12 @@ class FinanceArgs(ListArgs):
 class Violations(MethodView):
     @blp.auth_required()
     @blp.arguments(ListArgs, location="query")
-    @blp.response(200, ViolationOut(many=True))
+    @blp.response(200, page_schema(ViolationOut, "ViolationList"))
     def get(self, args):
-        """A site's violations (of one month: the site's clock)."""
-        return violations.list_violations(get_store(), current_actor(), args["site"],
-                                          args.get("month"))
+        """A site's violations (of one month: the site's clock), newest first."""
+        return violations.page_violations(get_store(), current_actor(), args["site"],
+                                          args.get("month"), cursor=args["cursor"],
+                                          limit=args["limit"])
 
     @blp.auth_required()
     @blp.arguments(rules.ViolationSchema)

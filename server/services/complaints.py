@@ -20,18 +20,21 @@ from checklists.actors import ADMIN, ENGINEER, SUPERVISOR, Actor
 from checklists.complaints import ComplaintInvalid
 from checklists.complaints.rules import iso, parse_time
 from checklists.patrol.recurrence import zone
+from checklists.workflow.tickets import read_ticket
 from server.services.accounts import users
 from server.services.accounts.access import require_role, require_site
 from server.services.accounts.records import new_id
 from server.store import Delete, Put, Store
 from sync.actor import user_bucket
+from sync.complaint_links import COMPLAINTS
+from sync.placement import COMPLAINT_LINKS, TICKETS
 
 from .errors import Forbidden, Invalid
-from .paging import all_records
+from .paging import all_records, read_page
 from .scoped import known_site, scoped_doc
+from .stored_indexes import index_once
 
-COMPLAINTS, TASKS, ALERTS, SITE_UNITS = (
-    "complaints", "complaint_tasks", "complaint_alerts", "site_units")
+TASKS, ALERTS, SITE_UNITS = ("complaint_tasks", "complaint_alerts", "site_units")
 MANAGERS = (SUPERVISOR, ADMIN)
 HANDLERS = frozenset({ENGINEER, SUPERVISOR, ADMIN})
 
@@ -44,6 +47,7 @@ def _month(doc: dict, timezone: str) -> str:
 def _put(doc: dict, timezone: str) -> Put:
     return Put(COMPLAINTS, doc["id"], doc, None, {
         "site": (doc["site_id"], doc["received_at"]),
+        "site_status": (f"{doc['site_id']}|{doc['status']}", doc["received_at"]),
         "month": (f"{doc['site_id']}|{_month(doc, timezone)}", doc["received_at"])})
 
 
@@ -66,12 +70,13 @@ def _task_ops(old: dict, new: dict) -> list:
     return ops
 
 
-def _load(reader, actor: Actor, complaint_id: str) -> dict:
+def load(reader, actor: Actor, complaint_id: str) -> dict:
     return scoped_doc(reader, actor, COMPLAINTS, complaint_id, "complaint")
 
 
-def _check_unit(reader, site_id: str, unit: str) -> None:
-    """A site with a unit register takes complaints for its own units only."""
+def check_unit(reader, site_id: str, unit: str) -> None:
+    """A site with a unit register takes complaints (and violations) for its own units
+    only: a unit of another site is a 422 on ``unit``."""
     register = reader.get_doc(SITE_UNITS, site_id)
     if register is not None and unit not in register["units"]:
         raise Invalid({"unit": [f"{unit} is not a unit of this site."]})
@@ -89,16 +94,23 @@ def set_units(store: Store, actor: Actor, site_id: str, units: list[str]) -> dic
     return doc
 
 
+def get_units(store: Store, actor: Actor, site_id: str) -> dict:
+    """The site's unit register (empty: the site has none, any well-formed label goes)."""
+    require_site(actor, site_id)
+    known_site(store, site_id)
+    return store.get_doc(SITE_UNITS, site_id) or {"id": site_id, "units": []}
+
+
 def intake(store: Store, actor: Actor, data: dict, now: datetime) -> dict:
     """Record a complaint as received (customer service: supervisors and admins)."""
     require_role(actor, MANAGERS)
     require_site(actor, data["site_id"])
     with store.transaction() as tx:
         site = known_site(tx, data["site_id"])
-        _check_unit(tx, data["site_id"], data["unit"])
+        check_unit(tx, data["site_id"], data["unit"])
         doc = rules.new_complaint(new_id(), data, actor, now)
         tx.commit([_put(doc, site["timezone"])])
-    return rules.view_for(doc, actor, now)
+        return view(tx, doc, actor, now)
 
 
 def _update(store: Store, actor: Actor, complaint_id: str, now: datetime,
@@ -106,14 +118,19 @@ def _update(store: Store, actor: Actor, complaint_id: str, now: datetime,
     """Apply ``change(tx, doc) -> (new doc, extra ops)`` in one transaction; a broken rule
     is a 422 naming the field and stores nothing."""
     with store.transaction() as tx:
-        doc = _load(tx, actor, complaint_id)
+        doc = load(tx, actor, complaint_id)
         try:
             new, extra = change(tx, doc)
         except ComplaintInvalid as err:
             raise Invalid(err.errors) from None
-        site = known_site(tx, doc["site_id"])
-        tx.commit([_put(new, site["timezone"]), *_task_ops(doc, new), *extra])
-    return rules.view_for(new, actor, now)
+        tx.commit([*writes(tx, doc, new), *extra])
+        return view(tx, new, actor, now)
+
+
+def writes(tx, old: dict, new: dict) -> list:
+    """The complaint's record and its assignee's task after a change from ``old``."""
+    site = known_site(tx, new["site_id"])
+    return [_put(new, site["timezone"]), *_task_ops(old, new)]
 
 
 def classify(store: Store, actor: Actor, complaint_id: str, data: dict, now: datetime) -> dict:
@@ -162,7 +179,7 @@ def assign(store: Store, actor: Actor, complaint_id: str, assignee_id: str,
     return _update(store, actor, complaint_id, now, change)
 
 
-def _require_handler(actor: Actor, doc: dict) -> None:
+def require_handler(actor: Actor, doc: dict) -> None:
     if not (actor.supervises or actor.user_id == doc.get("assignee_user_id")):
         raise Forbidden("only the assignee or a supervisor or admin handles this complaint")
 
@@ -171,7 +188,7 @@ def record_step(store: Store, actor: Actor, complaint_id: str, step: str, note: 
                 now: datetime) -> dict:
     """Record one of 五清楚一报告 (跟清楚, 复清楚, 记清楚...)."""
     def change(tx, doc):
-        _require_handler(actor, doc)
+        require_handler(actor, doc)
         return rules.record_step(doc, step, note, actor, now), []
     return _update(store, actor, complaint_id, now, change)
 
@@ -179,7 +196,7 @@ def record_step(store: Store, actor: Actor, complaint_id: str, step: str, note: 
 def resolve(store: Store, actor: Actor, complaint_id: str, resolution: str,
             now: datetime) -> dict:
     def change(tx, doc):
-        _require_handler(actor, doc)
+        require_handler(actor, doc)
         tz = zone(known_site(tx, doc["site_id"])["timezone"])
         return rules.resolve(doc, resolution, actor, now, tz), []
     return _update(store, actor, complaint_id, now, change)
@@ -192,22 +209,84 @@ def callback(store: Store, actor: Actor, complaint_id: str, data: dict, now: dat
                    lambda tx, doc: (rules.add_callback(doc, new_id(), data, actor, now), []))
 
 
+def view(reader, doc: dict, actor: Actor, now: datetime) -> dict:
+    """``rules.view_for`` plus the rectification tickets the complaint opened, each as it
+    is now (so a ticket's closure shows on the complaint)."""
+    out = rules.view_for(doc, actor, now)
+    found = reader.get_many(TICKETS, doc.get("ticket_ids", []))
+    out["tickets"] = [_ticket_summary(found[t].doc) for t in doc.get("ticket_ids", [])
+                      if t in found]
+    out["findings"] = [_finding(r.doc) for r in
+                       all_records(reader, COMPLAINT_LINKS, "complaint", doc["id"])]
+    return out
+
+
+def _finding(link: dict) -> dict:
+    return {k: link[k] for k in ("result_id", "item", "via", "by", "at")}
+
+
+def links_of_result(reader, result_id: str) -> list[dict]:
+    """The complaints that caused the result's failed items (shown with the result)."""
+    return [{k: r.doc[k] for k in ("item", "complaint_id", "via", "by", "at")}
+            for r in all_records(reader, COMPLAINT_LINKS, "result", result_id)]
+
+
+def _ticket_summary(ticket: dict) -> dict:
+    ticket = read_ticket(ticket)
+    closed = next((h["at"] for h in reversed(ticket.get("history", []))
+                   if h.get("to") == "closed"), None)
+    return {"id": ticket["id"], "status": ticket["status"], "title": ticket.get("title"),
+            "assignee": ticket.get("assignee"), "due_at": ticket.get("due_at"),
+            "closed_at": closed}
+
+
 def get_complaint(store: Store, actor: Actor, complaint_id: str, now: datetime) -> dict:
-    return rules.view_for(_load(store, actor, complaint_id), actor, now)
+    with store.snapshot() as snap:
+        return view(snap, load(snap, actor, complaint_id), actor, now)
 
 
 def list_complaints(store: Store, actor: Actor, site_id: str, now: datetime, *,
                     status: str | None = None) -> list[dict]:
+    """Every complaint of a site (of one ``status``: only those are read), oldest first."""
     require_site(actor, site_id)
-    return [rules.view_for(dict(r.doc), actor, now)
-            for r in all_records(store, COMPLAINTS, "site", site_id)
-            if status is None or r.doc["status"] == status]
+    index, key = _listing(site_id, status)
+    with store.snapshot() as snap:
+        return [view(snap, dict(r.doc), actor, now)
+                for r in all_records(snap, COMPLAINTS, index, key)]
 
 
-def list_alerts(store: Store, actor: Actor) -> list[dict]:
-    """The alerts raised to ``actor`` (a manager), newest first."""
+def open_complaints(store: Store, actor: Actor, site_id: str, now: datetime) -> list[dict]:
+    """The complaints still waiting (received or assigned), by deadline: a board's list,
+    read from those two statuses only."""
+    waiting = [*list_complaints(store, actor, site_id, now, status=rules.RECEIVED),
+               *list_complaints(store, actor, site_id, now, status=rules.ASSIGNED)]
+    return sorted(waiting, key=lambda c: (c["clock"] or {}).get("deadline_at") or "~")
+
+
+def page_complaints(store: Store, actor: Actor, site_id: str, now: datetime, *,
+                    status: str | None = None, cursor: str | None = None,
+                    limit: int = 50) -> dict:
+    """One page of a site's complaints, newest first; a status is its own index key, so a
+    page reads only what it shows."""
+    require_site(actor, site_id)
+    index, key = _listing(site_id, status)
+    with store.snapshot() as snap:
+        page = read_page(snap, COMPLAINTS, index, key, cursor=cursor, limit=limit,
+                         descending=True)
+        return {"items": [view(snap, dict(r.doc), actor, now) for r in page.items],
+                "next_cursor": page.next_cursor}
+
+
+def _listing(site_id: str, status: str | None) -> tuple[str, str]:
+    return ("site", site_id) if status is None else ("site_status", f"{site_id}|{status}")
+
+
+def list_alerts(store: Store, actor: Actor, *, limit: int = 100) -> list[dict]:
+    """The latest ``limit`` alerts raised to ``actor`` (a manager), newest first."""
     require_role(actor, MANAGERS)
-    return [dict(r.doc) for r in all_records(store, ALERTS, "manager", actor.user_id)][::-1]
+    page = read_page(store, ALERTS, "manager", actor.user_id, cursor=None, limit=limit,
+                     descending=True)
+    return [dict(r.doc) for r in page.items]
 
 
 def monthly(store: Store, actor: Actor, site_id: str, month: str) -> dict:
@@ -218,3 +297,14 @@ def monthly(store: Store, actor: Actor, site_id: str, month: str) -> dict:
     known_site(store, site_id)
     docs = [dict(r.doc) for r in all_records(store, COMPLAINTS, "month", f"{site_id}|{month}")]
     return rules.monthly_stats(docs, month)
+
+
+#: server-private marker: complaints stored before the status listing were indexed
+COMPLAINTS_INDEXED = "complaints-indexed-1"
+
+
+def index_stored_complaints(store: Store) -> int:
+    """Once per data dir: complaints stored before ``site_status`` existed get it (each put
+    back unchanged; complaints are server-private, no device refetches). Returns how many."""
+    return index_once(store, COMPLAINTS, COMPLAINTS_INDEXED, lambda tx, doc: _put(
+        doc, known_site(tx, doc["site_id"])["timezone"]))

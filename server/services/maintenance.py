@@ -70,7 +70,11 @@ def create_tasks(store: Store, actor: Actor, site_id: str, first_due: date, mode
 
 def list_tasks(store: Store, actor: Actor, site_id: str, now: datetime, *,
                overdue: bool | None = None) -> list[dict]:
-    """The site's tasks with their state today on the site's calendar (overdue first)."""
+    """The site's tasks with their state today on the site's calendar (overdue first).
+
+    Read whole: a site has one task per cycle-tagged item of the plan (tens),
+    completions are kept inside each task, so the set does not grow with time.
+    """
     require_site(actor, site_id)
     site = known_site(store, site_id)
     today = now.astimezone(zone(site["timezone"])).date()

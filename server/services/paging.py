@@ -7,8 +7,11 @@ cursor the store cannot parse is the client's input error (422 on
 """
 from __future__ import annotations
 
+from typing import Any, Callable, Mapping
+
 from server.store import Page
 from server.store.base import Reader
+from server.store.cursors import encode_cursor
 
 from .errors import Invalid
 
@@ -36,3 +39,25 @@ def all_records(reader: Reader, collection: str, index: str, key: str):
         cursor = page.next_cursor
         if cursor is None:
             return
+
+
+def read_range(reader: Reader, collection: str, index: str, key: str, *,
+               sort_of: Callable[[Mapping[str, Any]], str], start: str | None = None,
+               end: str | None = None, cursor: str | None = None, limit: int = 50,
+               descending: bool = False) -> Page:
+    """One page of the records whose sort value (``sort_of(doc)``) lies in
+    ``[start, end)``, ascending (or descending) by it.
+
+    The first page starts at the bound itself: a keyset position just before
+    ``(start, any id)`` (after ``(end, "")`` going down) is where the store's
+    own cursor would be, so no record before the range is read. Later pages
+    continue from ``cursor`` with the same bounds.
+    """
+    seek = start if not descending else end
+    if cursor is None and seek is not None:
+        cursor = encode_cursor(seek, "")
+    page = read_page(reader, collection, index, key, cursor=cursor, limit=limit,
+                     descending=descending)
+    inside = [r for r in page.items if (start is None or sort_of(r.doc) >= start)
+              and (end is None or sort_of(r.doc) < end)]
+    return Page(inside, page.next_cursor if len(inside) == len(page.items) else None)

@@ -15,24 +15,26 @@ from datetime import datetime, timedelta
 from checklists import plans
 from checklists.actors import Actor
 from checklists.patrol.recurrence import zone
-from checklists.plans.matching import summary
-from checklists.plans.occurrences import DEFAULT_HORIZON, parse_time
+from checklists.plans.matching import closed_segment, summary
+from checklists.plans.occurrences import DEFAULT_HORIZON, iso, parse_time
 from checklists.plans.templates import TEMPLATES, template_plan
 from server.services.accounts import users
 from server.services.accounts.access import require_site
 from server.services.accounts.records import new_id, to_text
-from server.store import Put, Store
+from server.store import Delete, Put, Store
 from sync.placement import OCCURRENCES, place
 from sync.plan_link import PLAN_SITES
 
 from . import definitions
 from .errors import Forbidden, Invalid, NotFound
-from .paging import all_records
+from .paging import MAX_LIMIT, all_records, read_range
 from .scoped import known_site, scoped_doc
 
 PLANS = "plans"
 #: occurrences that close before a new plan existed are not generated for it
 _LOOKBACK = timedelta(days=62)
+#: the longest window of occurrences one listing reads
+MAX_WINDOW = timedelta(days=400)
 
 
 def occurrence_put(doc: dict) -> Put:
@@ -153,6 +155,82 @@ def retire_plan(store: Store, actor: Actor, plan_id: str, now: datetime) -> dict
     return doc
 
 
+#: what an edit may change; the site and the checklist stay (results already match them)
+EDITABLE = frozenset({"name", "rrule", "dtstart", "assignee_user_id", "assignee_role",
+                      "due_offset", "due_weekday", "due_time", "grace", "feedback_days",
+                      "active"})
+
+
+def update_plan(store: Store, actor: Actor, plan_id: str, changes: dict, now: datetime) -> dict:
+    """Edit a plan from ``now`` on: its occurrences not yet started are replaced by the
+    edited plan's (a new ``series``); those started, done, overdue or missed stay as they
+    are. ``Invalid`` names each bad field and nothing is stored then."""
+    unknown = sorted(set(changes) - EDITABLE)
+    if unknown:
+        raise Invalid({k: ["Cannot be changed; retire the plan and create another."]
+                       for k in unknown})
+    with store.transaction() as tx:
+        doc = get_plan(tx, actor, plan_id)
+        _require_planner(actor, doc["site_id"])
+        plan = _edited(tx, doc, changes)
+        cut = iso(now)
+        stored = {**doc, **plan.to_doc(), "series_since": cut,
+                  "segments": closed_segment(doc, cut), "updated_at": to_text(now),
+                  "updated_by": actor.user_id}
+        if plan.active:
+            stored.pop("retired_at", None)
+        ops = [_plan_put(stored), _site_summary_put(
+            tx, doc["site_id"], **({"add": stored} if plan.active else {"remove": plan_id}))]
+        ops += _replace_upcoming(tx, plan, now)
+        tx.commit(ops)
+    return stored
+
+
+def _edited(tx, doc: dict, changes: dict) -> plans.Plan:
+    """The plan after ``changes`` (one assignee: naming a person drops the role and the
+    other way round), checked field by field and against the store."""
+    changes = dict(changes)
+    for given, other in (("assignee_user_id", "assignee_role"),
+                         ("assignee_role", "assignee_user_id")):
+        if changes.get(given) is not None:
+            changes.setdefault(other, None)
+    fields = set(plans.PlanSchema().fields) - {"type"}
+    body = {**{k: v for k, v in doc.items() if k in fields}, **changes,
+            "version": doc["version"] + 1, "series": doc.get("series", 0) + 1}
+    try:
+        plan = plans.load_plan(body)
+    except plans.PlanInvalid as err:
+        raise Invalid(err.errors) from None
+    _check_references(tx, plan)
+    return plan
+
+
+def _replace_upcoming(tx, plan: plans.Plan, now: datetime) -> list:
+    """Occurrences of the plan starting after ``now``: the earlier series' go (cancelled if
+    the plan is no longer active, else deleted: nothing was done on them), the edited
+    plan's come. A done one (a result named it early) stays."""
+    ops = []
+    page_cursor = None
+    while True:
+        page = read_range(tx, OCCURRENCES, "plan", plan.id, sort_of=lambda o: o["start"],
+                          start=iso(now), cursor=page_cursor, limit=MAX_LIMIT)
+        for rec in page.items:
+            occ = dict(rec.doc)
+            if occ["status"] != plans.UPCOMING or plans.state_at(occ, now) != plans.UPCOMING:
+                continue
+            if plan.active:
+                ops.append(Delete(OCCURRENCES, occ["id"]))
+            else:
+                ops.append(occurrence_put(plans.cancelled(occ, now)))
+        page_cursor = page.next_cursor
+        if page_cursor is None:
+            break
+    if plan.active:
+        ops += [occurrence_put(o) for o in plans.generate(plan, now, DEFAULT_HORIZON)
+                if parse_time(o["start"]) > now]
+    return ops
+
+
 def refresh(store: Store, now: datetime,
             horizon: timedelta = DEFAULT_HORIZON) -> dict:
     """Generate every active plan's occurrences up to ``now + horizon`` and store each open
@@ -180,17 +258,55 @@ def refresh(store: Store, now: datetime,
 
 
 def list_occurrences(store: Store, actor: Actor, site_id: str, now: datetime, *,
-                     state: str | None = None, mine: bool = False) -> list[dict]:
-    """The occurrences of a site by start, each with its state and clock at ``now``."""
+                     state: str | None = None, mine: bool = False,
+                     start_from: datetime | None = None,
+                     start_to: datetime | None = None) -> list[dict]:
+    """The occurrences of a site starting in ``[start_from, start_to)`` (default: from
+    :data:`_LOOKBACK` before ``now`` to the generation horizon after it) by start, each
+    with its state and clock at ``now``. Only that window is read."""
     require_site(actor, site_id)
-    out = []
-    for rec in all_records(store, OCCURRENCES, "site", site_id):
+    start, end = _window(now, start_from, start_to)
+    out, cursor = [], None
+    while True:
+        page = page_occurrences(store, actor, site_id, now, state=state, mine=mine,
+                                start_from=start, start_to=end, cursor=cursor, limit=MAX_LIMIT)
+        out += page["items"]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return out
+
+
+def page_occurrences(store: Store, actor: Actor, site_id: str, now: datetime, *,
+                     state: str | None = None, mine: bool = False,
+                     start_from: datetime | None = None, start_to: datetime | None = None,
+                     cursor: str | None = None, limit: int = 50) -> dict:
+    """One page of :func:`list_occurrences`: a keyset read of the window by start. State
+    and ``mine`` depend on the clock and the reader, so they filter the page read: a page
+    may hold fewer than ``limit`` (follow ``next_cursor``)."""
+    require_site(actor, site_id)
+    start, end = _window(now, start_from, start_to)
+    page = read_range(store, OCCURRENCES, "site", site_id, sort_of=lambda o: o["start"],
+                      start=iso(start), end=iso(end), cursor=cursor, limit=limit)
+    items = []
+    for rec in page.items:
         occ = dict(rec.doc)
         if mine and not plans.assigned_to(occ, actor.user_id, actor.role):
             continue
         occ["state"] = plans.state_at(occ, now)
         if state is None or occ["state"] == state:
             occ["seconds_left"] = plans.clock_left(occ, now)
-            out.append(occ)
-    return out
+            items.append(occ)
+    return {"items": items, "next_cursor": page.next_cursor}
 
+
+def _window(now: datetime, start_from: datetime | None,
+            start_to: datetime | None) -> tuple[datetime, datetime]:
+    start = start_from or now - _LOOKBACK
+    end = start_to or now + DEFAULT_HORIZON
+    if end <= start:
+        raise Invalid({"to": ["The end of the window must come after its start."]},
+                      location="query")
+    if end - start > MAX_WINDOW:
+        raise Invalid({"to": [f"A window spans at most {MAX_WINDOW.days} days."]},
+                      location="query")
+    return start, end

@@ -19,6 +19,7 @@ from sync.placement import RESULTS
 from checklists.workflow.reinspection import numbers
 from . import definitions
 from .appeals import appeals_view
+from .complaints import links_of_result
 from .responsibility import responsibility_view
 from .errors import NotFound
 from .review import review_of
@@ -37,6 +38,7 @@ def get_result(reader: Reader, actor: Actor, result_id: str) -> dict[str, Any]:
         doc["rectification"] = _explained_rectification(reader, doc)
     doc.update(appeals_view(reader, doc, actor))  # appeals and the score after them
     doc["deductions"] = responsibility_view(reader, doc)
+    doc["complaint_links"] = links_of_result(reader, doc["id"])
     return doc
 
 

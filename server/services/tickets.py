@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import uuid
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterator
 
@@ -24,7 +25,7 @@ from checklists.workflow import Acting
 from checklists.workflow import tickets as rules
 from server.services.accounts.access import require_site
 from server.store import Store
-from server.store.base import Put, Reader
+from server.store.base import Op, Reader, Transaction
 from sync import ticket_ops
 from sync.errors import Rejected
 from sync.placement import (OPEN_TICKETS_BY_DUE, TICKETS, TICKETS_BY_ASSIGNEE,
@@ -33,9 +34,11 @@ from sync.working_set import WorkingSet
 
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .paging import read_page
+from .stored_indexes import MARKERS, index_once
 from .sync_service import placed_put
 
 CompletePhotos = Callable[[list[str]], "set[str]"]
+Also = Callable[[Transaction, dict], "list[Op]"]
 _CONFLICTS = {"invalid_transition", "stale_state", "id_conflict"}
 
 
@@ -54,18 +57,35 @@ def _translated(rejection: Rejected) -> Exception:
     return Invalid(details.get("errors") or {"_schema": [rejection.message]})
 
 
+@dataclass
+class _Batch:
+    """One write transaction: the ticket operations' records, and writes of another
+    service (a complaint noting its ticket) committed with them."""
+
+    tx: Transaction
+    records: WorkingSet
+    extra: list = field(default_factory=list)
+
+
+@contextmanager
+def _batch(store: Store) -> Iterator[_Batch]:
+    with store.transaction() as tx:
+        batch = _Batch(tx, WorkingSet(tx.get_doc))
+        try:
+            yield batch
+        except Rejected as rejection:
+            raise _translated(rejection) from None
+        writes = [placed_put(collection, doc, id_)
+                  for collection, id_, doc in batch.records.changed()] + batch.extra
+        if writes:
+            tx.commit(writes)
+
+
 @contextmanager
 def _records(store: Store) -> Iterator[WorkingSet]:
     """The ticket operations' records over one write transaction, committed at the end."""
-    with store.transaction() as tx:
-        records = WorkingSet(tx.get_doc)
-        try:
-            yield records
-        except Rejected as rejection:
-            raise _translated(rejection) from None
-        writes = [placed_put(collection, doc, id_) for collection, id_, doc in records.changed()]
-        if writes:
-            tx.commit(writes)
+    with _batch(store) as batch:
+        yield batch.records
 
 
 def view(ticket: dict, actor: Actor, now: datetime) -> dict[str, Any]:
@@ -77,12 +97,21 @@ def view(ticket: dict, actor: Actor, now: datetime) -> dict[str, Any]:
 
 
 def create(store: Store, actor: Actor, args: dict, complete_photos: CompletePhotos,
-           now: datetime | None = None) -> dict:
-    """Open a ticket by hand (the server names it unless ``ticket_id`` is given)."""
+           now: datetime | None = None, *, source: dict | None = None,
+           also: Also | None = None) -> dict:
+    """Open a ticket by hand (the server names it unless ``ticket_id`` is given).
+
+    ``source``: what opened it (default by hand). ``also(tx, ticket)``: writes of
+    the service that opened it (a complaint listing its ticket), committed in the
+    same transaction; an error it raises leaves nothing stored.
+    """
     now = now or _now()
     args = {"ticket_id": f"t-{uuid.uuid4().hex}", **args}
-    with _records(store) as records:
-        change = ticket_ops.create(records, args, Acting.web(actor, now), complete_photos)
+    with _batch(store) as batch:
+        change = ticket_ops.create(batch.records, args, Acting.web(actor, now), complete_photos,
+                                   source=source)
+        if also is not None:
+            batch.extra += also(batch.tx, change.ticket)
     return view(change.ticket, actor, now)
 
 
@@ -189,7 +218,7 @@ def _listing(site: str, state: str | None, assignee: str | None) -> tuple[str, s
 
 
 #: server-private marker: the tickets stored before listings existed were indexed
-WORKFLOW_STATE, TICKETS_INDEXED = "workflow_state", "tickets-indexed-1"
+WORKFLOW_STATE, TICKETS_INDEXED = MARKERS, "tickets-indexed-1"
 
 
 def index_stored_tickets(store: Store) -> int:
@@ -200,14 +229,5 @@ def index_stored_tickets(store: Store) -> int:
     A store without tickets is left untouched (nothing to index, no marker).
     Returns how many tickets were indexed.
     """
-    if store.get(WORKFLOW_STATE, TICKETS_INDEXED) is not None or \
-            next(iter(store.scan(TICKETS)), None) is None:  # reads only: no writer taken
-        return 0
-    with store.transaction() as tx:
-        stored = [(r.id, r.doc) for r in tx.scan(TICKETS)]
-        if not stored or tx.get(WORKFLOW_STATE, TICKETS_INDEXED) is not None:
-            return 0
-        tx.commit([*(placed_put(TICKETS, doc, id_) for id_, doc in stored),
-                   Put(WORKFLOW_STATE, TICKETS_INDEXED, {"at": _now().isoformat(),
-                                                         "tickets": len(stored)})])
-    return len(stored)
+    return index_once(store, TICKETS, TICKETS_INDEXED,
+                      lambda tx, doc: placed_put(TICKETS, doc), count_key="tickets")

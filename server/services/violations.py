@@ -11,8 +11,9 @@ from server.services.accounts.access import require_site
 from server.services.accounts.records import new_id
 from server.store import Put, Store
 
+from .complaints import check_unit
 from .errors import Forbidden, Invalid
-from .paging import all_records
+from .paging import all_records, read_page
 from .scoped import known_site, scoped_doc
 
 VIOLATIONS = "violations"
@@ -22,6 +23,7 @@ def record(store: Store, actor: Actor, data: dict, now: datetime) -> dict:
     require_site(actor, data["site_id"])
     with store.transaction() as tx:
         site = known_site(tx, data["site_id"])
+        check_unit(tx, data["site_id"], data["unit"])
         try:
             doc = rules.new_violation(new_id(), data, actor, now, zone(site["timezone"]))
         except rules.ViolationForbidden as err:
@@ -40,9 +42,22 @@ def get_violation(store: Store, actor: Actor, violation_id: str) -> dict:
 
 
 def list_violations(store: Store, actor: Actor, site_id: str, month: str | None) -> list[dict]:
+    """Every violation of a site (of one month), oldest first: the finance copy's rows."""
     require_site(actor, site_id)
-    index, key = ("month", f"{site_id}|{month}") if month else ("site", site_id)
-    return [dict(r.doc) for r in all_records(store, VIOLATIONS, index, key)]
+    return [dict(r.doc) for r in all_records(store, VIOLATIONS, *_listing(site_id, month))]
+
+
+def page_violations(store: Store, actor: Actor, site_id: str, month: str | None, *,
+                    cursor: str | None = None, limit: int = 50) -> dict:
+    """One page of a site's violations (of one month), newest first."""
+    require_site(actor, site_id)
+    page = read_page(store, VIOLATIONS, *_listing(site_id, month), cursor=cursor, limit=limit,
+                     descending=True)
+    return {"items": [dict(r.doc) for r in page.items], "next_cursor": page.next_cursor}
+
+
+def _listing(site_id: str, month: str | None) -> tuple[str, str]:
+    return ("month", f"{site_id}|{month}") if month else ("site", site_id)
 
 
 def finance_copy(store: Store, actor: Actor, site_id: str, month: str) -> bytes:

@@ -93,3 +93,27 @@ def test_monthly_statistics_as_csv_with_bom(client, team):
     bad = client.get(f"/api/v1/complaints/stats?site={team.site_a['id']}&month=2026-13",
                      headers=team.headers["supervisor"])
     assert bad.status_code == 422 and "month" in bad.get_json()["errors"]["query"]
+
+
+def test_a_unit_of_another_site_is_422_for_complaints_and_violations(client, team):
+    sup, admin = team.headers["supervisor"], team.headers["admin"]
+    site_a, site_b = team.site_a["id"], team.site_b["id"]
+    assert client.get(f"/api/v1/complaints/units/{site_a}",
+                      headers=sup).get_json()["units"] == []      # none: any label goes
+    assert new_complaint(client, team, unit="9-9-909").status_code == 201
+    r = client.put(f"/api/v1/complaints/units/{site_a}", headers=sup,
+                   json={"units": ["5-1-602", "5-1-601"]})
+    assert r.status_code == 200
+    client.put(f"/api/v1/complaints/units/{site_b}", headers=admin, json={"units": ["9-9-909"]})
+    assert client.get(f"/api/v1/complaints/units/{site_a}", headers=team.headers["guard"]
+                      ).get_json()["units"] == ["5-1-601", "5-1-602"]
+    r = new_complaint(client, team, unit="9-9-909")                # site B's unit
+    assert r.status_code == 422 and "unit" in r.get_json()["errors"]["json"]
+    assert new_complaint(client, team).status_code == 201
+    r = client.post("/api/v1/violations", headers=team.headers["guard"], json={
+        "site_id": site_a, "unit": "9-9-909", "kind": "sanitation", "severity": "ordinary",
+        "description": "楼道堆物", "remedies": ["persuasion"]})
+    assert r.status_code == 422 and "unit" in r.get_json()["errors"]["json"]
+    assert client.get(f"/api/v1/violations?site={site_a}",
+                      headers=sup).get_json()["items"] == []
+    assert client.get(f"/api/v1/complaints/units/{site_b}", headers=sup).status_code == 403

@@ -21,10 +21,11 @@ def test_a_supervisor_plans_from_a_template_and_lists_occurrences(client, team, 
     plan = r.get_json()
     assert (plan["assignee_role"], plan["timezone"]) == ("supervisor", "Asia/Shanghai")
     site = team.site_a["id"]
-    occs = client.get(f"/api/v1/plans/occurrences?site={site}&mine=true", headers=sup).get_json()
+    occs = client.get(f"/api/v1/plans/occurrences?site={site}&mine=true",
+                      headers=sup).get_json()["items"]
     assert occs and all(o["plan_id"] == plan["id"] for o in occs)
     assert client.get(f"/api/v1/plans/occurrences?site={site}&mine=true",
-                      headers=team.headers["guard"]).get_json() == []
+                      headers=team.headers["guard"]).get_json()["items"] == []
     retired = client.post(f"/api/v1/plans/{plan['id']}/retire", headers=sup).get_json()
     assert retired["active"] is False
 

@@ -29,7 +29,7 @@ def test_a_guard_records_and_persuades_but_may_not_penalise(client, team):
     assert refused.status_code == 403 and "remedies" in refused.get_json()["message"]
     site = team.site_a["id"]
     assert len(client.get(f"/api/v1/violations?site={site}",
-                          headers=team.headers["guard"]).get_json()) == 1   # nothing added
+                          headers=team.headers["guard"]).get_json()["items"]) == 1   # nothing added
     major = post(client, team.headers["supervisor"], penalty)
     assert major.status_code == 201
     assert major.get_json()["retention"]["years"] == 5
