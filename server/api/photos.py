@@ -216,10 +216,14 @@ class Photo(MethodView):
                   headers={**_OFFSET_HEADER, **_OUTCOME_HEADERS})
     @blp.alt_response(404, description="The server has none of this photo.")
     @blp.alt_response(412, **tus.version_mismatch_doc())
+    @blp.alt_response(503, headers=RETRY_AFTER, description="The photo is complete but its "
+                      "check waits for room (or storage is unavailable): ask again after "
+                      "`Retry-After` seconds.")
     def head(self, _headers, sha256):
-        """Where to resume an upload (tus `HEAD`)."""
+        """Where to resume an upload (tus `HEAD`); finishes a check a 503 put off."""
         store = get_store()
-        state = photos.upload_status(store, get_uploads(), current_actor(), sha256)
+        state = photos.upload_status(store, get_uploads(), current_actor(), sha256,
+                                     finish_with=get_variants())
         if state.state == "absent":
             return Response(status=404, headers={"Cache-Control": "no-store"})
         headers = {"Upload-Offset": str(state.offset), "Cache-Control": "no-store"}

@@ -96,17 +96,22 @@ def may_use(store: Store, caller: Actor, sha256: str) -> bool:
                                                         caller.site_ids)
 
 
-def upload_status(store: Store, uploads: UploadStore, actor: Actor,
-                  sha256: str) -> UploadState:
+def upload_status(store: Store, uploads: UploadStore, actor: Actor, sha256: str, *,
+                  finish_with: VariantCache | None = None) -> UploadState:
     """Where the caller's upload stands; another site's photo looks absent to them.
 
     A photo published but not yet checked (its check got a 503) reads as
     partial at its full length, so a device sends the empty last chunk again
-    and that request finishes it (``finish_upload``).
+    and that request finishes it (``finish_upload``). With ``finish_with``
+    the check is done here instead (raising ``DecodeBusy`` while there is no
+    room): a tus client resuming with ``HEAD`` sends nothing when the offset
+    equals the length, so its ``HEAD`` must finish the photo.
     """
     state = uploads.status(sha256, dedup=may_use(store, actor, sha256))
     if state.state == "complete" and store.get(sync_service.MEDIA_PENDING, sha256) is not None:
-        return UploadState(sha256, "partial", state.offset, state.length)
+        if finish_with is None:
+            return UploadState(sha256, "partial", state.offset, state.length)
+        finish_upload(store, uploads, finish_with, sha256)
     return state
 
 

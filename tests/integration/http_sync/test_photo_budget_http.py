@@ -65,6 +65,26 @@ def test_a_spent_budget_answers_503_and_the_retry_finishes_the_photo(budget_app,
     assert budget.reserved == 0
 
 
+def test_a_tus_client_resuming_with_head_finishes_a_check_put_off(budget_app, budget_guard):
+    """tus clients (tus-js-client) resume with HEAD and stop when the offset equals
+    the length: that HEAD must finish the photo's check, not leave it pending."""
+    photo = png_bytes((800, 600))
+    budget_guard.push(submit(budget_guard.site_id, "r1", photos=[sha(photo)]))
+    budget = budget_of(budget_app)
+    url = f"/api/v1/photos/{sha(photo)}"
+    client, headers = budget_guard.client, {**budget_guard.headers, "Tus-Resumable": "1.0.0"}
+    with budget.reserve(budget.total_bytes):
+        assert budget_guard.upload(photo).status_code == 503
+        busy = client.head(url, headers=headers)             # still no room: come back
+        assert busy.status_code == 503 and int(busy.headers["Retry-After"]) >= 1
+    head = client.head(url, headers=headers)
+    assert head.status_code == 200 and head.headers["Photo-State"] == "accepted"
+    assert head.headers["Upload-Offset"] == head.headers["Upload-Length"] == str(len(photo))
+    [result] = [c["data"] for b in budget_guard.pull().json["buckets"] for c in b["changes"]
+                if c["id"] == "r1"]
+    assert result["media"] == "complete"
+
+
 def test_derived_variants_wait_for_the_same_budget(budget_app, budget_guard):
     photo = png_bytes((640, 480))
     budget_guard.push(submit(budget_guard.site_id, "r1", photos=[sha(photo)]))
