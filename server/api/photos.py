@@ -244,8 +244,9 @@ class Photo(MethodView):
                       "is the server's) or another upload of this photo is running.")
     @blp.alt_response(400, schema=ProtocolErrorSchema, description="Malformed upload values, "
                       "or an `Upload-Checksum` algorithm other than sha1, sha256, md5.")
-    @blp.alt_response(404, schema=ErrorSchema, description="Not a photo name (64 hex digits), "
-                      "or no upload of it: `POST` first, or send `Upload-Length`.")
+    @blp.alt_response(404, schema=ProtocolErrorSchema, description="Not a photo name (64 hex "
+                      "digits), or no upload of it (`no_upload`): `POST` first, or send "
+                      "`Upload-Length`.")
     @blp.alt_response(412, **tus.version_mismatch_doc())
     @blp.alt_response(413, schema=ProtocolErrorSchema, description="Larger than allowed.")
     @blp.alt_response(415, schema=ErrorSchema, description=f"Send the chunk as {OCTETS}.")
