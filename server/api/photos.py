@@ -99,7 +99,7 @@ class TusHeaders(Schema):
     class Meta:
         unknown = EXCLUDE  # a request carries many other headers; only these are ours
 
-    resumable = fields.String(data_key="Tus-Resumable", load_default=None,
+    resumable = fields.String(data_key="Tus-Resumable",
                               validate=validate.OneOf([tus.TUS_VERSION]), metadata={
                                   "description": "the tus version the client speaks "
                                                  "(another one gets 412)"})
@@ -108,14 +108,19 @@ class TusHeaders(Schema):
 class UploadHeaders(TusHeaders):
     offset = fields.Integer(data_key="Upload-Offset", required=True, strict=False,
                             validate=validate.Range(min=0))
-    length = fields.Integer(data_key="Upload-Length", load_default=None, strict=False,
+    # optional headers have no load_default: a default of None would be documented
+    # as nullable, and a header reading "null" is no valid value
+    length = fields.Integer(data_key="Upload-Length", strict=False,
                             validate=validate.Range(min=1), metadata={
                                 "description": "not needed after `POST`; without a `POST` "
                                                "it starts the upload"})
-    checksum = fields.String(data_key="Upload-Checksum", load_default=None,
-                             validate=validate.Length(max=200), metadata={
-                                 "description": "`<sha1|sha256|md5> <base64 digest of this "
-                                                "chunk>` (another algorithm: 400)"})
+    # The pattern is documented, not validated here: tus answers a checksum
+    # it cannot use 400 (``server.uploads.parse_checksum``), not 422.
+    checksum = fields.String(data_key="Upload-Checksum", metadata={
+        "description": "`<sha1|sha256|md5> <base64 digest of this chunk>` (anything else: "
+                       "400)",
+        "pattern": r"^(sha1 [A-Za-z0-9+/]{27}=|sha256 [A-Za-z0-9+/]{43}=|"
+                   r"md5 [A-Za-z0-9+/]{22}==)$"})
 
 
 class CreationHeaders(TusHeaders):
@@ -265,8 +270,8 @@ class Photo(MethodView):
         state, record = photos.receive_chunk(
             get_store(), get_uploads(), get_variants(), current_actor(), sha256,
             headers["offset"],
-            request.stream, request.content_length or 0, upload_length=headers["length"],
-            chunk_checksum=headers["checksum"])
+            request.stream, request.content_length or 0, upload_length=headers.get("length"),
+            chunk_checksum=headers.get("checksum"))
         headers = {"Upload-Offset": str(state.offset)}
         if state.state == "complete":
             refused = record["reason"] if record and record["status"] == "refused" else None

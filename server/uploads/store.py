@@ -181,7 +181,7 @@ class UploadStore:
             raise InvalidUpload("offset and length must be non-negative")
         if upload_length is not None:
             self._check_length(upload_length)
-        expected = parse_checksum(chunk_checksum) if chunk_checksum else None
+        expected = parse_checksum(chunk_checksum) if chunk_checksum is not None else None
         if dedup and os.path.exists(self.path(sha256)):
             return self.status(sha256)  # already here (maybe from another device)
         if upload_length is None and not os.path.exists(self._part(sha256)):

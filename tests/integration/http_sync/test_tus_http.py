@@ -90,6 +90,10 @@ def test_every_supported_checksum_is_verified_and_a_mismatch_keeps_nothing(guard
     r = patch(client, guard.headers, url, b"", offset,
               **{"Upload-Checksum": "crc32 " + b64("abcd")})
     assert r.status_code == 400 and "crc32" in r.json["message"]
+    for unusable in ("", "sha256", "md5 " + b64("short"), "sha1 %%%"):
+        r = patch(client, guard.headers, url, photo[offset:], offset,
+                  **{"Upload-Checksum": unusable})
+        assert r.status_code == 400, unusable
 
 
 def test_protocol_refusals(guard, client):
