@@ -114,9 +114,13 @@ class UploadHeaders(TusHeaders):
                             validate=validate.Range(min=1), metadata={
                                 "description": "not needed after `POST`; without a `POST` "
                                                "it starts the upload"})
-    # The pattern is documented, not validated here: tus answers a checksum
-    # it cannot use 400 (``server.uploads.parse_checksum``), not 422.
-    checksum = fields.String(data_key="Upload-Checksum", metadata={
+    # Only the shape `<algorithm> <base64>` is checked here (422 naming the
+    # header otherwise): tus answers an algorithm it does not support, or a
+    # digest of the wrong size, 400 (``server.uploads.parse_checksum``). The
+    # documented pattern is what this server takes.
+    checksum = fields.String(data_key="Upload-Checksum", validate=validate.Regexp(
+        r"^[A-Za-z0-9-]+ [A-Za-z0-9+/]*={0,2}$",
+        error="send `<algorithm> <base64 digest of this chunk>`"), metadata={
         "description": "`<sha1|sha256|md5> <base64 digest of this chunk>` (anything else: "
                        "400)",
         "pattern": r"^(sha1 [A-Za-z0-9+/]{27}=|sha256 [A-Za-z0-9+/]{43}=|"

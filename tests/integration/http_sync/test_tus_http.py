@@ -90,10 +90,13 @@ def test_every_supported_checksum_is_verified_and_a_mismatch_keeps_nothing(guard
     r = patch(client, guard.headers, url, b"", offset,
               **{"Upload-Checksum": "crc32 " + b64("abcd")})
     assert r.status_code == 400 and "crc32" in r.json["message"]
-    for unusable in ("", "sha256", "md5 " + b64("short"), "sha1 %%%"):
+    r = patch(client, guard.headers, url, photo[offset:], offset,
+              **{"Upload-Checksum": "md5 " + b64("short")})
+    assert r.status_code == 400 and "16 bytes" in r.json["message"]
+    for malformed in ("", "sha256", "sha1 %%%"):
         r = patch(client, guard.headers, url, photo[offset:], offset,
-                  **{"Upload-Checksum": unusable})
-        assert r.status_code == 400, unusable
+                  **{"Upload-Checksum": malformed})
+        assert r.status_code == 422 and r.json["errors"]["headers"]["Upload-Checksum"]
 
 
 def test_protocol_refusals(guard, client):
