@@ -1,19 +1,25 @@
-"""Photos: resumable content-addressed upload (tus-like) and variant downloads.
+"""Photos: resumable content-addressed upload (tus 1.0.0) and variant downloads.
 
-Upload headers follow tus so the protocol stays recognisable: ``HEAD`` tells
-the offset to resume from, ``PATCH`` appends at ``Upload-Offset`` (409 when
-the offset is not the server's, 460 when ``Upload-Checksum`` does not match
-the chunk, 422 when the finished file does not hash to its name -- each
-leaves the upload as ``HEAD`` described it, except the last, which removes
-the part so the device starts again).
+The upload is a tus 1.0.0 server with the creation and checksum extensions
+(``tus.py``), so any tus client resumes it: ``POST /photos`` with
+``Upload-Length`` and ``Upload-Metadata: sha256 <base64>`` creates (or finds)
+the upload at ``/photos/<sha256>``; ``HEAD`` tells the offset to resume from,
+``PATCH`` appends at ``Upload-Offset`` (409 when the offset is not the
+server's, 460 when ``Upload-Checksum`` does not match the chunk, 422 when the
+finished file does not hash to its name -- each leaves the upload as ``HEAD``
+described it, except the last, which removes the part so the device starts
+again). The fieldsync device client may skip the POST: a PATCH carrying
+``Upload-Length`` starts the upload itself.
 """
 from __future__ import annotations
 
-from flask import Response, current_app, request, send_file
+import re
+
+from flask import Response, current_app, request, send_file, url_for
 from werkzeug.routing import BaseConverter
 from flask.views import MethodView
 from flask_smorest.error_handler import ErrorSchema
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates
 
 from server.auth import current_actor
 from server.extensions import get_store
@@ -24,12 +30,16 @@ from server.uploads import HashMismatch, LengthMismatch, UploadError
 from sync import schemas
 from sync.fields import Sha256
 
+from . import tus
 from .blueprint import Blueprint
 from .errors import RETRY_AFTER, error_body
 from .sync import ProtocolErrorSchema, protocol_error
 
 blp = Blueprint("photos", __name__, url_prefix="/api/v1/photos",
-                description="Photo evidence: resumable upload by sha256, and derived images.")
+                description="Photo evidence: resumable upload by sha256 (tus 1.0.0: core, "
+                            "creation, checksum; every upload answer carries `Tus-Resumable`, "
+                            "`OPTIONS` tells the versions, extensions and limits), and "
+                            "derived images.")
 
 OCTETS = "application/offset+octet-stream"
 #: Sent with every photo file: the bytes are whatever a device uploaded, so a
@@ -85,30 +95,56 @@ class QueryResponse(Schema):
     photos = fields.Dict(keys=Sha256(), values=fields.Nested(PhotoState), required=True)
 
 
-class UploadHeaders(Schema):
+class TusHeaders(Schema):
     class Meta:
         unknown = EXCLUDE  # a request carries many other headers; only these are ours
 
+    resumable = fields.String(data_key="Tus-Resumable",
+                              validate=validate.OneOf([tus.TUS_VERSION]), metadata={
+                                  "description": "the tus version the client speaks "
+                                                 "(another one gets 412)"})
+
+
+class UploadHeaders(TusHeaders):
     offset = fields.Integer(data_key="Upload-Offset", required=True, strict=False,
                             validate=validate.Range(min=0))
+    # optional headers have no load_default: a default of None would be documented
+    # as nullable, and a header reading "null" is no valid value
+    length = fields.Integer(data_key="Upload-Length", strict=False,
+                            validate=validate.Range(min=1), metadata={
+                                "description": "not needed after `POST`; without a `POST` "
+                                               "it starts the upload"})
+    # Only the shape `<algorithm> <base64>` is checked here (422 naming the
+    # header otherwise): tus answers an algorithm it does not support, or a
+    # digest of the wrong size, 400 (``server.uploads.parse_checksum``). The
+    # documented pattern is what this server takes.
+    checksum = fields.String(data_key="Upload-Checksum", validate=validate.Regexp(
+        r"^[A-Za-z0-9-]+ [A-Za-z0-9+/]*={0,2}$",
+        error="send `<algorithm> <base64 digest of this chunk>`"), metadata={
+        "description": "`<sha1|sha256|md5> <base64 digest of this chunk>` (anything else: "
+                       "400)",
+        "pattern": r"^(sha1 [A-Za-z0-9+/]{27}=|sha256 [A-Za-z0-9+/]{43}=|"
+                   r"md5 [A-Za-z0-9+/]{22}==)$"})
+
+
+class CreationHeaders(TusHeaders):
     length = fields.Integer(data_key="Upload-Length", required=True, strict=False,
                             validate=validate.Range(min=1))
-    checksum = fields.String(data_key="Upload-Checksum", load_default=None,
-                             validate=validate.Regexp(r"^sha256 [A-Za-z0-9+/]{43}=$"),
-                             metadata={"description": "`sha256 <base64 digest of this chunk>`"})
+    metadata = tus.UploadMetadata(data_key="Upload-Metadata", required=True, metadata={
+        "description": "tus metadata: `sha256 <base64 of the photo's sha256 hex>` (required), "
+                       "optionally `filename` and `filetype`, comma-separated"})
+
+    @validates("metadata")
+    def _names_the_photo(self, value: dict[str, str], **_) -> None:
+        if not re.fullmatch(SHA256_PATTERN, value.get("sha256", "")):
+            raise ValidationError("needs `sha256 <base64 of the photo's sha256: "
+                                  "64 lowercase hex digits>`")
 
 
 class VariantArgs(Schema):
     variant = fields.String(load_default="original", validate=validate.OneOf(VARIANTS))
     result = fields.String(load_default=None, validate=validate.Length(max=100), metadata={
         "description": "draw the markup/stamp of this result (default: the first you may see)"})
-
-
-class CompleteBody(Schema):
-    state = fields.String(required=True)
-    offset = fields.Integer(required=True)
-    refused = fields.String(metadata={"description": "why the server refused the image "
-                                                     "(its bytes are kept as evidence)"})
 
 
 @blp.route("/query", methods=["POST"])
@@ -119,6 +155,41 @@ def query(body):
     """Which photos the server has: complete, partial (resume at `offset`) or absent."""
     return {"photos": photos.query(get_store(), get_uploads(), current_actor(),
                                    body["sha256"])}
+
+
+#: Upload answers' extra headers, for the OpenAPI document.
+_OFFSET_HEADER = {"Upload-Offset": {"required": True, "schema": {"type": "integer"}}}
+_OUTCOME_HEADERS = {
+    "Photo-State": {"schema": {"type": "string", "enum": ["accepted", "refused"]},
+                    "description": "once complete: whether the server took the image"},
+    "Photo-Refused": {"schema": {"type": "string"},
+                      "description": "why it was refused (percent-encoded UTF-8); its bytes "
+                                     "are kept as evidence"}}
+
+
+@blp.route("", methods=["POST"])
+class Uploads(MethodView):
+    @blp.auth_required()
+    @blp.arguments(CreationHeaders, location="headers")
+    @blp.response(201, description="The upload is at `Location` (`/api/v1/photos/<sha256>`); "
+                  "`Upload-Offset` says how much the server has (creating the same photo "
+                  "again resumes it, never duplicates it).",
+                  headers={"Location": {"required": True, "schema": {"type": "string"}},
+                           **_OFFSET_HEADER})
+    @blp.alt_response(412, **tus.version_mismatch_doc())
+    @blp.alt_response(413, schema=ProtocolErrorSchema, description="Larger than allowed "
+                      "(`Tus-Max-Size`).")
+    @blp.alt_response(422, schema=ProtocolErrorSchema, description="Missing or malformed "
+                      "`Upload-Length` / `Upload-Metadata`, or a length other than the one "
+                      "this photo's upload was started with.")
+    def post(self, headers):
+        """Create (or find) the upload of a photo: tus creation, addressed by sha256."""
+        sha256 = headers["metadata"]["sha256"]
+        state = photos.create_upload(get_store(), get_uploads(), current_actor(), sha256,
+                                     headers["length"])
+        return Response(status=201, headers={
+            "Location": url_for("photos.Photo", sha256=sha256),
+            "Upload-Offset": str(state.offset)})
 
 
 @blp.route("/<sha256:sha256>")
@@ -148,28 +219,44 @@ class Photo(MethodView):
         return response
 
     @blp.auth_required()
-    @blp.response(200, description="`Upload-Offset` and `Upload-Length` headers.")
+    @blp.arguments(TusHeaders, location="headers")
+    @blp.response(200, description="`Upload-Offset` and `Upload-Length` headers (equal once "
+                  "the photo is complete; then `Photo-State` too).",
+                  headers={**_OFFSET_HEADER, **_OUTCOME_HEADERS})
     @blp.alt_response(404, description="The server has none of this photo.")
-    def head(self, sha256):
-        """Where to resume an upload."""
-        state = photos.upload_status(get_store(), get_uploads(), current_actor(), sha256)
+    @blp.alt_response(412, **tus.version_mismatch_doc())
+    @blp.alt_response(503, headers=RETRY_AFTER, description="The photo is complete but its "
+                      "check waits for room (or storage is unavailable): ask again after "
+                      "`Retry-After` seconds.")
+    def head(self, _headers, sha256):
+        """Where to resume an upload (tus `HEAD`); finishes a check a 503 put off."""
+        store = get_store()
+        state = photos.upload_status(store, get_uploads(), current_actor(), sha256,
+                                     finish_with=get_variants())
         if state.state == "absent":
-            return Response(status=404)
+            return Response(status=404, headers={"Cache-Control": "no-store"})
         headers = {"Upload-Offset": str(state.offset), "Cache-Control": "no-store"}
         if state.length is not None:
             headers["Upload-Length"] = str(state.length)
+        if state.state == "complete":
+            headers.update(tus.photo_outcome_headers(photos.refusal(store, sha256)))
         return Response(status=200, headers=headers)
 
     @blp.auth_required()
     @blp.arguments(UploadHeaders, location="headers")
     @blp.doc(requestBody={"required": True, "content": {
         OCTETS: {"schema": {"type": "string", "format": "binary"}}}})
-    @blp.response(204, description="Chunk stored; `Upload-Offset` is the new offset.")
-    @blp.alt_response(200, schema=CompleteBody, description="The photo is complete.")
+    @blp.response(204, description="Chunk stored; `Upload-Offset` is the new offset. The "
+                  "last one also tells `Photo-State` (and `Photo-Refused`).",
+                  headers={**_OFFSET_HEADER, **_OUTCOME_HEADERS})
     @blp.alt_response(409, schema=ProtocolErrorSchema, description="Wrong offset (`offset` "
                       "is the server's) or another upload of this photo is running.")
-    @blp.alt_response(400, schema=ProtocolErrorSchema, description="Malformed upload values.")
-    @blp.alt_response(404, schema=ErrorSchema, description="Not a photo name (64 hex digits).")
+    @blp.alt_response(400, schema=ProtocolErrorSchema, description="Malformed upload values, "
+                      "or an `Upload-Checksum` algorithm other than sha1, sha256, md5.")
+    @blp.alt_response(404, schema=ProtocolErrorSchema, description="Not a photo name (64 hex "
+                      "digits), or no upload of it (`no_upload`): `POST` first, or send "
+                      "`Upload-Length`.")
+    @blp.alt_response(412, **tus.version_mismatch_doc())
     @blp.alt_response(413, schema=ProtocolErrorSchema, description="Larger than allowed.")
     @blp.alt_response(415, schema=ErrorSchema, description=f"Send the chunk as {OCTETS}.")
     @blp.alt_response(422, schema=ProtocolErrorSchema, description="The finished file does "
@@ -187,11 +274,14 @@ class Photo(MethodView):
         state, record = photos.receive_chunk(
             get_store(), get_uploads(), get_variants(), current_actor(), sha256,
             headers["offset"],
-            request.stream, request.content_length or 0, upload_length=headers["length"],
-            chunk_checksum=headers["checksum"])
+            request.stream, request.content_length or 0, upload_length=headers.get("length"),
+            chunk_checksum=headers.get("checksum"))
+        headers = {"Upload-Offset": str(state.offset)}
         if state.state == "complete":
-            body = {"state": "complete", "offset": state.offset}
-            if record is not None and record["status"] == "refused":
-                body["refused"] = record["reason"]
-            return CompleteBody().dump(body), 200
-        return Response(status=204, headers={"Upload-Offset": str(state.offset)})
+            refused = record["reason"] if record and record["status"] == "refused" else None
+            headers.update(tus.photo_outcome_headers(refused))
+        return Response(status=204, headers=headers)
+
+
+tus.install(blp, {"photos.Uploads", "photos.Photo"},
+            max_size=lambda: get_uploads().max_bytes)

@@ -50,11 +50,27 @@ def finish_upload(store: Store, uploads: UploadStore, variants: VariantCache,
     return record
 
 
+def create_upload(store: Store, uploads: UploadStore, actor: Actor, sha256: str,
+                  upload_length: int) -> UploadState:
+    """Start the caller's upload of ``sha256`` (tus creation), or find the one under way.
+
+    Creating the same photo twice is the same upload at its current offset
+    (resume, never a duplicate); a photo the caller may already use reads
+    as complete. Raises the ``server.uploads`` errors.
+    """
+    state = uploads.create(sha256, upload_length, dedup=may_use(store, actor, sha256))
+    if state.state == "complete":
+        return upload_status(store, uploads, actor, sha256)
+    return state
+
+
 def receive_chunk(store: Store, uploads: UploadStore, variants: VariantCache,
                   actor: Actor, sha256: str, offset: int, stream: BinaryIO,
-                  length: int, *, upload_length: int,
+                  length: int, *, upload_length: int | None,
                   chunk_checksum: str | None) -> tuple[UploadState, dict | None]:
     """Append a chunk; on completion check the photo and move its results' seqs on.
+
+    ``upload_length`` None: the length the upload was created with.
 
     A caller who may not use the photo yet (``sync.photo_access``) sends its
     bytes even when the server has them; completing that upload makes them a
@@ -80,28 +96,37 @@ def may_use(store: Store, caller: Actor, sha256: str) -> bool:
                                                         caller.site_ids)
 
 
-def upload_status(store: Store, uploads: UploadStore, actor: Actor,
-                  sha256: str) -> UploadState:
+def upload_status(store: Store, uploads: UploadStore, actor: Actor, sha256: str, *,
+                  finish_with: VariantCache | None = None) -> UploadState:
     """Where the caller's upload stands; another site's photo looks absent to them.
 
     A photo published but not yet checked (its check got a 503) reads as
     partial at its full length, so a device sends the empty last chunk again
-    and that request finishes it (``finish_upload``).
+    and that request finishes it (``finish_upload``). With ``finish_with``
+    the check is done here instead (raising ``DecodeBusy`` while there is no
+    room): a tus client resuming with ``HEAD`` sends nothing when the offset
+    equals the length, so its ``HEAD`` must finish the photo.
     """
     state = uploads.status(sha256, dedup=may_use(store, actor, sha256))
     if state.state == "complete" and store.get(sync_service.MEDIA_PENDING, sha256) is not None:
-        return UploadState(sha256, "partial", state.offset, state.length)
+        if finish_with is None:
+            return UploadState(sha256, "partial", state.offset, state.length)
+        finish_upload(store, uploads, finish_with, sha256)
     return state
+
+
+def refusal(store: Store, sha256: str) -> str | None:
+    """Why a complete photo was refused as an image, or None (accepted or unchecked)."""
+    rec = store.get(PHOTOS, sha256)
+    return rec.doc["reason"] if rec is not None and rec.doc["status"] == "refused" else None
 
 
 def query(store: Store, uploads: UploadStore, actor: Actor, hashes: list[str]) -> dict:
     """Upload state per hash as the caller may know it, with refusal reasons."""
     states = {h: upload_status(store, uploads, actor, h).to_dict() for h in hashes}
     for sha256, state in states.items():
-        if state["state"] == "complete":
-            rec = store.get(PHOTOS, sha256)
-            if rec is not None and rec.doc["status"] == "refused":
-                state["refused"] = rec.doc["reason"]
+        if state["state"] == "complete" and (reason := refusal(store, sha256)) is not None:
+            state["refused"] = reason
     return states
 
 

@@ -1,8 +1,9 @@
 """Content-addressed resumable photo storage (see ``store.UploadStore``)."""
 from .errors import (ChecksumMismatch, HashMismatch, InvalidUpload, LengthMismatch,
-                     OffsetMismatch, UploadBusy, UploadError, UploadTooLarge)
-from .store import UploadState, UploadStore, parse_checksum
+                     OffsetMismatch, UploadBusy, UploadError, UploadNotFound,
+                     UploadTooLarge)
+from .store import CHECKSUM_ALGORITHMS, UploadState, UploadStore, parse_checksum
 
-__all__ = ["ChecksumMismatch", "HashMismatch", "InvalidUpload", "LengthMismatch",
-           "OffsetMismatch", "UploadBusy", "UploadError", "UploadState", "UploadStore",
-           "UploadTooLarge", "parse_checksum"]
+__all__ = ["CHECKSUM_ALGORITHMS", "ChecksumMismatch", "HashMismatch", "InvalidUpload",
+           "LengthMismatch", "OffsetMismatch", "UploadBusy", "UploadError", "UploadState", "UploadStore",
+           "UploadNotFound", "UploadTooLarge", "parse_checksum"]

@@ -27,6 +27,12 @@ class InvalidUpload(UploadError):
     """A malformed hash, length or checksum header."""
 
 
+class UploadNotFound(UploadError):
+    """A chunk for an upload that was never created (tus: 404, create it first)."""
+
+    status, code = 404, "no_upload"
+
+
 class OffsetMismatch(UploadError):
     status, code = 409, "offset_mismatch"
 

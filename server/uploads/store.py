@@ -1,4 +1,4 @@
-"""A content-addressed, resumable file store for photos (tus-like, Flask-free).
+"""A content-addressed, resumable file store for photos (tus 1.0 semantics, Flask-free).
 
 Layout under ``root``::
 
@@ -30,7 +30,7 @@ from typing import BinaryIO, Callable, Iterable
 from server.durable_files import fsync_path as fsync_dir
 
 from .errors import (ChecksumMismatch, HashMismatch, InvalidUpload, LengthMismatch,
-                     OffsetMismatch, UploadBusy, UploadTooLarge)
+                     OffsetMismatch, UploadBusy, UploadNotFound, UploadTooLarge)
 
 BLOCK = 64 * 1024
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -52,18 +52,25 @@ class UploadState:
         return body
 
 
-def parse_checksum(header: str) -> bytes:
-    """``Upload-Checksum: sha256 <base64>`` -> the expected digest bytes."""
+#: tus checksum extension: the algorithms a chunk's ``Upload-Checksum`` may use,
+#: with their digest sizes (``Tus-Checksum-Algorithm`` lists these names).
+CHECKSUM_ALGORITHMS = {"sha1": 20, "sha256": 32, "md5": 16}
+
+
+def parse_checksum(header: str) -> tuple[str, bytes]:
+    """``Upload-Checksum: <algorithm> <base64>`` -> (algorithm, expected digest bytes)."""
     algo, _, encoded = header.strip().partition(" ")
-    if algo.lower() != "sha256":
-        raise InvalidUpload(f"unsupported checksum algorithm {algo!r}; use sha256")
+    algo = algo.lower()
+    if algo not in CHECKSUM_ALGORITHMS:
+        raise InvalidUpload(f"unsupported checksum algorithm {algo!r}; use one of "
+                            f"{', '.join(CHECKSUM_ALGORITHMS)}")
     try:
         digest = base64.b64decode(encoded.strip(), validate=True)
     except (binascii.Error, ValueError):
         raise InvalidUpload("checksum is not valid base64") from None
-    if len(digest) != 32:
-        raise InvalidUpload("a sha256 checksum is 32 bytes")
-    return digest
+    if len(digest) != CHECKSUM_ALGORITHMS[algo]:
+        raise InvalidUpload(f"a {algo} checksum is {CHECKSUM_ALGORITHMS[algo]} bytes")
+    return algo, digest
 
 
 class UploadStore:
@@ -117,16 +124,52 @@ class UploadStore:
         except (FileNotFoundError, ValueError):
             return None
 
-    # -- append ----------------------------------------------------------------
+    # -- create / append -------------------------------------------------------
+    def create(self, sha256: str, upload_length: int, *, dedup: bool = True) -> UploadState:
+        """Start (or find) the upload of ``sha256`` with its total length (tus creation).
+
+        Idempotent: the same photo created again is the same upload at its
+        current offset, so a client that lost the answer resumes instead of
+        starting a duplicate. A different length for a started upload is a
+        ``LengthMismatch`` (the name fixes the content, so also its length).
+        """
+        _check_hash(sha256)
+        self._check_length(upload_length)
+        if dedup and os.path.exists(self.path(sha256)):
+            return self.status(sha256)
+        fd = self._lock_part(sha256)
+        try:
+            declared = self._read_declared(sha256)
+            size = os.fstat(fd).st_size
+            if declared is not None and declared != upload_length:
+                raise LengthMismatch(f"upload was started with length {declared}, "
+                                     f"not {upload_length}", offset=size)
+            if declared is None:
+                self._write_declared(sha256, upload_length)
+                fsync_dir(self._partial)
+            return UploadState(sha256, "partial", size, upload_length)
+        finally:
+            os.close(fd)
+
+    def _check_length(self, upload_length: int) -> None:
+        if upload_length < 1:
+            raise InvalidUpload("upload length must be positive")
+        if upload_length > self.max_bytes:
+            raise UploadTooLarge(f"a photo may be at most {self.max_bytes} bytes")
+
     def append(self, sha256: str, offset: int, stream: BinaryIO, length: int, *,
-               upload_length: int, chunk_checksum: str | None = None, dedup: bool = True,
+               upload_length: int | None = None, chunk_checksum: str | None = None,
+               dedup: bool = True,
                on_verified: Callable[[], None] | None = None) -> UploadState:
         """Append ``length`` bytes of ``stream`` at ``offset`` of a ``upload_length`` upload.
 
+        ``upload_length`` None: the length given when the upload was created
+        (``UploadNotFound`` when it never was); given, it must equal that one
+        and starts the upload when none exists (the device client's way).
         Without a checksum a cut connection keeps what arrived (the returned
         offset tells how much); with one, anything but the exact chunk is
-        truncated away (``ChecksumMismatch``). When the upload reaches
-        ``upload_length`` it is hashed and published, or removed on mismatch.
+        truncated away (``ChecksumMismatch``). When the upload reaches its
+        length it is hashed and published, or removed on mismatch.
         ``dedup=False`` receives the bytes even when the photo is already
         here (a proof of possession): verified the same way, then they replace
         the identical copy. ``on_verified`` runs once the whole file hashed
@@ -134,13 +177,16 @@ class UploadStore:
         raises, nothing is published and the complete part stays for a retry.
         """
         _check_hash(sha256)
-        if length < 0 or offset < 0 or upload_length < 1:
-            raise InvalidUpload("offset, length and upload length must be non-negative")
-        if upload_length > self.max_bytes:
-            raise UploadTooLarge(f"a photo may be at most {self.max_bytes} bytes")
-        expected_digest = parse_checksum(chunk_checksum) if chunk_checksum else None
+        if length < 0 or offset < 0:
+            raise InvalidUpload("offset and length must be non-negative")
+        if upload_length is not None:
+            self._check_length(upload_length)
+        expected = parse_checksum(chunk_checksum) if chunk_checksum is not None else None
         if dedup and os.path.exists(self.path(sha256)):
             return self.status(sha256)  # already here (maybe from another device)
+        if upload_length is None and not os.path.exists(self._part(sha256)):
+            raise UploadNotFound("no upload of this photo: create it first (POST with "
+                                 "Upload-Length and Upload-Metadata)")
         existed = os.path.exists(self._part(sha256))
         fd = self._lock_part(sha256)
         try:
@@ -148,6 +194,11 @@ class UploadStore:
                 return self.status(sha256)
             size = os.fstat(fd).st_size
             declared = self._read_declared(sha256)
+            if upload_length is None:
+                if declared is None:
+                    raise UploadNotFound("this upload has no length: create it again",
+                                         offset=size)
+                upload_length = declared
             if declared is not None and declared != upload_length:
                 raise LengthMismatch(f"upload was started with length {declared}, "
                                      f"not {upload_length}", offset=size)
@@ -158,7 +209,7 @@ class UploadStore:
                                      f"{upload_length}", offset=size)
             if declared is None:
                 self._write_declared(sha256, upload_length)
-            received = self._receive(fd, offset, stream, length, expected_digest)
+            received = self._receive(fd, offset, stream, length, expected)
             end = offset + received
             if end == upload_length:
                 self._publish(fd, sha256, on_verified)
@@ -200,9 +251,12 @@ class UploadStore:
         os.replace(tmp, self._declared(sha256))
 
     def _receive(self, fd: int, offset: int, stream: BinaryIO, length: int,
-                 expected_digest: bytes | None) -> int:
-        """Stream the chunk into the part file; return how many bytes were kept."""
-        hasher = hashlib.sha256() if expected_digest is not None else None
+                 expected: tuple[str, bytes] | None) -> int:
+        """Stream the chunk into the part file; return how many bytes were kept.
+
+        ``expected``: the chunk's (checksum algorithm, digest), checked before
+        anything of the chunk is kept."""
+        hasher = hashlib.new(expected[0]) if expected is not None else None
         os.lseek(fd, offset, os.SEEK_SET)
         remaining = length
         try:
@@ -222,7 +276,7 @@ class UploadStore:
                 raise ChecksumMismatch("the chunk was cut off; it was not kept",
                                        offset=offset) from None
             # tus: keep what arrived; the client resumes from the file size.
-        if hasher is not None and (remaining or hasher.digest() != expected_digest):
+        if hasher is not None and (remaining or hasher.digest() != expected[1]):
             self._truncate(fd, offset)
             raise ChecksumMismatch("the chunk does not match its Upload-Checksum",
                                    offset=offset)

@@ -19,6 +19,8 @@ from .transport import Transport, json_body
 
 PREFIX = "/api/v1"
 OCTETS = "application/offset+octet-stream"
+#: Photo uploads speak tus 1.0.0 (the server answers 412 to another version).
+TUS_RESUMABLE = {"Tus-Resumable": "1.0.0"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +28,9 @@ class ApiAnswer:
     status: int
     headers: dict
     body: object
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get(name.lower())
 
     def header_int(self, name: str) -> int | None:
         value = self.headers.get(name.lower())
@@ -124,7 +129,7 @@ class ServerApi:
 
     def photo_offset(self, sha256: str) -> int:
         """Where to resume: the server's offset (0 when it has nothing)."""
-        answer = self._send("HEAD", f"/photos/{sha256}")
+        answer = self._send("HEAD", f"/photos/{sha256}", headers=TUS_RESUMABLE)
         if answer.status == 404:
             return 0
         self.expect(answer, 200)
@@ -133,7 +138,7 @@ class ServerApi:
     def photo_patch(self, sha256: str, offset: int, total: int, chunk: bytes, *,
                     checksum: bool = True) -> ApiAnswer:
         headers = {"Upload-Offset": str(offset), "Upload-Length": str(total),
-                   "Content-Type": OCTETS}
+                   "Content-Type": OCTETS, **TUS_RESUMABLE}
         if checksum:
             digest = base64.b64encode(hashlib.sha256(chunk).digest()).decode()
             headers["Upload-Checksum"] = f"sha256 {digest}"

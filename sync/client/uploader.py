@@ -82,9 +82,9 @@ class Uploader:
             while True:
                 if offset > total:
                     return self._complete(photo, report, progress)
-                # At offset == total an empty chunk is sent: the server answers 200
-                # once the photo is published *and* checked (it may have put the
-                # check off with a 503; HEAD and query then say offset == total).
+                # At offset == total an empty chunk is sent: the server answers with
+                # `Photo-State` once the photo is published *and* checked (it may have
+                # put the check off with a 503; HEAD and query then say offset == total).
                 self.queue.mark(sha256, sent=offset)
                 if progress:
                     progress(sha256, offset, total)
@@ -101,7 +101,8 @@ class Uploader:
                     offset = self._server_offset(sha256, failures)
                     continue
                 status = answer.status
-                if status == 200:
+                if status == 200 or (status == 204 and answer.header("Photo-State")):
+                    # complete (tus: 204 telling Photo-State; servers before tus: 200)
                     report.bytes_sent += len(chunk)
                     self._complete(photo, report, progress)
                     return

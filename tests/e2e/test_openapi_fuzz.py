@@ -102,9 +102,12 @@ def test_api_conforms_to_its_openapi_document(case, fuzz_app, admin_headers):
         # expects an *extra* header to be refused (its issues #2726, #3730); every
         # HTTP request carries headers we do not know, so only that one complaint
         # is let through -- any other failure in the group still fails the test.
+        # tus (the photo upload) answers a request naming another `Tus-Resumable`
+        # version 412 before anything else, a refusal schemathesis does not list.
+        tus_refused = (case.headers or {}).get("Tus-Resumable", "1.0.0") != "1.0.0"
         real = [f for f in group.exceptions if not (
             isinstance(f, AcceptedNegativeData)
-            and "in header - object with unexpected properties" in str(f))]
+            and ("in header - object with unexpected properties" in str(f) or tus_refused))]
         if real:
             raise
         return

@@ -8,7 +8,8 @@ from server.config import ConfigError
 from server.services import definitions
 from server.services.stamps import stamp_for
 from tests.conftest import make_app
-from tests.integration.http_sync.conftest import DEFINITION, Device, jpeg_bytes, sha, submit
+from tests.integration.http_sync.conftest import (DEFINITION, Device, jpeg_bytes, photo_state,
+                                                 sha, submit)
 
 
 def test_a_site_gets_the_configured_zone_or_the_one_given(client, team):
@@ -81,7 +82,7 @@ def test_changing_a_sites_zone_redraws_its_stamps(client, team, app_store):
     guard = Device(client, team.headers["guard"])
     photo = jpeg_bytes(size=(320, 240))
     guard.push(submit(team.site_a["id"], "r1", photos=[sha(photo)]))
-    assert guard.upload(photo).status_code == 200
+    assert photo_state(guard.upload(photo)) == "accepted"
     url = f"/api/v1/photos/{sha(photo)}?variant=stamped"
     before = client.get(url, headers=guard.headers)
     client.patch(f"/api/v1/sites/{team.site_a['id']}", json={"timezone": "Europe/London"},

@@ -2,6 +2,7 @@
 import hashlib
 import io
 import uuid
+from urllib.parse import unquote
 
 import pytest
 from PIL import Image
@@ -67,6 +68,16 @@ class Device:
             headers["Upload-Checksum"] = checksum
         return self.client.patch(f"/api/v1/photos/{name or sha(data)}", data=chunk,
                                  headers=headers)
+
+
+def photo_state(r) -> str | None:
+    """``accepted``/``refused`` when the upload answer says the photo is complete (tus: 204)."""
+    return r.headers.get("Photo-State") if r.status_code == 204 else None
+
+
+def refusal(r) -> str:
+    """The reason a complete upload's image was refused (``Photo-Refused``, percent-encoded)."""
+    return unquote(r.headers["Photo-Refused"])
 
 
 def submit(site_id, result_id=None, value="pass", photos=(), defects=None):

@@ -9,7 +9,7 @@ from server.media import get_uploads
 from server.services.sync_service import photo_verified
 from tests.conftest import make_app
 
-from .conftest import Device, jpeg_bytes, sha, submit
+from .conftest import Device, jpeg_bytes, photo_state, refusal, sha, submit
 
 
 def checksum(chunk: bytes) -> str:
@@ -30,7 +30,7 @@ def test_result_first_then_photo_in_chunks_then_media_complete(guard, team, publ
     head = client.head(f"/api/v1/photos/{sha(photo)}", headers=guard.headers)
     assert head.headers["Upload-Offset"] == str(half)
     r = guard.upload(photo, offset=half, checksum=checksum(photo[half:]))
-    assert r.status_code == 200 and r.json == {"state": "complete", "offset": len(photo)}
+    assert photo_state(r) == "accepted" and r.headers["Upload-Offset"] == str(len(photo))
     changes = [c for b in guard.pull().json["buckets"] for c in b["changes"] if c["id"] == "r1"]
     assert changes[0]["data"]["media"] == "complete" and changes[0]["seq"] > first_seq
 
@@ -54,7 +54,7 @@ def test_upload_errors_change_nothing(guard, client):
         "Content-Type": "application/offset+octet-stream"})
     assert r.status_code == 422
     assert client.head("/api/v1/photos/NOT-HEX", headers=guard.headers).status_code == 404
-    assert guard.upload(photo, offset=100).status_code == 200
+    assert photo_state(guard.upload(photo, offset=100)) == "accepted"
 
 
 def test_bytes_that_do_not_hash_to_the_name_are_removed(guard, client):
@@ -73,13 +73,13 @@ def test_the_same_photo_from_two_devices_is_stored_once(guard, client, team, acc
                                                         published):
     photo = jpeg_bytes()
     guard.push(submit(team.site_a["id"], "r1", photos=[sha(photo)]))
-    assert guard.upload(photo).status_code == 200
+    assert photo_state(guard.upload(photo)) == "accepted"
     # the guard's second phone and a colleague at the same site need send nothing
     second_phone = accounts.headers(team.users["guard"])
     colleague = Device(client, accounts.headers(team.users["engineer"]))
     assert query_state(client, second_phone, photo) == "complete"
     assert query_state(client, colleague.headers, photo) == "complete"
-    assert colleague.upload(photo, chunk=b"").status_code == 200  # zero bytes: already here
+    assert photo_state(colleague.upload(photo, chunk=b"")) == "accepted"  # zero bytes: here
     root = os.path.join(app.config["DATA_DIR"], "photos", sha(photo)[:2])
     assert os.listdir(root) == [sha(photo)]
 
@@ -88,7 +88,7 @@ def test_another_sites_hash_probe_learns_nothing_and_must_send_the_bytes(
         guard, client, team, app, published):
     photo = jpeg_bytes((10, 200, 10))
     guard.push(submit(team.site_a["id"], "r1", photos=[sha(photo)]))
-    assert guard.upload(photo).status_code == 200
+    assert photo_state(guard.upload(photo)) == "accepted"
     outsider = Device(client, team.guard_b_headers)                 # works at site B only
     assert query_state(client, outsider.headers, photo) == "absent"
     assert client.head(f"/api/v1/photos/{sha(photo)}", headers=outsider.headers).status_code == 404
@@ -98,8 +98,8 @@ def test_another_sites_hash_probe_learns_nothing_and_must_send_the_bytes(
     r = outsider.push(submit(team.site_b["id"], "r2", photos=[sha(photo)]))
     assert r.json["results"][0]["missing_photos"] == [sha(photo)]
     assert client.get(f"/api/v1/photos/{sha(photo)}", headers=outsider.headers).status_code == 404
-    assert outsider.upload(photo, chunk=b"").status_code == 204     # no free pass
-    assert outsider.upload(photo).status_code == 200                # the bytes prove it
+    assert photo_state(outsider.upload(photo, chunk=b"")) is None   # no free pass
+    assert photo_state(outsider.upload(photo)) == "accepted"        # the bytes prove it
     assert client.get(f"/api/v1/photos/{sha(photo)}", headers=outsider.headers).status_code == 200
     root = os.path.join(app.config["DATA_DIR"], "photos", sha(photo)[:2])
     assert os.listdir(root) == [sha(photo)]                         # still stored once
@@ -110,20 +110,20 @@ def test_a_refused_image_is_kept_its_reason_reported_and_its_result_marked(
     junk = os.urandom(2000)
     guard.push(submit(team.site_a["id"], "r1", photos=[sha(junk)]))
     r = guard.upload(junk)
-    assert r.status_code == 200 and "not" in r.json["refused"]
+    assert photo_state(r) == "refused" and "not" in refusal(r)
     q = client.post("/api/v1/photos/query", json={"sha256": [sha(junk)]}, headers=guard.headers)
-    assert q.json["photos"][sha(junk)]["refused"] == r.json["refused"]
+    assert q.json["photos"][sha(junk)]["refused"] == refusal(r)
     [result] = [c["data"] for b in guard.pull().json["buckets"] for c in b["changes"]
                 if c["id"] == "r1"]
     assert result["media"] == "complete"
-    assert result["refused_photos"] == {sha(junk): r.json["refused"]}
+    assert result["refused_photos"] == {sha(junk): refusal(r)}
     stored = os.path.join(app.config["DATA_DIR"], "photos", sha(junk)[:2], sha(junk))
     assert open(stored, "rb").read() == junk  # the evidence is kept as sent
     # a result citing the photo after its refusal is marked when it is stored
     assert guard.push(submit(team.site_a["id"], "r2", photos=[sha(junk)])).status_code == 200
     [later] = [c["data"] for b in guard.pull().json["buckets"] for c in b["changes"]
                if c["id"] == "r2"]
-    assert later["refused_photos"] == {sha(junk): r.json["refused"]}
+    assert later["refused_photos"] == {sha(junk): refusal(r)}
     assert later["media"] == "complete"
 
 

@@ -56,7 +56,7 @@ def upload(client, headers, data: bytes) -> None:
                         headers={**headers, "Upload-Offset": "0",
                                  "Upload-Length": str(len(data)),
                                  "Content-Type": "application/offset+octet-stream"})
-    assert resp.status_code == 200, resp.json
+    assert resp.status_code == 204 and "Photo-State" in resp.headers, resp.json
 
 
 def result_args(result_id, site_id, floor="pass", exit_="pass", photos=(), remark="") -> dict:
