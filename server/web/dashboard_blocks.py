@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 
 from checklists.actors import Actor
-from checklists.complaints import ASSIGNED, RECEIVED
 from server.services import complaints, composite, plans, tickets
 from server.services.patrol import reports as patrol
 
@@ -98,9 +97,7 @@ def _plans(store, actor: Actor, site_id: str, now: datetime) -> dict[str, Any]:
 
 
 def _complaints(store, actor: Actor, site_id: str, now: datetime) -> dict[str, Any]:
-    waiting = [c for c in complaints.list_complaints(store, actor, site_id, now)
-               if c["status"] in (RECEIVED, ASSIGNED)]
-    waiting.sort(key=lambda c: (c["clock"] or {}).get("deadline_at") or "~")
+    waiting = complaints.open_complaints(store, actor, site_id, now)  # by deadline
     return {"open": waiting[:SHOWN], "count": len(waiting),
             "overdue": sum(1 for c in waiting if (c["clock"] or {}).get("overdue"))}
 
