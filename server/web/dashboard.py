@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from server.services.accounts.sites import sites_for
 from server.extensions import get_store
 from server.services import result_queries
+from server.services.page_reads import one_snapshot
 from server.services.errors import NotFound
 
 from .charts import heatmap_svg, trend_svg
@@ -33,7 +34,11 @@ def month_span(today: date, count: int) -> list[str]:
 @page(*SUPERVISING)
 def dashboard(actor):
     """Across the user's sites, or one site with ``?site=<id>`` (404 for another's)."""
-    store = get_store()
+    with one_snapshot(get_store()) as store:
+        return _dashboard(store, actor)
+
+
+def _dashboard(store, actor):
     sites = sites_for(store, actor)
     chosen = request.args.get("site")
     if chosen:
