@@ -81,6 +81,8 @@ DEFAULTS: dict[str, Any] = {
     # Patrol rounds are planned this many days ahead; the job inside
     # `fieldsync serve` plans and marks missed rounds this often (0: no job).
     "PATROL_HORIZON_DAYS": 7,
+    # Household files (seed 001 §4.8): hours an approved request to read one lasts.
+    "HOUSEHOLD_ACCESS_HOURS": 24,
     "PATROL_JOB_INTERVAL_SECONDS": 60,
     # flask-smorest / OpenAPI. Docs load vendored JS (the field has no internet).
     "API_TITLE": "fieldsync",
