@@ -1,7 +1,9 @@
 """The liability summary page and CSV, and the key-household register (audited reads)."""
 from __future__ import annotations
 
-from tests.integration.households.conftest import register  # noqa: F401 (a fixture)
+from tests.integration.households.conftest import (  # noqa: F401 (fixtures)
+    grant, register, site_lead,
+)
 from tests.integration.households.conftest import sites_url
 from tests.unit.households.builders import NAME
 
@@ -32,11 +34,12 @@ def test_liability_scope_and_bad_month(web, accounts, team, seeded):
 
 
 def test_the_register_lists_where_and_why_and_an_opened_file_is_audited(
-        client, web, team, register):  # noqa: F811
+        client, web, team, register, grant):  # noqa: F811
     browser = web("supervisor-a")
     listing = browser.get("/households")
     assert listing.status_code == 200 and NAME not in listing.text  # no personal fields
     elderly = register["elderly"]["id"]
+    grant("supervisor", elderly)
     assert not any(e.get("action") == "read" for e in audit_entries(client, team))
     opened = browser.get(f"/households/{team.site_a['id']}/{elderly}")
     assert opened.status_code == 200 and NAME in opened.text
@@ -44,9 +47,10 @@ def test_the_register_lists_where_and_why_and_an_opened_file_is_audited(
     assert len(reads) == 1 and reads[0]["door"].startswith("web GET /households/")
 
 
-def test_the_register_is_for_the_sites_supervisors_and_admins(web, accounts, team,
-                                                               register):  # noqa: F811
+def test_the_register_is_for_the_sites_supervisors_and_admins(web, accounts, team, register,
+                                                               grant):  # noqa: F811
     elderly = register["elderly"]["id"]
+    grant("admin", elderly)
     url = f"/households/{team.site_a['id']}/{elderly}"
     accounts.user("supervisor", username="supervisor-b", site_ids=[team.site_b["id"]])
     other = web("supervisor-b")
