@@ -89,8 +89,7 @@ def register(actor):
                if household_access.may_decide_at(store, actor, site["id"]) else None)
     return render_template("web/households.html", site=site, sites=sites,
                            rows=listed["items"], next_cursor=listed["next_cursor"],
-                           labels=LABELS, pending=pending, request_form=AccessRequestForm(),
-                           decision_form=AccessDecisionForm())
+                           labels=LABELS, pending=pending)
 
 
 @bp.get("/households.csv")
