@@ -73,3 +73,40 @@ def test_the_register_csv_is_the_list_without_personal_fields(web, team, registe
     assert browser.get(f"/households.csv?site={team.site_b['id']}").status_code == 404
     for name in ("guard-a", "engineer-a"):
         assert web(name).get("/households.csv").status_code == 403
+
+
+def test_opening_a_file_on_the_web_needs_an_approved_request(client, web, accounts, team,
+                                                             register, site_lead):  # noqa: F811
+    elderly = register["elderly"]["id"]
+    url = f"/households/{team.site_a['id']}/{elderly}"
+    browser = web("supervisor-a")
+    refused = browser.get(url)
+    assert refused.status_code == 403 and NAME not in refused.text
+    assert "request it" in refused.text
+    assert not any(e.get("action") == "read" for e in audit_entries(client, team))
+    page = browser.get("/households")
+    assert 'class="access-request"' in page.text and 'id="access-requests"' not in page.text
+    assert browser.post(f"/households/{team.site_a['id']}/{elderly}/access-requests",
+                        {"reason": ""}).status_code == 400
+    asked = browser.post(f"/households/{team.site_a['id']}/{elderly}/access-requests",
+                         {"reason": "welfare follow-up"})
+    assert asked.status_code == 302
+    lead = web("lead-a")
+    listing = lead.get("/households")
+    assert 'id="access-requests"' in listing.text and "welfare follow-up" in listing.text
+    rid = next(e["request_id"] for e in audit_entries(client, team)
+               if e["action"] == "access-request")
+    decision = f"/households/{team.site_a['id']}/access-requests/{rid}/decision"
+    assert browser.post(decision, {"decision": "approve"}).status_code == 403  # own request
+    assert lead.post(decision, {"decision": "approve"}).status_code == 302
+    assert lead.post(decision, {"decision": "refuse", "reason": "x"}).status_code == 409
+    opened = browser.get(url)
+    assert opened.status_code == 200 and NAME in opened.text and 'id="access-expires"' in opened.text
+
+
+def test_the_register_csv_needs_no_grant_because_it_has_no_personal_fields(
+        web, team, register):  # noqa: F811
+    text = web("supervisor-a").get("/households.csv").data.decode("utf-8-sig")
+    assert register["rental"]["id"] in text
+    for secret in (NAME, "李租客", "13700137000", "张阿姨"):
+        assert secret not in text
