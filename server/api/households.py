@@ -23,8 +23,9 @@ from server.services import household_access, household_reviews, households
 
 from .blueprint import Blueprint
 from .schemas.households import (
-    AccessDecisionIn, AccessRequestIn, AccessRequestList, AccessRequestOut, ChangeListOut, HouseholdAuditPage, HouseholdOut, HouseholdSummaryPage, MonthlyUpdateList,
-    MonthlyUpdateOut, ReminderList, WatchViewOut,
+    AccessDecisionIn, AccessRequestIn, AccessRequestList, AccessRequestOut, ChangeListOut,
+    HouseholdAuditPage, HouseholdOut, HouseholdSummaryPage, MonthlyUpdateList, MonthlyUpdateOut,
+    ReminderList, WatchViewOut,
 )
 from .schemas.paging import PageArgs, page_body
 

@@ -101,7 +101,8 @@ def test_opening_a_file_on_the_web_needs_an_approved_request(client, web, accoun
     assert lead.post(decision, {"decision": "approve"}).status_code == 302
     assert lead.post(decision, {"decision": "refuse", "reason": "x"}).status_code == 409
     opened = browser.get(url)
-    assert opened.status_code == 200 and NAME in opened.text and 'id="access-expires"' in opened.text
+    assert opened.status_code == 200 and NAME in opened.text
+    assert 'id="access-expires"' in opened.text
 
 
 def test_the_register_csv_needs_no_grant_because_it_has_no_personal_fields(
