@@ -78,6 +78,8 @@ DEFAULTS: dict[str, Any] = {
     # applies to every deduction or only to those under joint liability.
     "LIABILITY_PERSON_SHARE": 0.7,
     "LIABILITY_SPLIT_ALWAYS": True,
+    # Household files (seed 001 §4.8): hours an approved request to read one lasts.
+    "HOUSEHOLD_ACCESS_HOURS": 24,
     # Patrol rounds are planned this many days ahead; the job inside
     # `fieldsync serve` plans and marks missed rounds this often (0: no job).
     "PATROL_HORIZON_DAYS": 7,

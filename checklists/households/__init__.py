@@ -9,6 +9,9 @@ from the register what others may see::
     welfare_checks_due(households, last_seen, now)  # vulnerable, not seen for N days
     reminders(households, today, last_monthly_update)   # ±1 week around due dates
     monthly_changes(before, after)                  # per team: added / changed / removed
+
+Who may read a full file, and until when, is ``checklists.households.access``
+(requests approved by the site's lead or an admin, seed 001 §4.8).
 """
 from .categories import CATEGORIES, LABELS, TEAMS, VULNERABLE
 from .changes import monthly_changes

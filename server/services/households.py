@@ -6,6 +6,9 @@ Who sees what:
   of the site and admins; every read or write of a full record appends an
   entry to ``household_audit`` (who, when, which record, through which
   door) in the same transaction, so no full record leaves without its entry;
+* a full record goes out only to whoever holds an approved, unexpired access
+  grant for that household (``household_access``, seed 001 §4.8) -- except
+  the record a ``create`` returns to its creator, who has just typed it;
 * everyone working at the site -- the guard view (``household_watch``, one
   document per site in the site's sync bucket), recomputed from the register
   in the transaction of every register write, so devices pull it and never
@@ -29,6 +32,7 @@ from server.store.base import Delete, Reader, Transaction
 from sync.actor import site_bucket
 from sync.placement import HOUSEHOLD_WATCH
 
+from . import household_access
 from .errors import Forbidden, Invalid, NotFound
 from .paging import read_page
 
@@ -94,20 +98,29 @@ def create_household(store, actor: Actor, site_id: str, body: Mapping[str, Any],
 
 def get_household(store, actor: Actor, site_id: str, household_id: str, *, at: datetime,
                   door: str) -> dict[str, Any]:
-    """One full record; the read is audited before the record is returned."""
+    """One full record, with ``access_expires_at`` of the grant that allows the read.
+
+    Without an approved, unexpired grant the read is refused (``Forbidden``);
+    with one it is audited before the record is returned.
+    """
     require_register(store, actor, site_id)
     with store.transaction() as tx:
         doc = household_of_site(tx, site_id, household_id)
-        tx.commit([_audit_put(actor, doc, READ, at, door)])
-    return doc
+        grant = household_access.require_grant(tx, actor, household_id, at)
+        tx.commit([audit_put(actor, doc, READ, at, door, request_id=grant["id"])])
+    return {**doc, "access_expires_at": grant["expires_at"]}
 
 
 def replace_household(store, actor: Actor, site_id: str, household_id: str,
                       body: Mapping[str, Any], *, at: datetime, door: str) -> dict[str, Any]:
-    """Replace a record's fields (id, site, creation kept; version counts the edits)."""
+    """Replace a record's fields (id, site, creation kept; version counts the edits).
+
+    The full record comes back, so an edit needs a grant as a read does.
+    """
     require_register(store, actor, site_id)
     with store.transaction() as tx:
         old = household_of_site(tx, site_id, household_id)
+        household_access.require_grant(tx, actor, household_id, at)
         doc = {**_validated(body, site_today(tx, site_id, at)),
                **{k: old[k] for k in ("id", "site_id", "created_at")},
                "version": old["version"] + 1, **_stamp(actor, at)}
@@ -122,7 +135,7 @@ def delete_household(store, actor: Actor, site_id: str, household_id: str, *, at
     with store.transaction() as tx:
         doc = household_of_site(tx, site_id, household_id)
         others = [h for h in site_households(tx, site_id) if h["id"] != household_id]
-        tx.commit([Delete(HOUSEHOLDS, household_id), _audit_put(actor, doc, DELETE, at, door),
+        tx.commit([Delete(HOUSEHOLDS, household_id), audit_put(actor, doc, DELETE, at, door),
                    _watch_put(site_id, others, at)])
 
 
@@ -170,7 +183,7 @@ def _write(tx: Transaction, actor: Actor, doc: dict[str, Any], action: str, at: 
     register = [h for h in site_households(tx, site_id) if h["id"] != doc["id"]] + [doc]
     tx.commit([Put(HOUSEHOLDS, doc["id"], doc, bucket=None,
                    index={"site": (site_id, f"{doc['building']}\x1f{doc['unit']}")}),
-               _audit_put(actor, doc, action, at, door),
+               audit_put(actor, doc, action, at, door),
                _watch_put(site_id, register, at)])
 
 
@@ -179,13 +192,17 @@ def _watch_put(site_id: str, register: list[dict[str, Any]], at: datetime) -> Pu
     return Put(HOUSEHOLD_WATCH, site_id, view, bucket=site_bucket(site_id))
 
 
-def _audit_put(actor: Actor, household: Mapping[str, Any], action: str, at: datetime,
-               door: str) -> Put:
-    """An append-only audit entry: a new id each time, never rewritten or deleted."""
+def audit_put(actor: Actor, household: Mapping[str, Any], action: str, at: datetime,
+              door: str, *, request_id: str | None = None) -> Put:
+    """An append-only audit entry: a new id each time, never rewritten or deleted.
+
+    ``request_id`` names the access request a read went through (or that an
+    access entry is about), so the trail links each read to its approval.
+    """
     entry = {"id": new_id(), "site_id": household["site_id"],
              "household_id": household["id"], "action": action, "at": to_text(at),
              "user_id": actor.user_id, "username": actor.username, "role": actor.role,
-             "device_id": actor.device_id, "door": door}
+             "device_id": actor.device_id, "door": door, "request_id": request_id}
     return Put(HOUSEHOLD_AUDIT, entry["id"], entry, bucket=None,
                index={"site": (entry["site_id"], entry["at"])})
 

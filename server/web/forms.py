@@ -150,3 +150,16 @@ def run_form(form: FlaskForm, action: Callable[[], Any], *, conflict_field=None)
             raise
         conflict_field.errors = [*conflict_field.errors, str(exc)]
         raise FormRefused(409) from None
+
+
+class AccessRequestForm(FlaskForm):
+    """Ask to read a household's file (seed 001 §4.8): why, registered with the request."""
+
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+
+
+class AccessDecisionForm(FlaskForm):
+    """Approve or refuse a request; the rule that a refusal needs a reason is the domain's."""
+
+    decision = StringField(validators=[DataRequired(), AnyOf(["approve", "refuse"])])
+    reason = TextAreaField(_l("Reason"), validators=[Length(max=2000)])

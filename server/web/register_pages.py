@@ -5,26 +5,31 @@ Both stand on the services the API uses: ``liability.monthly_summary`` and
 ``households`` -- whose full-record read writes its audit entry in the same
 transaction, so opening a household here is logged like an API read. The
 register's list shows only where and why (no personal fields), as the API's.
+Opening a file needs an approved access request (seed 001 §4.8): each line
+of the register has a "request access" form, and the site's lead or an admin
+sees the pending requests above the register with approve / refuse.
 """
 from __future__ import annotations
 
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from flask import Response, current_app, render_template, request
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from checklists.households import LABELS
 from server.services.accounts.records import utc_now
 from server.services.accounts.sites import sites_for
 from server.extensions import get_store
-from server.services import households, liability
+from server.services import household_access, households, liability
 from server.services.errors import NotFound
 from server.services.workflow_settings import liability_split
 
 from .csv_export import csv_response
+from .forms import AccessDecisionForm, AccessRequestForm
 from .i18n import site_time, site_zone
 from .list_filters import chosen_site
-from .pages import SUPERVISING, page, page_blueprint
+from .pages import SUPERVISING, error_page, page, page_blueprint
 
 bp = page_blueprint("web_registers", __name__)
 REGISTER_PAGE = 200
@@ -80,9 +85,11 @@ def register(actor):
     site, sites = chosen_site(store, actor, request.args.get("site"))
     listed = households.list_households(store, actor, site["id"],
                                         cursor=request.args.get("cursor"), limit=REGISTER_PAGE)
+    pending = (household_access.pending_requests(store, actor, site["id"])
+               if household_access.may_decide_at(store, actor, site["id"]) else None)
     return render_template("web/households.html", site=site, sites=sites,
                            rows=listed["items"], next_cursor=listed["next_cursor"],
-                           labels=LABELS)
+                           labels=LABELS, pending=pending)
 
 
 @bp.get("/households.csv")
@@ -118,3 +125,33 @@ def household(actor, site_id, household_id):
     record = households.get_household(store, actor, site_id, household_id, at=utc_now(),
                                       door=f"web {request.method} {request.path}")
     return render_template("web/household.html", site=site, record=record, labels=LABELS)
+
+
+@bp.post("/households/<site_id>/<household_id>/access-requests")
+@page(*SUPERVISING)
+def request_access(actor, site_id, household_id):
+    """Register a request to read the file; the site's lead or an admin decides it."""
+    form = AccessRequestForm()
+    if not form.validate_on_submit():
+        return error_page(400, errors=form.errors)
+    _my_site(get_store(), actor, site_id)
+    household_access.request_access(get_store(), actor, site_id, household_id,
+                                    {"reason": form.reason.data}, at=utc_now(),
+                                    door=f"web {request.method} {request.path}")
+    flash(_("Access requested; the site's lead or an admin decides it."))
+    return redirect(url_for("web_registers.register", site=site_id))
+
+
+@bp.post("/households/<site_id>/access-requests/<request_id>/decision")
+@page()
+def decide_access(actor, site_id, request_id):
+    form = AccessDecisionForm()
+    if not form.validate_on_submit():
+        return error_page(400, errors=form.errors)
+    decided = household_access.decide_access(
+        get_store(), actor, site_id, request_id,
+        {"approve": form.decision.data == "approve", "reason": form.reason.data},
+        at=utc_now(), hours=household_access.access_hours(current_app.config),
+        door=f"web {request.method} {request.path}")
+    flash(_("Request %(status)s.", status=decided["status"]))
+    return redirect(url_for("web_registers.register", site=site_id))

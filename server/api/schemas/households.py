@@ -38,6 +38,8 @@ class HouseholdOut(HouseholdSummaryOut):
     occupants = fields.List(fields.Dict())
     emergency_contacts = fields.List(fields.Dict())
     tenancy = fields.Dict(allow_none=True)
+    access_expires_at = fields.String(metadata={
+        "description": "when the reader's access grant ends (absent on the creator's copy)"})
     due_date = fields.String(allow_none=True)
     helpers = fields.List(fields.Dict())
     going_out_notices = fields.List(fields.Dict())
@@ -56,13 +58,16 @@ class HouseholdAuditOut(Schema):
     site_id = fields.String(required=True)
     household_id = fields.String(required=True)
     action = fields.String(required=True, validate=validate.OneOf(
-        ("read", "create", "update", "delete")))
+        ("read", "create", "update", "delete", "access-request", "access-approve",
+         "access-refuse")))
     at = fields.String(required=True)
     user_id = fields.String(required=True)
     username = fields.String(allow_none=True)
     role = fields.String(required=True)
     device_id = fields.String(allow_none=True, metadata={"description": "null: a web session"})
     door = fields.String(required=True, metadata={"description": "the endpoint used"})
+    request_id = fields.String(allow_none=True, metadata={
+        "description": "the access request a read went through, or an access entry is about"})
 
 
 HouseholdSummaryPage = page_schema(HouseholdSummaryOut, "HouseholdSummaryPage")
@@ -193,3 +198,36 @@ class IncidentRecordIn(_Strict):
 class WelfareCloseIn(_Strict):
     resolution = NonBlankString(required=True, validate=validate.Length(max=2000))
     incident_record = fields.Nested(IncidentRecordIn, allow_none=True, load_default=None)
+
+
+class AccessRequestIn(_Strict):
+    reason = NonBlankString(required=True, validate=validate.Length(max=2000),
+                            metadata={"description": "why the file must be read (registered)"})
+
+
+class AccessDecisionIn(_Strict):
+    approve = fields.Boolean(required=True, metadata={"description": "true: approve"})
+    reason = fields.String(allow_none=True, validate=validate.Length(max=2000),
+                           metadata={"description": "required when refusing"})
+
+
+class AccessRequestOut(Schema):
+    """A request to read one household's file, and its decision (seed 001 §4.8)."""
+
+    id = fields.String(required=True)
+    site_id = fields.String(required=True)
+    household_id = fields.String(required=True)
+    requester_id = fields.String(required=True)
+    requester_name = fields.String(allow_none=True)
+    reason = fields.String(required=True)
+    requested_at = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(
+        ("requested", "approved", "refused")))
+    decided_by = fields.String(allow_none=True)
+    decided_at = fields.String(allow_none=True)
+    decision_reason = fields.String(allow_none=True)
+    expires_at = fields.String(allow_none=True, metadata={"description": "end of the grant"})
+
+
+class AccessRequestList(Schema):
+    items = fields.List(fields.Nested(AccessRequestOut), required=True)

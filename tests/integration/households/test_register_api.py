@@ -14,12 +14,13 @@ def audit(client, team, headers=None):
     return r.get_json()["items"]
 
 
-def test_supervisor_creates_reads_and_replaces_a_record(client, team, register):
+def test_supervisor_creates_reads_and_replaces_a_record(client, team, register, grant):
     sup = team.headers["supervisor"]
     elderly = register["elderly"]
     assert elderly["occupants"][0]["name"] == NAME and elderly["version"] == 1
     url = sites_url(team, "households", elderly["id"])
-    assert client.get(url, headers=sup).get_json() == elderly
+    expires = grant("supervisor", elderly["id"])["expires_at"]
+    assert client.get(url, headers=sup).get_json() == {**elderly, "access_expires_at": expires}
     changed = client.put(url, json=elderly_body(unit="202"), headers=sup).get_json()
     assert (changed["unit"], changed["version"], changed["created_at"]) == (
         "202", 2, elderly["created_at"])
@@ -28,22 +29,24 @@ def test_supervisor_creates_reads_and_replaces_a_record(client, team, register):
     assert NAME not in str(listing)  # summaries only
 
 
-def test_every_full_read_is_audited_with_who_when_and_the_door(client, team, register):
+def test_every_full_read_is_audited_with_who_when_and_the_door(client, team, register, grant):
     hid = register["elderly"]["id"]
     assert [e["action"] for e in audit(client, team)] == ["create", "create"]
+    grants = {grant(role, hid)["id"] for role in ("admin", "supervisor")}
     client.get(sites_url(team, "households", hid), headers=team.headers["admin"])
     client.get(sites_url(team, "households", hid), headers=team.headers["supervisor"])
     reads = [e for e in audit(client, team) if e["action"] == "read"]
     assert len(reads) == 2
     assert {e["username"] for e in reads} == {"admin-a", "supervisor-a"}
     assert all(e["household_id"] == hid and e["device_id"] for e in reads)
+    assert {e["request_id"] for e in reads} == grants  # each read names its approval
     assert {e["door"] for e in reads} == {
         "GET /api/v1/sites/<site_id>/households/<household_id>"}
     client.delete(sites_url(team, "households", hid), headers=team.headers["supervisor"])
     assert client.get(sites_url(team, "households", hid),
                       headers=team.headers["supervisor"]).status_code == 404
     entries = audit(client, team, team.headers["supervisor"])
-    assert len(entries) == 5 and "delete" in {e["action"] for e in entries}
+    assert len(entries) == 9 and "delete" in {e["action"] for e in entries}
 
 
 def test_a_refused_read_writes_no_audit_entry(client, team, register):
@@ -98,14 +101,16 @@ def test_unknown_site_is_a_404_for_an_admin(client, team):
     assert r.status_code == 404
 
 
-def test_monthly_update_lists_changes_per_team(client, team, register):
+def test_monthly_update_lists_changes_per_team(client, team, register, grant):
     sup = team.headers["supervisor"]
+    grant("supervisor", register["rental"]["id"])
     first = client.post(sites_url(team, "household-monthly-updates"), headers=sup)
     assert first.status_code == 201
     added = first.get_json()["changes"]["security"]["added"]
     assert sorted(e["unit"] for e in added) == ["1203", "201"]
-    client.put(sites_url(team, "households", register["rental"]["id"]),
-               json=rental_body(unit="1204"), headers=sup)
+    edited = client.put(sites_url(team, "households", register["rental"]["id"]),
+                        json=rental_body(unit="1204"), headers=sup)
+    assert edited.status_code == 200
     pending = client.get(sites_url(team, "household-changes"), headers=sup).get_json()
     assert pending["since"] == first.get_json()["at"]
     assert [(e["unit"], e["changed_fields"]) for e in pending["changes"]["repair"]["changed"]] \

@@ -1,7 +1,9 @@
 """The liability summary page and CSV, and the key-household register (audited reads)."""
 from __future__ import annotations
 
-from tests.integration.households.conftest import register  # noqa: F401 (a fixture)
+from tests.integration.households.conftest import (  # noqa: F401 (fixtures)
+    grant, register, site_lead,
+)
 from tests.integration.households.conftest import sites_url
 from tests.unit.households.builders import NAME
 
@@ -32,11 +34,12 @@ def test_liability_scope_and_bad_month(web, accounts, team, seeded):
 
 
 def test_the_register_lists_where_and_why_and_an_opened_file_is_audited(
-        client, web, team, register):  # noqa: F811
+        client, web, team, register, grant):  # noqa: F811
     browser = web("supervisor-a")
     listing = browser.get("/households")
     assert listing.status_code == 200 and NAME not in listing.text  # no personal fields
     elderly = register["elderly"]["id"]
+    grant("supervisor", elderly)
     assert not any(e.get("action") == "read" for e in audit_entries(client, team))
     opened = browser.get(f"/households/{team.site_a['id']}/{elderly}")
     assert opened.status_code == 200 and NAME in opened.text
@@ -44,9 +47,10 @@ def test_the_register_lists_where_and_why_and_an_opened_file_is_audited(
     assert len(reads) == 1 and reads[0]["door"].startswith("web GET /households/")
 
 
-def test_the_register_is_for_the_sites_supervisors_and_admins(web, accounts, team,
-                                                               register):  # noqa: F811
+def test_the_register_is_for_the_sites_supervisors_and_admins(web, accounts, team, register,
+                                                               grant):  # noqa: F811
     elderly = register["elderly"]["id"]
+    grant("admin", elderly)
     url = f"/households/{team.site_a['id']}/{elderly}"
     accounts.user("supervisor", username="supervisor-b", site_ids=[team.site_b["id"]])
     other = web("supervisor-b")
@@ -69,3 +73,41 @@ def test_the_register_csv_is_the_list_without_personal_fields(web, team, registe
     assert browser.get(f"/households.csv?site={team.site_b['id']}").status_code == 404
     for name in ("guard-a", "engineer-a"):
         assert web(name).get("/households.csv").status_code == 403
+
+
+def test_opening_a_file_on_the_web_needs_an_approved_request(client, web, accounts, team,
+                                                             register, site_lead):  # noqa: F811
+    elderly = register["elderly"]["id"]
+    url = f"/households/{team.site_a['id']}/{elderly}"
+    browser = web("supervisor-a")
+    refused = browser.get(url)
+    assert refused.status_code == 403 and NAME not in refused.text
+    assert "request it" in refused.text
+    assert not any(e.get("action") == "read" for e in audit_entries(client, team))
+    page = browser.get("/households")
+    assert 'class="access-request"' in page.text and 'id="access-requests"' not in page.text
+    assert browser.post(f"/households/{team.site_a['id']}/{elderly}/access-requests",
+                        {"reason": ""}).status_code == 400
+    asked = browser.post(f"/households/{team.site_a['id']}/{elderly}/access-requests",
+                         {"reason": "welfare follow-up"})
+    assert asked.status_code == 302
+    lead = web("lead-a")
+    listing = lead.get("/households")
+    assert 'id="access-requests"' in listing.text and "welfare follow-up" in listing.text
+    rid = next(e["request_id"] for e in audit_entries(client, team)
+               if e["action"] == "access-request")
+    decision = f"/households/{team.site_a['id']}/access-requests/{rid}/decision"
+    assert browser.post(decision, {"decision": "approve"}).status_code == 403  # own request
+    assert lead.post(decision, {"decision": "approve"}).status_code == 302
+    assert lead.post(decision, {"decision": "refuse", "reason": "x"}).status_code == 409
+    opened = browser.get(url)
+    assert opened.status_code == 200 and NAME in opened.text
+    assert 'id="access-expires"' in opened.text
+
+
+def test_the_register_csv_needs_no_grant_because_it_has_no_personal_fields(
+        web, team, register):  # noqa: F811
+    text = web("supervisor-a").get("/households.csv").data.decode("utf-8-sig")
+    assert register["rental"]["id"] in text
+    for secret in (NAME, "李租客", "13700137000", "张阿姨"):
+        assert secret not in text
