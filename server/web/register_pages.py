@@ -18,6 +18,7 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from flask_babel import gettext as _
 
 from checklists.households import LABELS
+from checklists.households.access import APPROVED
 from server.services.accounts.records import utc_now
 from server.services.accounts.sites import sites_for
 from server.extensions import get_store
@@ -153,5 +154,5 @@ def decide_access(actor, site_id, request_id):
         {"approve": form.decision.data == "approve", "reason": form.reason.data},
         at=utc_now(), hours=household_access.access_hours(current_app.config),
         door=f"web {request.method} {request.path}")
-    flash(_("Request %(status)s.", status=decided["status"]))
+    flash(_("Request approved.") if decided["status"] == APPROVED else _("Request refused."))
     return redirect(url_for("web_registers.register", site=site_id))
