@@ -104,7 +104,8 @@ class SqlReader(Reader):
 
     # -- records ---------------------------------------------------------------
     def get(self, collection, id):
-        row = self._c().execute(_GET, {"c": collection, "i": id}).first()
+        # by the driver: every push, pull and token check reads records this way
+        row = self.execute_compiled(_GET, {"c": collection, "i": id}).first()
         return None if row is None else Record(collection, id, row[0], row[1],
                                                orjson.loads(row[2]))
 
