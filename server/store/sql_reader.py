@@ -104,7 +104,8 @@ class SqlReader(Reader):
 
     # -- records ---------------------------------------------------------------
     def get(self, collection, id):
-        # by the driver: every push, pull and token check reads records this way
+        # by the driver, like the change feed and meta: every push, pull and token
+        # check runs these
         row = self.execute_compiled(_GET, {"c": collection, "i": id}).first()
         return None if row is None else Record(collection, id, row[0], row[1],
                                                orjson.loads(row[2]))
@@ -147,7 +148,7 @@ class SqlReader(Reader):
 
     # -- change feed -----------------------------------------------------------
     def changes(self, bucket, since, limit) -> list[Change]:
-        rows = self._c().execute(_CHANGES, {"b": bucket, "since": since, "n": limit})
+        rows = self.execute_compiled(_CHANGES, {"b": bucket, "since": since, "n": limit})
         return [Change(seq, collection, id_, "del", None) if deleted
                 else Change(seq, collection, id_, "put", body, _version(body, v))
                 for seq, collection, id_, deleted, body, v in rows]
@@ -155,7 +156,7 @@ class SqlReader(Reader):
     def meta(self) -> tuple[int, int, str]:
         """``(last_seq, horizon, epoch)``, read once per reader (one snapshot)."""
         if self._meta is None:
-            self._meta = tuple(self._c().execute(_META).one())
+            self._meta = tuple(self.execute_compiled(_META, {}).one())
         return self._meta
 
     def high_water(self) -> int:
