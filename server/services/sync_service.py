@@ -35,6 +35,7 @@ from sync.actor import buckets_for, site_bucket
 from sync.cursors_seen import note_pull
 from sync.errors import ClientNotOwned
 from sync.mutations import PushServices
+from sync.plan_link import PLAN_SITES
 from sync.placement import CLIENTS, PHOTO_REFS, PHOTOS, RESULTS, TICKETS, place
 from sync.protocol import check_pull_schema
 from sync.pull import DEFAULT_MAX_BYTES, build_pull_page
@@ -164,6 +165,9 @@ def _answers_key(definition: dict, answers) -> tuple[int, bytes] | None:
 
 
 _NAMED_RECORDS = (("result_id", RESULTS), ("supersedes", RESULTS), ("ticket_id", TICKETS))
+# Read by every submission (which plan occurrence it closes) and never written by a
+# push: a prefetched summary is handed out on every read, not once.
+_READ_ONLY = frozenset({PLAN_SITES})
 _MISSING = object()
 
 
@@ -173,8 +177,9 @@ def _prefetching_loader(tx, mutations: list[dict]):
     A push of 100 results otherwise read each result id (and each cited
     photo's records) with a query of its own -- a fifth of a push's time on
     SQLite, a round trip each on PostgreSQL. Each prefetched document is
-    handed out once (the working set keeps what a mutation changes); any
-    other read goes to the transaction as before.
+    handed out once (the working set keeps what a mutation changes), except
+    the sites' plan summaries (``_READ_ONLY``); any other read goes to the
+    transaction as before.
     """
     wanted: dict[str, set[str]] = {}
     for m in mutations:
@@ -184,6 +189,8 @@ def _prefetching_loader(tx, mutations: list[dict]):
         for field, collection in _NAMED_RECORDS:
             if isinstance(args.get(field), str):
                 wanted.setdefault(collection, set()).add(args[field])
+        if m.get("name") == "submit_result" and isinstance(args.get("site_id"), str):
+            wanted.setdefault(PLAN_SITES, set()).add(args["site_id"])
         if m.get("name") in ("submit_result", "amend_result"):
             try:  # arguments are validated later, per mutation: garbage just fetches nothing
                 hashes = set(photo_hashes(args))
@@ -198,7 +205,8 @@ def _prefetching_loader(tx, mutations: list[dict]):
             cache.update({(collection, i): found[i].doc if i in found else None for i in ids})
 
     def load(collection: str, id_: str) -> dict | None:
-        doc = cache.pop((collection, id_), _MISSING)
+        key = (collection, id_)
+        doc = cache.get(key, _MISSING) if collection in _READ_ONLY else cache.pop(key, _MISSING)
         return tx.get_doc(collection, id_) if doc is _MISSING else doc
     return load
 

@@ -69,7 +69,9 @@ def sqlite_engines(path: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engines
 
         @event.listens_for(engine, "begin")
         def _begin(conn):
-            conn.exec_driver_sql(begin)
+            # on the driver's connection: SQLAlchemy's statement path cost as much as a
+            # no-op pull's queries; a failure (locked, damaged) is translated all the same
+            conn.connection.driver_connection.execute(begin)
         return engine
 
     common = (f"busy_timeout={busy_timeout_ms}", "synchronous=FULL", "foreign_keys=OFF")

@@ -102,11 +102,17 @@ class SqlReader(Reader):
         """
         return driver_sql.execute(self._c(), statement, params)
 
+    def _rows(self, statement, params: dict) -> list[tuple]:
+        """Every row of a long-lived Core query, by the driver (``driver_sql.rows``)."""
+        return driver_sql.rows(self._c(), statement, params)
+
     # -- records ---------------------------------------------------------------
     def get(self, collection, id):
-        row = self._c().execute(_GET, {"c": collection, "i": id}).first()
-        return None if row is None else Record(collection, id, row[0], row[1],
-                                               orjson.loads(row[2]))
+        # by the driver, like the change feed and meta: every push, pull and token
+        # check runs these
+        for seq, bucket, body in self._rows(_GET, {"c": collection, "i": id}):
+            return Record(collection, id, seq, bucket, orjson.loads(body))
+        return None
 
     def get_many(self, collection, ids: Iterable[str]) -> dict[str, Record]:
         ids = list(dict.fromkeys(ids))
@@ -124,7 +130,7 @@ class SqlReader(Reader):
             if not isinstance(sort, str) or not isinstance(id_, str):
                 raise ValueError("malformed cursor")
             params.update(sort=ordered_bytes(sort), id=id_)
-        rows = self.execute_compiled(_list_query(after is not None, descending), params).all()
+        rows = self._rows(_list_query(after is not None, descending), params)
         more = len(rows) > limit
         rows = rows[:limit]
         cursor = encode_cursor(bytes(rows[-1][0]).decode("utf-8", "surrogatepass"),
@@ -146,7 +152,7 @@ class SqlReader(Reader):
 
     # -- change feed -----------------------------------------------------------
     def changes(self, bucket, since, limit) -> list[Change]:
-        rows = self._c().execute(_CHANGES, {"b": bucket, "since": since, "n": limit})
+        rows = self._rows(_CHANGES, {"b": bucket, "since": since, "n": limit})
         return [Change(seq, collection, id_, "del", None) if deleted
                 else Change(seq, collection, id_, "put", body, _version(body, v))
                 for seq, collection, id_, deleted, body, v in rows]
@@ -154,7 +160,7 @@ class SqlReader(Reader):
     def meta(self) -> tuple[int, int, str]:
         """``(last_seq, horizon, epoch)``, read once per reader (one snapshot)."""
         if self._meta is None:
-            self._meta = tuple(self._c().execute(_META).one())
+            (self._meta,) = self._rows(_META, {})
         return self._meta
 
     def high_water(self) -> int:
