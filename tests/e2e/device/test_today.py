@@ -3,7 +3,8 @@ the pull; a result filled there closes the inspection."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -32,10 +33,15 @@ def test_today_lists_my_work_and_a_filled_result_closes_the_inspection(cli, app_
     now = datetime.now(timezone.utc)
     site, engineer = team.site_a["id"], team.users["engineer"]
     sup = actor_of(team.users["supervisor"])
+    # Daily from an hour ago, due 23 h later: whatever the time of day the test runs at,
+    # exactly one occurrence is due (a midnight rule was overdue from 23:59 to 00:00 local).
+    started = now.astimezone(ZoneInfo(team.site_a["timezone"])) - timedelta(hours=1)
     plans.create_plan(app_store, sup, {
         "site_id": site, "name": "每日巡查", "checklist_id": "daily-round",
-        "rrule": "FREQ=DAILY;BYHOUR=0;BYMINUTE=0", "assignee_user_id": engineer["id"],
-        "due_offset": {"hours": 23, "minutes": 59}}, now)
+        "rrule": f"FREQ=DAILY;BYHOUR={started.hour};BYMINUTE={started.minute}",
+        "dtstart": (started - timedelta(days=2)).replace(tzinfo=None, second=0,
+                                                         microsecond=0).isoformat(),
+        "assignee_user_id": engineer["id"], "due_offset": {"hours": 23}}, now)
     doc = complaints.intake(app_store, sup, {
         "site_id": site, "unit": "1-1-101", "channel": "phone", "category": "repair",
         "description": "水龙头漏水", "photos": [], "repair": None,
