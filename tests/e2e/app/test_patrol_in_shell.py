@@ -16,6 +16,7 @@ from werkzeug.serving import make_server
 from tests.conftest import PASSWORD
 from tests.integration.patrol.site_setup import PatrolSite
 
+from .conftest import log_in
 from .test_patrol import CHROMIUM, ROOT, qr_picture, shot
 
 if not (ROOT / "server" / "field_app" / "__init__.py").exists():
@@ -41,13 +42,11 @@ def test_a_round_walked_offline_in_the_app_reaches_the_server(app, client, team,
                                           locale="zh-CN", service_workers="allow",
                                           timezone_id="Asia/Shanghai")
             page = context.new_page()
-            page.goto(base + "/app")
-            page.fill("#login input[name=username]", "guard-a")
-            page.fill("#login input[name=password]", PASSWORD)
-            page.click("#login button[type=submit]")
-            page.wait_for_url("**/app/#/today")
-            page.wait_for_function(
-                "() => document.querySelector('#status-bar').dataset.synced === '1'")
+            log_in(page, base, "guard-a", PASSWORD)
+            # Offline only once the worker serves the page: before that, the patrol screen's
+            # lazily imported modules come from the network, and going offline right after
+            # the click left the screen broken on a loaded machine (a race, not the clock).
+            page.wait_for_function("() => navigator.serviceWorker.controller !== null")
             link = page.locator("a[href*='#/patrol/']").first   # the next round, planned ahead
             occurrence = link.get_attribute("href").split("occurrence=")[1]
             link.click()

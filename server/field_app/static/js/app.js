@@ -5,7 +5,7 @@ import { loadSliceTexts, pickLang, translator } from './i18n.js';
 import * as outbox from './outbox.js';
 import { addPhoto } from './photos.js';
 import { records } from './pulled.js';
-import { renderStatusBar } from './status_bar.js';
+import { UPLOAD_EVENT, renderStatusBar } from './status_bar.js';
 import { BackoffScheduler, describeError, syncOnce } from './sync.js';
 import { watchForUpdates } from './updates.js';
 
@@ -65,7 +65,11 @@ let ctx;
 const scheduler = new BackoffScheduler(async () => {
   if (!(await getMeta('token'))) return null;
   try {
-    return await syncOnce(ctx, () => ctx.refreshStatus());
+    return await syncOnce(ctx, (progress) => {
+      ctx.refreshStatus();
+      // the Sync screen shows each photo's bytes sent
+      if (progress && progress.sha256) window.dispatchEvent(new CustomEvent(UPLOAD_EVENT, { detail: progress }));
+    });
   } catch (err) {
     await setMeta({ last_error: describeError(err) });
     throw err;

@@ -3,16 +3,22 @@
 import { db, getMeta } from './db.js';
 import { PENDING, REJECTED } from './outbox.js';
 
+/** A photo upload's progress, {sha256, sent, total, state, error}, as a window event. */
+export const UPLOAD_EVENT = 'fieldsync:upload';
+/** Photo states still to send (upload.js moves them to 'done' or 'refused'). */
+export const PHOTO_PENDING = ['waiting', 'uploading'];
+
 /** The numbers the bar (and the status screen) show. */
 export async function syncState() {
   const rows = await db.outbox.toArray();
-  const photos = await db.photos.toArray();
+  // counted on the index: reading the rows would read every photo's bytes
+  const photos = await db.photos.where('state').anyOf(PHOTO_PENDING).count();
   return {
     online: navigator.onLine,
     waiting: rows.filter((m) => m.state === PENDING).length,
     refused: rows.filter((m) => m.state === REJECTED).length +
       (await getMeta('rejected_before', [])).length,
-    photos: photos.filter((p) => p.state === 'waiting' || p.state === 'uploading').length,
+    photos,
     lastSync: await getMeta('last_sync'),
     lastError: await getMeta('last_error'),
     persisted: await getMeta('persisted'),

@@ -3,7 +3,7 @@
 import { db, getMeta, setMeta } from '../db.js';
 import { h } from '../dom.js';
 import { PENDING, rejected } from '../outbox.js';
-import { formatTime, syncState } from '../status_bar.js';
+import { PHOTO_PENDING, UPLOAD_EVENT, formatTime, syncState } from '../status_bar.js';
 
 function mutationLine(m) {
   const args = m.args || {};
@@ -31,6 +31,7 @@ export async function mount(el, ctx) {
     }
   });
   const waiting = (await db.outbox.toArray()).filter((m) => m.state === PENDING);
+  const photos = photoList(t, await db.photos.where('state').anyOf(PHOTO_PENDING).toArray());
   const refused = await rejected();
   const persisted = await getMeta('persisted');
   const lang = h('select', { id: 'lang' },
@@ -56,8 +57,30 @@ export async function mount(el, ctx) {
     syncButton, message,
     h('h2', {}, t('status.outbox')),
     h('ul', { id: 'outbox' }, waiting.length ? waiting.map((m) => h('li', {}, mutationLine(m))) : h('li', {}, t('status.none'))),
+    h('h2', {}, t('status.photos')), photos.el,
     h('h2', {}, t('status.rejected_list')),
     h('ul', { id: 'rejected' }, refused.length ? refused.map((m) => h('li', { class: 'error' },
       `${mutationLine(m)}: ${(m.error && (m.error.message || m.error.code)) || ''}`)) : h('li', {}, t('status.none'))),
     h('label', {}, t('status.lang'), lang), h('p'), logout].filter(Boolean));
+  window.addEventListener(UPLOAD_EVENT, photos.update);
+  return () => window.removeEventListener(UPLOAD_EVENT, photos.update);
+}
+
+/** Photos still to send, each with a bar of its bytes the server has. */
+function photoList(t, rows) {
+  const line = (sha256, sent, total, state) => {
+    const bar = h('progress', { max: String(total || 1), value: String(sent || 0) });
+    return h('li', { dataset: { sha256, state } }, `${sha256.slice(0, 10)}… `, bar,
+             h('span', { class: 'meta' }, ` ${t('status.photo_bytes', { kb: Math.round((sent || 0) / 1024), of: Math.round((total || 0) / 1024) })}`));
+  };
+  const el = h('ul', { id: 'photos' }, rows.length
+    ? rows.map((p) => line(p.sha256, p.offset, p.size ?? (p.blob && p.blob.size), p.state))
+    : h('li', {}, t('status.none')));
+  const update = ({ detail: p }) => {
+    const row = line(p.sha256, p.sent, p.total, p.state);
+    const old = el.querySelector(`li[data-sha256="${p.sha256}"]`);
+    if (old) old.replaceWith(row);
+    else el.replaceChildren(...el.querySelectorAll('li[data-sha256]'), row);
+  };
+  return { el, update };
 }
