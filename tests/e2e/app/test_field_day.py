@@ -112,11 +112,16 @@ def test_a_field_day_offline_then_one_sync(field_site, counted_server, team, app
         queued = page.evaluate("window.fieldsync.ctx.db.outbox.toArray()")
         [result_args] = [m["args"] for m in queued if m["name"] == "submit_result"]
 
+        page.goto(base + "/app/#/status")      # still offline: the reason, in Chinese
+        page.click("#sync-now")
+        expect(page.locator("#sync-message")).to_contain_text("离线：连不上服务器")
+        shot(page, "sync-offline-zh")
+
         context.set_offline(False)
-        page.goto(base + "/app/#/status")
         page.click("#sync-now")
         page.wait_for_function("() => document.querySelector('#status-bar').dataset.waiting === '0'"
-                               " && document.querySelector('#status-bar').dataset.photos === '0'")
+                               " && document.querySelector('#status-bar').dataset.photos === '0'"
+                               " && (b => b && !b.disabled)(document.querySelector('#sync-now'))")
         shot(page, "sync")
         browser.close()
     assert errors == []

@@ -1,5 +1,6 @@
 // The shell: hash router with lazily imported screens, the ctx every screen gets, the status
 // bar, sync scheduling and the service worker's update flow.
+import { errorText } from './api.js';
 import { db, getMeta, setMeta } from './db.js';
 import { loadSliceTexts, pickLang, translator } from './i18n.js';
 import * as outbox from './outbox.js';
@@ -126,7 +127,7 @@ async function route() {
     console.error(err);
     const p = document.createElement('p');
     p.className = 'error';
-    p.textContent = ctx.t('error.screen', { reason: err.message });
+    p.textContent = ctx.t('error.screen', { reason: errorText(ctx.t, err) });
     screenEl.replaceChildren(p);
   }
 }

@@ -5,7 +5,9 @@
 /** Hex sha256 of a Blob's bytes. */
 export async function sha256OfBlob(blob) {
   if (!(globalThis.crypto && crypto.subtle)) {
-    throw new Error('photos need a secure context (https): crypto.subtle is missing');
+    const err = new Error('photos need a secure context (https): crypto.subtle is missing');
+    err.key = 'error.insecure';
+    throw err;
   }
   const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');

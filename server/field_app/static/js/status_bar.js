@@ -1,6 +1,7 @@
 // The status bar every screen shows: online/offline, last sync, results and photos waiting,
 // refusals, and the last error with its reason.
 import { db, getMeta } from './db.js';
+import { errorText } from './api.js';
 import { PENDING, REJECTED } from './outbox.js';
 
 /** A photo upload's progress, {sha256, sent, total, state, error}, as a window event. */
@@ -55,7 +56,7 @@ export async function renderStatusBar(el, ctx, syncing = false) {
   if (s.photos) parts.push(chip(t('status.photos_waiting', { n: s.photos }), 'waiting'));
   if (s.refused) parts.push(chip(t('status.rejected', { n: s.refused }), 'error'));
   if (s.lastError && s.lastError.status === 0) parts.push(chip(t('status.unreachable'), 'waiting'));
-  else if (s.lastError) parts.push(chip(t('status.error', { reason: s.lastError.message }), 'error'));
+  else if (s.lastError) parts.push(chip(t('status.error', { reason: errorText(t, s.lastError) }), 'error'));
   if (s.persisted === false) {
     const link = document.createElement('a');
     link.href = '#/status';

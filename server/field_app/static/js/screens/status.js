@@ -1,6 +1,7 @@
 // Sync status in full: what waits, what the server refused and why, the last error,
 // persistent storage, language, sync now, log out.
 import { db, getMeta, setMeta } from '../db.js';
+import { errorText } from '../api.js';
 import { h } from '../dom.js';
 import { PENDING, rejected } from '../outbox.js';
 import { PHOTO_PENDING, UPLOAD_EVENT, formatTime, syncState } from '../status_bar.js';
@@ -25,7 +26,7 @@ export async function mount(el, ctx) {
       message.textContent = '';
     } catch (err) {
       message.className = 'error';
-      message.textContent = t('status.error', { reason: err.message });
+      message.textContent = t('status.error', { reason: errorText(t, err) });
     } finally {
       syncButton.disabled = false;
     }
@@ -51,7 +52,7 @@ export async function mount(el, ctx) {
     h('h1', {}, t('nav.status')),
     h('p', {}, t('status.user', { name: ctx.me ? ctx.me.username : '' })),
     h('p', {}, s.lastSync ? t('status.last_sync', { at: formatTime(s.lastSync, ctx.lang) }) : t('status.never')),
-    s.lastError ? h('p', { class: 'error', id: 'last-error' }, t('status.error', { reason: s.lastError.message })) : null,
+    s.lastError ? h('p', { class: 'error', id: 'last-error' }, t('status.error', { reason: errorText(t, s.lastError) })) : null,
     persisted === false ? h('p', { class: 'notice', id: 'storage-refused' }, t('status.storage_refused')) : null,
     persisted === true ? h('p', { class: 'ok' }, t('status.storage_ok')) : null,
     syncButton, message,
