@@ -21,6 +21,12 @@ const ROUTES = {
 const FORM_ROUTES = new Set(['inspect', 'patrol']);
 const LIST_ROUTES = new Set(['today', 'tickets', 'status']);
 
+// localStorage['fieldsync-debug'] = '1': timings of the start as performance marks
+// (`fieldsync:start:*`, read by bench/pwa.py --marks); off, nothing is recorded
+const DEBUG = localStorage.getItem('fieldsync-debug') === '1';
+const mark = (name) => { if (DEBUG) performance.mark(`fieldsync:start:${name}`); };
+mark('app-module');
+
 const view = document.getElementById('view');
 const bar = document.getElementById('status-bar');
 let unmount = null, current = null, syncing = false;
@@ -111,6 +117,7 @@ async function route() {
   view.replaceChildren(screenEl);
   try {
     const screen = await loading;
+    mark(`screen-module:${name}`);
     if (screen instanceof Error) throw screen;
     sessionStorage.removeItem('fieldsync-chunk-reload');
     const done = (await screen.mount(screenEl, ctx, params)) || null;
@@ -156,14 +163,18 @@ async function main() {
   const listed = document.getElementById('i18n-modules');
   const texts = loadSliceTexts(listed ? JSON.parse(listed.textContent) : []);
   ctx = await buildCtx();
+  mark('ctx');
   await texts;
+  mark('texts');
   window.fieldsync = { restart, scheduler, get ctx() { return ctx; } };
   renderNav();
   window.addEventListener('hashchange', route);
   for (const ev of ['online', 'offline']) window.addEventListener(ev, () => ctx.refreshStatus());
   const status = ctx.refreshStatus();
   await route(); // the screen first; syncing starts once it is drawn
+  mark('routed');
   await status;
+  mark('status-bar');
   scheduler.start();
   watchForUpdates(document.getElementById('update-bar'), () => ctx);
 }

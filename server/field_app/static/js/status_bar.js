@@ -1,6 +1,6 @@
 // The status bar every screen shows: online/offline, last sync, results and photos waiting,
 // refusals, and the last error with its reason.
-import { db, getMeta } from './db.js';
+import { db } from './db.js';
 import { errorText } from './api.js';
 import { PENDING, REJECTED } from './outbox.js';
 
@@ -11,18 +11,19 @@ export const PHOTO_PENDING = ['waiting', 'uploading'];
 
 /** The numbers the bar (and the status screen) show. */
 export async function syncState() {
-  const rows = await db.outbox.toArray();
-  // counted on the index: reading the rows would read every photo's bytes
-  const photos = await db.photos.where('state').anyOf(PHOTO_PENDING).count();
+  // one read transaction (each opened one costs at start); photos counted on the index:
+  // reading the rows would read every photo's bytes
+  const [rows, photos, meta] = await db.transaction('r', db.outbox, db.photos, db.meta, () => Promise.all([
+    db.outbox.toArray(), db.photos.where('state').anyOf(PHOTO_PENDING).count(),
+    db.meta.bulkGet(['rejected_before', 'last_sync', 'last_error', 'persisted'])]));
+  const [rejectedBefore, lastSync, lastError, persisted] = meta.map((row) => (row ? row.value : null));
   return {
     online: navigator.onLine,
     waiting: rows.filter((m) => m.state === PENDING).length,
     refused: rows.filter((m) => m.state === REJECTED).length +
-      (await getMeta('rejected_before', [])).length,
+      (rejectedBefore || []).length,
     photos,
-    lastSync: await getMeta('last_sync'),
-    lastError: await getMeta('last_error'),
-    persisted: await getMeta('persisted'),
+    lastSync, lastError, persisted,
   };
 }
 
