@@ -10,16 +10,14 @@ resumed without the server receiving again what it had.
 from __future__ import annotations
 
 import hashlib
-import threading
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
-from werkzeug.serving import make_server
 
 import checklists
 from server.services import definitions
 from tests.conftest import PASSWORD
-from tests.e2e.uploads.conftest import PatchCounter
+from tests.e2e.uploads.conftest import PatchCounter, serve
 from tests.e2e.uploads.test_upload_js_browser import CHUNK, noisy_jpeg
 from tests.integration.patrol.site_setup import PatrolSite
 
@@ -45,9 +43,7 @@ def field_site(client, team, app_store):
 def counted_server(app):
     """The app on a real port, PATCH bodies counted (and the second one cut mid-request)."""
     counter = PatchCounter(app, drop_patches={2})
-    http = make_server("127.0.0.1", 0, counter, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
+    http, thread = serve(counter)
     yield f"http://127.0.0.1:{http.server_port}", counter
     http.shutdown()
     thread.join()
@@ -108,7 +104,7 @@ def test_a_field_day_offline_then_one_sync(field_site, counted_server, team, app
         total, band = preview(page)
         shot(page, "inspection-score")
         page.locator(".sc-submit").click()
-        page.wait_for_function("location.hash === '#/today'")
+        page.wait_for_function("() => location.hash === '#/today'")  # a function: the CSP forbids eval
         queued = page.evaluate("window.fieldsync.ctx.db.outbox.toArray()")
         [result_args] = [m["args"] for m in queued if m["name"] == "submit_result"]
 
