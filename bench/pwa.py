@@ -107,7 +107,9 @@ def log_in(page, base: str) -> None:
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
 
 
-def offline_open(context, base: str, runs: int, rate: int = 4) -> list[float]:
+def offline_open(context, base: str, runs: int, rate: int = 4,
+                 marks: dict | None = None) -> list[float]:
+    """Seconds to Today per run; ``marks`` (when given) collects the app's start marks."""
     context.set_offline(True)
     times = []
     for _ in range(runs):
@@ -119,10 +121,19 @@ def offline_open(context, base: str, runs: int, rate: int = 4) -> list[float]:
                                timeout=60_000)
         times.append(page.evaluate(
             "performance.getEntriesByName('fieldsync:today')[0].startTime") / 1000)
+        if marks is not None:
+            page.wait_for_function("() => performance.getEntriesByName("
+                                   "'fieldsync:start:status-bar').length > 0")
+            for name, at in page.evaluate(START_MARKS):
+                marks.setdefault(name, []).append(at / 1000)
         cdp.detach()
         page.close()
     context.set_offline(False)
     return times
+
+
+START_MARKS = """performance.getEntriesByType('mark')
+    .filter((m) => m.name.startsWith('fieldsync:')).map((m) => [m.name, m.startTime])"""
 
 
 def submit_mutations(site_id: str, count: int) -> list[dict]:
@@ -164,6 +175,8 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=100)
     parser.add_argument("--results", type=int, default=500)
     parser.add_argument("--push-runs", type=int, default=2)
+    parser.add_argument("--marks", action="store_true",
+                        help="also print when each start step ended (the app's debug marks)")
     opts = parser.parse_args()
     print(f"load average {os.getloadavg()}", flush=True)
     missed = []
@@ -192,7 +205,12 @@ def main() -> None:
                 print(f"{'offline open to Today, no throttling':<40} {statistics.median(plain):10.3f}"
                       f" s      median of {opts.runs} (for reading the 4x figures on a busy "
                       f"machine)", flush=True)
-                times = offline_open(context, base, opts.runs)
+                marks = {} if opts.marks else None
+                if marks is not None:
+                    page.evaluate("localStorage.setItem('fieldsync-debug', '1')")
+                times = offline_open(context, base, opts.runs, marks=marks)
+                for name, ats in sorted((marks or {}).items(), key=lambda kv: statistics.median(kv[1])):
+                    print(f"   {name:<44} median {statistics.median(ats):6.3f} s", flush=True)
                 runs = f"{opts.runs} runs"
                 if not verdict(statistics.median(times), 1.0, "s", "offline open to Today, 4x CPU, median",
                                runs, at_most=True):

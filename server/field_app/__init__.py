@@ -93,8 +93,10 @@ def index_html() -> str:
     texts = [f"/app/static/js/i18n/{p.name}" for p in sorted((STATIC / "js/i18n").glob("*.js"))]
     listed = ('<script type="application/json" id="i18n-modules">'
               + json.dumps(texts).replace("<", "\\u003c") + "</script>")
-    preload = "".join(f'<link rel="modulepreload" href="/app/static/{rel}">\n  '
-                      for rel in static_imports())
+    # the slice texts too: app.js imports them before the first screen, so they are on
+    # the start path (found only once app.js runs, they would cost a round of fetches)
+    preload = "".join(f'<link rel="modulepreload" href="{url}">\n  '
+                      for url in [*(f"/app/static/{rel}" for rel in static_imports()), *texts])
     page = (STATIC / "index.html").read_text(encoding="utf-8")
     return (page.replace("<!-- slice styles -->", css.rstrip())
             .replace("<!-- slice texts -->", listed)

@@ -32,11 +32,12 @@ from server.services import definitions
 from sync.annotations import AnnotationsSchema
 from sync.mutation_args import SubmitResult
 from tests.conftest import bearer
+from tests.e2e.app.facilities_form import (DEFINITION_ID, answer_check, drag,
+                                          fail_one_and_flag_a_reading, item, preview)
 from tests.e2e.app.standin_server import wsgi
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = pathlib.Path(__file__).resolve().parents[2] / "artifacts"
-DEFINITION_ID = "facilities-supervision"
 
 pytestmark = pytest.mark.slow  # a browser start and a dozen screens: ~20 s
 
@@ -93,22 +94,6 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"app-inspect-{name}.png"))
 
 
-def item(page, path: str):
-    return page.locator(f'.fi-item[data-path="{path}"]')
-
-
-def answer_check(page, path: str, value: str) -> None:
-    button = item(page, path).locator(f'.fi-toggle[data-value="{value}"]')
-    button.click()
-    expect(button).to_have_attribute("aria-pressed", "true")
-
-
-def preview(page) -> tuple[float, str]:
-    total = page.locator("[data-testid=score-total]")
-    return float(total.get_attribute("data-total")), \
-        page.locator("[data-testid=score-band]").get_attribute("data-band")
-
-
 def open_form(page, base: str) -> None:
     page.goto(f"{base}/app/test/forms.html#/inspect/{DEFINITION_ID}")
     expect(item(page, "fac.01")).to_be_visible()
@@ -118,17 +103,7 @@ def test_an_inspection_is_filled_annotated_resumed_and_submitted(served, page, p
                                                                  tmp_path, client, app):
     base, token, site_id = served
     open_form(page, base)
-    for path in ("fac.02", "fac.03", "fac.04", "fac.05", "fac.06"):
-        answer_check(page, path, "pass")
-    # a deduction item failed: one defect naming the missing point and the points taken
-    answer_check(page, "fac.01", "fail")
-    defect = item(page, "fac.01").locator(".fi-defect").first
-    defect.locator("select.fi-criterion").select_option(index=1)
-    defect.locator("input.fi-deduction").fill("0.5")
-    # a reading under its threshold: flagged, so the evidence rule wants a photo and a note
-    item(page, "fac.06.retention").locator("input[type=number]").fill("3")
-    item(page, "fac.06.retention").locator("input[type=number]").blur()
-    expect(item(page, "fac.06.retention").locator(".ph-add.needed")).to_be_visible()
+    fail_one_and_flag_a_reading(page)
     shot(page, "1-form")
 
     page.locator(".sc-submit").click()  # refused: the evidence is missing
@@ -148,22 +123,14 @@ def test_an_inspection_is_filled_annotated_resumed_and_submitted(served, page, p
     item(page, "fac.06.retention").locator(".ph-annotate").click()
     canvas = page.locator(".an-canvas")
     expect(canvas).to_be_visible()
-    box = canvas.bounding_box()
-
-    def drag(tool: str, start: tuple, end: tuple) -> None:
-        page.locator(f'.an-tool[data-tool="{tool}"]').click()
-        page.mouse.move(box["x"] + box["width"] * start[0], box["y"] + box["height"] * start[1])
-        page.mouse.down()
-        page.mouse.move(box["x"] + box["width"] * end[0], box["y"] + box["height"] * end[1], steps=8)
-        page.mouse.up()
-
-    drag("arrow", (0.2, 0.25), (0.6, 0.6))
-    drag("rect", (0.3, 0.3), (0.7, 0.7))
-    drag("ellipse", (0.1, 0.6), (0.3, 0.9))
-    drag("freehand", (0.7, 0.1), (0.9, 0.4))
+    drag(page, "arrow", (0.2, 0.25), (0.6, 0.6))
+    drag(page, "rect", (0.3, 0.3), (0.7, 0.7))
+    drag(page, "ellipse", (0.1, 0.6), (0.3, 0.9))
+    drag(page, "freehand", (0.7, 0.1), (0.9, 0.4))
     page.locator(".an-undo").click()  # the freehand stroke goes again
-    drag("freehand", (0.75, 0.15), (0.95, 0.35))
+    drag(page, "freehand", (0.75, 0.15), (0.95, 0.35))
     page.locator('.an-tool[data-tool="text"]').click()
+    box = canvas.bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.62, box["y"] + box["height"] * 0.62)
     page.locator(".an-text").fill("只保存3天")
     page.locator(".an-text").press("Enter")

@@ -40,7 +40,7 @@ APPLY = """async (pages) => {
         let error = null;
         try { await pulled.applyPage(p); } catch (err) { error = err.name; }
         out.push({error, cursors: await getMeta('cursors', {}),
-                  tickets: (await pulled.records('tickets')).map(r => [r.bucket, r.id, r.v, r.data.title])});
+                  tickets: (await pulled.records('tickets')).map(r => [r.bucket, r.id, r.v, r.doc.title])});
     }
     return out;
 }"""

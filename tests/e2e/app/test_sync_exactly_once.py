@@ -52,7 +52,9 @@ def test_a_new_server_epoch_refetches_and_keeps_the_outbox(live_server, engineer
     context.set_offline(False)
     page.goto(base + "/app/#/status")
     page.click("#sync-now")
-    page.wait_for_function("() => document.querySelector('#status-bar').dataset.waiting === '0'")
+    # the whole sync, not just its push: the outbox empties before the pull writes the cursors
+    page.wait_for_function("() => document.querySelector('#status-bar').dataset.waiting === '0'"
+                           " && (b => b && !b.disabled)(document.querySelector('#sync-now'))")
     meta = page.evaluate("""async () => {
         const db = window.fieldsync.ctx.db;
         return {epoch: (await db.meta.get('epoch')).value,

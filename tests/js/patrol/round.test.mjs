@@ -44,7 +44,7 @@ test('my rounds: scheduled, without a result, mine (or a post), by start, with w
     { doc: occurrence({ id: 'done', round_id: 'r1' }) },
     { doc: occurrence({ id: 'cancelled', status: 'cancelled' }) },
     { doc: occurrence({ id: 'other', assignees: { guards: ['someone'] } }) },
-    { data: occurrence({ id: 'post', start: '2026-11-02T16:00:00+00:00',
+    { doc: occurrence({ id: 'post', start: '2026-11-02T16:00:00+00:00',
       opens: '2026-11-02T15:55:00+00:00', assignees: { post: 'gate' } }) },
   ];
   const mine = myRounds(rows, me, at('22:20'));

@@ -6,12 +6,20 @@ import { getMeta } from './db.js';
 export const PREFIX = '/api/v1';
 
 export class ApiError extends Error {
-  constructor(message, status, body) {
+  /** `key`/`vars`: the i18n text of the app's own errors (a server's reason is its own text). */
+  constructor(message, status, body, key = null, vars = {}) {
     super(message);
     this.status = status;
     this.body = body;
     this.offline = status === 0;
+    this.key = key;
+    this.vars = vars;
   }
+}
+
+/** An error as the user reads it: the app's own in their language, else its message. */
+export function errorText(t, err) {
+  return err && err.key ? t(err.key, { ...err.vars, detail: err.message }) : (err && err.message) || String(err);
 }
 
 /** The server's explanation of a refusal, as plain text. */
@@ -30,7 +38,7 @@ export async function request(path, { method = 'GET', json, body, headers = {}, 
   const hdrs = { Accept: 'application/json', ...headers };
   if (auth) {
     const token = await getMeta('token');
-    if (!token) throw new ApiError('not logged in', 401, null);
+    if (!token) throw new ApiError('not logged in', 401, null, 'error.not_logged_in');
     hdrs.Authorization = `Bearer ${token}`;
   }
   if (json !== undefined) {
@@ -42,7 +50,7 @@ export async function request(path, { method = 'GET', json, body, headers = {}, 
     resp = await fetch(PREFIX + path, { method, headers: hdrs, body, credentials: 'omit',
                                         cache: 'no-store' });
   } catch (err) {
-    throw new ApiError(`cannot reach the server (${err.message})`, 0, null);
+    throw new ApiError(`cannot reach the server (${err.message})`, 0, null, 'error.offline', { cause: err.message });
   }
   const text = await resp.text().catch(() => '');
   let parsed = null;

@@ -1,11 +1,12 @@
 // The shell: hash router with lazily imported screens, the ctx every screen gets, the status
 // bar, sync scheduling and the service worker's update flow.
+import { errorText } from './api.js';
 import { db, getMeta, setMeta } from './db.js';
 import { loadSliceTexts, pickLang, translator } from './i18n.js';
 import * as outbox from './outbox.js';
 import { addPhoto } from './photos.js';
 import { records } from './pulled.js';
-import { renderStatusBar } from './status_bar.js';
+import { UPLOAD_EVENT, renderStatusBar } from './status_bar.js';
 import { BackoffScheduler, describeError, syncOnce } from './sync.js';
 import { watchForUpdates } from './updates.js';
 
@@ -19,6 +20,12 @@ const ROUTES = {
 // a form is open on these routes, or when the screen marks an element [data-form-open]
 const FORM_ROUTES = new Set(['inspect', 'patrol']);
 const LIST_ROUTES = new Set(['today', 'tickets', 'status']);
+
+// localStorage['fieldsync-debug'] = '1': timings of the start as performance marks
+// (`fieldsync:start:*`, read by bench/pwa.py --marks); off, nothing is recorded
+const DEBUG = localStorage.getItem('fieldsync-debug') === '1';
+const mark = (name) => { if (DEBUG) performance.mark(`fieldsync:start:${name}`); };
+mark('app-module');
 
 const view = document.getElementById('view');
 const bar = document.getElementById('status-bar');
@@ -65,7 +72,11 @@ let ctx;
 const scheduler = new BackoffScheduler(async () => {
   if (!(await getMeta('token'))) return null;
   try {
-    return await syncOnce(ctx, () => ctx.refreshStatus());
+    return await syncOnce(ctx, (progress) => {
+      ctx.refreshStatus();
+      // the Sync screen shows each photo's bytes sent
+      if (progress && progress.sha256) window.dispatchEvent(new CustomEvent(UPLOAD_EVENT, { detail: progress }));
+    });
   } catch (err) {
     await setMeta({ last_error: describeError(err) });
     throw err;
@@ -106,6 +117,7 @@ async function route() {
   view.replaceChildren(screenEl);
   try {
     const screen = await loading;
+    mark(`screen-module:${name}`);
     if (screen instanceof Error) throw screen;
     sessionStorage.removeItem('fieldsync-chunk-reload');
     const done = (await screen.mount(screenEl, ctx, params)) || null;
@@ -122,7 +134,7 @@ async function route() {
     console.error(err);
     const p = document.createElement('p');
     p.className = 'error';
-    p.textContent = ctx.t('error.screen', { reason: err.message });
+    p.textContent = ctx.t('error.screen', { reason: errorText(ctx.t, err) });
     screenEl.replaceChildren(p);
   }
 }
@@ -151,14 +163,18 @@ async function main() {
   const listed = document.getElementById('i18n-modules');
   const texts = loadSliceTexts(listed ? JSON.parse(listed.textContent) : []);
   ctx = await buildCtx();
+  mark('ctx');
   await texts;
+  mark('texts');
   window.fieldsync = { restart, scheduler, get ctx() { return ctx; } };
   renderNav();
   window.addEventListener('hashchange', route);
   for (const ev of ['online', 'offline']) window.addEventListener(ev, () => ctx.refreshStatus());
   const status = ctx.refreshStatus();
   await route(); // the screen first; syncing starts once it is drawn
+  mark('routed');
   await status;
+  mark('status-bar');
   scheduler.start();
   watchForUpdates(document.getElementById('update-bar'), () => ctx);
 }

@@ -4,16 +4,9 @@
 // itself when the code awaits anything else. A photo is written once, never overwritten
 // (Safari loses blobs re-saved under the same key).
 import { db } from './db.js';
+import { sha256OfBlob } from './photo_hash.js';
 
 const THUMB_WIDTH = 320;
-
-export async function sha256Hex(buffer) {
-  if (!(crypto && crypto.subtle)) {
-    throw new Error('photos need a secure context (https): crypto.subtle is missing');
-  }
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', buffer));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 async function thumbnail(blob) {
   try {
@@ -33,10 +26,10 @@ async function thumbnail(blob) {
 
 /** Store `blob` for upload; return its reference {sha256, size, type, kind, annotations}. */
 export async function addPhoto(blob, { kind = 'photo', annotations = null } = {}) {
-  const bytes = await blob.arrayBuffer();
-  const sha256 = await sha256Hex(bytes);
   const type = blob.type || 'image/jpeg';
-  const original = new Blob([bytes], { type }); // detached from a file the picker may drop
+  // detached from a file the picker may drop; hashed as the uploader will send it
+  const original = new Blob([await blob.arrayBuffer()], { type });
+  const sha256 = await sha256OfBlob(original);
   const thumb = await thumbnail(original);
   await db.transaction('rw', db.photos, async () => {
     if (await db.photos.get(sha256)) return; // same bytes, already kept

@@ -58,16 +58,15 @@ export async function applyPage(page) {
   return counts;
 }
 
-/** Pulled rows of `type` across buckets (the newest `v` when several buckets hold one).
- *  Each row has `doc` (the contract's name) and `data` (sync/client's name) alike. */
+/** Pulled rows of `type` across buckets (the newest `v` when several buckets hold one);
+ *  the record is `row.doc` (the pull's `data`, renamed once here as the contract names it). */
 export async function records(type) {
   const rows = await db.records.where('type').equals(type).toArray();
   const best = new Map();
   for (const row of rows) {
     if (newer(row, best.get(row.id))) best.set(row.id, row);
   }
-  return [...best.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-    .map((row) => ({ ...row, data: row.doc }));
+  return [...best.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** The document of one pulled record, or null. */

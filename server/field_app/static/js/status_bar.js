@@ -1,21 +1,29 @@
 // The status bar every screen shows: online/offline, last sync, results and photos waiting,
 // refusals, and the last error with its reason.
-import { db, getMeta } from './db.js';
+import { db } from './db.js';
+import { errorText } from './api.js';
 import { PENDING, REJECTED } from './outbox.js';
+
+/** A photo upload's progress, {sha256, sent, total, state, error}, as a window event. */
+export const UPLOAD_EVENT = 'fieldsync:upload';
+/** Photo states still to send (upload.js moves them to 'done' or 'refused'). */
+export const PHOTO_PENDING = ['waiting', 'uploading'];
 
 /** The numbers the bar (and the status screen) show. */
 export async function syncState() {
-  const rows = await db.outbox.toArray();
-  const photos = await db.photos.toArray();
+  // one read transaction (each opened one costs at start); photos counted on the index:
+  // reading the rows would read every photo's bytes
+  const [rows, photos, meta] = await db.transaction('r', db.outbox, db.photos, db.meta, () => Promise.all([
+    db.outbox.toArray(), db.photos.where('state').anyOf(PHOTO_PENDING).count(),
+    db.meta.bulkGet(['rejected_before', 'last_sync', 'last_error', 'persisted'])]));
+  const [rejectedBefore, lastSync, lastError, persisted] = meta.map((row) => (row ? row.value : null));
   return {
     online: navigator.onLine,
     waiting: rows.filter((m) => m.state === PENDING).length,
     refused: rows.filter((m) => m.state === REJECTED).length +
-      (await getMeta('rejected_before', [])).length,
-    photos: photos.filter((p) => p.state === 'waiting' || p.state === 'uploading').length,
-    lastSync: await getMeta('last_sync'),
-    lastError: await getMeta('last_error'),
-    persisted: await getMeta('persisted'),
+      (rejectedBefore || []).length,
+    photos,
+    lastSync, lastError, persisted,
   };
 }
 
@@ -49,7 +57,7 @@ export async function renderStatusBar(el, ctx, syncing = false) {
   if (s.photos) parts.push(chip(t('status.photos_waiting', { n: s.photos }), 'waiting'));
   if (s.refused) parts.push(chip(t('status.rejected', { n: s.refused }), 'error'));
   if (s.lastError && s.lastError.status === 0) parts.push(chip(t('status.unreachable'), 'waiting'));
-  else if (s.lastError) parts.push(chip(t('status.error', { reason: s.lastError.message }), 'error'));
+  else if (s.lastError) parts.push(chip(t('status.error', { reason: errorText(t, s.lastError) }), 'error'));
   if (s.persisted === false) {
     const link = document.createElement('a');
     link.href = '#/status';

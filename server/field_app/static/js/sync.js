@@ -24,7 +24,7 @@ export async function push() {
   let resend = [], rotations = 0;
   const rotate = async () => {
     if (rotations >= MAX_ROTATIONS) {
-      throw new ApiError('the server refuses every client id of this device; log in again', 403);
+      throw new ApiError('the server refuses every client id of this device; log in again', 403, null, 'error.client_ids');
     }
     rotations += 1;
     await outbox.rotate();
@@ -46,7 +46,8 @@ export async function push() {
       await rotate();
       resend = [];
     } else {
-      throw new ApiError(`push refused (HTTP ${status}): ${reason(answer, status)}`, status, answer);
+      throw new ApiError(`push refused (HTTP ${status}): ${reason(answer, status)}`, status, answer,
+        'error.push_refused', { status, reason: reason(answer, status) });
     }
   }
 }
@@ -55,7 +56,7 @@ async function take(body, report, batch) {
   const last = body.last_mutation_id;
   const lastSent = batch[batch.length - 1].id;
   if (!Number.isInteger(last) || last < lastSent) {
-    throw new ApiError(`push answer acknowledged ${last}, not ${lastSent}`, 502, body);
+    throw new ApiError(`push answer acknowledged ${last}, not ${lastSent}`, 502, body, 'error.protocol');
   }
   const results = body.results || [];
   for (const result of results) {
@@ -74,7 +75,7 @@ async function gap(expected, first) {
     return [];
   }
   if (expected < first) return outbox.archived(expected, first - 1);
-  throw new ApiError(`server reported a gap at ${expected}, the id it was sent`, 502);
+  throw new ApiError(`server reported a gap at ${expected}, the id it was sent`, 502, null, 'error.protocol');
 }
 
 /** Pull until the server has nothing more; return {pages, changed, requeued}. */
@@ -87,7 +88,7 @@ export async function pull() {
       json: { client_id: await outbox.clientId(), schema_version: SCHEMA_VERSION,
               epoch: hadEpoch, cursors: had, limit: PULL_LIMIT } });
     if (status === 403) {
-      if (rotated) throw new ApiError(`pull refused: ${reason(page, status)}`, status, page);
+      if (rotated) throw new ApiError(`pull refused: ${reason(page, status)}`, status, page, 'error.pull_refused', { reason: reason(page, status) });
       await outbox.rotate(); // this client id belongs to an older login
       rotated = true;
       continue;
@@ -160,7 +161,9 @@ export function describeError(err) {
   if (status === 401) message = `the server refused this device's token (${message}); log in again`;
   if (status === 426) message = `upgrade the app: this version is too old for the server (${message}); your unsent work is kept`;
   if (status === 0) message = `offline: ${message}`;
-  return { at: new Date().toISOString(), status, message };
+  // the text to show: these three in the user's language, others as the error says
+  const key = { 401: 'error.token', 426: 'error.upgrade', 0: 'error.offline' }[status] || err.key || null;
+  return { at: new Date().toISOString(), status, message, key, vars: { cause: message, ...err.vars } };
 }
 
 export { BackoffScheduler } from './sync_schedule.js';

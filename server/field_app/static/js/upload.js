@@ -22,11 +22,7 @@ export const CHUNK_SIZE = 256 * 1024; // small enough that a cut costs little
 export const RETRY_DELAYS = [0, 1000, 3000, 5000, 10000, 20000];
 const PENDING = ['waiting', 'uploading'];
 
-/** Hex sha256 of a Blob's bytes: the name a photo is stored and cited by. */
-export async function sha256OfBlob(blob) {
-  const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-}
+export { sha256OfBlob } from './photo_hash.js';
 
 /** The device token the shell keeps in db.meta ({key: 'token', value}). */
 async function deviceToken(ctx) {

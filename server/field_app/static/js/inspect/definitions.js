@@ -7,7 +7,7 @@ export const DEFINITIONS = 'definitions';
 /** Every pulled definition record's document, by id then version. */
 export async function pulledDefinitions(ctx) {
   const rows = await ctx.records(DEFINITIONS);
-  return rows.map((r) => r.doc || r.data).filter((d) => d && d.definition)
+  return rows.map((r) => r.doc).filter((d) => d && d.definition)
     .sort((a, b) => a.definition.id.localeCompare(b.definition.id) || a.definition.version - b.definition.version);
 }
 

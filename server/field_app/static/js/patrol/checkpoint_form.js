@@ -22,7 +22,7 @@ export function loadEngine() {
 
 /** The newest published pulled version of definition `id` (records `{definition, status}`). */
 export function newestDefinition(rows, id) {
-  const found = rows.map((r) => r.doc ?? r.data)
+  const found = rows.map((r) => r.doc)
     .filter((d) => d && d.definition && d.definition.id === id &&
       (d.status || 'published') === 'published')
     .sort((a, b) => a.definition.version - b.definition.version);

@@ -46,7 +46,7 @@ export function fixFromPosition(position) {
   return { lat, lon, accuracy_m: accuracy };
 }
 
-const docs = (rows) => rows.map((r) => r.doc ?? r.data).filter(Boolean);
+const docs = (rows) => rows.map((r) => r.doc).filter(Boolean);
 
 /** Whether `me` walks the occurrence: a named guard, or any guard for a post's round. */
 export function isAssigned(occurrence, me) {

@@ -22,7 +22,7 @@ const OCCURRENCES = 'plan_occurrences';
 async function occurrenceSite(ctx, occurrenceId) {
   const rows = await ctx.records(OCCURRENCES);
   const row = rows.find((r) => r.id === occurrenceId);
-  return (row && (row.doc || row.data)?.site_id) || null;
+  return (row && row.doc?.site_id) || null;
 }
 
 /** The draft the route names, or a new one (not stored before its first change). */

@@ -1,6 +1,6 @@
 // Log in: register this install as a device (POST /auth/device-login), keep the token,
 // bind the outbox to the new registration, and ask for persistent storage.
-import { request } from '../api.js';
+import { errorText, request } from '../api.js';
 import { getMeta, setMeta } from '../db.js';
 import { h } from '../dom.js';
 import * as outbox from '../outbox.js';
@@ -63,7 +63,7 @@ export async function mount(el, ctx) {
       await window.fieldsync.restart();
       window.fieldsync.scheduler.soon(0);
     } catch (err) {
-      message.textContent = t('login.failed', { reason: err.message });
+      message.textContent = t('login.failed', { reason: errorText(t, err) });
       submit.disabled = false;
       submit.textContent = t('login.submit');
     }

@@ -101,12 +101,12 @@ async function showRound(screen, initial) {
   const [routeRows, checkpointRows, occurrenceRows, definitionRows, watchRows, engine] =
     await Promise.all([ctx.records(ROUTES), ctx.records(CHECKPOINTS), ctx.records(OCCURRENCES),
       ctx.records(DEFINITIONS), ctx.records(WATCH), loadEngine()]);
-  const occurrence = occurrenceRows.map((r) => r.doc ?? r.data)
+  const occurrence = occurrenceRows.map((r) => r.doc)
     .find((o) => o && o.id === draft.occurrence_id);
   const route = findRoute(routeRows, draft.route_id, draft.route_version);
   const checkpoints = siteCheckpoints(checkpointRows, draft.site_id);
   if (screen.left) return;
-  const watch = (watchRows.map((r) => r.doc ?? r.data).find((w) => w && w.site_id === draft.site_id) ||
+  const watch = (watchRows.map((r) => r.doc).find((w) => w && w.site_id === draft.site_id) ||
     { households: [] }).households;
   const gpsLine = h('p', { class: 'patrol-gps' });
   const showFix = () => {

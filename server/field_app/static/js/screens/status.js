@@ -1,9 +1,10 @@
 // Sync status in full: what waits, what the server refused and why, the last error,
 // persistent storage, language, sync now, log out.
 import { db, getMeta, setMeta } from '../db.js';
+import { errorText } from '../api.js';
 import { h } from '../dom.js';
 import { PENDING, rejected } from '../outbox.js';
-import { formatTime, syncState } from '../status_bar.js';
+import { PHOTO_PENDING, UPLOAD_EVENT, formatTime, syncState } from '../status_bar.js';
 
 function mutationLine(m) {
   const args = m.args || {};
@@ -25,12 +26,13 @@ export async function mount(el, ctx) {
       message.textContent = '';
     } catch (err) {
       message.className = 'error';
-      message.textContent = t('status.error', { reason: err.message });
+      message.textContent = t('status.error', { reason: errorText(t, err) });
     } finally {
       syncButton.disabled = false;
     }
   });
   const waiting = (await db.outbox.toArray()).filter((m) => m.state === PENDING);
+  const photos = photoList(t, await db.photos.where('state').anyOf(PHOTO_PENDING).toArray());
   const refused = await rejected();
   const persisted = await getMeta('persisted');
   const lang = h('select', { id: 'lang' },
@@ -50,14 +52,36 @@ export async function mount(el, ctx) {
     h('h1', {}, t('nav.status')),
     h('p', {}, t('status.user', { name: ctx.me ? ctx.me.username : '' })),
     h('p', {}, s.lastSync ? t('status.last_sync', { at: formatTime(s.lastSync, ctx.lang) }) : t('status.never')),
-    s.lastError ? h('p', { class: 'error', id: 'last-error' }, t('status.error', { reason: s.lastError.message })) : null,
+    s.lastError ? h('p', { class: 'error', id: 'last-error' }, t('status.error', { reason: errorText(t, s.lastError) })) : null,
     persisted === false ? h('p', { class: 'notice', id: 'storage-refused' }, t('status.storage_refused')) : null,
     persisted === true ? h('p', { class: 'ok' }, t('status.storage_ok')) : null,
     syncButton, message,
     h('h2', {}, t('status.outbox')),
     h('ul', { id: 'outbox' }, waiting.length ? waiting.map((m) => h('li', {}, mutationLine(m))) : h('li', {}, t('status.none'))),
+    h('h2', {}, t('status.photos')), photos.el,
     h('h2', {}, t('status.rejected_list')),
     h('ul', { id: 'rejected' }, refused.length ? refused.map((m) => h('li', { class: 'error' },
       `${mutationLine(m)}: ${(m.error && (m.error.message || m.error.code)) || ''}`)) : h('li', {}, t('status.none'))),
     h('label', {}, t('status.lang'), lang), h('p'), logout].filter(Boolean));
+  window.addEventListener(UPLOAD_EVENT, photos.update);
+  return () => window.removeEventListener(UPLOAD_EVENT, photos.update);
+}
+
+/** Photos still to send, each with a bar of its bytes the server has. */
+function photoList(t, rows) {
+  const line = (sha256, sent, total, state) => {
+    const bar = h('progress', { max: String(total || 1), value: String(sent || 0) });
+    return h('li', { dataset: { sha256, state } }, `${sha256.slice(0, 10)}… `, bar,
+             h('span', { class: 'meta' }, ` ${t('status.photo_bytes', { kb: Math.round((sent || 0) / 1024), of: Math.round((total || 0) / 1024) })}`));
+  };
+  const el = h('ul', { id: 'photos' }, rows.length
+    ? rows.map((p) => line(p.sha256, p.offset, p.size ?? (p.blob && p.blob.size), p.state))
+    : h('li', {}, t('status.none')));
+  const update = ({ detail: p }) => {
+    const row = line(p.sha256, p.sent, p.total, p.state);
+    const old = el.querySelector(`li[data-sha256="${p.sha256}"]`);
+    if (old) old.replaceWith(row);
+    else el.replaceChildren(...el.querySelectorAll('li[data-sha256]'), row);
+  };
+  return { el, update };
 }

@@ -2,6 +2,7 @@
 // move_ticket mutations the Python client sends (sync/client/ticket_work.py). A move names
 // the state this device last saw (the pulled one, or the target of a move it queued since);
 // from open or reopened the work is started first, as the state machine requires.
+import { errorText } from '../api.js';
 import { db } from '../db.js';
 import { h } from '../dom.js';
 import { formatTime } from '../status_bar.js';
@@ -53,7 +54,7 @@ function fixForm(ctx, ticket, onDone) {
       form.removeAttribute('data-form-open');
       onDone();
     } catch (err) {
-      message.textContent = err.message;
+      message.textContent = errorText(ctx.t, err);
     } finally {
       submit.disabled = false;
     }

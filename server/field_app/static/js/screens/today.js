@@ -17,10 +17,11 @@ export async function mount(el, ctx) {
   const { t, me } = ctx;
   const now = Date.now();
   // one read transaction for every list (opening it is a good part of the cost)
-  const [occurrences, patrols, tickets, tasks, outboxRows] = await db.transaction(
-    'r', db.records, db.outbox, () => Promise.all([
+  const [occurrences, patrols, tickets, tasks, outboxRows, drafts] = await db.transaction(
+    'r', db.records, db.outbox, db.drafts, () => Promise.all([
       ctx.records('plan_occurrences'), ctx.records('patrol_occurrences'), ctx.records('tickets'),
-      ctx.records('complaint_tasks'), db.outbox.toArray()]));
+      ctx.records('complaint_tasks'), db.outbox.toArray(),
+      db.drafts.where('kind').equals('inspect').count()]));
   const sections = [
     ['today.inspections', 'inspections', inspections(occurrences, me, now)],
     ['today.rounds', 'rounds', rounds(patrols, me, now)],
@@ -28,10 +29,20 @@ export async function mount(el, ctx) {
     ['today.complaints', 'complaints', complaints(tasks, me, now)],
   ].filter(([, , items]) => items.length);
   el.append(h('h1', {}, t('today.title')));
-  if (!sections.length) el.append(h('p', { id: 'today-empty' }, t('today.empty')));
+  if (drafts) {
+    // the forms' code loads only when there is a draft to list (Today opens first, offline)
+    const box = h('section', { id: 'today-drafts' });
+    el.append(box);
+    const { renderDraftList } = await import('../inspect/draft_list.js');
+    await renderDraftList(box, ctx);
+  }
+  if (!sections.length && !drafts) el.append(h('p', { id: 'today-empty' }, t('today.empty')));
   for (const [title, id, items] of sections) {
     el.append(h('section', { id: `today-${id}` }, h('h2', {}, t(title)),
                 h('ul', { class: 'list' }, items.sort(byDue).map((i) => itemCard(i, ctx)))));
   }
+  // inspections and handovers not planned for me: any pulled checklist can be started
+  el.append(h('p', {}, h('a', { id: 'today-start', class: 'button secondary wide', href: '#/inspect/' },
+                         t('today.start_inspection'))));
   performance.mark('fieldsync:today'); // bench/pwa.py: time to open to Today
 }
