@@ -107,3 +107,12 @@ def test_patch_over_the_api(client, team, published):
     assert client.patch(f"/api/v1/plans/{plan['id']}", headers=team.guard_b_headers,
                         json={"active": False}).status_code == 403
     assert client.get(f"/api/v1/plans/{plan['id']}", headers=sup).get_json()["version"] == 2
+
+
+@pytest.mark.parametrize("word", ["templates", "occurrences"])
+def test_the_blueprints_own_words_are_not_plan_ids(client, word):
+    """``/plans/templates`` once matched ``/plans/<plan_id>`` too, and its ``Allow`` offered
+    PATCH (found by the OpenAPI fuzz)."""
+    allowed = client.open(f"/api/v1/plans/{word}", method="OPTIONS").headers["Allow"]
+    assert "PATCH" not in allowed and "GET" in allowed
+    assert "PATCH" in client.open("/api/v1/plans/some-plan", method="OPTIONS").headers["Allow"]
