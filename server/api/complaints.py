@@ -144,6 +144,7 @@ class ComplaintAlertOut(Schema):
 
 
 _NOT_FOUND = {"schema": ErrorSchema, "description": "No such complaint at a site you work at."}
+_NO_SITE = {"schema": ErrorSchema, "description": "No such site."}
 
 
 @blp.route("")
@@ -197,6 +198,7 @@ def stats_csv(args):
 @blp.auth_required(SUPERVISOR, ADMIN)
 @blp.arguments(UnitsIn)
 @blp.response(200, UnitsIn)
+@blp.alt_response(404, **_NO_SITE)
 def set_units(data, site_id):
     """Set a site's unit register; complaints and violations then name one of its units."""
     return complaints.set_units(get_store(), current_actor(), site_id, data["units"])
@@ -205,6 +207,7 @@ def set_units(data, site_id):
 @blp.route("/units/<site_id>", methods=["GET"])
 @blp.auth_required()
 @blp.response(200, UnitsIn)
+@blp.alt_response(404, **_NO_SITE)
 def get_units(site_id):
     """A site's unit register (empty: none set, any well-formed unit label is taken)."""
     return complaints.get_units(get_store(), current_actor(), site_id)

@@ -31,7 +31,7 @@ from sync.placement import COMPLAINT_LINKS, TICKETS
 
 from .errors import Forbidden, Invalid
 from .paging import all_records, read_page
-from .scoped import known_site, scoped_doc
+from .scoped import known_site, scoped_doc, site_in_path
 from .stored_indexes import index_once
 
 TASKS, ALERTS, SITE_UNITS = ("complaint_tasks", "complaint_alerts", "site_units")
@@ -88,7 +88,7 @@ def set_units(store: Store, actor: Actor, site_id: str, units: list[str]) -> dic
     require_role(actor, MANAGERS)
     require_site(actor, site_id)
     with store.transaction() as tx:
-        known_site(tx, site_id)
+        site_in_path(tx, site_id)
         doc = {"id": site_id, "units": sorted(set(units))}
         tx.commit([Put(SITE_UNITS, site_id, doc, None)])
     return doc
@@ -97,7 +97,7 @@ def set_units(store: Store, actor: Actor, site_id: str, units: list[str]) -> dic
 def get_units(store: Store, actor: Actor, site_id: str) -> dict:
     """The site's unit register (empty: the site has none, any well-formed label goes)."""
     require_site(actor, site_id)
-    known_site(store, site_id)
+    site_in_path(store, site_id)
     return store.get_doc(SITE_UNITS, site_id) or {"id": site_id, "units": []}
 
 

@@ -22,6 +22,15 @@ def scoped_doc(reader, actor: Actor, collection: str, record_id: str, what: str)
     return dict(doc)
 
 
+def site_in_path(reader, site_id: str) -> dict:
+    """The site a URL names; ``NotFound`` if there is none (the resource is missing, the
+    request is not malformed)."""
+    site = reader.get_doc(sites.SITES, site_id)
+    if site is None:
+        raise NotFound(f"site {site_id} not found")
+    return dict(site)
+
+
 def known_site(reader, site_id: str) -> dict:
     """The site named in a request body; ``Invalid`` on ``site_id`` if there is none."""
     site = reader.get_doc(sites.SITES, site_id)

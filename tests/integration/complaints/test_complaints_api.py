@@ -117,3 +117,12 @@ def test_a_unit_of_another_site_is_422_for_complaints_and_violations(client, tea
     assert client.get(f"/api/v1/violations?site={site_a}",
                       headers=sup).get_json()["items"] == []
     assert client.get(f"/api/v1/complaints/units/{site_b}", headers=sup).status_code == 403
+
+
+def test_the_unit_register_of_a_site_that_does_not_exist_is_404(client, team):
+    """The site is the URL's resource: missing is 404, not a 422 on a body field (the
+    OpenAPI fuzz met the undocumented 422)."""
+    admin = team.headers["admin"]
+    assert client.get("/api/v1/complaints/units/nosuchsite", headers=admin).status_code == 404
+    r = client.put("/api/v1/complaints/units/nosuchsite", headers=admin, json={"units": []})
+    assert r.status_code == 404
