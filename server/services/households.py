@@ -35,6 +35,7 @@ from sync.placement import HOUSEHOLD_WATCH
 from . import household_access
 from .errors import Forbidden, Invalid, NotFound
 from .paging import read_page
+from .scoped import site_in_path
 
 HOUSEHOLDS, HOUSEHOLD_AUDIT = "households", "household_audit"
 READ, CREATE, UPDATE, DELETE = "read", "create", "update", "delete"
@@ -54,8 +55,7 @@ def require_register(reader: Reader, actor: Actor, site_id: str) -> None:
 
 def require_existing_site(reader: Reader, site_id: str) -> None:
     """``NotFound`` for a site that does not exist (an admin may name any site)."""
-    if reader.get_doc(SITES, site_id) is None:
-        raise NotFound(f"no site {site_id!r}")
+    site_in_path(reader, site_id)
 
 
 def site_today(reader: Reader, site_id: str, at: datetime) -> date:

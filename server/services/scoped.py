@@ -27,7 +27,7 @@ def site_in_path(reader, site_id: str) -> dict:
     request is not malformed)."""
     site = reader.get_doc(sites.SITES, site_id)
     if site is None:
-        raise NotFound(f"site {site_id} not found")
+        raise NotFound(f"no site {site_id!r}")
     return dict(site)
 
 

@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterator
 from checklists.actors import Actor
 from checklists.patrol import PatrolInvalid
 from server.services.accounts.access import require_site
-from server.services.accounts.sites import SITES
 from server.services.errors import Forbidden, Invalid, NotFound
+from server.services.scoped import site_in_path
 from server.services.sync_service import placed_put
 from server.store.base import Put, Reader
 
@@ -51,10 +51,7 @@ def invalid(error: PatrolInvalid, location: str = "json") -> Invalid:
 def require_site_exists(reader: Reader, actor: Actor, site_id: str) -> dict:
     """The site record, if the actor works there (else 403) and it exists (else 404)."""
     require_site(actor, site_id)
-    site = reader.get_doc(SITES, site_id)
-    if site is None:
-        raise NotFound(f"no site {site_id!r}")
-    return site
+    return site_in_path(reader, site_id)
 
 
 def require_manager(reader: Reader, actor: Actor, site_id: str) -> dict:
