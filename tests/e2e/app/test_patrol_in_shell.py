@@ -7,11 +7,8 @@ is merged it runs as it stands (``test_patrol.py`` covers the screen with a ctx 
 """
 from __future__ import annotations
 
-import threading
-
 import pytest
 from playwright.sync_api import expect, sync_playwright
-from werkzeug.serving import make_server
 
 from tests.conftest import PASSWORD
 from tests.integration.patrol.site_setup import PatrolSite
@@ -36,49 +33,42 @@ def walk_five(page, picture) -> None:
         expect(page.locator(".patrol-count")).to_contain_text(f"已扫 {n}/5")
 
 
-def test_a_round_walked_offline_in_the_app_reaches_the_server(app, client, team, app_store,
-                                                              tmp_path):
+def test_a_round_walked_offline_in_the_app_reaches_the_server(live_server, client, team,
+                                                              app_store, tmp_path):
     site = PatrolSite(client, team, app_store)
     site.set_up()
     picture = tmp_path / "label-TAG-3.jpg"
     picture.write_bytes(qr_picture("TAG-3"))
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{http.server_port}"
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                         args=["--no-sandbox"])
-            context = browser.new_context(viewport={"width": 360, "height": 780},
-                                          locale="zh-CN", service_workers="allow",
-                                          timezone_id="Asia/Shanghai")
-            page = context.new_page()
-            log_in(page, base, "guard-a", PASSWORD)
-            # Offline only once the worker serves the page: before that, the patrol screen's
-            # lazily imported modules come from the network, and going offline right after
-            # the click left the screen broken on a loaded machine (a race, not the clock).
-            page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-            link = page.locator("a[href*='#/patrol/']").first   # the next round, planned ahead
-            occurrence = link.get_attribute("href").split("occurrence=")[1]
-            link.click()
+    base = live_server
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                     args=["--no-sandbox"])
+        context = browser.new_context(viewport={"width": 360, "height": 780},
+                                      locale="zh-CN", service_workers="allow",
+                                      timezone_id="Asia/Shanghai")
+        page = context.new_page()
+        log_in(page, base, "guard-a", PASSWORD)
+        # Offline only once the worker serves the page: before that, the patrol screen's
+        # lazily imported modules come from the network, and going offline right after
+        # the click left the screen broken on a loaded machine (a race, not the clock).
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+        link = page.locator("a[href*='#/patrol/']").first   # the next round, planned ahead
+        occurrence = link.get_attribute("href").split("occurrence=")[1]
+        link.click()
 
-            context.set_offline(True)
-            page.locator(f"li[data-occurrence='{occurrence}'] button").click()
-            walk_five(page, picture)
-            shot(page, "6-in-shell")
-            page.click("button.patrol-finish")
-            expect(page.locator("p.patrol-done")).to_be_visible()
+        context.set_offline(True)
+        page.locator(f"li[data-occurrence='{occurrence}'] button").click()
+        walk_five(page, picture)
+        shot(page, "6-in-shell")
+        page.click("button.patrol-finish")
+        expect(page.locator("p.patrol-done")).to_be_visible()
 
-            context.set_offline(False)
-            page.goto(base + "/app/#/status")
-            page.click("#sync-now")
-            page.wait_for_function(
-                "() => document.querySelector('#status-bar').dataset.waiting === '0'")
-            browser.close()
-    finally:
-        http.shutdown()
-        thread.join()
+        context.set_offline(False)
+        page.goto(base + "/app/#/status")
+        page.click("#sync-now")
+        page.wait_for_function(
+            "() => document.querySelector('#status-bar').dataset.waiting === '0'")
+        browser.close()
     day = occurrence.rsplit(".", 1)[1]
     [walked] = site.rounds(day=f"{day[:4]}-{day[4:6]}-{day[6:8]}")
     verdict = walked["verdict"]
