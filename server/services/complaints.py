@@ -148,11 +148,25 @@ def classify(store: Store, actor: Actor, complaint_id: str, data: dict, now: dat
     return _update(store, actor, complaint_id, now, change)
 
 
+def _staff(reader, site_id: str, roles) -> list[dict]:
+    """The users with one of ``roles`` assigned to ``site_id`` (not disabled), by username."""
+    return sorted((rec.doc for rec in reader.scan(users.USERS)
+                   if rec.doc["role"] in roles and site_id in rec.doc["site_ids"]
+                   and not rec.doc.get("disabled")), key=lambda user: user["username"])
+
+
 def _managers(reader, site_id: str) -> list[str]:
     """Ids of the supervisors and admins assigned to ``site_id`` (not disabled)."""
-    return sorted(rec.doc["id"] for rec in reader.scan(users.USERS)
-                  if rec.doc["role"] in MANAGERS and site_id in rec.doc["site_ids"]
-                  and not rec.doc.get("disabled"))
+    return sorted(user["id"] for user in _staff(reader, site_id, MANAGERS))
+
+
+def assignable(store: Store, actor: Actor, site_id: str) -> list[dict]:
+    """Who a manager may assign a complaint of ``site_id`` to: the site's engineers,
+    supervisors and admins (id, username, role), for the page's choice."""
+    require_role(actor, MANAGERS)
+    require_site(actor, site_id)
+    return [{"id": u["id"], "username": u["username"], "role": u["role"]}
+            for u in _staff(store, site_id, HANDLERS)]
 
 
 def _alert(doc: dict, manager_id: str, now: datetime) -> Put:

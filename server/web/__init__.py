@@ -19,11 +19,12 @@ from server.services.errors import ServiceError
 
 from . import admin_catalog, admin_users, auth, dashboard, i18n, result_pages, results
 from . import patrol_pages, register_pages, states, ticket_pages, tickets_board
-from . import complaint_pages, definition_upload, plan_pages, violation_pages
+from . import complaint_handling, complaint_pages, definition_upload, plan_pages
+from . import violation_pages
 
 AREAS = (auth, dashboard, results, result_pages, admin_users, admin_catalog, tickets_board,
          ticket_pages, patrol_pages, register_pages, plan_pages, complaint_pages,
-         violation_pages, definition_upload)
+         complaint_handling, violation_pages, definition_upload)
 
 
 def _me() -> dict[str, Actor | None]:

@@ -1,6 +1,7 @@
 """Complaints for supervisors: a site's complaints with their clocks (``/complaints``, its
 CSV), one complaint with its handling and callbacks (``/complaints/<id>``), and a callback
-(回访) recorded from the page (a CSRF form).
+(回访) recorded from the page (a CSRF form). The other handling forms post to
+``complaint_handling``.
 
 Everything goes through ``services.complaints`` -- the complaints API's
 door -- so residents' names and phones are shown only to whom the rules
@@ -12,7 +13,8 @@ from datetime import datetime, timezone
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, fields, validate
+from wtforms.fields.choices import SelectChoice
 
 from checklists.complaints import CallbackSchema
 from checklists.complaints.model import CATEGORIES, FIVE_CLEAR
@@ -21,8 +23,8 @@ from server.extensions import get_store
 from server.services import complaints
 from server.services.accounts.sites import get_site
 from server.services.accounts.users import users_by_ids
-from server.services.errors import Invalid
 
+from .complaint_forms import AssignForm, ClassifyForm, ResolveForm, StepForm, checked
 from .csv_export import csv_response
 from .forms import CallbackForm, FormRefused, run_form
 from .i18n import site_time
@@ -87,37 +89,48 @@ def complaints_csv(actor):
     return csv_response(f"complaints-{site['code']}.csv", CSV_COLUMNS, rows)
 
 
-def _complaint_page(actor, complaint_id: str, form: CallbackForm, status: int = 200):
+def complaint_page(actor, complaint_id: str, status: int = 200, **forms):
+    """One complaint with the forms its state offers; ``forms`` replaces one that was
+    refused (shown again with its problems)."""
     store = get_store()
     found = complaints.get_complaint(store, actor, complaint_id, _now())
     ids = {found["assignee_user_id"], found["received_by"]}
     ids |= {e.get("by") for e in found["history"]} | {c.get("by") for c in found["callbacks"]}
+    assign_form = forms.get("assign_form") or AssignForm(
+        assignee_user_id=found["assignee_user_id"])
+    assign_form.assignee_user_id.choices = [
+        SelectChoice(u["id"], f"{u['username']} · {code_name(u['role'], 'role')}")
+        for u in complaints.assignable(store, actor, found["site_id"])]
     return render_template(
         "web/complaint.html", complaint=found, site=get_site(store, found["site_id"]),
-        people=users_by_ids(store, {i for i in ids if i}), form=form,
+        people=users_by_ids(store, {i for i in ids if i}),
+        callback_form=forms.get("callback_form") or CallbackForm(),
+        classify_form=forms.get("classify_form") or ClassifyForm(),
+        assign_form=assign_form, step_form=forms.get("step_form") or StepForm(),
+        resolve_form=forms.get("resolve_form") or ResolveForm(),
+        may_classify=found["status"] in (RECEIVED, ASSIGNED),
+        may_assign=found["status"] in (RECEIVED, ASSIGNED) and found["validity"] == "valid",
+        may_resolve=found["status"] == ASSIGNED,
         may_call_back=found["status"] == RESOLVED, five_clear_steps=FIVE_CLEAR), status
 
 
 @bp.get("/complaints/<complaint_id>")
 @page(*SUPERVISING)
 def complaint(actor, complaint_id):
-    return _complaint_page(actor, complaint_id, CallbackForm())
+    return complaint_page(actor, complaint_id)
 
 
 def _callback_data(form: CallbackForm) -> dict:
     """The form's answers checked by the complaint rules' own schema (as the API's body)."""
     def text(field):
         return (field.data or "").strip() or None
-    raw = {"quality": form.quality.data, "service_effect": form.service_effect.data,
-           "satisfaction": form.satisfaction.data, "resolved": form.resolved.data,
-           "next_callback_on": form.next_callback_on.data.isoformat()
-           if form.next_callback_on.data else None,
-           "shortcomings": text(form.shortcomings), "suggestions": text(form.suggestions),
-           "remarks": text(form.remarks)}
-    try:
-        return CallbackSchema().load(raw)
-    except ValidationError as exc:
-        raise Invalid(exc.messages) from None
+    return checked(CallbackSchema(), {
+        "quality": form.quality.data, "service_effect": form.service_effect.data,
+        "satisfaction": form.satisfaction.data, "resolved": form.resolved.data,
+        "next_callback_on": form.next_callback_on.data.isoformat()
+        if form.next_callback_on.data else None,
+        "shortcomings": text(form.shortcomings), "suggestions": text(form.suggestions),
+        "remarks": text(form.remarks)})
 
 
 @bp.post("/complaints/<complaint_id>/callbacks")
@@ -128,7 +141,7 @@ def add_callback(actor, complaint_id):
         done = run_form(form, lambda: complaints.callback(
             get_store(), actor, complaint_id, _callback_data(form), _now()))
     except FormRefused as refused:
-        return _complaint_page(actor, complaint_id, form, refused.status)
+        return complaint_page(actor, complaint_id, refused.status, callback_form=form)
     flash(_("Callback recorded; the complaint is now: %(status)s.",
             status=code_name(done["status"], "complaint")))
     return redirect(url_for("web_complaints.complaint", complaint_id=complaint_id))
