@@ -105,7 +105,8 @@ def complaint_page(actor, complaint_id: str, status: int = 200, **forms):
         "web/complaint.html", complaint=found, site=get_site(store, found["site_id"]),
         people=users_by_ids(store, {i for i in ids if i}),
         callback_form=forms.get("callback_form") or CallbackForm(),
-        classify_form=forms.get("classify_form") or ClassifyForm(),
+        classify_form=forms.get("classify_form") or ClassifyForm(
+            validity=found["validity"] or "valid", severity=found["severity"] or "ordinary"),
         assign_form=assign_form, step_form=forms.get("step_form") or StepForm(),
         resolve_form=forms.get("resolve_form") or ResolveForm(),
         may_classify=found["status"] in (RECEIVED, ASSIGNED),

@@ -108,4 +108,20 @@ def test_a_supervisor_reviews_a_result_in_a_browser(server, browser, app_store, 
     assert page.locator("#complaints tr.overdue").count() == 1
     assert "已解决" in page.inner_text("#complaints")
     shot(page, "6-complaints")
+
+    page.click("#new-complaint")                     # a phone call taken in and handled
+    page.fill("#unit", "3-2-301")
+    page.fill("#description", "厨房下水道堵塞")
+    page.fill("#resident_name", "王芳")
+    page.click("#intake button[type=submit]")
+    page.wait_for_selector("#classify")
+    page.select_option("#validity", "valid")
+    page.click("#classify button[type=submit]")
+    engineer = page.eval_on_selector(
+        "#assignee_user_id", "s => [...s.options].find(o => o.text.startsWith('engineer-a')).value")
+    page.select_option("#assignee_user_id", engineer)
+    page.click("#assign button[type=submit]")
+    page.wait_for_selector("#resolve")
+    assert page.get_attribute("#complaint-status", "data-status") == "assigned"
+    shot(page, "7-complaint-assigned")
     context.close()
