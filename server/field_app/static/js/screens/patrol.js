@@ -10,7 +10,7 @@
 import { fill, h, hhmm, label, pictureInput } from '../patrol/dom.js';
 import { exifTime } from '../patrol/exif.js';
 import { watchFix } from '../patrol/gps.js';
-import { checkpointForm, loadEngine, newestDefinition } from '../patrol/checkpoint_form.js';
+import { checkpointForm, newestDefinition } from '../patrol/checkpoint_form.js';
 import { scanPanel } from '../patrol/scan_panel.js';
 import {
   CHECKPOINTS, DEFINITIONS, OCCURRENCES, ROUTES, WATCH, addScan, checkpointOfTag, findRoute,
@@ -98,9 +98,9 @@ function showList(screen, occurrenceRows, routeRows, drafts, key) {
 async function showRound(screen, initial) {
   const { el, ctx } = screen;
   let draft = initial;
-  const [routeRows, checkpointRows, occurrenceRows, definitionRows, watchRows, engine] =
+  const [routeRows, checkpointRows, occurrenceRows, definitionRows, watchRows] =
     await Promise.all([ctx.records(ROUTES), ctx.records(CHECKPOINTS), ctx.records(OCCURRENCES),
-      ctx.records(DEFINITIONS), ctx.records(WATCH), loadEngine()]);
+      ctx.records(DEFINITIONS), ctx.records(WATCH)]);
   const occurrence = occurrenceRows.map((r) => r.doc)
     .find((o) => o && o.id === draft.occurrence_id);
   const route = findRoute(routeRows, draft.route_id, draft.route_version);
@@ -119,7 +119,12 @@ async function showRound(screen, initial) {
   history.replaceState(null, '', `#/patrol/${encodeURIComponent(draft.route_id)}?round=${draft.id}`);
   const scanner = scanPanel({ t: ctx.t, onTag: (tag, method) => record(tag, method),
     onMessage: (text, kind) => message(screen, text, kind) });
-  screen.stops.push(() => gps.stop(), () => scanner.stop());
+  let form = null;      // the open checkpoint's checklist
+  const closeForm = () => {
+    if (form) form.release();
+    form = null;
+  };
+  screen.stops.push(() => gps.stop(), () => scanner.stop(), closeForm);
 
   // the next change builds on this one at once, even before it is stored (a scan right
   // after an answer must not write the draft back without the answer)
@@ -166,21 +171,26 @@ async function showRound(screen, initial) {
       : ctx.t('patrol.unknown_tag', { tag }), checkpoint ? 'ok' : 'warning');
     renderProgress();
     if (checkpoint) openVisit(checkpoint, tag);
-    else visitBox.hidden = true;
+    else {
+      closeForm();
+      visitBox.hidden = true;
+    }
   }
 
+  const failed = (error) => message(screen, ctx.t('patrol.error', { reason: error.message }), 'error');
+  const visitPhotos = (checkpointId) => (draft.visits[checkpointId] || { photos: [] }).photos;
+
   function openVisit(checkpoint, tag) {
+    closeForm();
     const visit = draft.visits[checkpoint.id] || { answers: {}, photos: [] };
     const definition = checkpoint.checklist_id
       ? newestDefinition(definitionRows, checkpoint.checklist_id) : null;
-    const form = definition ? checkpointForm(definition, { answers: visit.answers, tag,
-      lang: ctx.lang, t: ctx.t, engine }) : null;
     // every answer is kept as it is given: scanning the next checkpoint must not lose it
-    if (form) {
-      form.element.addEventListener('change', () => save(updateVisit(draft, checkpoint.id,
-        { answers: form.answers(), at: new Date() })).catch((error) =>
-        message(screen, ctx.t('patrol.error', { reason: error.message }), 'error')));
-    }
+    form = definition ? checkpointForm(definition, { ctx, visit, tag, onError: failed,
+      problemPhotos: () => visitPhotos(checkpoint.id).map((ph) => ph.sha256),
+      onChange: (f) => save(updateVisit(draft, checkpoint.id,
+        { answers: f.answers(), itemPhotos: f.photos(), at: new Date() })) }) : null;
+    const shown = form;
     const photos = h('span', { class: 'patrol-photos' },
       ctx.t('patrol.photos_count', { count: visit.photos.length }));
     const photoInput = pictureInput('patrol-problem-photo', async (file) => {
@@ -188,11 +198,12 @@ async function showRound(screen, initial) {
         const taken = await exifTime(file);     // read before any IndexedDB transaction
         const ref = await ctx.photos.add(file, { kind: 'patrol' });
         const photo = taken ? { sha256: ref.sha256, exif_time: taken } : { sha256: ref.sha256 };
+        if (shown) await shown.flush();        // answers typed just before: kept with it
         await save(updateVisit(draft, checkpoint.id, { photo, at: new Date() }));
-        photos.textContent = ctx.t('patrol.photos_count',
-          { count: draft.visits[checkpoint.id].photos.length });
+        photos.textContent = ctx.t('patrol.photos_count', { count: visitPhotos(checkpoint.id).length });
+        if (shown) shown.refresh();              // its checks now count the photo as evidence
       } catch (error) {
-        message(screen, ctx.t('patrol.error', { reason: error.message }), 'error');
+        failed(error);
       }
     });
     const households = watch.filter((w) => w.checkpoint_tag === tag);
@@ -203,17 +214,21 @@ async function showRound(screen, initial) {
         h('ul', {}, households.map((w) => h('li', {}, `${w.building} ${w.unit}: `,
           w.categories.map((c) => `${c.label} — ${c.watch.map((x) => x.text).join('; ')}`).join(' / ')))))
         : null,
-      form ? form.element : null,
+      shown ? shown.element : null,
       h('div', { class: 'patrol-visit-actions' },
         h('label', { class: 'patrol-big patrol-photo-label' }, ctx.t('patrol.problem_photo'), photoInput),
         photos,
         h('button', { type: 'button', class: 'patrol-big patrol-save', onclick: async () => {
-          const cited = (draft.visits[checkpoint.id] || { photos: [] }).photos.map((ph) => ph.sha256);
-          const problems = form ? form.problems(cited) : [];
-          await save(updateVisit(draft, checkpoint.id, { answers: form ? form.answers() : {}, at: new Date() }));
+          const problems = shown ? shown.problems() : [];
+          await save(updateVisit(draft, checkpoint.id, shown
+            ? { answers: shown.answers(), itemPhotos: shown.photos(), at: new Date() }
+            : { answers: {}, at: new Date() }));
           message(screen, problems.length ? ctx.t('patrol.items_problems', { items: problems.join('、') })
             : ctx.t('patrol.saved'), problems.length ? 'warning' : 'ok');
-          if (!problems.length) visitBox.hidden = true;
+          if (!problems.length) {
+            closeForm();
+            visitBox.hidden = true;
+          }
         } }, ctx.t('patrol.save_answers'))));
     visitBox.hidden = false;
     visitBox.scrollIntoView({ block: 'start' });
