@@ -65,6 +65,7 @@ export async function uploadWaitingPhotos(ctx, { onProgress, endpoint = ENDPOINT
 async function uploadPhoto(ctx, photo, { endpoint, chunkSize, retryDelays, token, tell }) {
   const { sha256, blob } = photo;
   await ctx.db.photos.update(sha256, { state: 'uploading', error: null });
+  tell({ sha256, sent: photo.offset || 0, total: blob.size, state: 'uploading' });
   const lastResponse = await new Promise((resolve, reject) => {
     const upload = new globalThis.tus.Upload(blob, {
       endpoint,
