@@ -69,9 +69,10 @@ def test_a_checkpoint_asks_photo_signature_repeat_and_calculated_items(
         server, patrol_site, gate_checklist, team, tmp_path):
     guard = team.headers["guard"]
     client_id = uuid.uuid4().hex
+    # a guard of two sites: each round says which site it is at, by name
     given = {"lang": "zh", "rows": pulled_rows(server, guard, client_id),
              "me": {"user_id": patrol_site.guard_id, "username": "guard-a", "role": "guard",
-                    "site_ids": [patrol_site.site_id], "device_id": None}}
+                    "site_ids": [patrol_site.site_id, team.site_b["id"]], "device_id": None}}
     photo = tmp_path / "barrier.jpg"
     photo.write_bytes(problem_photo())
     errors = []
@@ -85,6 +86,7 @@ def test_a_checkpoint_asks_photo_signature_repeat_and_calculated_items(
         page.on("dialog", lambda dialog: dialog.accept())
         page.clock.install(time=datetime.fromisoformat("2026-11-02T22:02:00+08:00"))
         page.goto(f"{server}/test-app/index.html#/patrol/{ROUND}")
+        expect(page.locator(f"li[data-occurrence='{ROUND}'] .patrol-site")).to_have_text("Site A · ")
         page.locator(f"li[data-occurrence='{ROUND}'] button").click()
         page.fill("input.patrol-typed", "TAG-2")
         page.click("button.patrol-record")

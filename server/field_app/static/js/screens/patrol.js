@@ -12,6 +12,7 @@ import { exifTime } from '../patrol/exif.js';
 import { watchFix } from '../patrol/gps.js';
 import { checkpointForm, newestDefinition } from '../patrol/checkpoint_form.js';
 import { scanPanel } from '../patrol/scan_panel.js';
+import { siteNames } from '../site_names.js';
 import {
   CHECKPOINTS, DEFINITIONS, OCCURRENCES, ROUTES, WATCH, addScan, checkpointOfTag, findRoute,
   myRounds, newRound, progress, siteCheckpoints, submitRoundArgs, updateVisit,
@@ -31,6 +32,8 @@ export async function mount(el, ctx, params = {}) {
     screen.stops.splice(0).forEach((stop) => stop());
   };
   const drafts = await patrolDrafts(ctx);
+  // a guard of several sites sees which site each round is at
+  if ((ctx.me?.site_ids || []).length > 1) screen.siteName = await siteNames(ctx);
   const [occurrences, routes] = await Promise.all([ctx.records(OCCURRENCES), ctx.records(ROUTES)]);
   // Today links `#/patrol/<route>?occurrence=<round>`: that round first, else the route's
   const key = params.occurrence || (params.route_id && params.route_id !== 'mine' ? params.route_id : null);
@@ -71,7 +74,9 @@ function showList(screen, occurrenceRows, routeRows, drafts, key) {
     return h('li', { class: `patrol-round patrol-${state}`, dataset: { occurrence: o.id } },
       h('div', { class: 'patrol-round-when' }, o.local_start.replace('T', ' '),
         h('span', { class: 'patrol-badge' }, ctx.t(draft ? 'patrol.in_progress' : `patrol.state.${state}`))),
-      h('div', { class: 'patrol-round-what' }, `${routeName(o)} · `,
+      h('div', { class: 'patrol-round-what' },
+        screen.siteName ? h('span', { class: 'patrol-site' }, `${screen.siteName(o.site_id)} · `) : null,
+        `${routeName(o)} · `,
         ctx.t('patrol.due_by', { time: at(o.deadline) })),
       h('button', { type: 'button', class: 'patrol-big', onclick: open(async () => {
         if (draft) return draft;
