@@ -92,6 +92,15 @@ def pulled_rows(base: str, headers: dict, client_id: str) -> list[dict]:
              "doc": c["data"]} for b in body["buckets"] for c in b["changes"] if c["op"] == "put"]
 
 
+def push_round(base: str, headers: dict, client_id: str, args: dict) -> None:
+    """Push the app's queued ``submit_round`` as mutation 1 (what the shell's sync sends)."""
+    sent = datetime.now(UTC).isoformat()
+    answer = post(base, "/api/v1/sync/push", {
+        "client_id": client_id, "schema_version": 1, "sent_at": sent,
+        "mutations": [{"id": 1, "name": "submit_round", "args": args, "client_ts": sent}]}, headers)
+    assert [r["status"] for r in answer["results"]] == ["applied"], answer
+
+
 def qr_picture(tag: str) -> bytes:
     """A phone photo of a printed label, roughly: the code off-centre on a grey page."""
     out = io.BytesIO()
@@ -217,11 +226,7 @@ def test_a_guard_walks_a_round_in_the_app_and_the_server_judges_it(server, patro
         ("TAG-1", "manual", "22:05"), ("TAG-2", "manual", "22:07"), ("TAG-3", "qr", "22:09"),
         ("TAG-4", "manual", "22:11"), ("TAG-5", "manual", "22:13")]
     assert [s["gps"]["accuracy_m"] for s in args["scans"]] == [8, 9, 10, 11, 12]
-    sent = datetime.now(UTC).isoformat()
-    answer = post(base, "/api/v1/sync/push", {
-        "client_id": client_id, "schema_version": 1, "sent_at": sent,
-        "mutations": [{"id": 1, "name": "submit_round", "args": args, "client_ts": sent}]}, guard)
-    assert [r["status"] for r in answer["results"]] == ["applied"], answer
+    push_round(base, guard, client_id, args)
 
     [walked] = patrol_site.rounds()
     verdict = walked["verdict"]

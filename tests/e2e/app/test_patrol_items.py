@@ -11,15 +11,16 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from server.services import definitions
 
+from .facilities_form import sign
 from .test_patrol import (  # noqa: F401 (fixtures)
-    CHROMIUM, ITEM, ROUND, patrol_site, post, problem_photo, pulled_rows, server, shot,
+    CHROMIUM, ITEM, ROUND, patrol_site, problem_photo, pulled_rows, push_round, server, shot,
 )
 
 pytestmark = pytest.mark.slow  # a browser start
@@ -52,17 +53,6 @@ def gate_checklist(client, app_store, patrol_site):
     r = client.patch(f"/api/v1/patrol/sites/{patrol_site.site_id}/checkpoints/cp2",
                      json={"checklist_id": "gate-check"}, headers=patrol_site.boss)
     assert r.status_code == 200, r.get_json()
-
-
-def sign(page) -> None:
-    pad = page.locator(".sig-canvas")
-    expect(pad).to_be_visible()
-    box = pad.bounding_box()
-    page.mouse.move(box["x"] + 20, box["y"] + box["height"] / 2)
-    page.mouse.down()
-    page.mouse.move(box["x"] + box["width"] - 20, box["y"] + 20, steps=8)
-    page.mouse.up()
-    page.locator(".sig-done").click()
 
 
 def test_a_checkpoint_asks_photo_signature_repeat_and_calculated_items(
@@ -103,12 +93,13 @@ def test_a_checkpoint_asks_photo_signature_repeat_and_calculated_items(
         signature.locator(".fi-input").fill("李保安")
         signature.locator(".fi-sign").click()
         sign(page)
+        page.locator(".sig-done").click()
         expect(signature.locator("img.fi-signature")).to_be_visible()
         cars = visit.locator(".fi-section[data-section='g.cars']")
         cars.locator(".fi-instance-add").click()
         cars.locator(".fi-instance-label").fill("粤B12345")
-        visit.locator(f".fi-item[data-path='g.cars[0].g.car.pass'] "
-                      f".fi-toggle[data-value='pass']").click()
+        visit.locator(".fi-item[data-path='g.cars[0].g.car.pass'] "
+                      ".fi-toggle[data-value='pass']").click()
         shot(page, "6-checkpoint-items")
         visit.locator("button.patrol-save").click()
         expect(page.locator(".patrol-message")).to_have_text("已保存")
@@ -120,12 +111,7 @@ def test_a_checkpoint_asks_photo_signature_repeat_and_calculated_items(
         browser.close()
     assert errors == []
 
-    args = queued["args"]
-    sent = datetime.now(UTC).isoformat()
-    answer = post(server, "/api/v1/sync/push", {
-        "client_id": client_id, "schema_version": 1, "sent_at": sent,
-        "mutations": [{"id": 1, "name": "submit_round", "args": args, "client_ts": sent}]}, guard)
-    assert [r["status"] for r in answer["results"]] == ["applied"], answer
+    push_round(server, guard, client_id, queued["args"])
 
     [walked] = patrol_site.rounds()
     visit = walked["result"]["visits"]["cp2"]
