@@ -104,8 +104,13 @@ def test_a_checkpoint_asks_photo_signature_repeat_and_calculated_items(
         visit.locator("button.patrol-save").click()
         expect(page.locator(".patrol-message")).to_have_text("已保存")
         expect(visit).to_be_hidden()
+        # opened again, a reading typed (saved only after a pause) and finished at once:
+        # the round has it, and no later save brings the finished round back as a draft
+        page.locator("li[data-checkpoint='cp2']").click()
+        visit.locator(f"{ITEM}'g.staff'] input").fill("4")
         page.click("button.patrol-finish")                     # 4 stops left: confirmed
         expect(page.locator(".patrol-done")).to_be_visible()
+        assert page.evaluate("window.patrolTest.drafts()") == []
         [queued] = page.evaluate("window.patrolTest.outbox()")
         kinds = {p["sha256"]: p["kind"] for p in page.evaluate("window.patrolTest.photos()")}
         browser.close()
@@ -121,7 +126,7 @@ def test_a_checkpoint_asks_photo_signature_repeat_and_calculated_items(
     answers = visit["answers"]
     assert answers["g.tag"] == {"value": "TAG-2"}
     assert answers["g.barrier"] == {"photos": [barrier_sha]}
-    assert answers["g.staff"] == {"value": 3}
+    assert answers["g.staff"] == {"value": 4}
     assert "g.shifts" not in answers                  # calculated from the answers, never sent
     assert answers["g.sign"] == {"value": {"signer": "李保安", "image": signature_sha}}
     assert answers["g.cars"] == [{"label": "粤B12345", "answers": {"g.car.pass": {"value": "pass"}}}]

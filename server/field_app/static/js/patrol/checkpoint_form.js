@@ -96,9 +96,10 @@ export function checkpointForm(definition, { ctx, visit, tag, problemPhotos = ()
     flush: () => keeper.flush(),
     /** Check again (the visit's problem photos changed). */
     refresh: () => view.evaluate(),
-    release: () => {
-      if (keeper.timer) keeper.flush();
-      keeper.detach();
+    /** Stop: a change still waiting is saved, unless `keep` is false (the round is gone). */
+    release: ({ keep = true } = {}) => {
+      if (keep && keeper.timer) keeper.flush();
+      keeper.cancel();
       shelf.release();
     },
   };

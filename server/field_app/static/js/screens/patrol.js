@@ -125,8 +125,9 @@ async function showRound(screen, initial) {
   const scanner = scanPanel({ t: ctx.t, onTag: (tag, method) => record(tag, method),
     onMessage: (text, kind) => message(screen, text, kind) });
   let form = null;      // the open checkpoint's checklist
-  const closeForm = () => {
-    if (form) form.release();
+  // `keep: false` once the round is queued or discarded: a late save would bring it back
+  const closeForm = ({ keep = true } = {}) => {
+    if (form) form.release({ keep });
     form = null;
   };
   screen.stops.push(() => gps.stop(), () => scanner.stop(), closeForm);
@@ -245,6 +246,7 @@ async function showRound(screen, initial) {
     // one tap, one round: a second submit_round with another finish time would be refused
     const button = event.currentTarget;
     button.disabled = true;
+    if (form) await form.flush();     // an answer typed just now goes with the round
     const args = submitRoundArgs(draft, new Date());
     try {
       // the draft goes in the same transaction that queues the round (the shell's tables)
@@ -255,6 +257,7 @@ async function showRound(screen, initial) {
       message(screen, ctx.t('patrol.error', { reason: error.message }), 'error');
       return;
     }
+    closeForm({ keep: false });
     screen.stops.splice(0).forEach((stop) => stop());
     fill(el, h('div', { class: 'patrol' },
       h('p', { class: 'patrol-done' }, ctx.t('patrol.finished')),
@@ -264,6 +267,7 @@ async function showRound(screen, initial) {
   };
   const discard = async () => {
     if (!confirm(ctx.t('patrol.discard_confirm'))) return;
+    closeForm({ keep: false });
     await ctx.db.drafts.delete(draft.id);
     screen.stops.splice(0).forEach((stop) => stop());
     showList(screen, occurrenceRows, routeRows, await patrolDrafts(ctx), null);
