@@ -51,7 +51,8 @@ def test_the_sync_screen_shows_each_photos_progress_and_end(live_server, enginee
     rows = page.locator("#photos li[data-sha256]")
     page.wait_for_function("() => document.querySelectorAll('#photos li[data-sha256]').length === 2")
     assert sorted(rows.evaluate_all("(ls) => ls.map((l) => l.dataset.state)")) == ["waiting"] * 2
-    assert "等待上传" in page.inner_text(f"#photos li[data-sha256='{big}']")
+    waiting = page.inner_text(f"#photos li[data-sha256='{big}']")
+    assert "整改照片" in waiting and "等待上传" in waiting      # what it is for, and its state
     page.evaluate(RECORD_ROWS)
 
     patches = {"n": 0}
@@ -78,7 +79,7 @@ def test_the_sync_screen_shows_each_photos_progress_and_end(live_server, enginee
     assert max(uploading) < 100 and uploading[-1] == max(uploading)
     assert any(f"上传中 {p}%" in r["text"] for r in mine for p in uploading if p), mine
     assert (mine[-1]["state"], mine[-1]["percent"]) == ("done", 100)
-    assert "已上传" in mine[-1]["text"]
+    assert "已上传" in mine[-1]["text"] and "整改照片" in mine[-1]["text"]
     [refused] = [r["text"] for r in seen if r["sha256"] == junk and r["state"] == "refused"]
     assert "服务器拒收：damaged JPEG header" in refused
     assert patches["n"] > 2                                  # cut once, then resumed

@@ -5,6 +5,10 @@ export const zh = {
   'upload.state.uploading': '上传中 {pct}%',
   'upload.state.done': '已上传',
   'upload.state.refused': '服务器拒收：{reason}',
+  'upload.kind.result': '检查照片',
+  'upload.kind.signature': '签名',
+  'upload.kind.patrol': '巡逻照片',
+  'upload.kind.ticket_fix': '整改照片',
 };
 
 export const en = {
@@ -13,6 +17,10 @@ export const en = {
   'upload.state.uploading': 'Uploading {pct}%',
   'upload.state.done': 'Sent',
   'upload.state.refused': 'Refused by the server: {reason}',
+  'upload.kind.result': 'Inspection photo',
+  'upload.kind.signature': 'Signature',
+  'upload.kind.patrol': 'Patrol photo',
+  'upload.kind.ticket_fix': 'Fix photo',
 };
 
 export default { zh, en };

@@ -23,11 +23,16 @@ export function stateText(t, p) {
   }
 }
 
+/** What a photo was taken for (photos.js `kind`), in words; unknown kinds say nothing. */
+const KINDS = ['result', 'signature', 'patrol', 'ticket_fix'];
+const kindText = (t, kind) => (KINDS.includes(kind) ? `${t(`upload.kind.${kind}`)} ` : '');
+
 function line(t, p) {
   const pct = percent(p.sent, p.total, p.state);
   const kb = (n) => Math.round((n || 0) / 1024);
-  return h('li', { class: `photo photo-${p.state}`, dataset: { sha256: p.sha256, state: p.state, percent: pct } },
-    h('span', { class: 'photo-name' }, `${p.sha256.slice(0, 10)}… `),
+  return h('li', { class: `photo photo-${p.state}`,
+    dataset: { sha256: p.sha256, state: p.state, percent: pct, kind: p.kind || '' } },
+    h('span', { class: 'photo-name' }, `${kindText(t, p.kind)}${p.sha256.slice(0, 10)}… `),
     h('progress', { max: '100', value: String(pct) }),
     h('span', { class: `photo-state${p.state === 'refused' ? ' error' : ''}` }, ` ${stateText(t, p)}`),
     h('span', { class: 'meta' }, ` ${t('status.photo_bytes', { kb: kb(p.state === 'done' ? p.total : p.sent), of: kb(p.total) })}`));
@@ -37,11 +42,11 @@ function line(t, p) {
 export function photoList(t, rows) {
   const el = h('ul', { id: 'photos' }, rows.length
     ? rows.map((p) => line(t, { sha256: p.sha256, sent: p.offset, total: p.size ?? (p.blob && p.blob.size),
-      state: p.state, error: p.error }))
+      state: p.state, error: p.error, kind: p.kind }))
     : h('li', {}, t('status.none')));
   const update = ({ detail }) => {
-    const row = line(t, detail);
     const old = el.querySelector(`li[data-sha256="${detail.sha256}"]`);
+    const row = line(t, { kind: old && old.dataset.kind, ...detail });   // events carry no kind
     if (old) old.replaceWith(row);
     else el.replaceChildren(...el.querySelectorAll('li[data-sha256]'), row);
   };
