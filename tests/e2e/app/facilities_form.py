@@ -45,3 +45,14 @@ def drag(page, tool: str, start: tuple, end: tuple) -> None:
     page.mouse.down()
     page.mouse.move(box["x"] + box["width"] * end[0], box["y"] + box["height"] * end[1], steps=8)
     page.mouse.up()
+
+
+def sign(page) -> None:
+    """Draw a stroke on the open signature pad and accept it."""
+    pad = page.locator(".sig-canvas")
+    expect(pad).to_be_visible()
+    box = pad.bounding_box()
+    page.mouse.move(box["x"] + 20, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] - 20, box["y"] + 20, steps=8)
+    page.mouse.up()

@@ -33,7 +33,7 @@ from sync.annotations import AnnotationsSchema
 from sync.mutation_args import SubmitResult
 from tests.conftest import bearer
 from tests.e2e.app.facilities_form import (DEFINITION_ID, answer_check, drag,
-                                          fail_one_and_flag_a_reading, item, preview)
+                                          fail_one_and_flag_a_reading, item, preview, sign)
 from tests.e2e.app.standin_server import wsgi
 
 CHROMIUM = "/usr/bin/chromium"
@@ -242,13 +242,7 @@ def test_a_handover_with_rooms_and_a_signature_is_kept_then_discarded(served, pa
     signature = item(page, "ho.sign.handover")
     signature.locator(".fi-input").fill("王工")
     signature.locator(".fi-sign").click()
-    pad = page.locator(".sig-canvas")
-    expect(pad).to_be_visible()
-    box = pad.bounding_box()
-    page.mouse.move(box["x"] + 20, box["y"] + box["height"] / 2)
-    page.mouse.down()
-    page.mouse.move(box["x"] + box["width"] - 20, box["y"] + 20, steps=8)
-    page.mouse.up()
+    sign(page)
     shot(page, "6-signature")
     page.locator(".sig-done").click()
     expect(signature.locator("img.fi-signature")).to_be_visible()

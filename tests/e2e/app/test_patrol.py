@@ -42,8 +42,8 @@ STATIC = ROOT / "server" / "field_app" / "static"
 PAGE = pathlib.Path(__file__).resolve().parent / "patrol_page"
 ROUND = "night.v1.20261102T2200"
 NIGHT_PATROL = ROOT / "checklists" / "templates" / "07_night_patrol.json"
-#: the ENGINE slice (js/engine/) decides which items show; without it every item does
-ENGINE = (STATIC / "js" / "engine" / "index.js").exists()
+#: an item of the checkpoint's checklist (the inspection form's renderers)
+ITEM = ".fi-item[data-item="
 
 pytestmark = pytest.mark.slow  # a browser start: ~10 s
 
@@ -90,6 +90,15 @@ def pulled_rows(base: str, headers: dict, client_id: str) -> list[dict]:
                                              "cursors": {}, "limit": 500}, headers)
     return [{"bucket": b["name"], "type": c["type"], "id": c["id"], "v": c.get("v"),
              "doc": c["data"]} for b in body["buckets"] for c in b["changes"] if c["op"] == "put"]
+
+
+def push_round(base: str, headers: dict, client_id: str, args: dict) -> None:
+    """Push the app's queued ``submit_round`` as mutation 1 (what the shell's sync sends)."""
+    sent = datetime.now(UTC).isoformat()
+    answer = post(base, "/api/v1/sync/push", {
+        "client_id": client_id, "schema_version": 1, "sent_at": sent,
+        "mutations": [{"id": 1, "name": "submit_round", "args": args, "client_ts": sent}]}, headers)
+    assert [r["status"] for r in answer["results"]] == ["applied"], answer
 
 
 def qr_picture(tag: str) -> bytes:
@@ -176,23 +185,22 @@ def test_a_guard_walks_a_round_in_the_app_and_the_server_judges_it(server, patro
         expect(visit).to_contain_text("此点要求拍照")
         expect(visit.locator(".patrol-watch")).to_contain_text("1 1203: 出租户")
         assert "李租客" not in visit.inner_text()
-        visit.locator("fieldset[data-item='np.lighting.ok'] .patrol-fail").click()
-        visit.locator("input[name='patrol-item-np.lighting.ok-note']").fill("路灯不亮")
+        visit.locator(f"{ITEM}'np.lighting.ok'] .fi-toggle[data-value='fail']").click()
+        visit.locator(f"{ITEM}'np.lighting.ok'] .fi-note").fill("路灯不亮")
         for item in ("np.fire.passage", "np.fire.equipment", "np.fire.hazards"):
-            visit.locator(f"fieldset[data-item='{item}'] .patrol-pass").click()
-        rental = visit.locator("fieldset[data-item='np.key.rental']")
-        if ENGINE:          # the checklist's logic: asked only where a rented unit is
-            expect(rental).to_be_hidden()
-        visit.locator("fieldset[data-item='np.key.present'] input[value='rental']").check()
-        rental.locator(".patrol-pass").click()
-        visit.locator("fieldset[data-item='np.key.moving'] input[value='none_seen']").check()
+            visit.locator(f"{ITEM}'{item}'] .fi-toggle[data-value='pass']").click()
+        rental = visit.locator(f"{ITEM}'np.key.rental']")
+        expect(rental).to_be_hidden()       # the checklist's logic: asked where a rented unit is
+        visit.locator(f"{ITEM}'np.key.present'] .fi-toggle[data-value='rental']").click()
+        rental.locator(".fi-toggle[data-value='pass']").click()
+        visit.locator(f"{ITEM}'np.key.moving'] .fi-toggle[data-value='none_seen']").click()
         page.set_input_files("input.patrol-problem-photo", str(photo))
         expect(visit.locator(".patrol-photos")).to_have_text("已拍 1 张")
         shot(page, "2-checkpoint")
         page.reload()              # unsaved: the draft holds every answer as it was given
         expect(page.locator(".patrol-count")).to_have_text("已扫 3/5，剩 2 个")
         page.locator("li[data-checkpoint='cp3']").click()
-        expect(visit.locator("input[name='patrol-item-np.lighting.ok-note']")).to_have_value("路灯不亮")
+        expect(visit.locator(f"{ITEM}'np.lighting.ok'] .fi-note")).to_have_value("路灯不亮")
         expect(visit.locator(".patrol-photos")).to_have_text("已拍 1 张")
         visit.locator("button.patrol-save").click()
         expect(visit).to_be_hidden()      # all answered, the failed one with note and photo
@@ -218,11 +226,7 @@ def test_a_guard_walks_a_round_in_the_app_and_the_server_judges_it(server, patro
         ("TAG-1", "manual", "22:05"), ("TAG-2", "manual", "22:07"), ("TAG-3", "qr", "22:09"),
         ("TAG-4", "manual", "22:11"), ("TAG-5", "manual", "22:13")]
     assert [s["gps"]["accuracy_m"] for s in args["scans"]] == [8, 9, 10, 11, 12]
-    sent = datetime.now(UTC).isoformat()
-    answer = post(base, "/api/v1/sync/push", {
-        "client_id": client_id, "schema_version": 1, "sent_at": sent,
-        "mutations": [{"id": 1, "name": "submit_round", "args": args, "client_ts": sent}]}, guard)
-    assert [r["status"] for r in answer["results"]] == ["applied"], answer
+    push_round(base, guard, client_id, args)
 
     [walked] = patrol_site.rounds()
     verdict = walked["verdict"]

@@ -8,6 +8,7 @@ and sends only what it lacks -- the server counts every byte it took.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import pathlib
@@ -169,3 +170,43 @@ def test_a_refused_image_is_marked_with_the_servers_reason(page, team, app, phot
     assert reason == "damaged JPEG header"                  # the server's words
     assert out["row"]["state"] == "refused" and out["row"]["error"] == reason
     assert stored(app, photos["junk.jpg"]) == photos["junk.jpg"]   # kept as evidence
+
+
+def watch_patches(page, damage=()):
+    """Record each PATCH's Upload-Checksum and body; flip a byte of the bodies whose 1-based
+    number is in ``damage`` (the header still names the sent bytes: a chunk hurt on the way)."""
+    seen = []
+
+    def handle(route, request):
+        if request.method != "PATCH":
+            return route.continue_()
+        body = request.post_data_buffer
+        seen.append((request.headers.get("upload-checksum"), body))
+        if len(seen) in damage:
+            return route.continue_(post_data=bytes([body[0] ^ 0xFF]) + body[1:])
+        return route.continue_()
+    page.route("**/api/v1/photos/*", handle)
+    return seen
+
+
+def test_every_chunk_carries_its_sha1_checksum(page, field_server, team, app, photos):
+    photo = photos["a.jpg"]
+    seen = watch_patches(page)
+    out = run(page, team, "a.jpg")
+    assert out["row"]["state"] == "done"
+    assert len(seen) == -(-len(photo) // CHUNK)
+    for header, body in seen:
+        assert header == "sha1 " + base64.b64encode(hashlib.sha1(body).digest()).decode()
+    assert field_server.counter.refused() == []
+
+
+def test_a_damaged_chunk_is_refused_alone_and_sent_again(page, field_server, team, app, photos):
+    photo = photos["b.jpg"]
+    seen = watch_patches(page, damage={2})
+    out = run(page, team, "b.jpg")
+    assert out["summary"]["done"] == [out["sha256"]] and out["row"]["state"] == "done"
+    # the server checked the header: 460 for the damaged chunk, nothing of it stored
+    assert field_server.counter.refused() == [(CHUNK, 460)]
+    assert seen[1][0] == seen[2][0]                         # the same chunk, sent again
+    assert stored(app, photo) == photo
+    assert field_server.counter.received == len(photo)      # only that chunk twice

@@ -141,3 +141,23 @@ test('pulled records are found by route version and by site', () => {
   assert.equal(siteCheckpoints(sites, 'A').cp1.tag, 'TAG-1');
   assert.deepEqual(siteCheckpoints(sites, 'C'), {});
 });
+
+test("a visit's item photos go with the round only while its answers cite them", () => {
+  const [photo, sig, dropped, problem] = ['b', 'c', 'd', 'e'].map((x) => x.repeat(64));
+  let draft = newRound(occurrence(), { id: 'round-2', now: at('22:02') });
+  draft = updateVisit(draft, 'cp2', { photo: { sha256: problem }, at: at('22:04') });
+  draft = updateVisit(draft, 'cp2', { at: at('22:05'), answers: {
+    'g.barrier': { photos: [photo] }, 'g.sign': { value: { image: sig } },
+    'g.cars': [{ label: '粤B12345', answers: { 'g.car.pass': { value: 'pass' } } }],
+  }, itemPhotos: [
+    { sha256: photo, exif_time: '2026-11-02T22:04:30', item: 'g.barrier', size: 10 },
+    { sha256: dropped, item: 'g.barrier' }, { sha256: sig, item: 'g.sign' },
+    { sha256: problem, item: 'g.barrier' }] });
+  // a later change that gives no item photos keeps them
+  draft = updateVisit(draft, 'cp2', { at: at('22:06') });
+  const { visits } = submitRoundArgs(draft, at('22:09'));
+  assert.deepEqual(visits.cp2.photos, [{ sha256: problem },
+    { sha256: photo, exif_time: '2026-11-02T22:04:30' }, { sha256: sig }]);
+  assert.deepEqual(visits.cp2.answers['g.cars'],
+    [{ label: '粤B12345', answers: { 'g.car.pass': { value: 'pass' } } }]);
+});

@@ -11,11 +11,12 @@
 // offset, error}. Each row update is its own short Dexie transaction: none is
 // ever held open across a network request.
 //
-// tus-js-client 4.x cannot send Upload-Checksum; a damaged chunk is caught
-// when the server hashes the whole photo against its name (it then drops the
-// upload and the next run starts it again).
+// Every chunk carries `Upload-Checksum` (upload_checksum.js): the server
+// refuses a damaged chunk alone (460) and it is sent again; the whole photo's
+// sha256 is still checked against its name when the upload completes.
 
 import '../vendor/tus-js-client/tus.min.js'; // UMD: defines globalThis.tus
+import { ChecksumHttpStack, retriesChecksumMismatch } from './upload_checksum.js';
 
 export const ENDPOINT = '/api/v1/photos';
 export const CHUNK_SIZE = 256 * 1024; // small enough that a cut costs little
@@ -65,11 +66,14 @@ export async function uploadWaitingPhotos(ctx, { onProgress, endpoint = ENDPOINT
 async function uploadPhoto(ctx, photo, { endpoint, chunkSize, retryDelays, token, tell }) {
   const { sha256, blob } = photo;
   await ctx.db.photos.update(sha256, { state: 'uploading', error: null });
+  tell({ sha256, sent: photo.offset || 0, total: blob.size, state: 'uploading' });
   const lastResponse = await new Promise((resolve, reject) => {
     const upload = new globalThis.tus.Upload(blob, {
       endpoint,
       chunkSize,
       retryDelays,
+      httpStack: new ChecksumHttpStack(),
+      onShouldRetry: retriesChecksumMismatch,
       headers: token ? { Authorization: `Bearer ${token}` } : {},
       metadata: { sha256, filetype: blob.type || 'application/octet-stream' },
       fingerprint: async () => `fieldsync-photo-${sha256}`,

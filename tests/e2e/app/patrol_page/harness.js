@@ -2,10 +2,13 @@
 // ctx for the patrol screen. Pulled rows come from the test (window.PATROL_TEST, pulled from
 // the real server); drafts and the outbox live in localStorage so a reload keeps them.
 import { mount } from '/app/static/js/screens/patrol.js';
-import { zh, en } from '/app/static/js/i18n/patrol.js';
+import * as patrolTexts from '/app/static/js/i18n/patrol.js';
+import * as formTexts from '/app/static/js/i18n/forms.js';
 
 const given = window.PATROL_TEST;
 const lang = given.lang || 'zh';
+// a checkpoint's checklist is the inspection form's: the shell merges every slice's texts
+const texts = { ...formTexts[lang], ...patrolTexts[lang] };
 const stored = (name) => JSON.parse(localStorage.getItem(name) || '[]');
 const keep = (name, rows) => localStorage.setItem(name, JSON.stringify(rows));
 
@@ -22,10 +25,11 @@ function table(name, key) {
 }
 
 const photos = new Map();
-const db = { drafts: table('drafts', 'id'), outbox: table('outbox', 'mutation_id') };
+const db = { drafts: table('drafts', 'id'), outbox: table('outbox', 'mutation_id'),
+  photos: { async get(sha256) { return photos.get(sha256); } } };
 const ctx = {
   db, lang, me: given.me,
-  t: (key, vars = {}) => ((lang === 'en' ? en : zh)[key] || key)
+  t: (key, vars = {}) => (texts[key] || key)
     .replace(/\{(\w+)\}/g, (_, name) => (name in vars ? String(vars[name]) : `{${name}}`)),
   navigate: (hash) => { location.hash = hash; },
   outbox: { enqueue: (name, args) => ctx.enqueueWith(name, args, async () => {}) },
@@ -40,14 +44,15 @@ const ctx = {
     async add(blob, { kind }) {
       const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
       const sha256 = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-      photos.set(sha256, { blob, kind });
+      photos.set(sha256, { sha256, blob, kind });
       return { sha256 };
     },
   },
   sync: { now: async () => {} },
   records: async (type) => given.rows.filter((r) => r.type === type),
 };
-window.patrolTest = { outbox: () => stored('outbox'), drafts: () => stored('drafts') };
+window.patrolTest = { outbox: () => stored('outbox'), drafts: () => stored('drafts'),
+  photos: () => [...photos.values()].map(({ sha256, kind }) => ({ sha256, kind })) };
 
 let unmount = null;
 async function route() {

@@ -40,11 +40,16 @@ export async function discardDraft(db, id) {
   await db.drafts.delete(id);
 }
 
-/** Saves one draft: debounced on change, flushed when the page goes away. */
+/**
+ * Saves one draft: debounced on change, flushed when the page goes away. `save(draft)`
+ * replaces the write to `db.drafts` where the draft lives inside another record (a
+ * checkpoint's answers inside a patrol round).
+ */
 export class DraftKeeper {
-  constructor(db, draft, { onSaved = () => {}, onError = () => {} } = {}) {
+  constructor(db, draft, { onSaved = () => {}, onError = () => {}, save = null } = {}) {
     this.db = db;
     this.draft = draft;
+    this.save = save || ((d) => this.db.drafts.put(structuredClone(d)));
     this.timer = null;
     this.stored = false; // nothing is written before the first change: no empty drafts
     this.onSaved = onSaved;
@@ -74,7 +79,7 @@ export class DraftKeeper {
     clearTimeout(this.timer);
     this.timer = null;
     try {
-      await this.db.drafts.put(structuredClone(this.draft));
+      await this.save(this.draft);
       this.stored = true;
       this.onSaved(this.draft);
     } catch (err) {

@@ -19,8 +19,13 @@ import { scoreBar, problemList } from './score_view.js';
 import { problemText } from './problem_text.js';
 
 export class FormView {
-  constructor({ ctx, definition, draft, keeper, shelf }) {
-    Object.assign(this, { ctx, definition, draft, keeper, shelf });
+  /**
+   * `scored: false` leaves out the score bar and the submit list (a checklist answered
+   * inside another screen, e.g. at a patrol checkpoint); `markup: false` offers no photo
+   * markup (where the server keeps none, as on a round's photos).
+   */
+  constructor({ ctx, definition, draft, keeper, shelf, scored = true, markup = true }) {
+    Object.assign(this, { ctx, definition, draft, keeper, shelf, scored, markup });
     this.t = ctx.t;
     this.form = compileDefinition(definition);
     this.ev = null;
@@ -53,9 +58,14 @@ export class FormView {
   evaluate() {
     const all = evaluate(this.form, this.draft.answers);
     this.sent = pruneAnswers(this.draft.answers, this.definition, (id) => all.relevant(id));
-    this.ev = evaluate(this.form, this.sent);
+    this.ev = evaluate(this.form, this.judged(this.sent));
     this.apply();
     return this.ev;
+  }
+
+  /** The answers problems and score are judged on: what is sent (a screen may add evidence). */
+  judged(sent) {
+    return sent;
   }
 
   /** The draft's photo ref of `sha` (its markup lives there). */
@@ -68,7 +78,7 @@ export class FormView {
     return photoRow({
       shelf: this.shelf, t: this.t, required: needed,
       shas: get(this.answer(path) || {}),
-      markupOf: (sha) => this.photoRef(sha)?.annotations,
+      markupOf: this.markup ? (sha) => this.photoRef(sha)?.annotations : null,
       beforeCamera: () => {
         // a phone short of memory may kill the browser while the camera app is open:
         // the draft remembers where the photo was going, and reopens there
@@ -111,9 +121,13 @@ export class FormView {
   render(el) {
     this.root = el;
     const body = h('div', { className: 'fi-sections' }, ...this.definition.sections.map((s) => this.section(s)));
-    this.bar = scoreBar(this);
-    this.problemBox = problemList(this);
-    el.replaceChildren(body, this.problemBox.el, this.bar.el);
+    if (this.scored) {
+      this.bar = scoreBar(this);
+      this.problemBox = problemList(this);
+      el.replaceChildren(body, this.problemBox.el, this.bar.el);
+    } else {
+      el.replaceChildren(body);
+    }
     this.evaluate();
     if (this.draft.pending_photo) { // back after the browser was killed behind the camera
       const path = this.draft.pending_photo;
@@ -218,8 +232,8 @@ export class FormView {
         calculated.textContent = value === null || value === undefined ? this.t('forms.calculated') : `= ${value}`;
       }
     }
-    this.bar.update(ev);
-    this.problemBox.update(ev.problems);
+    this.bar?.update(ev);
+    this.problemBox?.update(ev.problems);
   }
 
   /**

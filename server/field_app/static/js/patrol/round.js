@@ -7,6 +7,8 @@
 // schema (checklists/patrol/result_schema.py) reads them. Times are the device's clock
 // with its UTC offset; the server corrects them by the offset it measures at the push.
 
+import { citedPhotos } from '../inspect/answers.js';
+
 export const SCAN_METHODS = Object.freeze(['qr', 'nfc', 'gps', 'manual']);
 /** A typed code: accepted by the server but flagged (`manual_entry` on the round). */
 export const MANUAL = 'manual';
@@ -123,23 +125,34 @@ export function addScan(draft, { tag, method, at, fix = null }) {
 
 /**
  * The draft with a checkpoint's visit updated: its answers replaced when given (the form
- * holds them all: an answer taken back or hidden by the checklist's logic must go), a photo
- * reference added (`{sha256, exif_time?}`), `done_at` (the guard's last act there) set to `at`.
+ * holds them all: an answer taken back or hidden by the checklist's logic must go), a problem
+ * photo added (`{sha256, exif_time?}`), the refs of the photos its items took replaced when
+ * given (`item_photos`: a photo item's pictures, a signature), `done_at` (the guard's last
+ * act there) set to `at`.
  */
-export function updateVisit(draft, checkpointId, { answers = null, photo = null, at }) {
+export function updateVisit(draft, checkpointId, { answers = null, photo = null, itemPhotos = null, at }) {
   const old = draft.visits[checkpointId] || { answers: {}, photos: [] };
   const visit = {
     answers: answers === null ? old.answers : { ...answers },
     photos: photo ? [...old.photos, photo] : old.photos,
     done_at: localIso(at),
   };
+  const items = itemPhotos === null ? old.item_photos : itemPhotos;
+  if (items && items.length) visit.item_photos = items.map((p) => ({ ...p }));
   return { ...draft, visits: { ...draft.visits, [checkpointId]: visit }, updated_at: visit.done_at };
 }
 
-/** Answers with the unanswered entries ({} or value null/'') dropped, as the server wants. */
+/**
+ * Answers with the unanswered entries ({} or value null/'') dropped, as the server wants; a
+ * repeated section's instances (a list, already tidied by the form) pass as they are.
+ */
 export function cleanAnswers(answers) {
   const out = {};
   for (const [item, answer] of Object.entries(answers || {})) {
+    if (Array.isArray(answer)) {
+      if (answer.length) out[item] = answer;
+      continue;
+    }
     if (!answer || typeof answer !== 'object') continue;
     const kept = Object.fromEntries(Object.entries(answer).filter(
       ([, v]) => v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && !v.length)));
@@ -148,11 +161,24 @@ export function cleanAnswers(answers) {
   return out;
 }
 
+/**
+ * A visit's photos as the server reads them (`{sha256, exif_time?}`): the problem photos,
+ * then those its answers cite (the server waits for the bytes of exactly these).
+ */
+function visitPhotos(visit, answers) {
+  const cited = citedPhotos(answers);
+  const seen = new Set();
+  return [...visit.photos, ...(visit.item_photos || []).filter((p) => cited.has(p.sha256))]
+    .filter((p) => !seen.has(p.sha256) && seen.add(p.sha256))
+    .map((p) => (p.exif_time ? { sha256: p.sha256, exif_time: p.exif_time } : { sha256: p.sha256 }));
+}
+
 /** The `submit_round` args of a finished draft: exactly the fields the server's schema reads. */
 export function submitRoundArgs(draft, finishedAt) {
   const visits = {};
   for (const [cid, v] of Object.entries(draft.visits)) {
-    const visit = { answers: cleanAnswers(v.answers), photos: v.photos.map((p) => ({ ...p })) };
+    const answers = cleanAnswers(v.answers);
+    const visit = { answers, photos: visitPhotos(v, answers) };
     if (v.done_at) visit.done_at = v.done_at;
     visits[cid] = visit;
   }

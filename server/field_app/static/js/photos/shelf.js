@@ -76,7 +76,7 @@ export class PhotoShelf {
 
 /**
  * A row of thumbnails with annotate/remove buttons and a camera button.
- * `opts`: {shelf, t, shas, markupOf(sha), onAdded(ref), onRemove(sha), onMarkup(sha, markup),
+ * `opts`: {shelf, t, shas, markupOf(sha) (null: no markup), onAdded(ref), onRemove(sha), onMarkup(sha, markup),
  * beforeCamera(), onError(err), required}
  */
 export function photoRow(opts) {
@@ -90,17 +90,20 @@ export function photoRow(opts) {
     const img = document.createElement('img');
     img.alt = t('forms.photo.alt');
     shelf.url(sha).then((url) => { if (url) img.src = url; });
-    const marks = (opts.markupOf(sha)?.shapes || []).length;
-    const edit = button('ph-annotate', marks ? t('forms.photo.marks', { n: marks }) : t('forms.photo.annotate'),
-      async () => {
-        const markup = await shelf.annotate(sha, opts.markupOf(sha));
-        if (markup) opts.onMarkup(sha, markup);
-      });
+    if (opts.markupOf) {
+      const marks = (opts.markupOf(sha)?.shapes || []).length;
+      fig.append(button('ph-annotate', marks ? t('forms.photo.marks', { n: marks }) : t('forms.photo.annotate'),
+        async () => {
+          const markup = await shelf.annotate(sha, opts.markupOf(sha));
+          if (markup) opts.onMarkup(sha, markup);
+        }));
+    }
     const remove = button('ph-remove', '×', () => {
       if (confirm(t('forms.photo.remove_confirm'))) opts.onRemove(sha);
     });
     remove.setAttribute('aria-label', t('forms.photo.remove'));
-    fig.append(img, edit, remove);
+    fig.prepend(img);
+    fig.append(remove);
     row.append(fig);
   }
   const add = document.createElement('label');

@@ -16,6 +16,7 @@ import { buildSubmitArgs } from '../inspect/submit_args.js';
 import { watchBestFix } from '../inspect/gps.js';
 import { h } from '../inspect/dom.js';
 import { PhotoShelf } from '../photos/shelf.js';
+import { siteNames } from '../site_names.js';
 
 const OCCURRENCES = 'plan_occurrences';
 
@@ -43,11 +44,14 @@ async function openDraft(ctx, params) {
   return { draft: newDraft({ definition, siteId, occurrence: params.occurrence }), definition };
 }
 
-function siteField(ctx, draft, keeper) {
+/** The site picker of a user with several sites (by name, in name order). */
+function siteField(ctx, draft, keeper, siteName) {
   const sites = ctx.me?.site_ids || [];
   if (draft.occurrence || (sites.length === 1 && draft.site_id === sites[0])) return null;
+  const byName = [...sites].sort((a, b) => siteName(a).localeCompare(siteName(b), ctx.lang));
   const select = h('select', { className: 'fi-input fi-site', 'aria-label': ctx.t('forms.site') },
-    h('option', { value: '' }, ctx.t('forms.site_pick')), ...sites.map((s) => h('option', { value: s }, s)));
+    h('option', { value: '' }, ctx.t('forms.site_pick')),
+    ...byName.map((s) => h('option', { value: s }, siteName(s))));
   select.value = draft.site_id || '';
   select.addEventListener('change', () => { draft.site_id = select.value || null; keeper.changed({ now: true }); });
   return h('label', { className: 'fi-site-row' }, ctx.t('forms.site'), select);
@@ -86,7 +90,7 @@ export async function mount(el, ctx, params = {}) {
   } }, ctx.t('forms.discard'));
   const header = h('header', { className: 'fi-header' },
     h('h2', {}, view.text(definition.title)), h('div', { className: 'fi-header-row' }, saved, discard),
-    siteField(ctx, draft, keeper));
+    siteField(ctx, draft, keeper, await siteNames(ctx)));
   const formEl = h('div', { className: 'fi-form' });
   el.replaceChildren(header, formEl);
   view.render(formEl);

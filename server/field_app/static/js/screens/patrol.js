@@ -10,8 +10,9 @@
 import { fill, h, hhmm, label, pictureInput } from '../patrol/dom.js';
 import { exifTime } from '../patrol/exif.js';
 import { watchFix } from '../patrol/gps.js';
-import { checkpointForm, loadEngine, newestDefinition } from '../patrol/checkpoint_form.js';
+import { checkpointForm, newestDefinition } from '../patrol/checkpoint_form.js';
 import { scanPanel } from '../patrol/scan_panel.js';
+import { siteNames } from '../site_names.js';
 import {
   CHECKPOINTS, DEFINITIONS, OCCURRENCES, ROUTES, WATCH, addScan, checkpointOfTag, findRoute,
   myRounds, newRound, progress, siteCheckpoints, submitRoundArgs, updateVisit,
@@ -31,6 +32,8 @@ export async function mount(el, ctx, params = {}) {
     screen.stops.splice(0).forEach((stop) => stop());
   };
   const drafts = await patrolDrafts(ctx);
+  // a guard of several sites sees which site each round is at
+  if ((ctx.me?.site_ids || []).length > 1) screen.siteName = await siteNames(ctx);
   const [occurrences, routes] = await Promise.all([ctx.records(OCCURRENCES), ctx.records(ROUTES)]);
   // Today links `#/patrol/<route>?occurrence=<round>`: that round first, else the route's
   const key = params.occurrence || (params.route_id && params.route_id !== 'mine' ? params.route_id : null);
@@ -71,7 +74,9 @@ function showList(screen, occurrenceRows, routeRows, drafts, key) {
     return h('li', { class: `patrol-round patrol-${state}`, dataset: { occurrence: o.id } },
       h('div', { class: 'patrol-round-when' }, o.local_start.replace('T', ' '),
         h('span', { class: 'patrol-badge' }, ctx.t(draft ? 'patrol.in_progress' : `patrol.state.${state}`))),
-      h('div', { class: 'patrol-round-what' }, `${routeName(o)} · `,
+      h('div', { class: 'patrol-round-what' },
+        screen.siteName ? h('span', { class: 'patrol-site' }, `${screen.siteName(o.site_id)} · `) : null,
+        `${routeName(o)} · `,
         ctx.t('patrol.due_by', { time: at(o.deadline) })),
       h('button', { type: 'button', class: 'patrol-big', onclick: open(async () => {
         if (draft) return draft;
@@ -98,9 +103,9 @@ function showList(screen, occurrenceRows, routeRows, drafts, key) {
 async function showRound(screen, initial) {
   const { el, ctx } = screen;
   let draft = initial;
-  const [routeRows, checkpointRows, occurrenceRows, definitionRows, watchRows, engine] =
+  const [routeRows, checkpointRows, occurrenceRows, definitionRows, watchRows] =
     await Promise.all([ctx.records(ROUTES), ctx.records(CHECKPOINTS), ctx.records(OCCURRENCES),
-      ctx.records(DEFINITIONS), ctx.records(WATCH), loadEngine()]);
+      ctx.records(DEFINITIONS), ctx.records(WATCH)]);
   const occurrence = occurrenceRows.map((r) => r.doc)
     .find((o) => o && o.id === draft.occurrence_id);
   const route = findRoute(routeRows, draft.route_id, draft.route_version);
@@ -119,7 +124,13 @@ async function showRound(screen, initial) {
   history.replaceState(null, '', `#/patrol/${encodeURIComponent(draft.route_id)}?round=${draft.id}`);
   const scanner = scanPanel({ t: ctx.t, onTag: (tag, method) => record(tag, method),
     onMessage: (text, kind) => message(screen, text, kind) });
-  screen.stops.push(() => gps.stop(), () => scanner.stop());
+  let form = null;      // the open checkpoint's checklist
+  // `keep: false` once the round is queued or discarded: a late save would bring it back
+  const closeForm = ({ keep = true } = {}) => {
+    if (form) form.release({ keep });
+    form = null;
+  };
+  screen.stops.push(() => gps.stop(), () => scanner.stop(), closeForm);
 
   // the next change builds on this one at once, even before it is stored (a scan right
   // after an answer must not write the draft back without the answer)
@@ -166,21 +177,26 @@ async function showRound(screen, initial) {
       : ctx.t('patrol.unknown_tag', { tag }), checkpoint ? 'ok' : 'warning');
     renderProgress();
     if (checkpoint) openVisit(checkpoint, tag);
-    else visitBox.hidden = true;
+    else {
+      closeForm();
+      visitBox.hidden = true;
+    }
   }
 
+  const failed = (error) => message(screen, ctx.t('patrol.error', { reason: error.message }), 'error');
+  const visitPhotos = (checkpointId) => (draft.visits[checkpointId] || { photos: [] }).photos;
+
   function openVisit(checkpoint, tag) {
+    closeForm();
     const visit = draft.visits[checkpoint.id] || { answers: {}, photos: [] };
     const definition = checkpoint.checklist_id
       ? newestDefinition(definitionRows, checkpoint.checklist_id) : null;
-    const form = definition ? checkpointForm(definition, { answers: visit.answers, tag,
-      lang: ctx.lang, t: ctx.t, engine }) : null;
     // every answer is kept as it is given: scanning the next checkpoint must not lose it
-    if (form) {
-      form.element.addEventListener('change', () => save(updateVisit(draft, checkpoint.id,
-        { answers: form.answers(), at: new Date() })).catch((error) =>
-        message(screen, ctx.t('patrol.error', { reason: error.message }), 'error')));
-    }
+    form = definition ? checkpointForm(definition, { ctx, visit, tag, onError: failed,
+      problemPhotos: () => visitPhotos(checkpoint.id).map((ph) => ph.sha256),
+      onChange: (f) => save(updateVisit(draft, checkpoint.id,
+        { answers: f.answers(), itemPhotos: f.photos(), at: new Date() })) }) : null;
+    const shown = form;
     const photos = h('span', { class: 'patrol-photos' },
       ctx.t('patrol.photos_count', { count: visit.photos.length }));
     const photoInput = pictureInput('patrol-problem-photo', async (file) => {
@@ -188,11 +204,12 @@ async function showRound(screen, initial) {
         const taken = await exifTime(file);     // read before any IndexedDB transaction
         const ref = await ctx.photos.add(file, { kind: 'patrol' });
         const photo = taken ? { sha256: ref.sha256, exif_time: taken } : { sha256: ref.sha256 };
+        if (shown) await shown.flush();        // answers typed just before: kept with it
         await save(updateVisit(draft, checkpoint.id, { photo, at: new Date() }));
-        photos.textContent = ctx.t('patrol.photos_count',
-          { count: draft.visits[checkpoint.id].photos.length });
+        photos.textContent = ctx.t('patrol.photos_count', { count: visitPhotos(checkpoint.id).length });
+        if (shown) shown.refresh();              // its checks now count the photo as evidence
       } catch (error) {
-        message(screen, ctx.t('patrol.error', { reason: error.message }), 'error');
+        failed(error);
       }
     });
     const households = watch.filter((w) => w.checkpoint_tag === tag);
@@ -203,17 +220,21 @@ async function showRound(screen, initial) {
         h('ul', {}, households.map((w) => h('li', {}, `${w.building} ${w.unit}: `,
           w.categories.map((c) => `${c.label} — ${c.watch.map((x) => x.text).join('; ')}`).join(' / ')))))
         : null,
-      form ? form.element : null,
+      shown ? shown.element : null,
       h('div', { class: 'patrol-visit-actions' },
         h('label', { class: 'patrol-big patrol-photo-label' }, ctx.t('patrol.problem_photo'), photoInput),
         photos,
         h('button', { type: 'button', class: 'patrol-big patrol-save', onclick: async () => {
-          const cited = (draft.visits[checkpoint.id] || { photos: [] }).photos.map((ph) => ph.sha256);
-          const problems = form ? form.problems(cited) : [];
-          await save(updateVisit(draft, checkpoint.id, { answers: form ? form.answers() : {}, at: new Date() }));
+          const problems = shown ? shown.problems() : [];
+          await save(updateVisit(draft, checkpoint.id, shown
+            ? { answers: shown.answers(), itemPhotos: shown.photos(), at: new Date() }
+            : { answers: {}, at: new Date() }));
           message(screen, problems.length ? ctx.t('patrol.items_problems', { items: problems.join('、') })
             : ctx.t('patrol.saved'), problems.length ? 'warning' : 'ok');
-          if (!problems.length) visitBox.hidden = true;
+          if (!problems.length) {
+            closeForm();
+            visitBox.hidden = true;
+          }
         } }, ctx.t('patrol.save_answers'))));
     visitBox.hidden = false;
     visitBox.scrollIntoView({ block: 'start' });
@@ -225,6 +246,7 @@ async function showRound(screen, initial) {
     // one tap, one round: a second submit_round with another finish time would be refused
     const button = event.currentTarget;
     button.disabled = true;
+    if (form) await form.flush();     // an answer typed just now goes with the round
     const args = submitRoundArgs(draft, new Date());
     try {
       // the draft goes in the same transaction that queues the round (the shell's tables)
@@ -235,6 +257,7 @@ async function showRound(screen, initial) {
       message(screen, ctx.t('patrol.error', { reason: error.message }), 'error');
       return;
     }
+    closeForm({ keep: false });
     screen.stops.splice(0).forEach((stop) => stop());
     fill(el, h('div', { class: 'patrol' },
       h('p', { class: 'patrol-done' }, ctx.t('patrol.finished')),
@@ -244,6 +267,7 @@ async function showRound(screen, initial) {
   };
   const discard = async () => {
     if (!confirm(ctx.t('patrol.discard_confirm'))) return;
+    closeForm({ keep: false });
     await ctx.db.drafts.delete(draft.id);
     screen.stops.splice(0).forEach((stop) => stop());
     showList(screen, occurrenceRows, routeRows, await patrolDrafts(ctx), null);

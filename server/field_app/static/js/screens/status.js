@@ -4,7 +4,8 @@ import { db, getMeta, setMeta } from '../db.js';
 import { errorText } from '../api.js';
 import { h } from '../dom.js';
 import { PENDING, rejected } from '../outbox.js';
-import { PHOTO_PENDING, UPLOAD_EVENT, formatTime, syncState } from '../status_bar.js';
+import { UPLOAD_EVENT, formatTime, syncState } from '../status_bar.js';
+import { LISTED, photoList } from './photo_list.js';
 
 function mutationLine(m) {
   const args = m.args || {};
@@ -32,7 +33,7 @@ export async function mount(el, ctx) {
     }
   });
   const waiting = (await db.outbox.toArray()).filter((m) => m.state === PENDING);
-  const photos = photoList(t, await db.photos.where('state').anyOf(PHOTO_PENDING).toArray());
+  const photos = photoList(t, await db.photos.where('state').anyOf(LISTED).toArray());
   const refused = await rejected();
   const persisted = await getMeta('persisted');
   const lang = h('select', { id: 'lang' },
@@ -65,23 +66,4 @@ export async function mount(el, ctx) {
     h('label', {}, t('status.lang'), lang), h('p'), logout].filter(Boolean));
   window.addEventListener(UPLOAD_EVENT, photos.update);
   return () => window.removeEventListener(UPLOAD_EVENT, photos.update);
-}
-
-/** Photos still to send, each with a bar of its bytes the server has. */
-function photoList(t, rows) {
-  const line = (sha256, sent, total, state) => {
-    const bar = h('progress', { max: String(total || 1), value: String(sent || 0) });
-    return h('li', { dataset: { sha256, state } }, `${sha256.slice(0, 10)}… `, bar,
-             h('span', { class: 'meta' }, ` ${t('status.photo_bytes', { kb: Math.round((sent || 0) / 1024), of: Math.round((total || 0) / 1024) })}`));
-  };
-  const el = h('ul', { id: 'photos' }, rows.length
-    ? rows.map((p) => line(p.sha256, p.offset, p.size ?? (p.blob && p.blob.size), p.state))
-    : h('li', {}, t('status.none')));
-  const update = ({ detail: p }) => {
-    const row = line(p.sha256, p.sent, p.total, p.state);
-    const old = el.querySelector(`li[data-sha256="${p.sha256}"]`);
-    if (old) old.replaceWith(row);
-    else el.replaceChildren(...el.querySelectorAll('li[data-sha256]'), row);
-  };
-  return { el, update };
 }
