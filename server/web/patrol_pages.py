@@ -20,6 +20,7 @@ from .csv_export import csv_response
 from .i18n import site_zone
 from .list_filters import chosen_site
 from .pages import SUPERVISING, page, page_blueprint
+from .patrol_visits import round_visits
 
 bp = page_blueprint("web_patrol", __name__)
 ROUND_COLUMNS = ("id", "site", "local_start", "route", "status", "start_status", "on_time",
@@ -82,4 +83,5 @@ def rounds_csv(actor):
 def round_page(actor, round_id):
     found = reports.get_round(get_store(), actor, round_id)
     return render_template("web/patrol_round.html", round=found, verdict=found["verdict"],
+                           visits=round_visits(get_store(), actor, found),
                            clock=clock_of(found["verdict"]["timezone"]))

@@ -18,7 +18,7 @@ from server.services import results
 from .i18n import label
 
 
-def _answer_text(item: dict, answer: Any) -> str:
+def answer_text(item: dict, answer: Any) -> str:
     """What was answered, in words (option labels, not ids)."""
     if not isinstance(answer, dict) or not answer:
         return "–"
@@ -42,13 +42,14 @@ def _row(item: dict, answer: Any, line: dict | None) -> dict:
     answer = answer if isinstance(answer, dict) else {}
     defects = [d for d in answer.get("defects") or () if isinstance(d, dict)]
     return {"id": item["id"], "label": label(item.get("label")), "type": item["type"],
-            "answer": _answer_text(item, answer), "value": answer.get("value"),
+            "answer": answer_text(item, answer), "value": answer.get("value"),
             "note": answer.get("note"), "defects": defects, "line": line,
             "explanation": label(line["explanation"]) if line else None,
             "photos": [p for p in answer.get("photos") or () if isinstance(p, str)]}
 
 
-def _sections(definition: dict, answers: dict, score: dict | None) -> list[dict]:
+def answer_sections(definition: dict, answers: dict, score: dict | None) -> list[dict]:
+    """The definition's sections with each item's answer in words and its score line."""
     lines: dict[tuple, dict] = {}
     for section in (score or {}).get("sections", ()):
         for line in section.get("lines", ()):
@@ -60,7 +61,8 @@ def _sections(definition: dict, answers: dict, score: dict | None) -> list[dict]
     for section in definition["sections"]:
         parts = []
         if section.get("repeat"):
-            instances = answers.get(section["id"]) or []
+            instances = answers.get(section["id"])
+            instances = instances if isinstance(instances, list) else []  # patrol visits are free-form
             for n, instance in enumerate(i for i in instances if isinstance(i, dict)):
                 given = instance.get("answers") or {}
                 parts.append({"label": instance.get("label") or f"#{n + 1}",
@@ -85,7 +87,7 @@ def result_report(store, actor: Actor, result_id: str) -> dict:
              for section in definition["sections"] for item in section["items"]}
     photos = [{**p, "item_label": items.get(p.get("item"), "")}
               for p in doc.get("photos") or () if isinstance(p, dict) and p.get("sha256")]
-    sections = _sections(definition, doc.get("answers") or {}, doc.get("score"))
+    sections = answer_sections(definition, doc.get("answers") or {}, doc.get("score"))
     return {"result": doc, "definition": definition, "title": label(definition.get("title")),
             "site": get_site(store, doc["site_id"]),
             "inspector": people.get(submitted.get("by"), {}).get("username", "?"),

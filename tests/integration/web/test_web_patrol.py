@@ -87,3 +87,41 @@ def test_the_punctuality_grid_counts_late_and_missed_visits_per_checkpoint(app, 
         svg = heatmap_svg(grid["values"], rows=grid["rows"], columns=grid["columns"],
                           label="%", font_path=app.config["PHOTO_FONT_PATH"])
     assert svg.startswith("<svg") and "<path" in svg
+
+
+def test_a_round_page_shows_what_was_answered_and_photographed_at_each_checkpoint(
+        web, client, team, app_store):
+    """cp2's checklist gives labels and words; cp3 has none, so its answers show by id."""
+    from server.services import definitions
+    from server.services.accounts.users import actor_of
+    from server.services.patrol import checkpoints
+    definitions.install(app_store, {
+        "id": "gate-check", "version": 1, "kind": "inspection", "title": {"zh": "门岗检查", "en": "Gate"},
+        "sections": [{"id": "g", "title": {"zh": "门岗", "en": "Gate"}, "items": [
+            {"id": "g.barrier", "type": "check", "label": {"zh": "道闸正常", "en": "Barrier works"}},
+            {"id": "g.staff", "type": "reading", "unit": "人",
+             "label": {"zh": "在岗人数", "en": "Staff on duty"}}]}]},
+        by="test")
+    site = PatrolSite(client, team, app_store)
+    site.set_up()
+    checkpoints.update_checkpoint(app_store, actor_of(team.users["supervisor"]),
+                                  team.site_a["id"], "cp2", {"checklist_id": "gate-check"})
+    occurrence = site.occurrence(f"{NIGHT}T22:00")
+    sha = "cd" * 32
+    [answer] = GuardDevice(client, team.headers["guard"]).push(
+        round_args(occurrence, walk(LATE_WALK), "22:35", finished="22:45") | {"visits": {
+            "cp2": {"answers": {"g.barrier": {"value": "fail", "note": "抬杆卡住"},
+                                "g.staff": {"value": 2}},
+                    "photos": [{"sha256": sha}]},
+            "cp3": {"answers": {"x.lights": {"value": "on"}, "x.odd": 7}}}})
+    assert answer["status"] == "applied", answer
+    page = web("supervisor-a", **{"Accept-Language": "en"}).get(
+        "/patrol/rounds/round-1", headers={"Accept-Language": "en"})
+    assert page.status_code == 200
+    visits = page.text[page.text.index('id="visits"'):page.text.index('id="flags"')]
+    cp2 = visits[visits.index('data-checkpoint="cp2"'):visits.index('data-checkpoint="cp3"')]
+    assert "Barrier works" in cp2 and "fail" in cp2 and "抬杆卡住" in cp2
+    assert "Staff on duty" in cp2 and ">2 人<" in cp2
+    assert f"/api/v1/photos/{sha}?variant=thumb&amp;result=round-1" in cp2
+    cp3 = visits[visits.index('data-checkpoint="cp3"'):]
+    assert "x.lights" in cp3 and ">on<" in cp3 and ">7<" in cp3
