@@ -21,8 +21,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from .auth import csrf
     from .config import load_config, secret_key
     from .json_provider import OrjsonProvider
+    from .url_rules import LazyBuilderRule
 
     app = Flask(__name__)
+    app.url_rule_class = LazyBuilderRule  # before any route (Flask's static one is eager)
     app.json = OrjsonProvider(app)  # before load_config, which may tune app.json
     load_config(app, config)
     extensions.init_app(app)  # first: the store's lock makes this process the data dir's owner
