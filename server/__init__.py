@@ -10,7 +10,10 @@ from typing import Any, Mapping
 
 from flask import Flask
 
+from .startup_gc import collector_paused
 
+
+@collector_paused
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app; ``config`` overrides file and environment settings.
 
