@@ -10,7 +10,10 @@ from typing import Any, Mapping
 
 from flask import Flask
 
+from .startup_gc import collector_paused
 
+
+@collector_paused
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app; ``config`` overrides file and environment settings.
 
@@ -21,8 +24,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from .auth import csrf
     from .config import load_config, secret_key
     from .json_provider import OrjsonProvider
+    from .url_rules import LazyBuilderRule
 
     app = Flask(__name__)
+    app.url_rule_class = LazyBuilderRule  # before any route (Flask's static one is eager)
     app.json = OrjsonProvider(app)  # before load_config, which may tune app.json
     load_config(app, config)
     extensions.init_app(app)  # first: the store's lock makes this process the data dir's owner

@@ -288,19 +288,21 @@ def compile_dump(schema: Schema) -> Callable[[Any], dict]:
         return _declined
     plan = []
     for name, field in schema.dump_fields.items():
-        if field.attribute is not None or "." in name or hasattr(dict, name) \
-                or field.dump_default is not missing:
-            return _declined  # marshmallow's getter would find dict.items & co
-        plan.append((name, field.data_key or name, _dump_field(field)))
+        if field.attribute is not None or "." in name or field.dump_default is not missing:
+            return _declined
+        # Without the key marshmallow's getter would find dict.items & co: unsure then.
+        plan.append((name, field.data_key or name, _dump_field(field), hasattr(dict, name)))
 
     def dump(obj):
         if type(obj) is not dict:
             raise _UNSURE
         out = {}
-        for name, key, convert in plan:
+        for name, key, convert, shadowed in plan:
             value = obj.get(name, missing)
             if value is not missing:
                 out[key] = None if value is None else convert(value)
+            elif shadowed:
+                raise _UNSURE
         return out
     return dump
 
@@ -314,6 +316,9 @@ def _dump_field(field: fields.Field) -> Loader:
         return _exact(bool)
     if plain(fields.Integer) and not field.as_string:
         return _exact(int)
+    if _own(field, fields.Float, "serialize", "_serialize", "_format_num") \
+            and not field.as_string:
+        return _exact(float)  # floats only: marshmallow turns ints and strings into floats
     if type(field) is fields.Raw:
         return _identity
     if type(field) is fields.Dict and field.key_field is None and field.value_field is None:

@@ -14,6 +14,7 @@ from . import (auth, definition_sheets, definitions, devices, docs, errors, me, 
 from . import appeals, composite, households, liability, welfare_checks
 from . import complaints, maintenance, plans, violations
 from .blueprint import security_schemes
+from .deferred_document import DeferredDocumentApi
 
 AREAS = (auth, me, users, sites, devices, definitions, definition_sheets, results, sync, photos,
          tickets, patrol, patrol_reports)
@@ -21,9 +22,13 @@ AREAS += (households, welfare_checks, appeals, liability, composite)
 AREAS += (plans, complaints, violations, maintenance)
 
 
-def init_app(app: Flask) -> errors.Api:
-    """Create the Api on ``app``, register every area and the error handlers."""
-    api = errors.Api(app, spec_kwargs={"extra_plugins": [errors.StoreOutageResponses()]})
+def init_app(app: Flask, api_class: type[errors.Api] = DeferredDocumentApi) -> errors.Api:
+    """Create the Api on ``app``, register every area and the error handlers.
+
+    ``api_class``: ``errors.Api`` documents each area as it registers it (tests compare
+    that document with the deferred one).
+    """
+    api = api_class(app, spec_kwargs={"extra_plugins": [errors.StoreOutageResponses()]})
     for name, scheme in security_schemes(app.config["SESSION_COOKIE_NAME"]).items():
         api.spec.components.security_scheme(name, scheme)
     for area in AREAS:

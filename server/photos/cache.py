@@ -49,6 +49,7 @@ from .info import PhotoInfo
 from .intake import ALLOWED_FORMATS, DecodedPhoto, PhotoRefused, decode_for_display
 from .sniff import media_type_of
 from .stamp import StampInfo
+from .weasyprint_loader import settle_before_decoding
 
 VARIANTS = ("original", "display", "thumb", "annotated", "stamped")
 DERIVED_MEDIA_TYPE = "image/jpeg"
@@ -166,6 +167,7 @@ class VariantCache:
         return decoded.display
 
     def _read_display(self, folder: Path) -> Image.Image:
+        settle_before_decoding()  # a display copy cut short must fail, not render half
         with Image.open(folder / self._file_name("display", None, None), formats=["JPEG"]) as im:
             im.load()
             return im.copy()

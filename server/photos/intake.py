@@ -18,7 +18,9 @@ default). To make Pillow's ``DecompressionBombWarning`` an error we add one
 process-wide ``warnings`` filter for that category on each intake (idempotent):
 ``warnings.catch_warnings`` would be local but is not thread-safe before
 Python 3.14, and a server opening an image past Pillow's bomb limit should fail
-everywhere anyway.
+everywhere anyway. Pillow's ``LOAD_TRUNCATED_IMAGES`` must stay False:
+WeasyPrint's import switches it on, so ``open_checked`` first lets
+``weasyprint_loader`` finish that import and put the flag back.
 """
 from __future__ import annotations
 
@@ -41,6 +43,7 @@ from .info import PhotoInfo
 from .refusal import PhotoRefused
 from .shrink import fit
 from .sniff import ALLOWED_MEDIA_TYPES, sniff_file
+from .weasyprint_loader import settle_before_decoding
 
 # Importing the three plugins above registers them, so ``Image.open`` with this
 # allow-list never triggers Pillow's import of all 40-odd plugins.
@@ -142,6 +145,7 @@ def open_checked(path: str | os.PathLike[str],
     if os.stat(path).st_size == 0:
         raise PhotoRefused("empty file (0 bytes)", "empty")
     _ensure_bomb_warning_is_error()
+    settle_before_decoding()
     try:
         im = Image.open(path, formats=list(ALLOWED_FORMATS))
     except Image.UnidentifiedImageError:

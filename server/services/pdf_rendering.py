@@ -1,11 +1,9 @@
 """HTML to PDF with WeasyPrint (over Debian's pango), in the server process.
 
-Importing WeasyPrint sets Pillow's process-wide ``ImageFile.
-LOAD_TRUNCATED_IMAGES = True`` (``weasyprint/images.py``), and photo intake
-relies on Pillow refusing a truncated image (``server.photos``). So this
-module is imported with the app (the result report and the patrol labels
-import it), before any request could check an upload, and the flag is put
-back at once: rendering itself does not touch it again.
+WeasyPrint is imported on the first PDF, not with the app (it was most of the
+server's start), through ``server.photos.weasyprint_loader``: its import
+switches on Pillow's process-wide ``LOAD_TRUNCATED_IMAGES``, and the loader
+puts it back before any photo decode can run.
 
 Only ``data:`` URIs and the files the caller hands over by name
 (``fieldsync-file:<name>``) are fetched: nothing else is opened, whatever
@@ -15,15 +13,10 @@ its time there, ``bench/web.py``).
 """
 from __future__ import annotations
 
+from functools import cache
 from typing import Mapping
 
-from PIL import ImageFile
-
-_truncated_images = ImageFile.LOAD_TRUNCATED_IMAGES
-from weasyprint import HTML  # noqa: E402 - between saving and restoring Pillow's flag
-from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
-
-ImageFile.LOAD_TRUNCATED_IMAGES = _truncated_images
+from server.photos.weasyprint_loader import WeasyPrintUnavailable, load_weasyprint
 
 
 class PdfRenderFailed(RuntimeError):
@@ -33,22 +26,27 @@ class PdfRenderFailed(RuntimeError):
 FILE_SCHEME = "fieldsync-file:"
 
 
-class _NamedFiles(URLFetcher):
-    """``data:`` URIs, and ``fieldsync-file:<name>`` for the files in ``files``
-    (name -> (path, media type)); any other address is refused."""
+@cache
+def _named_files_fetcher() -> type:
+    """``_NamedFiles(files)``: ``data:`` URIs, and ``fieldsync-file:<name>`` for the files
+    in ``files`` (name -> (path, media type)); any other address is refused. A class made
+    on first use because its base is WeasyPrint's."""
+    urls = load_weasyprint().urls
 
-    def __init__(self, files: Mapping[str, tuple[str, str]]):
-        super().__init__(allowed_protocols={"data"})
-        self.files = files
+    class _NamedFiles(urls.URLFetcher):
+        def __init__(self, files: Mapping[str, tuple[str, str]]):
+            super().__init__(allowed_protocols={"data"})
+            self.files = files
 
-    def fetch(self, url, headers=None):
-        if not url.startswith(FILE_SCHEME):
-            return super().fetch(url, headers)
-        found = self.files.get(url[len(FILE_SCHEME):])
-        if found is None:
-            raise ValueError(f"not a file of this document: {url}")
-        with open(found[0], "rb") as f:
-            return URLFetcherResponse(url, f.read(), {"Content-Type": found[1]})
+        def fetch(self, url, headers=None):
+            if not url.startswith(FILE_SCHEME):
+                return super().fetch(url, headers)
+            found = self.files.get(url[len(FILE_SCHEME):])
+            if found is None:
+                raise ValueError(f"not a file of this document: {url}")
+            with open(found[0], "rb") as f:
+                return urls.URLFetcherResponse(url, f.read(), {"Content-Type": found[1]})
+    return _NamedFiles
 
 
 def file_address(name: str) -> str:
@@ -59,6 +57,9 @@ def file_address(name: str) -> str:
 def html_to_pdf(html: str, files: Mapping[str, tuple[str, str]] | None = None) -> bytes:
     """The PDF of an HTML page that refers to nothing but ``files`` (by ``file_address``)."""
     try:
-        return HTML(string=html, url_fetcher=_NamedFiles(files or {})).write_pdf()
+        fetcher = _named_files_fetcher()(files or {})
+        return load_weasyprint().HTML(string=html, url_fetcher=fetcher).write_pdf()
+    except WeasyPrintUnavailable as exc:
+        raise PdfRenderFailed(str(exc)) from exc
     except (OSError, ValueError, RuntimeError) as exc:
         raise PdfRenderFailed(f"rendering the PDF failed: {exc}") from exc
