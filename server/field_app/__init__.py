@@ -86,21 +86,29 @@ def static_imports(entries=START_MODULES) -> list[str]:
 
 
 def index_html() -> str:
-    """index.html naming every slice's stylesheet and texts that exist (no build step:
-    a slice adds ``css/<slice>.css`` or ``js/i18n/<slice>.js`` and it is picked up)."""
-    css = "".join(f'<link rel="stylesheet" href="/app/static/css/{p.name}">\n  '
-                  for p in sorted((STATIC / "css").glob("*.css")) if p.name != "app.css")
+    """index.html with every slice's stylesheet and texts that exist (no build step: a
+    slice adds ``css/<slice>.css`` or ``js/i18n/<slice>.js`` and it is picked up). The
+    styles are inlined: a stylesheet to fetch would hold the first paint (15 KB, all of it,
+    so no screen ever draws unstyled)."""
+    sheets = [STATIC / "css/app.css", *sorted(p for p in (STATIC / "css").glob("*.css") if p.name != "app.css")]
+    css = "<style>\n" + "".join(f"/* css/{p.name} */\n" + p.read_text(encoding="utf-8")
+                                  for p in sheets).replace("</", "<\\/") + "</style>"
     texts = [f"/app/static/js/i18n/{p.name}" for p in sorted((STATIC / "js/i18n").glob("*.js"))]
     listed = ('<script type="application/json" id="i18n-modules">'
               + json.dumps(texts).replace("<", "\\u003c") + "</script>")
     # the slice texts too: app.js imports them before the first screen, so they are on
     # the start path (found only once app.js runs, they would cost a round of fetches)
-    preload = "".join(f'<link rel="modulepreload" href="{url}">\n  '
-                      for url in [*(f"/app/static/{rel}" for rel in static_imports()), *texts])
     page = (STATIC / "index.html").read_text(encoding="utf-8")
-    return (page.replace("<!-- slice styles -->", css.rstrip())
+    # app.js (first) and what it imports, for first_paint.js to preload once it has painted
+    start = [f"/app/static/{rel}" for rel in sorted(static_imports(), key=lambda r: r != START_MODULES[0])]
+    modules = [url for url in [*start, *texts] if f'"{url}"' not in page]
+    preload = ('<script type="application/json" id="start-modules">'
+               + json.dumps(modules).replace("<", "\\u003c") + "</script>")
+    styles = page.index("<!-- styles:")
+    page = page[:styles] + css + page[page.index("-->", styles) + 3:]
+    return (page
             .replace("<!-- slice texts -->", listed)
-            .replace("<!-- start modules -->", preload.rstrip()))
+            .replace("<!-- start modules -->", preload))
 
 
 @bp.get("/")
