@@ -12,6 +12,7 @@ does not apply to it.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import posixpath
@@ -25,6 +26,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 _NOT_SHELL = (".md", ".map", ".txt")
 _NOT_SHELL_NAMES = ("LICENSE", "sw.js", "index.html", "manifest.webmanifest")  # own URLs
 # Same origin only; blob: for photo previews and camera frames, wasm for a QR decoder.
+# The start page adds the hash of its one inline script (first_paint.js) to script-src.
 CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; "
        "style-src 'self' 'unsafe-inline'; img-src 'self' blob: data:; media-src 'self' blob:; "
        "connect-src 'self'; worker-src 'self' blob:; manifest-src 'self'; object-src 'none'; "
@@ -57,8 +59,8 @@ def shell_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def _secured(resp: Response) -> Response:
-    resp.headers["Content-Security-Policy"] = CSP
+def _secured(resp: Response, csp: str = CSP) -> Response:
+    resp.headers["Content-Security-Policy"] = csp
     resp.headers["X-Content-Type-Options"] = "nosniff"
     # the worker decides what is cached; the browser's HTTP cache must not hide a new file
     resp.headers["Cache-Control"] = "no-cache"
@@ -104,16 +106,31 @@ def index_html() -> str:
     modules = [url for url in [*start, *texts] if f'"{url}"' not in page]
     preload = ('<script type="application/json" id="start-modules">'
                + json.dumps(modules).replace("<", "\\u003c") + "</script>")
-    styles = page.index("<!-- styles:")
-    page = page[:styles] + css + page[page.index("-->", styles) + 3:]
-    return (page
-            .replace("<!-- slice texts -->", listed)
-            .replace("<!-- start modules -->", preload))
+    page = _put(page, "<!-- styles:", css)
+    page = _put(page, "<!-- first paint:", f"<script>{first_paint_script()}</script>")
+    return page.replace("<!-- slice texts -->", listed).replace("<!-- start modules -->", preload)
+
+
+def _put(page: str, comment_start: str, text: str) -> str:
+    """``page`` with the comment starting ``comment_start`` replaced by ``text``."""
+    start = page.index(comment_start)
+    return page[:start] + text + page[page.index("-->", start) + 3:]
+
+
+def first_paint_script() -> str:
+    """The start page's inline script: painting Today's snapshot must not wait for a fetch."""
+    return (STATIC / "js/first_paint.js").read_text(encoding="utf-8").replace("</", "<\\/")
+
+
+def index_csp() -> str:
+    """The CSP of the start page: its inline script allowed by its hash, nothing else."""
+    digest = base64.b64encode(hashlib.sha256(first_paint_script().encode()).digest()).decode()
+    return CSP.replace("script-src 'self'", f"script-src 'self' 'sha256-{digest}'", 1)
 
 
 @bp.get("/")
 def index():
-    return _secured(Response(index_html(), mimetype="text/html"))
+    return _secured(Response(index_html(), mimetype="text/html"), index_csp())
 
 
 @bp.get("/sw.js")

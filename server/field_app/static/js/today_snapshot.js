@@ -5,9 +5,10 @@
 // snapshot is inert (no tap reaches it) and carries no ids, so nothing can act on it.
 //
 // It is tied to who drew it: `who` ("user_id device_id", written by the shell from the
-// database at every start) must match the snapshot's, and any change of session (token,
-// user, device, epoch, language) or any deletion of pulled records clears both (db.js).
-// No imports: the first paint must not wait for any other module.
+// database at every start) must match the snapshot's. A change of session (token, user,
+// device) clears both; a new server epoch, another language or pulled records deleted
+// clear the snapshot (db.js's middleware sees every such write).
+// first_paint.js (inlined into the page) paints what saveSnapshot keeps: keep the two in step.
 export const SNAPSHOT_KEY = 'fieldsync-today:v1';
 export const WHO_KEY = 'fieldsync-who';
 const MAX_CHARS = 512 * 1024; // a snapshot larger than this is not worth the parse
@@ -64,15 +65,6 @@ function tree(node) {
   return [node.localName, attrs, ...children.map(tree).filter((c) => c !== null)];
 }
 
-function build([tag, attrs, ...children]) {
-  const el = document.createElement(SKIPPED.has(tag) ? 'span' : tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (name !== 'id' && !name.startsWith('on')) el.setAttribute(name, value);
-  }
-  el.append(...children.map((c) => (typeof c === 'string' ? c : build(c))));
-  return el;
-}
-
 /** Keep what Today shows now (its screen element and the nav) for the next start. */
 export function saveSnapshot(screenEl, me) {
   const ls = storage();
@@ -91,31 +83,6 @@ export function saveSnapshot(screenEl, me) {
     ls.removeItem(SNAPSHOT_KEY);
     return false;
   }
-}
-
-/** Paint the snapshot into `view` (and the nav) if there is one for the current session;
- *  true when painted. Only for Today: another route opens from the database as before. */
-export function paintSnapshot(view, nav, hash = location.hash) {
-  const ls = storage();
-  if (!ls || !/^(#\/?(today)?)?$/.test(hash)) return false;
-  let snap;
-  try {
-    snap = JSON.parse(ls.getItem(SNAPSHOT_KEY));
-  } catch (err) {
-    return false;
-  }
-  if (!snap || !snap.who || snap.who !== ls.getItem(WHO_KEY) || !Array.isArray(snap.screen)) return false;
-  const screen = build(snap.screen);
-  screen.dataset.snapshot = '1';
-  // the live screen's title reports its paint as `today`, this one's as `today-snapshot`
-  for (const el of screen.querySelectorAll('[elementtiming]')) el.setAttribute('elementtiming', 'today-snapshot');
-  screen.inert = true; // until the live screen replaces it
-  screen.setAttribute('aria-busy', 'true');
-  if (snap.lang) document.documentElement.lang = snap.lang;
-  if (snap.title) document.title = snap.title;
-  if (nav && Array.isArray(snap.nav)) nav.replaceChildren(...build(snap.nav).childNodes);
-  view.replaceChildren(screen);
-  return true;
 }
 
 /** The painted snapshot still on screen, if any. */
