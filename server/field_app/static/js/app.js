@@ -10,6 +10,7 @@ import { records } from './pulled.js';
 import { UPLOAD_EVENT, renderStatusBar } from './status_bar.js';
 import { BackoffScheduler } from './sync_schedule.js';
 import { noteWho, shownSnapshot } from './today_snapshot.js';
+import * as todayScreen from './screens/today.js'; // the start screen comes with the shell
 
 // route name -> screen module and the name of its path parameter
 const ROUTES = {
@@ -109,8 +110,10 @@ function rerenderIfIdle() {
 async function route() {
   const { name, params } = parseHash(location.hash);
   // the screen's module loads while the token is read
-  const loading = ROUTES[name] ? import(ROUTES[name][0]).catch((err) => err) : null;
+  const loading = name === 'today' ? todayScreen  // a dynamic import would wait for a task
+    : ROUTES[name] ? import(ROUTES[name][0]).catch((err) => err) : null;
   const loggedIn = !!(await getMeta('token'));
+  mark(`token:${name}`);
   if (!loggedIn && name !== 'login') { location.replace('#/login'); return; }
   if (!ROUTES[name]) { location.replace(loggedIn ? '#/today' : '#/login'); return; }
   if (unmount) { try { unmount(); } catch (err) { console.error(err); } unmount = null; }
@@ -133,6 +136,7 @@ async function route() {
     if (screen instanceof Error) throw screen;
     sessionStorage.removeItem('fieldsync-chunk-reload');
     const done = (await screen.mount(screenEl, ctx, params)) || null;
+    mark(`mounted:${name}`);
     show();
     if (screenEl.isConnected) unmount = done;
     else if (done) done();

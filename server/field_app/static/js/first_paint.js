@@ -49,21 +49,28 @@
   const startShell = () => {
     const listed = document.getElementById('start-modules');
     const [app, ...rest] = listed ? JSON.parse(listed.textContent) : ['/app/static/js/app.js'];
+    const script = document.createElement('script');
+    script.type = 'module';
+    script.src = app;
+    document.head.append(script);
     for (const href of rest) {
       const link = document.createElement('link');
       link.rel = 'modulepreload';
       link.href = href;
       document.head.append(link);
     }
-    const script = document.createElement('script');
-    script.type = 'module';
-    script.src = app;
-    document.head.append(script);
   };
 
   const snap = snapshot();
   if (!snap) { startShell(); return; }
   paint(snap);
+  // open the database now, while the shell loads, and let go: the browser keeps it open a
+  // moment, so Dexie's open finds it ready. Never create it (no snapshot without one).
+  try {
+    const warm = indexedDB.open('fieldsync');
+    warm.onupgradeneeded = () => warm.transaction.abort();
+    warm.onsuccess = () => warm.result.close();
+  } catch (err) { /* no IndexedDB: app.js reports it */ }
   // the next frame paints the snapshot; a message posted from its callback is handled right
   // after it (a timer could wait far longer)
   const after = new MessageChannel();
