@@ -70,6 +70,7 @@
     const warm = indexedDB.open('fieldsync');
     warm.onupgradeneeded = () => warm.transaction.abort();
     warm.onsuccess = () => warm.result.close();
+    warm.onerror = (event) => event.preventDefault(); // aborted: there was none
   } catch (err) { /* no IndexedDB: app.js reports it */ }
   // the next frame paints the snapshot; a message posted from its callback is handled right
   // after it (a timer could wait far longer)
