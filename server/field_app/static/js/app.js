@@ -128,7 +128,11 @@ async function route() {
   screenEl.className = `screen screen-${name}`;
   // Today's snapshot stays on screen until the live one is drawn, then is replaced whole
   const snapshot = name === 'today' ? shownSnapshot(view) : null;
-  if (snapshot) { screenEl.hidden = true; view.append(screenEl); } else view.replaceChildren(screenEl);
+  if (snapshot) {
+    for (const older of view.querySelectorAll(':scope > .screen[hidden]')) older.remove(); // the newest wins
+    screenEl.hidden = true;
+    view.append(screenEl);
+  } else view.replaceChildren(screenEl);
   const show = () => { if (screenEl.isConnected && screenEl.hidden) { screenEl.hidden = false; view.replaceChildren(screenEl); } };
   try {
     const screen = await loading;
