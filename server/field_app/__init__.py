@@ -12,6 +12,7 @@ does not apply to it.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import posixpath
@@ -25,6 +26,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 _NOT_SHELL = (".md", ".map", ".txt")
 _NOT_SHELL_NAMES = ("LICENSE", "sw.js", "index.html", "manifest.webmanifest")  # own URLs
 # Same origin only; blob: for photo previews and camera frames, wasm for a QR decoder.
+# The start page adds the hash of its one inline script (first_paint.js) to script-src.
 CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; "
        "style-src 'self' 'unsafe-inline'; img-src 'self' blob: data:; media-src 'self' blob:; "
        "connect-src 'self'; worker-src 'self' blob:; manifest-src 'self'; object-src 'none'; "
@@ -57,8 +59,8 @@ def shell_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def _secured(resp: Response) -> Response:
-    resp.headers["Content-Security-Policy"] = CSP
+def _secured(resp: Response, csp: str = CSP) -> Response:
+    resp.headers["Content-Security-Policy"] = csp
     resp.headers["X-Content-Type-Options"] = "nosniff"
     # the worker decides what is cached; the browser's HTTP cache must not hide a new file
     resp.headers["Cache-Control"] = "no-cache"
@@ -86,26 +88,49 @@ def static_imports(entries=START_MODULES) -> list[str]:
 
 
 def index_html() -> str:
-    """index.html naming every slice's stylesheet and texts that exist (no build step:
-    a slice adds ``css/<slice>.css`` or ``js/i18n/<slice>.js`` and it is picked up)."""
-    css = "".join(f'<link rel="stylesheet" href="/app/static/css/{p.name}">\n  '
-                  for p in sorted((STATIC / "css").glob("*.css")) if p.name != "app.css")
+    """index.html with every slice's stylesheet and texts that exist (no build step: a
+    slice adds ``css/<slice>.css`` or ``js/i18n/<slice>.js`` and it is picked up). The
+    styles are inlined: a stylesheet to fetch would hold the first paint (15 KB, all of it,
+    so no screen ever draws unstyled)."""
+    sheets = [STATIC / "css/app.css", *sorted(p for p in (STATIC / "css").glob("*.css") if p.name != "app.css")]
+    css = "<style>\n" + "".join(f"/* css/{p.name} */\n" + p.read_text(encoding="utf-8")
+                                  for p in sheets).replace("</", "<\\/") + "</style>"
     texts = [f"/app/static/js/i18n/{p.name}" for p in sorted((STATIC / "js/i18n").glob("*.js"))]
     listed = ('<script type="application/json" id="i18n-modules">'
               + json.dumps(texts).replace("<", "\\u003c") + "</script>")
     # the slice texts too: app.js imports them before the first screen, so they are on
     # the start path (found only once app.js runs, they would cost a round of fetches)
-    preload = "".join(f'<link rel="modulepreload" href="{url}">\n  '
-                      for url in [*(f"/app/static/{rel}" for rel in static_imports()), *texts])
     page = (STATIC / "index.html").read_text(encoding="utf-8")
-    return (page.replace("<!-- slice styles -->", css.rstrip())
-            .replace("<!-- slice texts -->", listed)
-            .replace("<!-- start modules -->", preload.rstrip()))
+    # app.js (first) and what it imports, for first_paint.js to preload once it has painted
+    start = [f"/app/static/{rel}" for rel in sorted(static_imports(), key=lambda r: r != START_MODULES[0])]
+    modules = [url for url in [*start, *texts] if f'"{url}"' not in page]
+    preload = ('<script type="application/json" id="start-modules">'
+               + json.dumps(modules).replace("<", "\\u003c") + "</script>")
+    page = _put(page, "<!-- styles:", css)
+    page = _put(page, "<!-- first paint:", f"<script>{first_paint_script()}</script>")
+    return page.replace("<!-- slice texts -->", listed).replace("<!-- start modules -->", preload)
+
+
+def _put(page: str, comment_start: str, text: str) -> str:
+    """``page`` with the comment starting ``comment_start`` replaced by ``text``."""
+    start = page.index(comment_start)
+    return page[:start] + text + page[page.index("-->", start) + 3:]
+
+
+def first_paint_script() -> str:
+    """The start page's inline script: painting Today's snapshot must not wait for a fetch."""
+    return (STATIC / "js/first_paint.js").read_text(encoding="utf-8").replace("</", "<\\/")
+
+
+def index_csp() -> str:
+    """The CSP of the start page: its inline script allowed by its hash, nothing else."""
+    digest = base64.b64encode(hashlib.sha256(first_paint_script().encode()).digest()).decode()
+    return CSP.replace("script-src 'self'", f"script-src 'self' 'sha256-{digest}'", 1)
 
 
 @bp.get("/")
 def index():
-    return _secured(Response(index_html(), mimetype="text/html"))
+    return _secured(Response(index_html(), mimetype="text/html"), index_csp())
 
 
 @bp.get("/sw.js")

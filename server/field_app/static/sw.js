@@ -7,8 +7,12 @@
 const CACHE = `fieldsync-shell-${SHELL_VERSION}`;
 const PREFIX = 'fieldsync-shell-';
 
+// the shell's cache, opened once per worker start (not once per request of a start)
+let opened = null;
+const shell = () => (opened ??= caches.open(CACHE));
+
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(
+  event.waitUntil(shell().then((cache) => cache.addAll(
     SHELL_URLS.map((url) => new Request(url, { cache: 'reload' })))));
 });
 
@@ -33,7 +37,7 @@ self.addEventListener('fetch', (event) => {
   event.respondWith((async () => {
     // every route of the app is the one page: /app/ (hash routes never reach the server)
     const key = event.request.mode === 'navigate' ? '/app/' : url.pathname;
-    const hit = await caches.match(key, { cacheName: CACHE });
+    const hit = await (await shell()).match(key);
     if (hit) return hit;
     return fetch(event.request);
   })());

@@ -2,6 +2,8 @@
 served with the headers an installable offline app needs, and nothing comes from elsewhere."""
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 import json
 import re
@@ -25,7 +27,17 @@ def test_app_redirects_into_the_worker_scope_and_serves_the_page(client):
     page = client.get("/app/")
     assert page.status_code == 200 and page.mimetype == "text/html"
     html = page.get_data(as_text=True)
-    assert '<script type="module" src="/app/static/js/app.js">' in html
+    # an inline script (first_paint.js, allowed by its hash) paints Today's snapshot, then
+    # starts app.js and preloads its imports
+    inline = re.search(r"<script>(.*?)</script>", html, re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(inline.encode()).digest()).decode()
+    assert "fieldsync-today:v1" in inline
+    assert f"script-src 'self' 'sha256-{digest}'" in page.headers["Content-Security-Policy"]
+    start = json.loads(re.search(r'id="start-modules">(.*?)</script>', html).group(1))
+    assert start[0] == "/app/static/js/app.js" and "/app/static/vendor/dexie.min.mjs" in start
+    assert "/app/static/js/sync.js" not in start  # loaded once the first screen is drawn
+    # styles are inlined: nothing to fetch before the first paint
+    assert 'rel="stylesheet"' not in html and ".card {" in html and "css/patrol.css" in html
     assert '<link rel="manifest" href="/app/manifest.webmanifest">' in html
     assert "default-src 'self'" in page.headers["Content-Security-Policy"]
     listed = re.search(r'id="i18n-modules">(.*?)</script>', html).group(1)

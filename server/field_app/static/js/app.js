@@ -1,14 +1,16 @@
 // The shell: hash router with lazily imported screens, the ctx every screen gets, the status
 // bar, sync scheduling and the service worker's update flow.
+// Only what the first screen needs is imported here; syncing, photos and the update flow
+// load once it is drawn (each module on the start path costs a request on a slow phone).
 import { errorText } from './api.js';
 import { db, getMeta, setMeta } from './db.js';
 import { loadSliceTexts, pickLang, translator } from './i18n.js';
 import * as outbox from './outbox.js';
-import { addPhoto } from './photos.js';
 import { records } from './pulled.js';
 import { UPLOAD_EVENT, renderStatusBar } from './status_bar.js';
-import { BackoffScheduler, describeError, syncOnce } from './sync.js';
-import { watchForUpdates } from './updates.js';
+import { BackoffScheduler } from './sync_schedule.js';
+import { noteWho, shownSnapshot } from './today_snapshot.js';
+import * as todayScreen from './screens/today.js'; // the start screen comes with the shell
 
 // route name -> screen module and the name of its path parameter
 const ROUTES = {
@@ -42,7 +44,9 @@ export function parseHash(hash) {
 }
 
 async function buildCtx() {
-  const [langSetting, me] = (await db.meta.bulkGet(['lang', 'me'])).map((row) => row && row.value);
+  const [langSetting, me, token] = (await db.meta.bulkGet(['lang', 'me', 'token'])).map((row) => row && row.value);
+  // the painted snapshot must be this session's (first_paint.js); else it goes at once
+  if (noteWho(token ? me : null)) shownSnapshot(view)?.remove();
   const lang = pickLang(langSetting);
   document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
   const ctx = {
@@ -59,7 +63,12 @@ async function buildCtx() {
       afterWrite();
       return id;
     },
-    photos: { add: async (blob, opts) => { const ref = await addPhoto(blob, opts); afterWrite(); return ref; } },
+    photos: { add: async (blob, opts) => {
+      const { addPhoto } = await import('./photos.js');
+      const ref = await addPhoto(blob, opts);
+      afterWrite();
+      return ref;
+    } },
     sync: { now: () => scheduler.now() },
     records,
     formOpen: () => FORM_ROUTES.has(current) || !!view.querySelector('[data-form-open]'),
@@ -71,6 +80,7 @@ async function buildCtx() {
 let ctx;
 const scheduler = new BackoffScheduler(async () => {
   if (!(await getMeta('token'))) return null;
+  const { describeError, syncOnce } = await import('./sync.js');
   try {
     return await syncOnce(ctx, (progress) => {
       ctx.refreshStatus();
@@ -100,8 +110,10 @@ function rerenderIfIdle() {
 async function route() {
   const { name, params } = parseHash(location.hash);
   // the screen's module loads while the token is read
-  const loading = ROUTES[name] ? import(ROUTES[name][0]).catch((err) => err) : null;
+  const loading = name === 'today' ? todayScreen  // a dynamic import would wait for a task
+    : ROUTES[name] ? import(ROUTES[name][0]).catch((err) => err) : null;
   const loggedIn = !!(await getMeta('token'));
+  mark(`token:${name}`);
   if (!loggedIn && name !== 'login') { location.replace('#/login'); return; }
   if (!ROUTES[name]) { location.replace(loggedIn ? '#/today' : '#/login'); return; }
   if (unmount) { try { unmount(); } catch (err) { console.error(err); } unmount = null; }
@@ -114,13 +126,22 @@ async function route() {
   // writes into a detached one, never beside the current screen
   const screenEl = document.createElement('div');
   screenEl.className = `screen screen-${name}`;
-  view.replaceChildren(screenEl);
+  // Today's snapshot stays on screen until the live one is drawn, then is replaced whole
+  const snapshot = name === 'today' ? shownSnapshot(view) : null;
+  if (snapshot) {
+    for (const older of view.querySelectorAll(':scope > .screen[hidden]')) older.remove(); // the newest wins
+    screenEl.hidden = true;
+    view.append(screenEl);
+  } else view.replaceChildren(screenEl);
+  const show = () => { if (screenEl.isConnected && screenEl.hidden) { screenEl.hidden = false; view.replaceChildren(screenEl); } };
   try {
     const screen = await loading;
     mark(`screen-module:${name}`);
     if (screen instanceof Error) throw screen;
     sessionStorage.removeItem('fieldsync-chunk-reload');
     const done = (await screen.mount(screenEl, ctx, params)) || null;
+    mark(`mounted:${name}`);
+    show();
     if (screenEl.isConnected) unmount = done;
     else if (done) done();
   } catch (err) {
@@ -132,6 +153,7 @@ async function route() {
       return;
     }
     console.error(err);
+    show();
     const p = document.createElement('p');
     p.className = 'error';
     p.textContent = ctx.t('error.screen', { reason: errorText(ctx.t, err) });
@@ -176,6 +198,7 @@ async function main() {
   await status;
   mark('status-bar');
   scheduler.start();
+  const { watchForUpdates } = await import('./updates.js');
   watchForUpdates(document.getElementById('update-bar'), () => ctx);
 }
 

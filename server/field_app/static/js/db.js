@@ -1,6 +1,7 @@
 // The device's IndexedDB (Dexie), schema version 1 of the field-app contract.
 // Large values (photo blobs, documents) are never indexed: indexes hold keys only.
 import Dexie from '../vendor/dexie.min.mjs';
+import { clearSnapshot, forgetSession } from './today_snapshot.js';
 
 export const DB_NAME = 'fieldsync';
 
@@ -13,8 +14,49 @@ export function openDb(name = DB_NAME) {
     drafts: '&id, kind, updated_at',
     photos: '&sha256, state',
   });
+  db.use(SNAPSHOT_GUARD);
   return db;
 }
+
+// meta keys whose change means another session, or other server history or language:
+// Today's snapshot (today_snapshot.js) no longer shows this user's screen
+const SESSION_KEYS = new Set(['token', 'me', 'device', 'device_id', 'user_id']);
+const VIEW_KEYS = new Set(['epoch', 'lang']);
+
+/** 'session', 'view' or null: what a write to `tableName` ends. */
+function endsSnapshot(tableName, req) {
+  if (tableName === 'records') return req.type === 'delete' || req.type === 'deleteRange' ? 'view' : null;
+  if (tableName !== 'meta') return null;
+  if (req.type === 'deleteRange') return 'session';
+  const keys = req.type === 'delete' ? req.keys : req.values.map((row) => row && row.key);
+  if (keys.some((key) => SESSION_KEYS.has(key))) return 'session';
+  return keys.some((key) => VIEW_KEYS.has(key)) ? 'view' : null;
+}
+
+/** Clears the Today snapshot when a write ends what it showed: every writer (login,
+ *  logout, an epoch change, a pull's bucket reset or removal) goes through here, so no
+ *  code path can leave a snapshot of the wrong user or history behind. */
+const SNAPSHOT_GUARD = {
+  stack: 'dbcore',
+  name: 'today-snapshot-guard',
+  create(down) {
+    return {
+      ...down,
+      table(tableName) {
+        const table = down.table(tableName);
+        return {
+          ...table,
+          mutate(req) {
+            const ends = endsSnapshot(tableName, req);
+            if (ends === 'session') forgetSession();
+            else if (ends === 'view') clearSnapshot();
+            return table.mutate(req);
+          },
+        };
+      },
+    };
+  },
+};
 
 export const db = openDb();
 
