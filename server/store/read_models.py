@@ -10,7 +10,6 @@ column, so devices download nothing again.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any, Callable, Mapping
 
 import orjson
@@ -18,7 +17,7 @@ from sqlalchemy import Connection, Select, Table, delete, insert, inspect, selec
 
 from . import result_totals
 from . import sql_tables as t
-from .driver_sql import executemany
+from .row_inserts import insert_rows
 
 
 @dataclass(frozen=True)
@@ -36,11 +35,6 @@ class ReadModel:
     table: Table
     row: Callable[[Mapping[str, Any]], dict]
     totals: Aggregates | None = None
-
-    @cached_property
-    def insert(self):
-        """The row insert, one statement object (its SQL is compiled once)."""
-        return insert(self.table)
 
 
 def _text(value: Any) -> str | None:
@@ -108,8 +102,7 @@ def write_rows(conn: Connection, collection: str, replaced: list[str],
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ValueError(f"{collection}/{id_}: no query columns can be derived "
                              f"from the document ({exc!r})") from None
-    if rows:
-        executemany(conn, model.insert, rows)
+    insert_rows(conn, model.table, rows)
     if model.totals:
         model.totals.apply(conn, old, rows)
 

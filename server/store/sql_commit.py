@@ -13,21 +13,21 @@ database transaction; this module decides what the batch writes:
    read-model rows, move the counter -- all in the caller's transaction.
    Only records that existed have old entries and rows to drop.
 
-The many-row statements go to the driver as SQL text (``driver_sql``).
+The many-row statements go to the driver as SQL text (``row_inserts``: one
+statement per table on PostgreSQL).
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from typing import Sequence
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, bindparam, delete, select, update
 
 from . import sql_tables as t
 from .base import Op, Put
 from .batches import check_against, check_shape, encode_body
-from .driver_sql import executemany
 from .read_models import write_rows
+from .row_inserts import insert_rows
 from .sql_reader import ordered_bytes
 
 _d, _i = t.docs.c, t.index_entries.c
@@ -35,21 +35,13 @@ _EXISTING = select(_d.id, _d.bucket, _d.deleted).where(
     _d.collection == bindparam("c"), _d.id.in_(bindparam("ids", expanding=True)))
 _DROP_INDEX = delete(t.index_entries).where(
     _i.collection == bindparam("c"), _i.id.in_(bindparam("ids", expanding=True)))
-_INSERT_INDEX = insert(t.index_entries)
 _MOVE_COUNTER = update(t.meta).values(last_seq=bindparam("last"))
-_UPSERTS = {}
-
-
-def _upsert(dialect: str):
-    """``INSERT .. ON CONFLICT (collection, id) DO UPDATE``: same SQL on both engines."""
-    if dialect not in _UPSERTS:
-        make = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        stmt = make(t.docs)
-        _UPSERTS[dialect] = stmt.on_conflict_do_update(
-            index_elements=[_d.collection, _d.id],
-            set_={"seq": stmt.excluded.seq, "bucket": stmt.excluded.bucket,
-                  "deleted": stmt.excluded.deleted, "body": stmt.excluded.body})
-    return _UPSERTS[dialect]
+def _newest_wins(stmt):
+    """``ON CONFLICT (collection, id) DO UPDATE``: a record's row becomes its latest state."""
+    return stmt.on_conflict_do_update(
+        index_elements=[_d.collection, _d.id],
+        set_={"seq": stmt.excluded.seq, "bucket": stmt.excluded.bucket,
+              "deleted": stmt.excluded.deleted, "body": stmt.excluded.body})
 
 
 def commit_batch(conn: Connection, ops: Sequence[Op]) -> list[int]:
@@ -80,9 +72,9 @@ def commit_batch(conn: Connection, ops: Sequence[Op]) -> list[int]:
             bucket = final[key][1] if key in final else existing[key][0]
             final[key] = (seq, bucket, None, op)
 
-    executemany(conn, _upsert(conn.dialect.name), [
+    insert_rows(conn, t.docs, [
         {"collection": c, "id": i, "seq": seq, "bucket": bucket, "deleted": body is None,
-         "body": body} for (c, i), (seq, bucket, body, _) in final.items()])
+         "body": body} for (c, i), (seq, bucket, body, _) in final.items()], _newest_wins)
     for collection, ids in by_collection.items():
         replaced = [i for i in ids if (collection, i) in existing]
         if replaced:
@@ -94,7 +86,6 @@ def commit_batch(conn: Connection, ops: Sequence[Op]) -> list[int]:
                 "sort": ordered_bytes(sort), "id": i}
                for (c, i), (_, _, body, op) in final.items() if body is not None
                for name, (k, sort) in op.index.items()]
-    if entries:
-        executemany(conn, _INSERT_INDEX, entries)
+    insert_rows(conn, t.index_entries, entries)
     conn.execute(_MOVE_COUNTER, {"last": last + len(ops)})
     return list(range(last + 1, last + len(ops) + 1))
