@@ -80,12 +80,28 @@ READ_MODELS: dict[str, ReadModel] = {
 }
 
 
+def derive_rows(collection: str, live_docs: Mapping[str, Mapping[str, Any]]) -> list[dict]:
+    """The read-model rows of ``live_docs`` (``{id: doc}``); ValueError naming a record
+    none can be derived from. Called before the batch writes anything."""
+    model = READ_MODELS.get(collection)
+    if model is None:
+        return []
+    rows = []
+    for id_, doc in live_docs.items():
+        try:
+            rows.append(model.row(doc))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ValueError(f"{collection}/{id_}: no query columns can be derived "
+                             f"from the document ({exc!r})") from None
+    return rows
+
+
 def write_rows(conn: Connection, collection: str, replaced: list[str],
-               live_docs: Mapping[str, Mapping[str, Any]]) -> None:
-    """Write the read-model rows of the live documents, replacing those of ``replaced``.
+               rows: list[dict]) -> None:
+    """Write a collection's read-model ``rows`` (``derive_rows``), replacing those of ``replaced``.
 
     ``replaced``: the batch's records that existed before it (only they can
-    have rows); ``live_docs``: ``{id: doc}`` of the records it leaves live.
+    have rows); ``rows``: those of the records it leaves live.
     """
     model = READ_MODELS.get(collection)
     if model is None:
@@ -95,13 +111,6 @@ def write_rows(conn: Connection, collection: str, replaced: list[str],
         if model.totals:
             old = conn.execute(model.totals.old_rows, {"ids": replaced}).mappings().all()
         conn.execute(delete(model.table).where(model.table.c.id.in_(replaced)))
-    rows = []
-    for id_, doc in live_docs.items():
-        try:
-            rows.append(model.row(doc))
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise ValueError(f"{collection}/{id_}: no query columns can be derived "
-                             f"from the document ({exc!r})") from None
     insert_rows(conn, model.table, rows)
     if model.totals:
         model.totals.apply(conn, old, rows)

@@ -4,7 +4,8 @@ PostgreSQL receives them as binary arrays, one per column: the values that a
 text array would have to escape (quotes, backslashes, braces, commas, the
 word NULL, non-ASCII, NULL itself) must round-trip untouched.
 """
-from sqlalchemy import select
+import pytest
+from sqlalchemy import event, select
 
 from server.store import Put
 from server.store import sql_tables as t
@@ -39,3 +40,42 @@ def test_an_upsert_of_many_rows_updates_the_existing_ones(store):
         got = snap.conn.execute(select(t.result_totals.c.band, t.result_totals.c.n)
                                 .order_by(t.result_totals.c.band)).all()
     assert [tuple(r) for r in got] == [("A", 2), ("B", 1)]
+
+
+def statements_of_a_batch(store, size):
+    sent = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        sent.append((statement, executemany))
+    event.listen(store.engines.writer, "before_cursor_execute", note)
+    try:
+        store.commit([Put("results", f"r{size}-{n}", result_doc(f"r{size}-{n}"),
+                          bucket="site:s1", index={"by_site": ("s1", f"{n:04d}")})
+                      for n in range(size)])
+    finally:
+        event.remove(store.engines.writer, "before_cursor_execute", note)
+    return sent
+
+
+def result_doc(id_):
+    return {"id": id_, "site_id": "s1", "checklist": {"id": "d", "version": 1},
+            "submitted": {"at": "2026-11-29T10:00:00+00:00", "by": "u1"},
+            "score": {"total": 5.0, "percent": 100.0, "band": "A", "flags": []}}
+
+
+def test_a_batch_sends_as_many_statements_whatever_its_size(backend):
+    store = backend.open()
+    small, large = statements_of_a_batch(store, 3), statements_of_a_batch(store, 60)
+    assert len(small) == len(large)
+    if backend.name == "postgres":  # an executemany is a statement per row there (pipelined)
+        assert not any(many for _, many in large)
+
+
+def test_a_batch_refused_for_its_query_columns_leaves_nothing_and_the_block_goes_on(store):
+    with store.transaction() as tx:
+        with pytest.raises(ValueError, match="query columns"):
+            tx.commit([Put("notes", "n1", {}), Put("results", "bad", {"id": "bad"},
+                                                    bucket="site:s1")])
+        assert tx.commit([Put("notes", "n2", {})]) == [1]
+    assert store.get("notes", "n1") is None and store.get("results", "bad") is None
+    assert store.get("notes", "n2") is not None and store.high_water() == 1
