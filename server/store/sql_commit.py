@@ -32,8 +32,11 @@ from .row_inserts import insert_rows
 from .sql_reader import ordered_bytes
 
 _d, _i = t.docs.c, t.index_entries.c
-_EXISTING = select(_d.id, _d.bucket, _d.deleted).where(
-    _d.collection == bindparam("c"), _d.id.in_(bindparam("ids", expanding=True)))
+# One query for every collection of the batch (a round trip on PostgreSQL). It may
+# also return an id the batch names in another collection: never looked up by key.
+_EXISTING = select(_d.collection, _d.id, _d.bucket, _d.deleted).where(
+    _d.collection.in_(bindparam("cs", expanding=True)),
+    _d.id.in_(bindparam("ids", expanding=True)))
 _DROP_INDEX = delete(t.index_entries).where(
     _i.collection == bindparam("c"), _i.id.in_(bindparam("ids", expanding=True)))
 _READ_COUNTER = select(t.meta.c.last_seq)
@@ -72,10 +75,10 @@ def commit_batch(conn: Connection, ops: Sequence[Op]) -> list[int]:
     for op in ops:
         seen[op.collection][op.id] = None
     by_collection = {collection: list(ids) for collection, ids in seen.items()}
-    existing = {}
-    for collection, ids in by_collection.items():
-        for id_, bucket, deleted in conn.execute(_EXISTING, {"c": collection, "ids": ids}):
-            existing[(collection, id_)] = (bucket, bool(deleted))
+    rows = conn.execute(_EXISTING, {"cs": list(by_collection),
+                                    "ids": list({i for ids in by_collection.values()
+                                                 for i in ids})})
+    existing = {(c, i): (bucket, bool(deleted)) for c, i, bucket, deleted in rows}
     check_against(ops, existing)
 
     final: dict[tuple[str, str], tuple] = {}  # key -> (n, bucket, body, op) of its last op
