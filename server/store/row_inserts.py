@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
-from sqlalchemy import Connection, Table, bindparam, func, insert, literal_column, select
+from sqlalchemy import Connection, Table, bindparam, func, literal_column, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 
@@ -57,7 +57,7 @@ def _statement(dialect: str, table: Table, columns: tuple[str, ...],
         statement = postgresql.insert(table).from_select(
             list(columns), select(literal_column("*")).select_from(func.unnest(*arrays)))
     else:
-        statement = (sqlite.insert(table) if dialect == "sqlite" else insert(table))
+        statement = sqlite.insert(table)
     return on_conflict(statement) if on_conflict is not None else statement
 
 

@@ -43,6 +43,8 @@ _READ_COUNTER = select(t.meta.c.last_seq)
 _MOVE_COUNTER = update(t.meta).values(last_seq=bindparam("last"))
 _BUMP_COUNTER = update(t.meta).values(last_seq=t.meta.c.last_seq + bindparam("n")).returning(
     t.meta.c.last_seq)
+
+
 def _newest_wins(stmt):
     """``ON CONFLICT (collection, id) DO UPDATE``: a record's row becomes its latest state."""
     return stmt.on_conflict_do_update(
