@@ -10,7 +10,6 @@ column, so devices download nothing again.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any, Callable, Mapping
 
 import orjson
@@ -18,7 +17,7 @@ from sqlalchemy import Connection, Select, Table, delete, insert, inspect, selec
 
 from . import result_totals
 from . import sql_tables as t
-from .driver_sql import executemany
+from .row_inserts import insert_rows
 
 
 @dataclass(frozen=True)
@@ -36,11 +35,6 @@ class ReadModel:
     table: Table
     row: Callable[[Mapping[str, Any]], dict]
     totals: Aggregates | None = None
-
-    @cached_property
-    def insert(self):
-        """The row insert, one statement object (its SQL is compiled once)."""
-        return insert(self.table)
 
 
 def _text(value: Any) -> str | None:
@@ -86,12 +80,28 @@ READ_MODELS: dict[str, ReadModel] = {
 }
 
 
+def derive_rows(collection: str, live_docs: Mapping[str, Mapping[str, Any]]) -> list[dict]:
+    """The read-model rows of ``live_docs`` (``{id: doc}``); ValueError naming a record
+    none can be derived from. Called before the batch writes anything."""
+    model = READ_MODELS.get(collection)
+    if model is None:
+        return []
+    rows = []
+    for id_, doc in live_docs.items():
+        try:
+            rows.append(model.row(doc))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ValueError(f"{collection}/{id_}: no query columns can be derived "
+                             f"from the document ({exc!r})") from None
+    return rows
+
+
 def write_rows(conn: Connection, collection: str, replaced: list[str],
-               live_docs: Mapping[str, Mapping[str, Any]]) -> None:
-    """Write the read-model rows of the live documents, replacing those of ``replaced``.
+               rows: list[dict]) -> None:
+    """Write a collection's read-model ``rows`` (``derive_rows``), replacing those of ``replaced``.
 
     ``replaced``: the batch's records that existed before it (only they can
-    have rows); ``live_docs``: ``{id: doc}`` of the records it leaves live.
+    have rows); ``rows``: those of the records it leaves live.
     """
     model = READ_MODELS.get(collection)
     if model is None:
@@ -101,15 +111,7 @@ def write_rows(conn: Connection, collection: str, replaced: list[str],
         if model.totals:
             old = conn.execute(model.totals.old_rows, {"ids": replaced}).mappings().all()
         conn.execute(delete(model.table).where(model.table.c.id.in_(replaced)))
-    rows = []
-    for id_, doc in live_docs.items():
-        try:
-            rows.append(model.row(doc))
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise ValueError(f"{collection}/{id_}: no query columns can be derived "
-                             f"from the document ({exc!r})") from None
-    if rows:
-        executemany(conn, model.insert, rows)
+    insert_rows(conn, model.table, rows)
     if model.totals:
         model.totals.apply(conn, old, rows)
 

@@ -15,13 +15,12 @@ from collections import defaultdict
 from typing import Iterable, Mapping
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, inspect, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from . import sql_tables as t
+from .row_inserts import insert_rows
 
 _r, _tot = t.results.c, t.result_totals.c
 KEY_COLUMNS = ("site_id", "month", "definition_id", "band", "current")
-_UPSERTS = {}
 
 
 def _key(row: Mapping) -> tuple:
@@ -29,15 +28,12 @@ def _key(row: Mapping) -> tuple:
             bool(row["current"]))
 
 
-def _upsert(dialect: str):
-    if dialect not in _UPSERTS:
-        make = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        stmt = make(t.result_totals)
-        _UPSERTS[dialect] = stmt.on_conflict_do_update(
-            index_elements=list(KEY_COLUMNS),
-            set_={"n": _tot.n + stmt.excluded.n, "scored": _tot.scored + stmt.excluded.scored,
-                  "score_sum": _tot.score_sum + stmt.excluded.score_sum})
-    return _UPSERTS[dialect]
+def _add_deltas(stmt):
+    """``ON CONFLICT (key) DO UPDATE``: an existing total moves by the delta."""
+    return stmt.on_conflict_do_update(
+        index_elements=list(KEY_COLUMNS),
+        set_={"n": _tot.n + stmt.excluded.n, "scored": _tot.scored + stmt.excluded.scored,
+              "score_sum": _tot.score_sum + stmt.excluded.score_sum})
 
 
 def apply_change(conn: Connection, old_rows: Iterable[Mapping], new_rows: Iterable[Mapping]
@@ -53,8 +49,7 @@ def apply_change(conn: Connection, old_rows: Iterable[Mapping], new_rows: Iterab
                 delta[2] += sign * row["score"]
     changed = [dict(zip(KEY_COLUMNS, key), n=n, scored=scored, score_sum=total)
                for key, (n, scored, total) in deltas.items() if n or scored or total]
-    if changed:
-        conn.execute(_upsert(conn.dialect.name), changed)
+    insert_rows(conn, t.result_totals, changed, _add_deltas)
 
 
 OLD_ROWS = select(_r.site_id, _r.month, _r.definition_id, _r.band, _r.current, _r.score).where(

@@ -211,36 +211,43 @@ class SqlTransaction(SqlReader, Transaction):
     """One writer's part of the open database transaction (``SqlStore.transaction``).
 
     The database transaction starts at the first read or write of its group
-    (``BEGIN IMMEDIATE`` / the advisory lock). The block runs in a savepoint of
-    its own (a block that raises leaves nothing for the group to commit), and
-    each ``commit`` in a nested one, so a batch refused half-way leaves nothing
-    behind while the block goes on.
+    (``BEGIN IMMEDIATE`` / the advisory lock). A block that joins a transaction
+    earlier members of its group wrote in runs in a savepoint of its own, so
+    a block that raises leaves nothing for the group to commit; a block that
+    began the transaction has it to itself and rolls all of it back instead
+    (on PostgreSQL a savepoint and its release are two round trips a push).
+    A batch ``commit`` refuses before its first write (``sql_commit``).
     """
 
     def __init__(self, conn: Connection, engines: Engines):
         super().__init__(conn)
         self.engines = engines
         self.closed = False
+        self._started = False  # this block has read or written
         self._block = None  # this writer's savepoint within the group's transaction
+        self._root = None  # the transaction, when this block began it
 
     def _c(self) -> Connection:
         if self.closed:
             raise StoreError("transaction is closed")
-        if not self.conn.in_transaction():
-            self.conn.begin()
-            self.engines.lock_writer(self.conn)
-        if self._block is None:
-            self._block = self.conn.begin_nested()
+        if not self._started:
+            if self.conn.in_transaction():  # earlier members' writes: keep them apart
+                self._block = self.conn.begin_nested()
+            else:
+                self._root = self.conn.begin()
+                self.engines.lock_writer(self.conn)
+            self._started = True
             self._meta = None
         return self.conn
 
     def undo(self) -> None:
         """Roll this writer's block back (its group may still commit the others')."""
-        if self._block is not None and self._block.is_active:
-            try:
-                self._block.rollback()
-            except Exception:  # noqa: BLE001 - a broken connection fails the group's COMMIT
-                pass
+        for mine in (self._block, self._root):
+            if mine is not None and mine.is_active:
+                try:
+                    mine.rollback()
+                except Exception:  # noqa: BLE001 - a broken connection fails the group's COMMIT
+                    pass
 
     def keep(self) -> None:
         if self._block is not None and self._block.is_active:
@@ -251,8 +258,7 @@ class SqlTransaction(SqlReader, Transaction):
         return self._c().execute(statement, params)
 
     def commit(self, ops) -> list[int]:
-        with self._c().begin_nested():
-            seqs = commit_batch(self.conn, ops)
+        seqs = commit_batch(self._c(), ops)
         self._meta = None
         return seqs
 

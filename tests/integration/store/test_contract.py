@@ -125,6 +125,14 @@ def test_a_record_cannot_change_bucket(store):
         store.commit([Put("records", "a", {}, bucket="site:s2")])
 
 
+def test_same_ids_in_other_collections_are_other_records(store):
+    store.commit([Put("a", "x", {}, bucket="site:s1"), Put("b", "y", {}, bucket="site:s1")])
+    # a batch naming (a, y) and (b, x): the stored (a, x) and (b, y) are not theirs
+    assert store.commit([Put("a", "y", {}, bucket="site:s2"),
+                         Put("b", "x", {}, bucket="site:s3")]) == [3, 4]
+    assert store.get("a", "y").bucket == "site:s2" and store.get("a", "x").bucket == "site:s1"
+
+
 def test_delete_after_put_in_the_same_batch(store):
     assert store.commit([record("a"), Delete("records", "a")]) == [1, 2]
     assert store.get("records", "a") is None

@@ -1,19 +1,11 @@
 """Writers queued at the same time share one COMMIT; none is answered before it."""
 import threading
-import time
 
 from sqlalchemy import event
 
 from server.store import Put
 from server.store.sql_store import SqlStore
-
-
-def wait_until(condition, timeout=30.0):
-    """Poll a state the code under test sets (no fixed sleeps to guess timing)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition never became true"
-        time.sleep(0.005)
+from tests.polling import wait_until
 
 
 def test_writers_waiting_for_the_writer_share_its_commit(tmp_path):
