@@ -84,9 +84,9 @@ def compile_schema(schema: Schema) -> Loader:
                           for _, many, kw in hooks[VALIDATES_SCHEMA] + hooks[PRE_LOAD]))
     if unsupported:
         return _declined
-    plan = [(field.data_key or name, name, field, _compile_field(field))
-            for name, field in schema.load_fields.items()]
-    known = frozenset(key for key, _, _, _ in plan)
+    plan = [(field.data_key or name, name, field.required, field.load_default,
+             _compile_field(field)) for name, field in schema.load_fields.items()]
+    known = frozenset(key for key, *_ in plan)
     prepare = [getattr(schema, attr) for attr, _, _ in hooks[PRE_LOAD]]
     checks = [getattr(schema, attr) for attr, _, _ in hooks[VALIDATES_SCHEMA]]
     partial, unknown = schema.partial, schema.unknown
@@ -100,12 +100,11 @@ def compile_schema(schema: Schema) -> Loader:
         if type(data) is not dict or not known.issuperset(data):
             raise _UNSURE
         out = {}
-        for key, name, field, convert in plan:
+        for key, name, required, default, convert in plan:
             raw = data.get(key, missing)
             if raw is missing:
-                if field.required:
+                if required:
                     raise _UNSURE
-                default = field.load_default
                 if default is not missing:
                     out[name] = default() if callable(default) else default
                 continue
@@ -174,6 +173,8 @@ def _typed(kind: type, checks: list, allow_none: bool,
                     return None
                 raise _UNSURE
             return value
+        if not allow_none:
+            load_text.text_length = length
         return load_text
     if not checks:
         def load_plain(value):
@@ -274,6 +275,15 @@ def _dict_of(field: fields.Dict) -> Loader:
                 raise _UNSURE
             return dict(value)
         return load_copy
+    if val is _identity and getattr(key, "text_length", None) is not None:
+        low, high = key.text_length
+
+        def load_copy_checked(value):  # answers: ids of 1-100 characters
+            if type(value) is not dict or not all(
+                    type(k) is str and low <= len(k) <= high for k in value):
+                raise _UNSURE
+            return dict(value)
+        return load_copy_checked
 
     def load(value):
         if type(value) is not dict:
