@@ -37,6 +37,7 @@ import orjson  # noqa: E402
 from server import create_app  # noqa: E402
 from server.services.accounts import devices, sites, users  # noqa: E402
 from server.extensions import STORE_KEY, close_store  # noqa: E402
+from server.wsgi_server import freeze_startup_objects  # noqa: E402
 from server.services import definitions  # noqa: E402
 from syncbench.ours import DEFINITION, PUSH_BATCH, Device, result_args  # noqa: E402
 
@@ -112,6 +113,7 @@ def main() -> None:
         app, tokens = (setup_anchor(data_dir, opts.devices) if opts.anchor
                        else setup(data_dir, opts.store_url, opts.devices))
         client = app.test_client()
+        freeze_startup_objects()  # as ``fieldsync serve`` (and the anchor's server) do
         fleet = [InProcessDevice(client, token, site) for token, site in tokens]
         batches = [[result_args(fleet[n % len(fleet)].site_id, opts.size)
                     for _ in range(PUSH_BATCH)] for n in range(opts.results // PUSH_BATCH)]

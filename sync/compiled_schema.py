@@ -84,9 +84,9 @@ def compile_schema(schema: Schema) -> Loader:
                           for _, many, kw in hooks[VALIDATES_SCHEMA] + hooks[PRE_LOAD]))
     if unsupported:
         return _declined
-    plan = [(field.data_key or name, name, field, _compile_field(field))
-            for name, field in schema.load_fields.items()]
-    known = frozenset(key for key, _, _, _ in plan)
+    plan = [(field.data_key or name, name, field.required, field.load_default,
+             _compile_field(field)) for name, field in schema.load_fields.items()]
+    known = frozenset(key for key, *_ in plan)
     prepare = [getattr(schema, attr) for attr, _, _ in hooks[PRE_LOAD]]
     checks = [getattr(schema, attr) for attr, _, _ in hooks[VALIDATES_SCHEMA]]
     partial, unknown = schema.partial, schema.unknown
@@ -100,12 +100,11 @@ def compile_schema(schema: Schema) -> Loader:
         if type(data) is not dict or not known.issuperset(data):
             raise _UNSURE
         out = {}
-        for key, name, field, convert in plan:
+        for key, name, required, default, convert in plan:
             raw = data.get(key, missing)
             if raw is missing:
-                if field.required:
+                if required:
                     raise _UNSURE
-                default = field.load_default
                 if default is not missing:
                     out[name] = default() if callable(default) else default
                 continue
@@ -129,6 +128,9 @@ def _compile_field(field: fields.Field) -> Loader:
         return _generic(field)
     checks = [_compile_validator(v) for v in field.validators]
     allow_none = field.allow_none
+    kind = getattr(convert, "exact_type", None)
+    if kind is not None:
+        return _typed(kind, checks, allow_none, _fused_length(field, kind))
 
     def load(value):
         if value is None:
@@ -143,6 +145,59 @@ def _compile_field(field: fields.Field) -> Loader:
             raise _UNSURE from None
         return value
     return load
+
+
+def _fused_length(field: fields.Field, kind: type) -> tuple[int, int] | None:
+    """``(min, max)`` of a text field whose one validator is a plain ``Length``."""
+    if kind is not str or len(field.validators) != 1:
+        return None
+    v = field.validators[0]
+    if type(v) is not validate.Length or v.equal is not None:
+        return None
+    return (0 if v.min is None else v.min, math.inf if v.max is None else v.max)
+
+
+def _typed(kind: type, checks: list, allow_none: bool,
+           length: tuple[int, int] | None) -> Loader:
+    """An exact-type field in one call: the type test and its checks inline.
+
+    WHY: a push loads ~60 such fields per result (ids, names, answer keys);
+    the general loader spent three Python calls on each.
+    """
+    if length is not None:
+        low, high = length
+
+        def load_text(value):
+            if type(value) is not str or not low <= len(value) <= high:
+                if value is None and allow_none:
+                    return None
+                raise _UNSURE
+            return value
+        if not allow_none:
+            load_text.text_length = length
+        return load_text
+    if not checks:
+        def load_plain(value):
+            if type(value) is not kind:
+                if value is None and allow_none:
+                    return None
+                raise _UNSURE
+            return value
+        load_plain.plain_str = kind is str and not allow_none
+        return load_plain
+
+    def load_checked(value):
+        if type(value) is not kind:
+            if value is None and allow_none:
+                return None
+            raise _UNSURE
+        try:
+            for check in checks:
+                check(value)
+        except TypeError:
+            raise _UNSURE from None
+        return value
+    return load_checked
 
 
 def _generic(field: fields.Field) -> Loader:
@@ -188,6 +243,7 @@ def _exact(kind: type) -> Loader:
         if type(value) is not kind:
             raise _UNSURE
         return value
+    load.exact_type = kind  # ``_typed`` fuses it with the field's checks
     return load
 
 
@@ -212,6 +268,22 @@ def _list_of(item: Loader) -> Loader:
 def _dict_of(field: fields.Dict) -> Loader:
     key = _compile_field(field.key_field) if field.key_field is not None else _identity
     val = _compile_field(field.value_field) if field.value_field is not None else _identity
+
+    if val is _identity and getattr(key, "plain_str", False):
+        def load_copy(value):  # a copy with every key checked, as marshmallow returns
+            if type(value) is not dict or not all(type(k) is str for k in value):
+                raise _UNSURE
+            return dict(value)
+        return load_copy
+    if val is _identity and getattr(key, "text_length", None) is not None:
+        low, high = key.text_length
+
+        def load_copy_checked(value):  # answers: ids of 1-100 characters
+            if type(value) is not dict or not all(
+                    type(k) is str and low <= len(k) <= high for k in value):
+                raise _UNSURE
+            return dict(value)
+        return load_copy_checked
 
     def load(value):
         if type(value) is not dict:

@@ -140,7 +140,8 @@ def submit_result(ws, args, ctx, services) -> Outcome:
         outcome = _store_result(ws, args, ctx, services, args["checklist"], None)
         _open_tickets(ws, ws.get(RESULTS, args["result_id"]), ctx, services)
     outcome.touched += plan_link.close_fulfilled(ws, args, ctx, named)
-    outcome.touched += complaint_links.link_submitted(ws, args, ctx.acting())
+    if args.get("complaint_links"):
+        outcome.touched += complaint_links.link_submitted(ws, args, ctx.acting())
     return outcome
 
 

@@ -40,6 +40,8 @@ def named_occurrence(ws, args: dict, ctx: MutationContext) -> dict | None:
 def close_fulfilled(ws, args: dict, ctx: MutationContext, named: dict | None
                     ) -> list[tuple[str, str]]:
     """Close the occurrence the stored result ``args['result_id']`` fulfils; what it touched."""
+    if named is None and not ws.get(PLAN_SITES, args["site_id"]):
+        return []  # most sites' results: no plan to match, no time to work out
     at = fulfilment_time(args.get("finished_at"), ctx.clock_offset_ms, ctx.received_at)
     occ = named if named is not None else _matching(ws, args, ctx, at)
     if occ is None:

@@ -256,3 +256,15 @@ def test_submissions_are_scored_once_each_before_the_writer_is_taken(store, uplo
     assert store.get("results", "r4").doc["score"] == {"total": 0, "max": 1}
     # r2-r4 once each outside; r5's unfitting answers again inside, where it is rejected
     assert calls == [True, True, True, True, False]
+
+
+def test_answers_equal_only_in_value_keep_scores_of_their_own(store, uploads):
+    """1, 1.0 and true compare equal in Python: each submission is still scored as sent."""
+    def scoring(definition, answers):
+        return {"total": 0, "max": 1, "sent": repr(answers["q1"])}
+
+    batch = [submit(1, "r1", answers={"q1": 1}), submit(2, "r2", answers={"q1": 1.0}),
+             submit(3, "r3", answers={"q1": True}), submit(4, "r4", answers={"q1": 1})]
+    push(store, uploads, GUARD, "c1", batch, evaluate=scoring)
+    assert [store.get("results", f"r{n}").doc["score"]["sent"] for n in range(1, 5)] == [
+        "1", "1.0", "True", "1"]

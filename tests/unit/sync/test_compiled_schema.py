@@ -148,6 +148,28 @@ def test_ints_where_floats_are_declared_are_loaded_by_marshmallow_as_floats():
     assert canonical(loaded["gps"]) == b'{"lat":31.0,"lon":121.0}'
 
 
+def agrees_or_declines(schema: Schema, body) -> None:
+    expected, got = marshmallow_load(schema, body), compiled_load(schema, body)
+    assert got is None or (not isinstance(expected, tuple)
+                           and canonical(got) == canonical(expected)), (body, got, expected)
+
+
+@pytest.mark.parametrize("key", ["", "k" * 101, "k", "k" * 100, "答" * 100])
+def test_answer_keys_at_their_length_bounds(key):
+    schema = mutation_args.SubmitResult()
+    body = {**RESULT, "answers": {"a": {"value": "pass"}, key: {"value": "fail"}}}
+    agrees_or_declines(schema, body)
+    assert (compiled_load(schema, body) is None) == (not 1 <= len(key) <= 100)
+
+
+@pytest.mark.parametrize("note", [None, "", "n" * 4000, "n" * 4001, 7])
+def test_a_nullable_bounded_text(note):
+    schema = mutation_args.SubmitResult()
+    body = {**RESULT, "note": note}
+    agrees_or_declines(schema, body)
+    assert (compiled_load(schema, body) is None) == (note == "n" * 4001 or note == 7)
+
+
 def test_every_request_and_mutation_schema_is_compiled():
     for cls, _ in EXAMPLES:
         assert issubclass(cls, CompiledSchema), cls
