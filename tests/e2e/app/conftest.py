@@ -12,35 +12,28 @@ package, no browser download) against the real server on a real port.
 from __future__ import annotations
 
 import pathlib
-import threading
 
 import pytest
 from playwright.sync_api import sync_playwright
-from werkzeug.serving import make_server
 
+from tests.browsers import launch_chromium, serving
 from tests.conftest import PASSWORD
 from tests.e2e.device.conftest import published  # noqa: F401 (a fixture)
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = pathlib.Path(__file__).resolve().parents[2] / "artifacts"
 PHONE = {"width": 360, "height": 780}
 
 
 @pytest.fixture
 def live_server(app):
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.server_port}"
-    http.shutdown()
-    thread.join()
+    with serving(app) as base:
+        yield base
 
 
 @pytest.fixture
 def chromium():
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                     args=["--no-sandbox"])
+        browser = launch_chromium(pw)
         yield browser
         browser.close()
 

@@ -16,12 +16,13 @@ from playwright.sync_api import expect, sync_playwright
 
 import checklists
 from server.services import definitions
+from tests.browsers import launch_chromium, serving
 from tests.conftest import PASSWORD
-from tests.e2e.uploads.conftest import PatchCounter, serve
+from tests.e2e.uploads.conftest import PatchCounter
 from tests.e2e.uploads.test_upload_js_browser import CHUNK, noisy_jpeg
 from tests.integration.patrol.site_setup import PatrolSite
 
-from .conftest import CHROMIUM, log_in, shot
+from .conftest import log_in, shot
 from .facilities_form import DEFINITION_ID, drag, fail_one_and_flag_a_reading, item, preview
 from .test_patrol import qr_picture
 from .test_patrol_in_shell import walk_five
@@ -43,10 +44,8 @@ def field_site(client, team, app_store):
 def counted_server(app):
     """The app on a real port, PATCH bodies counted (and the second one cut mid-request)."""
     counter = PatchCounter(app, drop_patches={2})
-    http, thread = serve(counter)
-    yield f"http://127.0.0.1:{http.server_port}", counter
-    http.shutdown()
-    thread.join()
+    with serving(counter) as base:
+        yield base, counter
 
 
 def test_a_field_day_offline_then_one_sync(field_site, counted_server, team, app_store,
@@ -59,8 +58,7 @@ def test_a_field_day_offline_then_one_sync(field_site, counted_server, team, app
     (tmp_path / "leak.jpg").write_bytes(photo)
     errors: list[str] = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                     args=["--no-sandbox"])
+        browser = launch_chromium(pw)
         context = browser.new_context(
             viewport={"width": 360, "height": 780}, locale="zh-CN", service_workers="allow",
             timezone_id="Asia/Shanghai", permissions=["geolocation"],

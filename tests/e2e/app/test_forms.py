@@ -18,25 +18,23 @@ import base64
 import hashlib
 import io
 import pathlib
-import threading
 import uuid
 
 import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect, sync_playwright
-from werkzeug.serving import make_server
 
 import checklists
 from server.extensions import STORE_KEY
 from server.services import definitions
 from sync.annotations import AnnotationsSchema
 from sync.mutation_args import SubmitResult
+from tests.browsers import launch_chromium, serving
 from tests.conftest import bearer
 from tests.e2e.app.facilities_form import (DEFINITION_ID, answer_check, drag,
                                           fail_one_and_flag_a_reading, item, preview, sign)
 from tests.e2e.app.standin_server import wsgi
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = pathlib.Path(__file__).resolve().parents[2] / "artifacts"
 
 pytestmark = pytest.mark.slow  # a browser start and a dozen screens: ~20 s
@@ -51,12 +49,8 @@ def served(app, team, accounts):
     token = accounts.token(engineer, "forms test phone")
     me = {"user_id": engineer["id"], "username": engineer["username"], "role": "engineer",
           "site_ids": [team.site_a["id"]], "device_id": None}
-    http = make_server("127.0.0.1", 0, wsgi(app, {"me": me, "token": token}), threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.server_port}", token, team.site_a["id"]
-    http.shutdown()
-    thread.join()
+    with serving(wsgi(app, {"me": me, "token": token})) as base:
+        yield base, token, team.site_a["id"]
 
 
 @pytest.fixture
@@ -68,7 +62,7 @@ def page_errors() -> list[str]:
 @pytest.fixture
 def page(page_errors):
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        browser = launch_chromium(pw)
         context = browser.new_context(viewport={"width": 360, "height": 780}, locale="zh-CN",
                                       geolocation={"latitude": 31.2304, "longitude": 121.4737,
                                                    "accuracy": 12.0},

@@ -18,9 +18,10 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from playwright.sync_api import sync_playwright
 
+from tests.browsers import launch_chromium
 from tests.conftest import PASSWORD
 
-from .conftest import CHROMIUM, PHONE, TICKET, shot
+from .conftest import PHONE, TICKET, shot
 
 pytestmark = pytest.mark.slow
 
@@ -92,9 +93,8 @@ def test_the_app_installs_and_opens_offline_over_https_behind_caddy(caddy, work)
     base, authority = caddy
     port = base.rsplit(":", 1)[1]
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", f"--host-resolver-rules=MAP {HOST} 127.0.0.1",
-            f"--ignore-certificate-errors-spki-list={spki_hash(authority)}"])
+        browser = launch_chromium(pw, f"--host-resolver-rules=MAP {HOST} 127.0.0.1",
+                                  f"--ignore-certificate-errors-spki-list={spki_hash(authority)}")
         context = browser.new_context(viewport=PHONE, locale="zh-CN", service_workers="allow")
         page = context.new_page()
         page.goto(f"{base}/app/")

@@ -18,7 +18,6 @@ import hashlib
 import io
 import json
 import pathlib
-import threading
 import urllib.request
 import uuid
 from datetime import UTC, datetime
@@ -28,14 +27,13 @@ import segno
 from PIL import Image
 from playwright.sync_api import expect, sync_playwright
 from werkzeug.middleware.shared_data import SharedDataMiddleware
-from werkzeug.serving import make_server
 
 from server.services import definitions
+from tests.browsers import launch_chromium, serving
 from tests.integration.patrol.site_setup import PatrolSite
 from tests.unit.households.builders import rental_body
 from tests.unit.patrol.builders import LAT0, LON0, METRE_LAT
 
-CHROMIUM = "/usr/bin/chromium"
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 STATIC = ROOT / "server" / "field_app" / "static"
@@ -69,12 +67,8 @@ def server(app, patrol_site):
     """The real app on a free port, plus the app's static files and the test page."""
     wsgi = SharedDataMiddleware(app, {"/app/static": str(STATIC), "/test-app": str(PAGE)},
                                 cache=False)
-    http = make_server("127.0.0.1", 0, wsgi, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.server_port}"
-    http.shutdown()
-    thread.join()
+    with serving(wsgi) as base:
+        yield base
 
 
 def post(base: str, path: str, body: dict, headers: dict) -> dict:
@@ -147,7 +141,7 @@ def test_a_guard_walks_a_round_in_the_app_and_the_server_judges_it(server, patro
     photo.write_bytes(problem_photo())
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        browser = launch_chromium(pw)
         context = browser.new_context(viewport={"width": 360, "height": 780}, locale="zh-CN",
                                       timezone_id="Asia/Shanghai", permissions=["geolocation"],
                                       geolocation={"latitude": LAT0, "longitude": LON0,
@@ -296,9 +290,8 @@ def test_the_camera_and_nfc_read_labels_and_are_released(server, patrol_site, te
                     "site_ids": [patrol_site.site_id], "device_id": None}}
     video = y4m_of(qr_picture("TAG-1"), tmp_path / "label.y4m")
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--use-fake-device-for-media-stream",
-            "--use-fake-ui-for-media-stream", f"--use-file-for-fake-video-capture={video}"])
+        browser = launch_chromium(pw, "--use-fake-device-for-media-stream",
+                                  "--use-fake-ui-for-media-stream", f"--use-file-for-fake-video-capture={video}")
         context = browser.new_context(viewport={"width": 360, "height": 780},
                                       permissions=["camera"])
         context.add_init_script(f"window.PATROL_TEST = {json.dumps(given)};" + RECORD_STREAMS

@@ -10,11 +10,12 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from tests.browsers import launch_chromium
 from tests.conftest import PASSWORD
 from tests.integration.patrol.site_setup import PatrolSite
 
 from .conftest import log_in
-from .test_patrol import CHROMIUM, ROOT, qr_picture, shot
+from .test_patrol import ROOT, qr_picture, shot
 
 if not (ROOT / "server" / "field_app" / "__init__.py").exists():
     pytest.skip("the app shell (SHELL slice) serves /app", allow_module_level=True)
@@ -41,8 +42,7 @@ def test_a_round_walked_offline_in_the_app_reaches_the_server(live_server, clien
     picture.write_bytes(qr_picture("TAG-3"))
     base = live_server
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                     args=["--no-sandbox"])
+        browser = launch_chromium(pw)
         context = browser.new_context(viewport={"width": 360, "height": 780},
                                       locale="zh-CN", service_workers="allow",
                                       timezone_id="Asia/Shanghai")

@@ -17,10 +17,11 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from server.services import definitions
+from tests.browsers import launch_chromium
 
 from .facilities_form import sign
 from .test_patrol import (  # noqa: F401 (fixtures)
-    CHROMIUM, ITEM, ROUND, patrol_site, problem_photo, pulled_rows, push_round, server, shot,
+    ITEM, ROUND, patrol_site, problem_photo, pulled_rows, push_round, server, shot,
 )
 
 pytestmark = pytest.mark.slow  # a browser start
@@ -67,7 +68,7 @@ def test_a_checkpoint_asks_photo_signature_repeat_and_calculated_items(
     photo.write_bytes(problem_photo())
     errors = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        browser = launch_chromium(pw)
         context = browser.new_context(viewport={"width": 360, "height": 780}, locale="zh-CN",
                                       timezone_id="Asia/Shanghai")
         context.add_init_script(f"window.PATROL_TEST = {json.dumps(given)};")

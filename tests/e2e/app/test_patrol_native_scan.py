@@ -15,8 +15,10 @@ import uuid
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from tests.browsers import launch_chromium
+
 from .test_patrol import (  # noqa: F401 (fixtures)
-    CHROMIUM, ROUND, patrol_site, pulled_rows, qr_picture, server,
+    ROUND, patrol_site, pulled_rows, qr_picture, server,
 )
 
 pytestmark = pytest.mark.slow  # a browser start
@@ -46,8 +48,7 @@ def test_a_native_barcode_detector_reads_labels_and_jsqr_takes_over_when_it_fail
     label = tmp_path / "label.jpg"
     label.write_bytes(qr_picture("TAG-3"))
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"])
+        browser = launch_chromium(pw, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream")
         context = browser.new_context(viewport={"width": 360, "height": 780},
                                       permissions=["camera"])
         context.add_init_script(f"window.PATROL_TEST = {json.dumps(given)};" + NATIVE_QR)

@@ -10,11 +10,11 @@ outage, as the client experiences it).
 from __future__ import annotations
 
 import socket
-import threading
 from dataclasses import dataclass, field
 
 import pytest
-from werkzeug.serving import make_server
+
+from tests.browsers import serving
 
 
 @dataclass
@@ -56,18 +56,8 @@ class LiveServer:
     counter: PatchCounter
 
 
-def serve(wsgi_app):
-    """Serve ``wsgi_app`` on 127.0.0.1 at a free port; bound before this returns."""
-    http = make_server("127.0.0.1", 0, wsgi_app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    return http, thread
-
-
 @pytest.fixture
 def live_server(app):
     counter = PatchCounter(app)
-    http, thread = serve(counter)
-    yield LiveServer(f"http://127.0.0.1:{http.server_port}", counter)
-    http.shutdown()
-    thread.join()
+    with serving(counter) as base:
+        yield LiveServer(base, counter)

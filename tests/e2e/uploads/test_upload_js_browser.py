@@ -21,12 +21,12 @@ from werkzeug.middleware.shared_data import SharedDataMiddleware
 from werkzeug.wrappers import Response
 
 from server.media import get_uploads
+from tests.browsers import launch_chromium, serving
 
-from .conftest import LiveServer, PatchCounter, serve
+from .conftest import LiveServer, PatchCounter
 
 pytestmark = pytest.mark.slow  # a browser start per test
 
-CHROMIUM = "/usr/bin/chromium"
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 STATIC = ROOT / "server" / "field_app" / "static"
 HARNESS = pathlib.Path(__file__).with_name("upload_harness.html").read_bytes()
@@ -70,17 +70,14 @@ def field_server(app, photos):
     blueprint will serve them."""
     counter = PatchCounter(app)
     wsgi = HarnessPages(SharedDataMiddleware(counter, {"/app/static": str(STATIC)}), photos)
-    http, thread = serve(wsgi)
-    yield LiveServer(f"http://127.0.0.1:{http.server_port}", counter)
-    http.shutdown()
-    thread.join()
+    with serving(wsgi) as base:
+        yield LiveServer(base, counter)
 
 
 @pytest.fixture
 def page(field_server):
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                     args=["--no-sandbox"])
+        browser = launch_chromium(pw)
         page = browser.new_page()
         page.goto(field_server.url + "/test/upload.html")
         page.wait_for_function("window.harnessReady === true")

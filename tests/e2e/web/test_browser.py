@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import io
 import pathlib
-import threading
 
 import pytest
 from playwright.sync_api import sync_playwright
 from pypdf import PdfReader
-from werkzeug.serving import make_server
 
+from tests.browsers import launch_chromium, serving
 from tests.conftest import PASSWORD
 from tests.integration.web.plan_complaint_seeding import seed_complaint
 from tests.integration.web.seeding import seed_results
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = pathlib.Path(__file__).resolve().parents[2] / "artifacts"
 
 pytestmark = pytest.mark.slow  # a browser start and a PDF: ~15 s
@@ -30,19 +28,14 @@ pytestmark = pytest.mark.slow  # a browser start and a PDF: ~15 s
 def server(app, client, team):
     """The app on 127.0.0.1 at a free port: bound (so accepting) before the test runs."""
     seeded = seed_results(app, client, team)
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.server_port}", seeded
-    http.shutdown()
-    thread.join()
+    with serving(app) as base:
+        yield base, seeded
 
 
 @pytest.fixture
 def browser():
     with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                      args=["--no-sandbox"])
+        chromium = launch_chromium(pw)
         yield chromium
         chromium.close()
 

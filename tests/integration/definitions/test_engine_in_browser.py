@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from checklists import builtin_definitions, load_definition, score_result
+from tests.browsers import launch_chromium
 
 pytestmark = pytest.mark.slow  # a browser start
 
@@ -48,8 +49,7 @@ def test_a_browser_scores_a_template_like_the_server(tmp_path):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                         args=["--no-sandbox"])
+            browser = launch_chromium(pw)
             page = browser.new_page()
             errors: list[str] = []
             page.on("pageerror", lambda exc: errors.append(str(exc)))
