@@ -78,9 +78,9 @@ def classify(actor, complaint_id):
     form = ClassifyForm()
 
     def action():
-        site = get_site(get_store(), complaints.get_complaint(
-            get_store(), actor, complaint_id, _now())["site_id"])
-        return complaints.classify(get_store(), actor, complaint_id,
+        store = get_store()  # the deadline is typed in the site's time
+        site = get_site(store, complaints.load(store, actor, complaint_id)["site_id"])
+        return complaints.classify(store, actor, complaint_id,
                                    form.answers(zone(site["timezone"])), _now())
     return _handled(actor, complaint_id, "classify_form", form, action,
                     _("Classified; the complaint is now: %(status)s."))

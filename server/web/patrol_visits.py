@@ -47,14 +47,17 @@ def round_visits(store, actor: Actor, round_doc: dict) -> list[dict]:
                                                                round_doc["site_id"])}
     visits = (round_doc.get("result") or {}).get("visits") or {}
     order = list(named) + [c for c in visits if c not in named]
+    checklists: dict[str | None, dict | None] = {}  # checkpoints often share one
     out = []
     for checkpoint_id in order:
         visit = visits.get(checkpoint_id)
         if not isinstance(visit, dict):
             continue
         answers = visit.get("answers") if isinstance(visit.get("answers"), dict) else {}
-        definition = _newest_definition(
-            store, listed.get(checkpoint_id, {}).get("checklist_id"))
+        checklist_id = listed.get(checkpoint_id, {}).get("checklist_id")
+        if checklist_id not in checklists:
+            checklists[checklist_id] = _newest_definition(store, checklist_id)
+        definition = checklists[checklist_id]
         sections = answer_sections(definition, answers, None) if definition else []
         known = {s["id"] for s in definition["sections"]} | {
             i["id"] for s in definition["sections"] for i in s["items"]} if definition else set()
