@@ -70,6 +70,9 @@ def test_refused_forms_say_why_and_store_nothing(web, app_store, team):
                        headers=EN)
     assert bad.status_code == 400
     assert "building-entrance-room" in bad.text and "Not a phone number" in bad.text
+    too_long = browser.post("/complaints/new", {**INTAKE, "site_id": team.site_a["id"],
+                                                "description": "漏" * 8001}, headers=EN)
+    assert too_long.status_code == 400 and "8000" in too_long.text
     assert complaints.list_complaints(app_store, actor_of(team.users["supervisor"]),
                                       team.site_a["id"], datetime.now(UTC)) == []
 
