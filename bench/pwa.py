@@ -1,20 +1,22 @@
 """The field app (``/app``) against the goals of issue 17, in headless Chromium.
 
-    python bench/pwa.py [--runs 7] [--tickets 100] [--results 500] [--push-runs 2] [--marks]
+    python bench/pwa.py [--runs 7] [--tickets 100] [--archive 300] [--results 500] [--push-runs 2] [--marks]
 
 Printed with the goal each figure is judged against, the ratio to it and the runs:
 
 * **shell size**: every file the service worker precaches, each gzipped (-9) as a
   server would send it, plus the start page; QR decoders (``vendor/jsqr*``, ``zxing*``)
   are left out, as the issue says. Goal <= 300 KB.
-* **offline open**: an installed app (logged in, pulled, worker active), the browser
-  offline, a new tab opening ``/app/`` with the CPU throttled 4x
-  (``Emulation.setCPUThrottlingRate``) until Today is on screen: the time since navigation
-  start at which the browser painted Today's title (Element Timing), whichever came first
-  of the snapshot of the last Today drawn from the database (``js/today_snapshot.js``:
-  the user's own data, inert until replaced) and the live screen. Median and max of
-  ``--runs``. Goal <= 1 s. The live screen's paint (drawn from IndexedDB, taking taps) is
-  printed beside it.
+* **offline open**: an installed app (logged in, pulled, worker active, ``--tickets``
+  tickets assigned to the user and ``--archive`` results already pushed, so the outbox
+  holds its archive of acked rows as after days of use), the browser offline, a new tab
+  opening ``/app/`` with the CPU throttled 4x (``Emulation.setCPUThrottlingRate``).
+  Two figures, each the time since navigation start at which the browser painted Today's
+  title (Element Timing), median and max of ``--runs``, goal <= 1 s:
+  *painted* -- whichever came first of the snapshot of the last Today drawn from the
+  database (``js/today_snapshot.js``: the user's own data, inert until replaced) and the
+  live screen; *live* -- the screen drawn from IndexedDB, taking taps (each list's first
+  15 cards; when every card was drawn is printed after it).
 * **push rate**: ``--results`` inspection results queued offline in the app and pushed
   (``sync.js push()``), against the Python device client (``fieldsync device``) pushing
   as many over HTTP to the same server in the same run; turns alternate. Results per
@@ -111,11 +113,11 @@ def log_in(page, base: str) -> None:
 
 
 def offline_open(context, base: str, runs: int, rate: int = 4,
-                 marks: dict | None = None) -> tuple[list[float], list[float]]:
-    """Seconds to Today drawn and to Today live per run; ``marks`` (when given) collects
-    the app's start marks."""
+                 marks: dict | None = None) -> tuple[list[float], list[float], list[float]]:
+    """Seconds to Today drawn, to Today live and to every card of it per run; ``marks``
+    (when given) collects the app's start marks."""
     context.set_offline(True)
-    drawn, live = [], []
+    drawn, live, complete = [], [], []
     for _ in range(runs):
         page = context.new_page()
         cdp = context.new_cdp_session(page)
@@ -124,6 +126,9 @@ def offline_open(context, base: str, runs: int, rate: int = 4,
         at = page.evaluate(PAINT_TIMES)
         drawn.append(min(at.values()) / 1000)
         live.append(at["today"] / 1000)
+        page.wait_for_selector(".screen-today[data-complete]:not([data-snapshot])", state="attached")
+        complete.append(page.evaluate(
+            "performance.getEntriesByName('fieldsync:today-complete')[0].startTime") / 1000)
         if marks is not None:
             page.wait_for_function("() => performance.getEntriesByName("
                                    "'fieldsync:start:status-bar').length > 0")
@@ -132,7 +137,7 @@ def offline_open(context, base: str, runs: int, rate: int = 4,
         cdp.detach()
         page.close()
     context.set_offline(False)
-    return drawn, live
+    return drawn, live, complete
 
 
 #: when Today's title was first painted, by the browser's Element Timing: `today` the live
@@ -190,6 +195,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--tickets", type=int, default=100)
+    parser.add_argument("--archive", type=int, default=300,
+                        help="results pushed before the opens (the outbox's acked archive)")
     parser.add_argument("--results", type=int, default=500)
     parser.add_argument("--push-runs", type=int, default=2)
     parser.add_argument("--marks", action="store_true",
@@ -218,26 +225,27 @@ def main() -> None:
                                               service_workers="allow")
                 page = context.new_page()
                 log_in(page, base)
-                plain, plain_live = offline_open(context, base, opts.runs, rate=1)
+                if opts.archive:
+                    app_push(context, page, seeded["site"]["id"], opts.archive)
+                plain, plain_live, _ = offline_open(context, base, opts.runs, rate=1)
                 print(f"{'offline open to Today, no throttling':<40} {statistics.median(plain):10.3f}"
                       f" s      live {statistics.median(plain_live):.3f} s, median of {opts.runs}"
                       f" (for reading the 4x figures on a busy machine)", flush=True)
                 marks = {} if opts.marks else None
                 if marks is not None:
                     page.evaluate("localStorage.setItem('fieldsync-debug', '1')")
-                times, live = offline_open(context, base, opts.runs, marks=marks)
+                times, live, complete = offline_open(context, base, opts.runs, marks=marks)
                 for name, ats in sorted((marks or {}).items(), key=lambda kv: statistics.median(kv[1])):
                     print(f"   {name:<44} median {statistics.median(ats):6.3f} s", flush=True)
                 runs = f"{opts.runs} runs"
-                if not verdict(statistics.median(times), 1.0, "s", "offline open to Today, 4x CPU, median",
-                               runs, at_most=True):
-                    missed.append("offline open (median)")
-                if not verdict(max(times), 1.0, "s", "offline open to Today, 4x CPU, max", runs,
-                               at_most=True):
-                    missed.append("offline open (max)")
-                print(f"{'   Today live from IndexedDB, median':<40} {statistics.median(live):10.3f} s"
-                      f"      max {max(live):.3f} s (the snapshot is replaced then)",
-                      flush=True)
+                # painted (snapshot or live, whichever first) and live (from IndexedDB, taking taps)
+                for label, values in (("Today painted", times), ("Today live", live)):
+                    for stat, value in (("median", statistics.median(values)), ("max", max(values))):
+                        if not verdict(value, 1.0, "s", f"offline open, {label}, 4x, {stat}", runs,
+                                       at_most=True):
+                            missed.append(f"offline open ({label}, {stat})")
+                print(f"{'   every card of Today drawn, median':<40} {statistics.median(complete):10.3f} s"
+                      f"      max {max(complete):.3f} s", flush=True)
                 if not opts.push_runs:  # --push-runs 0: the shell and the open only
                     browser.close()
                     print("goals missed: " + (", ".join(missed) if missed else "none"), flush=True)

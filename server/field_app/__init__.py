@@ -98,12 +98,10 @@ def index_html() -> str:
     texts = [f"/app/static/js/i18n/{p.name}" for p in sorted((STATIC / "js/i18n").glob("*.js"))]
     listed = ('<script type="application/json" id="i18n-modules">'
               + json.dumps(texts).replace("<", "\\u003c") + "</script>")
-    # the slice texts too: app.js imports them before the first screen, so they are on
-    # the start path (found only once app.js runs, they would cost a round of fetches)
     page = (STATIC / "index.html").read_text(encoding="utf-8")
     # app.js (first) and what it imports, for first_paint.js to preload once it has painted
     start = [f"/app/static/{rel}" for rel in sorted(static_imports(), key=lambda r: r != START_MODULES[0])]
-    modules = [url for url in [*start, *texts] if f'"{url}"' not in page]
+    modules = [url for url in start if f'"{url}"' not in page]
     preload = ('<script type="application/json" id="start-modules">'
                + json.dumps(modules).replace("<", "\\u003c") + "</script>")
     page = _put(page, "<!-- styles:", css)

@@ -34,8 +34,11 @@ def test_app_redirects_into_the_worker_scope_and_serves_the_page(client):
     assert "fieldsync-today:v1" in inline
     assert f"script-src 'self' 'sha256-{digest}'" in page.headers["Content-Security-Policy"]
     start = json.loads(re.search(r'id="start-modules">(.*?)</script>', html).group(1))
-    assert start[0] == "/app/static/js/app.js" and "/app/static/vendor/dexie.min.mjs" in start
-    assert "/app/static/js/sync.js" not in start  # loaded once the first screen is drawn
+    assert start[0] == "/app/static/js/app.js" and "/app/static/js/screens/today.js" in start
+    # Today reads IndexedDB without Dexie: it, syncing and the other screens' texts load
+    # once the first screen is drawn
+    for later in ("vendor/dexie.min.mjs", "js/db.js", "js/sync.js", "js/i18n/forms.js"):
+        assert f"/app/static/{later}" not in start
     # styles are inlined: nothing to fetch before the first paint
     assert 'rel="stylesheet"' not in html and ".card {" in html and "css/patrol.css" in html
     assert '<link rel="manifest" href="/app/manifest.webmanifest">' in html

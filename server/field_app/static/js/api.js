@@ -1,7 +1,7 @@
 // fetch to /api/v1 with the device token. Errors are Error objects with .status and .body;
 // a broken connection has status 0 and .offline = true (the request may or may not have
 // reached the server, which is why every push is idempotent).
-import { getMeta } from './db.js';
+import { readMeta } from './idb_reads.js';
 
 export const PREFIX = '/api/v1';
 
@@ -37,7 +37,7 @@ export async function request(path, { method = 'GET', json, body, headers = {}, 
                                      accept = [200, 201, 204] } = {}) {
   const hdrs = { Accept: 'application/json', ...headers };
   if (auth) {
-    const token = await getMeta('token');
+    const { token } = await readMeta(['token']);
     if (!token) throw new ApiError('not logged in', 401, null, 'error.not_logged_in');
     hdrs.Authorization = `Bearer ${token}`;
   }

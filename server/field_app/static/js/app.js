@@ -2,11 +2,11 @@
 // bar, sync scheduling and the service worker's update flow.
 // Only what the first screen needs is imported here; syncing, photos and the update flow
 // load once it is drawn (each module on the start path costs a request on a slow phone).
+// So does Dexie (the store): Today and the status bar read IndexedDB without it
+// (idb_reads.js), and every other screen waits for it (loadRest).
 import { errorText } from './api.js';
-import { db, getMeta, setMeta } from './db.js';
 import { loadSliceTexts, pickLang, translator } from './i18n.js';
-import * as outbox from './outbox.js';
-import { records } from './pulled.js';
+import { readMeta } from './idb_reads.js';
 import { UPLOAD_EVENT, renderStatusBar } from './status_bar.js';
 import { BackoffScheduler } from './sync_schedule.js';
 import { noteWho, shownSnapshot } from './today_snapshot.js';
@@ -43,23 +43,58 @@ export function parseHash(hash) {
   return { name: name || '', params };
 }
 
+let store = null, restLoading = null;
+/** What Today does not need, loaded once: the store (Dexie and the modules written on it)
+ *  and the other screens' texts. Resolves to the store: {db, getMeta, setMeta, outbox, records}. */
+function loadRest() {
+  const listed = document.getElementById('i18n-modules');
+  restLoading ??= Promise.all([import('./db.js'), import('./outbox.js'), import('./pulled.js'),
+                               loadSliceTexts(listed ? JSON.parse(listed.textContent) : [])])
+    .then(([dbModule, outbox, pulled]) => {
+      store = { ...dbModule, outbox, records: pulled.records };
+      mark('rest');
+      return store;
+    })
+    .catch((err) => { restLoading = null; throw err; }); // a failed fetch may work next time
+  return restLoading;
+}
+
+// {token} as buildCtx just read it: the route right after it needs no second read
+let justRead = null;
+
 async function buildCtx() {
-  const [langSetting, me, token] = (await db.meta.bulkGet(['lang', 'me', 'token'])).map((row) => row && row.value);
+  const { lang: langSetting, me, token } = await readMeta(['lang', 'me', 'token']);
+  justRead = { token };
   // the painted snapshot must be this session's (first_paint.js); else it goes at once
   if (noteWho(token ? me : null)) shownSnapshot(view)?.remove();
   const lang = pickLang(langSetting);
   document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
   const ctx = {
-    db, lang, t: translator(lang),
+    // Dexie: loaded before any screen but Today mounts (route), and by Today for its drafts
+    get db() {
+      if (!store) throw new Error('the store is not loaded yet: await ctx.loadRest() first');
+      return store.db;
+    },
+    loadRest,
+    lang, t: translator(lang),
     me: me || null,
     navigate: (hash) => { location.hash = hash; },
     outbox: {
-      enqueue: async (name, args) => { const id = await outbox.enqueue(name, args); afterWrite(); return id; },
-      enqueueAll: async (mutations) => { const ids = await outbox.enqueueWith(mutations); afterWrite(); return ids; },
+      enqueue: async (name, args) => {
+        const id = await (await loadRest()).outbox.enqueue(name, args);
+        afterWrite();
+        return id;
+      },
+      enqueueAll: async (mutations) => {
+        const ids = await (await loadRest()).outbox.enqueueWith(mutations);
+        afterWrite();
+        return ids;
+      },
     },
     // txWork(db) runs in the same rw transaction as the append; name the extra tables it uses
-    enqueueWith: async (name, args, txWork, tables = [db.drafts, db.photos]) => {
-      const [id] = await outbox.enqueueWith([{ name, args }], txWork, tables);
+    enqueueWith: async (name, args, txWork, tables) => {
+      const { db, outbox } = await loadRest();
+      const [id] = await outbox.enqueueWith([{ name, args }], txWork, tables || [db.drafts, db.photos]);
       afterWrite();
       return id;
     },
@@ -70,7 +105,7 @@ async function buildCtx() {
       return ref;
     } },
     sync: { now: () => scheduler.now() },
-    records,
+    records: async (type) => (await loadRest()).records(type),
     formOpen: () => FORM_ROUTES.has(current) || !!view.querySelector('[data-form-open]'),
     refreshStatus: () => renderStatusBar(bar, ctx, syncing),
   };
@@ -79,8 +114,8 @@ async function buildCtx() {
 
 let ctx;
 const scheduler = new BackoffScheduler(async () => {
-  if (!(await getMeta('token'))) return null;
-  const { describeError, syncOnce } = await import('./sync.js');
+  if (!(await readMeta(['token'])).token) return null;
+  const [{ describeError, syncOnce }, { setMeta }] = await Promise.all([import('./sync.js'), loadRest()]);
   try {
     return await syncOnce(ctx, (progress) => {
       ctx.refreshStatus();
@@ -109,10 +144,13 @@ function rerenderIfIdle() {
 
 async function route() {
   const { name, params } = parseHash(location.hash);
-  // the screen's module loads while the token is read
+  // the screen's module (and the store, for any screen but Today) loads while the token is read
   const loading = name === 'today' ? todayScreen  // a dynamic import would wait for a task
-    : ROUTES[name] ? import(ROUTES[name][0]).catch((err) => err) : null;
-  const loggedIn = !!(await getMeta('token'));
+    : ROUTES[name] ? Promise.all([import(ROUTES[name][0]), loadRest()]).then(([m]) => m, (err) => err)
+      : null;
+  const known = justRead;
+  justRead = null;
+  const loggedIn = !!(known || await readMeta(['token'])).token;
   mark(`token:${name}`);
   if (!loggedIn && name !== 'login') { location.replace('#/login'); return; }
   if (!ROUTES[name]) { location.replace(loggedIn ? '#/today' : '#/login'); return; }
@@ -182,19 +220,16 @@ export async function restart() {
 }
 
 async function main() {
-  const listed = document.getElementById('i18n-modules');
-  const texts = loadSliceTexts(listed ? JSON.parse(listed.textContent) : []);
   ctx = await buildCtx();
   mark('ctx');
-  await texts;
-  mark('texts');
   window.fieldsync = { restart, scheduler, get ctx() { return ctx; } };
   renderNav();
   window.addEventListener('hashchange', route);
   for (const ev of ['online', 'offline']) window.addEventListener(ev, () => ctx.refreshStatus());
   const status = ctx.refreshStatus();
-  await route(); // the screen first; syncing starts once it is drawn
+  await route(); // the screen first; the store and syncing load once it is drawn
   mark('routed');
+  loadRest().catch((err) => console.error(err)); // for the next screen (sync reports failures)
   await status;
   mark('status-bar');
   scheduler.start();

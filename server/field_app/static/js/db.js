@@ -1,4 +1,6 @@
-// The device's IndexedDB (Dexie), schema version 1 of the field-app contract.
+// The device's IndexedDB (Dexie), schema version 2 of the field-app contract: version 1's
+// tables, and the outbox indexed by state (its acked rows stay as an archive of up to a
+// thousand results, which Today and the status bar must not read to count what waits).
 // Large values (photo blobs, documents) are never indexed: indexes hold keys only.
 import Dexie from '../vendor/dexie.min.mjs';
 import { clearSnapshot, forgetSession } from './today_snapshot.js';
@@ -14,6 +16,7 @@ export function openDb(name = DB_NAME) {
     drafts: '&id, kind, updated_at',
     photos: '&sha256, state',
   });
+  db.version(2).stores({ outbox: '&mutation_id, state' });
   db.use(SNAPSHOT_GUARD);
   return db;
 }

@@ -11,3 +11,14 @@ export function h(tag, attrs = {}, ...children) {
   el.append(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
   return el;
 }
+
+/** Run `fn` just after the next frame is painted: for work that must not hold a screen
+ *  back (a message posted from the frame's callback runs right after it; a timer could
+ *  wait far longer). A hidden page paints no frame: `fn` waits until it is shown. */
+export function afterPaint(fn) {
+  requestAnimationFrame(() => {
+    const after = new MessageChannel();
+    after.port1.onmessage = () => fn();
+    after.port2.postMessage(null);
+  });
+}

@@ -9,8 +9,9 @@
 // id's history) rotates the client id: pending ones are renumbered from 1 under the new
 // id, which is safe because every mutation is idempotent by its own record id.
 import { db, getMeta, setMeta } from './db.js';
+import { ACKED, PENDING, REJECTED } from './outbox_states.js';
 
-export const PENDING = 'pending', REJECTED = 'rejected', ACKED = 'acked';
+export { ACKED, PENDING, REJECTED };
 const ARCHIVE_MAX = 1000;
 const ARCHIVE_MS = 30 * 24 * 3600 * 1000;
 const RESUBMITTABLE = new Set(['submit_result', 'amend_result']); // insert-once by result_id
@@ -185,6 +186,6 @@ export async function noteEpoch(epoch) {
 
 /** Everything the server refused, newest last (this client id's and earlier ones'). */
 export async function rejected() {
-  const now = (await db.outbox.toArray()).filter((m) => m.state === REJECTED);
+  const now = await db.outbox.where('state').equals(REJECTED).sortBy('mutation_id'); // not the archive
   return (await getMeta('rejected_before', [])).concat(now);
 }

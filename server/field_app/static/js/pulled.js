@@ -6,12 +6,7 @@
 // `reset` drops the bucket's rows first, `removed_buckets` drops rows and cursor; neither
 // touches the outbox. Rows are {bucket, type, id, v, seq, doc}.
 import { db, getMeta, setMeta } from './db.js';
-
-function newer(incoming, local) {
-  if (!local) return true;
-  const a = incoming.v, b = local.v;
-  return a === null || a === undefined || b === null || b === undefined || a > b;
-}
+import { newer, newestById } from './pulled_rows.js';
 
 /** Apply one pull response and its cursors atomically; return counts applied. */
 export async function applyPage(page) {
@@ -61,12 +56,7 @@ export async function applyPage(page) {
 /** Pulled rows of `type` across buckets (the newest `v` when several buckets hold one);
  *  the record is `row.doc` (the pull's `data`, renamed once here as the contract names it). */
 export async function records(type) {
-  const rows = await db.records.where('type').equals(type).toArray();
-  const best = new Map();
-  for (const row of rows) {
-    if (newer(row, best.get(row.id))) best.set(row.id, row);
-  }
-  return [...best.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return newestById(await db.records.where('type').equals(type).toArray());
 }
 
 /** The document of one pulled record, or null. */

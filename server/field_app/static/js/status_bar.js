@@ -1,8 +1,9 @@
 // The status bar every screen shows: online/offline, last sync, results and photos waiting,
 // refusals, and the last error with its reason.
-import { db } from './db.js';
 import { errorText } from './api.js';
-import { PENDING, REJECTED } from './outbox.js';
+import { metaRequests, outboxIn, readOnly, rowsIn } from './idb_reads.js';
+import { formatTime } from './local_time.js';
+import { PENDING, REJECTED } from './outbox_states.js';
 
 /** A photo upload's progress, {sha256, sent, total, state, error}, as a window event. */
 export const UPLOAD_EVENT = 'fieldsync:upload';
@@ -11,30 +12,25 @@ export const PHOTO_PENDING = ['waiting', 'uploading'];
 
 /** The numbers the bar (and the status screen) show. */
 export async function syncState() {
-  // one read transaction (each opened one costs at start); photos counted on the index:
-  // reading the rows would read every photo's bytes
-  const [rows, photos, meta] = await db.transaction('r', db.outbox, db.photos, db.meta, () => Promise.all([
-    db.outbox.toArray(), db.photos.where('state').anyOf(PHOTO_PENDING).count(),
-    db.meta.bulkGet(['rejected_before', 'last_sync', 'last_error', 'persisted'])]));
-  const [rejectedBefore, lastSync, lastError, persisted] = meta.map((row) => (row ? row.value : null));
+  // one read transaction, without Dexie (the bar is drawn at start); photos counted on the
+  // index: reading the rows would read every photo's bytes
+  const META = ['rejected_before', 'last_sync', 'last_error', 'persisted'];
+  const read = await readOnly(['outbox', 'photos', 'meta'], (store) => ({
+    pending: outboxIn(store, PENDING), rejected: outboxIn(store, REJECTED),
+    ...Object.fromEntries(PHOTO_PENDING.map((state) => [state, store('photos').index('state').count(state)])),
+    ...metaRequests(store, META),
+  })) || {};
+  const value = (key) => (read[key] ? read[key].value : null) ?? null;
   return {
     online: navigator.onLine,
-    waiting: rows.filter((m) => m.state === PENDING).length,
-    refused: rows.filter((m) => m.state === REJECTED).length +
-      (rejectedBefore || []).length,
-    photos,
-    lastSync, lastError, persisted,
+    waiting: rowsIn(read.pending, PENDING).length,
+    refused: rowsIn(read.rejected, REJECTED).length +
+      (value('rejected_before') || []).length,
+    photos: PHOTO_PENDING.reduce((n, state) => n + (read[state] || 0), 0),
+    lastSync: value('last_sync'), lastError: value('last_error'), persisted: value('persisted'),
   };
 }
 
-const formats = {}; // one Intl formatter per language: making one per call is slow
-
-export function formatTime(iso, lang) {
-  if (!iso) return '';
-  formats[lang] ??= new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB',
-    { month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' });
-  return formats[lang].format(new Date(iso));
-}
 
 function chip(text, cls) {
   const el = document.createElement('span');

@@ -73,6 +73,7 @@ export function saveSnapshot(screenEl, me) {
   const nav = document.getElementById('nav');
   const screen = tree(screenEl);
   delete screen[1].hidden; // drawn hidden behind a painted snapshot (app.js)
+  delete screen[1]['data-complete']; // the live screen's state, not the snapshot's
   const text = JSON.stringify({ who, lang: document.documentElement.lang, title: document.title,
                                 screen, nav: nav ? tree(nav) : null });
   try {

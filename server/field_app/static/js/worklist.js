@@ -1,7 +1,7 @@
 // What the logged-in user has to do, from pulled records only (works offline); mirrors
 // sync/client/worklist.py (occurrences, complaints), patrol.py (rounds) and ticket_work.py
 // (tickets with the moves this device has queued).
-import { PENDING } from './outbox.js';
+import { PENDING } from './outbox_states.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 const FINAL = new Set(['done', 'cancelled', 'missed']);

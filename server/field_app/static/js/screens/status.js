@@ -4,7 +4,8 @@ import { db, getMeta, setMeta } from '../db.js';
 import { errorText } from '../api.js';
 import { h } from '../dom.js';
 import { PENDING, rejected } from '../outbox.js';
-import { UPLOAD_EVENT, formatTime, syncState } from '../status_bar.js';
+import { formatTime } from '../local_time.js';
+import { UPLOAD_EVENT, syncState } from '../status_bar.js';
 import { LISTED, photoList } from './photo_list.js';
 
 function mutationLine(m) {
@@ -32,7 +33,7 @@ export async function mount(el, ctx) {
       syncButton.disabled = false;
     }
   });
-  const waiting = (await db.outbox.toArray()).filter((m) => m.state === PENDING);
+  const waiting = await db.outbox.where('state').equals(PENDING).sortBy('mutation_id');
   const photos = photoList(t, await db.photos.where('state').anyOf(LISTED).toArray());
   const refused = await rejected();
   const persisted = await getMeta('persisted');

@@ -5,7 +5,7 @@
 import { errorText } from '../api.js';
 import { db } from '../db.js';
 import { h } from '../dom.js';
-import { formatTime } from '../status_bar.js';
+import { formatTime } from '../local_time.js';
 import { localTicket } from '../worklist.js';
 
 const START_FIRST = new Set(['open', 'reopened']);
