@@ -25,6 +25,8 @@ STATIC = Path(__file__).resolve().parent / "static"
 #: not part of the shell: documentation and source maps are never fetched by the app
 _NOT_SHELL = (".md", ".map", ".txt")
 _NOT_SHELL_NAMES = ("LICENSE", "sw.js", "index.html", "manifest.webmanifest")  # own URLs
+#: inlined into the start page (index_html), which is precached: never fetched on their own
+_INLINED = ("css/", "js/first_paint.js")
 # Same origin only; blob: for photo previews and camera frames, wasm for a QR decoder.
 # The start page adds the hash of its one inline script (first_paint.js) to script-src.
 CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; "
@@ -42,7 +44,8 @@ def shell_files() -> list[Path]:
     """Every file the app may need offline, relative to ``static/``, in a stable order."""
     return sorted(p.relative_to(STATIC) for p in STATIC.rglob("*")
                   if p.is_file() and p.suffix not in _NOT_SHELL
-                  and p.name not in _NOT_SHELL_NAMES and not p.name.startswith("."))
+                  and p.name not in _NOT_SHELL_NAMES and not p.name.startswith(".")
+                  and not p.relative_to(STATIC).as_posix().startswith(_INLINED))
 
 
 def shell_urls() -> list[str]:

@@ -144,6 +144,8 @@ SNAPSHOT_AFTER = """async (write) => {
         logout: () => setMeta({ token: null }),
         me: () => db.meta.put({ key: 'me', value: { user_id: 'v' } }),
         clear_meta: () => db.meta.clear(),
+        draft_put: () => db.drafts.put({ id: 'd1', kind: 'inspect', updated_at: 'now' }),
+        draft_delete: () => db.drafts.delete('d1'),
     };
     await writes[write]();
     return [localStorage.getItem('fieldsync-today:v1') !== null, localStorage.getItem('fieldsync-who')];
@@ -155,8 +157,12 @@ def test_writes_that_end_what_the_snapshot_shows_clear_it(live_server, context):
     page.goto(live_server + "/app/")
     page.wait_for_selector("#login")
     after = {write: page.evaluate(SNAPSHOT_AFTER, write) for write in (
-        "last_sync", "record_put", "epoch", "lang", "record_delete", "logout", "me", "clear_meta")}
+        "last_sync", "record_put", "draft_put", "epoch", "lang", "record_delete", "draft_delete",
+        "logout", "me", "clear_meta")}
     assert after == {
         "last_sync": [True, "u d"], "record_put": [True, "u d"],  # ordinary writes keep it
+        "draft_put": [True, "u d"],
+        # a draft discarded or submitted must not be painted on Today's next start
+        "draft_delete": [False, "u d"],
         "epoch": [False, "u d"], "lang": [False, "u d"], "record_delete": [False, "u d"],
         "logout": [False, None], "me": [False, None], "clear_meta": [False, None]}

@@ -26,9 +26,12 @@ export function openDb(name = DB_NAME) {
 const SESSION_KEYS = new Set(['token', 'me', 'device', 'device_id', 'user_id']);
 const VIEW_KEYS = new Set(['epoch', 'lang']);
 
-/** 'session', 'view' or null: what a write to `tableName` ends. */
+const deletes = (req) => req.type === 'delete' || req.type === 'deleteRange';
+
+/** 'session', 'view' or null: what a write to `tableName` ends (a draft deleted -- discarded
+ *  or sent -- is one Today's snapshot may still list). */
 function endsSnapshot(tableName, req) {
-  if (tableName === 'records') return req.type === 'delete' || req.type === 'deleteRange' ? 'view' : null;
+  if (tableName === 'records' || tableName === 'drafts') return deletes(req) ? 'view' : null;
   if (tableName !== 'meta') return null;
   if (req.type === 'deleteRange') return 'session';
   const keys = req.type === 'delete' ? req.keys : req.values.map((row) => row && row.key);
