@@ -2,7 +2,8 @@
 // visible, on a timer while open, and shortly after every local write (Background Sync
 // does not exist outside Chromium, so the page drives it). Failures back off
 // exponentially with jitter; one sync at a time per origin (a Web Lock across tabs).
-const LOCK = 'fieldsync-sync';
+/** Held by every sync of every tab of the app (one device, one outbox). */
+export const SYNC_LOCK = 'fieldsync-sync';
 
 /** Delay before attempt `failures` + 1: base * 2^(failures-1), capped, half of it jittered. */
 export function backoffDelay(failures, { base = 2000, max = 5 * 60 * 1000, random = Math.random } = {}) {
@@ -45,7 +46,7 @@ export class BackoffScheduler {
 
   async _locked() {
     const work = () => this._attempt();
-    if (navigator.locks) return navigator.locks.request(LOCK, work);
+    if (navigator.locks) return navigator.locks.request(SYNC_LOCK, work);
     return work();
   }
 
