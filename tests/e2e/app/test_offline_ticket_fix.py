@@ -33,7 +33,7 @@ def test_a_ticket_fixed_offline_reaches_the_server_once(live_server, chromium, a
     assert page.evaluate("navigator.onLine") is False
     states = page.locator("#today-inspections .card .state").all_inner_texts()
     assert states.count("待完成") == 1, states  # today's is due (tomorrow's may be listed)
-    assert "水龙头漏水" in page.inner_text("#today-complaints")
+    assert "维修: 水龙头漏水" in page.inner_text("#today-complaints")  # the category by name
     assert page.locator("#status-bar .chip.off").count() == 1
     shot(page, "2-today-offline")
 

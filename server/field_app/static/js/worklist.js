@@ -44,11 +44,12 @@ export function rounds(occurrences, me, now) {
                    href: `#/patrol/${encodeURIComponent(o.route_id)}?occurrence=${encodeURIComponent(o.id)}` }));
 }
 
-/** Complaint tasks assigned to me and still open. */
-export function complaints(tasks, me, now) {
+/** Complaint tasks assigned to me and still open; `category(code)` names a category (the
+ *  app's texts: the record holds its code, e.g. `repair`). */
+export function complaints(tasks, me, now, category = (code) => code) {
   return tasks.map((r) => r.doc)
     .filter((d) => d && d.status === 'assigned' && d.assignee_user_id === me.user_id)
-    .map((d) => ({ kind: 'complaint', id: d.complaint_id, title: `${d.unit} ${d.category}: ${d.description}`,
+    .map((d) => ({ kind: 'complaint', id: d.complaint_id, title: `${d.unit} ${category(d.category)}: ${d.description}`,
                    state: d.deadline_at && Date.parse(d.deadline_at) < now ? 'overdue' : 'open',
                    due_at: d.deadline_at || null, href: null }));
 }

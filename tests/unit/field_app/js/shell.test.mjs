@@ -70,6 +70,10 @@ test('complaints and rounds assigned to me', () => {
                           category: 'repair', description: '漏水', deadline_at: '2026-11-29T07:00:00Z' } },
                  { doc: { complaint_id: 'c2', status: 'done', assignee_user_id: 'u1' } }];
   assert.deepEqual(worklist.complaints(tasks, me, NOW).map((c) => [c.id, c.state]), [['c1', 'overdue']]);
+  // the category by its name in the user's language (the record holds its code)
+  const zh = translator('zh');
+  assert.equal(worklist.complaints(tasks, me, NOW, (code) => zh(`complaint.category.${code}`))[0].title,
+               '1-101 维修: 漏水');
   const round = (id, assignees) => ({ doc: { id, route_id: 'r1', status: 'scheduled', round_id: null, assignees,
     start: '2026-11-29T07:30:00Z', late_after: '2026-11-29T07:45:00Z', deadline: '2026-11-29T09:00:00Z' } });
   const guard = { user_id: 'g1', role: 'guard' };

@@ -38,7 +38,7 @@ export async function mount(el, ctx) {
     ['today.inspections', 'inspections', inspections(occurrences, me, now)],
     ['today.rounds', 'rounds', rounds(patrols, me, now)],
     ['today.tickets', 'tickets', ticketsToDo(tickets, outboxRows, me)],
-    ['today.complaints', 'complaints', complaints(tasks, me, now)],
+    ['today.complaints', 'complaints', complaints(tasks, me, now, (code) => t(`complaint.category.${code}`))],
   ].filter(([, , items]) => items.length);
   // elementtiming: bench/pwa.py reads when the title was painted (live or snapshot)
   el.append(h('h1', { elementtiming: 'today' }, t('today.title')));
