@@ -29,6 +29,7 @@ def test_a_refused_fix_is_listed_with_its_reason(live_server, engineer_phone, cl
     page.wait_for_selector("#rejected li.error")
     refused = page.locator("#rejected li.error").all_inner_texts()
     assert len(refused) == 2 and all(TICKET in line for line in refused), refused
+    assert all("整改单状态" in line for line in refused), refused  # the change in words
     assert all(line.split(": ", 1)[1].strip() for line in refused), refused  # a reason each
     assert "服务器拒收 2" in page.inner_text("#status-bar")
     assert app_store.get("tickets", TICKET).doc["status"] == "closed"

@@ -8,10 +8,13 @@ import { formatTime } from '../local_time.js';
 import { UPLOAD_EVENT, syncState } from '../status_bar.js';
 import { LISTED, photoList } from './photo_list.js';
 
-function mutationLine(m) {
+/** A queued change as the user reads it: its number, what it does in words, its record. */
+function mutationLine(m, t) {
   const args = m.args || {};
   const record = args.result_id || args.ticket_id || args.occurrence_id || '';
-  return `#${m.mutation_id ?? m.id} ${m.name} ${record}`.trim();
+  const key = `mutation.${m.name}`;
+  const what = t(key) === key ? m.name : t(key); // a change this app has no words for: its name
+  return `#${m.mutation_id ?? m.id} ${what} ${record}`.trim();
 }
 
 export async function mount(el, ctx) {
@@ -59,11 +62,11 @@ export async function mount(el, ctx) {
     persisted === true ? h('p', { class: 'ok' }, t('status.storage_ok')) : null,
     syncButton, message,
     h('h2', {}, t('status.outbox')),
-    h('ul', { id: 'outbox' }, waiting.length ? waiting.map((m) => h('li', {}, mutationLine(m))) : h('li', {}, t('status.none'))),
+    h('ul', { id: 'outbox' }, waiting.length ? waiting.map((m) => h('li', {}, mutationLine(m, t))) : h('li', {}, t('status.none'))),
     h('h2', {}, t('status.photos')), photos.el,
     h('h2', {}, t('status.rejected_list')),
     h('ul', { id: 'rejected' }, refused.length ? refused.map((m) => h('li', { class: 'error' },
-      `${mutationLine(m)}: ${(m.error && (m.error.message || m.error.code)) || ''}`)) : h('li', {}, t('status.none'))),
+      `${mutationLine(m, t)}: ${(m.error && (m.error.message || m.error.code)) || ''}`)) : h('li', {}, t('status.none'))),
     h('label', {}, t('status.lang'), lang), h('p'), logout].filter(Boolean));
   window.addEventListener(UPLOAD_EVENT, photos.update);
   return () => window.removeEventListener(UPLOAD_EVENT, photos.update);
