@@ -31,7 +31,6 @@ export async function syncState() {
   };
 }
 
-
 function chip(text, cls) {
   const el = document.createElement('span');
   el.className = `chip ${cls}`;
