@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
@@ -21,7 +20,7 @@ from tests.browsers import launch_chromium
 from tests.unit.patrol.builders import gate_checklist_doc
 
 from .test_patrol import (  # noqa: F401 (fixtures)
-    ITEM, ROUND, patrol_site, pulled_rows, push_round, server,
+    ITEM, ROUND, night_page, patrol_site, pulled_rows, push_round, server,
 )
 
 pytestmark = pytest.mark.slow  # a browser start
@@ -48,14 +47,7 @@ def test_each_visit_names_the_version_it_was_answered_on(server, patrol_site, cl
     errors = []
     with sync_playwright() as pw:
         browser = launch_chromium(pw)
-        context = browser.new_context(viewport={"width": 360, "height": 780}, locale="zh-CN",
-                                      timezone_id="Asia/Shanghai")
-        context.add_init_script(f"window.PATROL_TEST = {json.dumps(given)};")
-        page = context.new_page()
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("dialog", lambda dialog: dialog.accept())
-        page.clock.install(time=datetime.fromisoformat("2026-11-02T22:02:00+08:00"))
-        page.goto(f"{server}/test-app/index.html#/patrol/{ROUND}")
+        context, page = night_page(browser, server, given, errors)
         page.locator(f"li[data-occurrence='{ROUND}'] button").click()
         answer_at(page, "TAG-2", "g.barrier")
         [draft] = page.evaluate("window.patrolTest.drafts()")

@@ -35,6 +35,23 @@ def fix(n: int) -> dict:
     return {"lat": LAT0 + (n - 1) * 100 * METRE_LAT, "lon": LON0, "accuracy_m": 8}
 
 
+def guard_cli(tmp_path, client):
+    """``cli(*args)``: ``fieldsync device`` in a fresh data dir, logged in as guard-a and
+    pulled; each command must succeed and gives its output."""
+    runner, data_dir = CliRunner(), str(tmp_path / "cli-device")
+    obj = {"transport": FlaskTransport(client)}
+
+    def cli(*args, input=None):
+        result = runner.invoke(device_cli, ["--data-dir", data_dir, *args], obj=dict(obj),
+                               input=input)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    cli("login", "http://server.test", input=f"guard-a\n{PASSWORD}\n")
+    cli("pull")
+    return cli
+
+
 def test_the_library_walks_the_night_round_and_the_server_judges_it(device, patrol_site):
     device.pull()
     mine = [o["id"] for o in device.patrol.mine()]
@@ -70,17 +87,7 @@ def test_bad_scans_are_refused_on_the_device_naming_the_field(device, patrol_sit
 
 
 def test_the_cli_runs_a_round_with_a_photo_and_answers(tmp_path, client, patrol_site):
-    runner, data_dir = CliRunner(), str(tmp_path / "cli-device")
-    obj = {"transport": FlaskTransport(client)}
-
-    def cli(*args, input=None):
-        result = runner.invoke(device_cli, ["--data-dir", data_dir, *args], obj=dict(obj),
-                               input=input)
-        assert result.exit_code == 0, result.output
-        return result.output
-
-    cli("login", "http://server.test", input=f"guard-a\n{PASSWORD}\n")
-    cli("pull")
+    cli = guard_cli(tmp_path, client)
     assert ROUND in cli("patrol", "list")
     cli("patrol", "start", ROUND)
     photo = tmp_path / "lamp.jpg"
@@ -133,17 +140,7 @@ def test_a_visits_answers_name_the_checklist_version_they_were_given_to(device, 
 
 def test_the_cli_sends_the_newest_pulled_version_with_answers(tmp_path, client, patrol_site):
     patrol_site.gate_checklist(1, 2)
-    runner, data_dir = CliRunner(), str(tmp_path / "cli-device")
-    obj = {"transport": FlaskTransport(client)}
-
-    def cli(*args, input=None):
-        result = runner.invoke(device_cli, ["--data-dir", data_dir, *args], obj=dict(obj),
-                               input=input)
-        assert result.exit_code == 0, result.output
-        return result.output
-
-    cli("login", "http://server.test", input=f"guard-a\n{PASSWORD}\n")
-    cli("pull")
+    cli = guard_cli(tmp_path, client)
     cli("patrol", "start", ROUND)
     answers = tmp_path / "answers.json"
     answers.write_text(json.dumps({"g.barrier": {"value": "pass"}}))   # a version-1 item
