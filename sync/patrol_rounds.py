@@ -12,8 +12,9 @@ round sent again is a ``duplicate``, other content under that id an
 * a second round for an occurrence that already has one.
 
 Anything that can be judged but looks wrong (an unknown tag, scans out of
-order, GPS out of range) is accepted and flagged on the verdict: field data
-is evidence. Judging corrects device times by the clock offset measured at
+order, GPS out of range, a visit's answers that break the checklist version it
+names, or a version not published here) is accepted and flagged on the
+verdict: field data is evidence. Judging corrects device times by the clock offset measured at
 this push (``MutationContext.clock_offset_ms``); a round whose occurrence was
 already marked missed keeps its alert and is judged on its own times.
 """
@@ -24,7 +25,7 @@ from datetime import datetime
 from checklists.actors import GUARD, Actor
 from checklists.patrol import (
     CANCELLED, JudgeContext, Occurrence, PatrolInvalid, judge_round, load_checkpoint,
-    load_round_result, load_route,
+    load_round_result, load_route, named_checklists,
 )
 
 from . import photo_access
@@ -57,7 +58,8 @@ def submit_round(ws: WorkingSet, args: dict, ctx: MutationContext, services):
     context = JudgeContext(site_checkpoints(ws.get(CHECKPOINTS, occurrence.site_id)),
                            clock_offset_s=(ctx.clock_offset_ms or 0) / 1000.0,
                            received_at=datetime.fromisoformat(ctx.received_at),
-                           marked_missed_at=_time(occurrence_doc.get("missed_at")))
+                           marked_missed_at=_time(occurrence_doc.get("missed_at")),
+                           checklists=_named_checklists(result, services))
     verdict = judge_round(load_route(route_doc["route"]), occurrence, result, context)
     # in the shape of a result's photos, so the photo path serves both alike
     photos = list({p.sha256: {"sha256": p.sha256, "item": checkpoint_id}
@@ -124,6 +126,16 @@ def _loaded(args: dict):
         return load_round_result(args)
     except PatrolInvalid as invalid:
         raise Rejected("invalid_args", "the round cannot be judged", errors=invalid.errors) from None
+
+
+def _named_checklists(result, services) -> dict:
+    """The checklist versions the visits name, parsed (``None``: not published here),
+    read through the push's own definition lookup, as a result's are."""
+    found = {}
+    for checklist_id, version in named_checklists(result):
+        doc = services.find_definition(checklist_id, version)
+        found[checklist_id, version] = None if doc is None else services.parse_definition(doc)
+    return found
 
 
 def site_checkpoints(record: dict | None) -> dict:

@@ -10,8 +10,9 @@ calls the pure functions below::
     planned = reconcile_occurrences(stored, has_scans, schedule, since=now)
     overdue = overdue_occurrences(scheduled, result_ids, now)   # mark these missed
     result = load_round_result(body)
+    versions = {key: load_the_definition(*key) for key in named_checklists(result)}
     verdict = judge_round(route, occurrence, result, JudgeContext(site_checkpoints,
-                          clock_offset_s=measured, received_at=now))
+                          clock_offset_s=measured, received_at=now, checklists=versions))
     verdict.to_record()        # store; explain_record(record) adds zh/en sentences
 """
 from checklists.patrol.context import JudgeContext, Thresholds
@@ -32,6 +33,7 @@ from checklists.patrol.schemas import (
     load_schedule, tag_clashes,
 )
 from checklists.patrol.verdict import RULES_VERSION, RoundVerdict, explain_record
+from checklists.patrol.visit_answers import answer_flags, named_checklists
 
 __all__ = [
     "Assignees", "CANCELLED", "Checkpoint", "GpsFix", "JudgeContext", "MAX_ROUNDS_PER_DAY",
@@ -40,5 +42,5 @@ __all__ = [
     "RoundResult", "RoundVerdict", "Route", "RuleError", "SCHEDULED", "Scan", "Schedule", "Stop",
     "Thresholds", "Timing", "Visit", "Window", "explain_record", "generate_occurrences",
     "judge_round", "load_checkpoint", "load_round_result", "load_route", "load_schedule",
-    "occurrence_id", "overdue_occurrences", "reconcile_occurrences", "tag_clashes",
+    "named_checklists", "occurrence_id", "overdue_occurrences", "reconcile_occurrences", "tag_clashes",
 ]

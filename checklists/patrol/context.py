@@ -2,8 +2,8 @@
 
 Kept as an input (not looked up) so judging stays a pure function: the
 service reads the site's checkpoints, the clock offset it measured at the
-device's sync, when the result arrived and whether the round was already
-alerted as missed, and passes them in.
+device's sync, when the result arrived, whether the round was already
+alerted as missed and the checklist versions its visits name, and passes them in.
 """
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from checklists.model import Definition
 from checklists.patrol.model import Checkpoint
 
 
@@ -32,7 +33,8 @@ class Thresholds:
 class JudgeContext:
     """``checkpoints``: the site's, by id. ``clock_offset_s``: server time minus device time,
     measured at the device's sync (added to every device time). ``now`` is needed only to
-    judge an occurrence without a result."""
+    judge an occurrence without a result. ``checklists``: the definitions of the versions
+    the visits name (:func:`checklists.patrol.visit_answers.named_checklists`)."""
 
     checkpoints: Mapping[str, Checkpoint]
     clock_offset_s: float = 0.0
@@ -40,6 +42,8 @@ class JudgeContext:
     now: datetime | None = None
     marked_missed_at: datetime | None = None
     thresholds: Thresholds = Thresholds()
+    #: the checklist versions the visits name, loaded by the service (None: not known)
+    checklists: Mapping[tuple[str, int], Definition | None] = field(default_factory=dict)
     by_tag: dict[str, Checkpoint] = field(init=False, compare=False, repr=False)
     names: dict[str, str] = field(init=False, compare=False, repr=False)
     #: tag -> (lat, lon, name, checkpoint id): where a scan of that tag happened

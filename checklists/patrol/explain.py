@@ -66,6 +66,18 @@ TEMPLATES: dict[str, tuple[str, str]] = {
                                 "scans not in time order (from scan {scan}, {count} place(s)); "
                                 "judged sorted by time"),
     "manual_entry": ("{count}个巡更点为手工输入", "{count} checkpoint(s) typed by hand"),
+    "checklist_not_checkpoints": (
+        "「{name}」的答案按检查表{checklist_id} v{version}填写, 但该巡更点的检查表是{expected}",
+        "{name}: answered checklist {checklist_id} v{version}, but the checkpoint's is {expected}"),
+    "checklist_unknown": ("「{name}」的答案按检查表{checklist_id} v{version}填写, 服务器上没有这个版本, 未能核对",
+                          "{name}: answered checklist {checklist_id} v{version}, which the server "
+                          "does not have: not checked"),
+    "answer_invalid": ("「{name}」的答案不符合检查表{checklist_id} v{version}: {path} — {message}",
+                       "{name}: an answer breaks checklist {checklist_id} v{version}: "
+                       "{path} — {message}"),
+    "answer_problems_more": ("「{name}」另有{count}处答案不符合检查表{checklist_id} v{version}",
+                             "{name}: {count} more answer problem(s) against checklist "
+                             "{checklist_id} v{version}"),
     "late_submission": ("巡更结束{hours}小时后才提交", "submitted {hours} h after the round ended"),
     "was_marked_missed": ("截止{deadline}时无记录, 已按漏巡告警", "no result by {deadline}: alerted as missed"),
     "late_arrival": ("记录在漏巡告警后到达, 按其自身时间评判, 告警保留",

@@ -11,7 +11,9 @@ Steps, each on device times corrected by the measured clock offset:
 4. each visit is timed against its window (``window`` timing) or the route's
    expected walk from the visit before ± tolerance (``offset`` timing);
    anything after the round's deadline is late;
-5. the anti-fraud checks of :mod:`checklists.patrol.fraud` add their flags.
+5. the anti-fraud checks of :mod:`checklists.patrol.fraud` add their flags;
+6. each visit's answers are judged by the checklist version it names
+   (:mod:`checklists.patrol.visit_answers`): problems are flagged, never refused.
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from checklists.patrol.verdict import (
     COMPLETED, EARLY, LATE, MISSED, NOT_STARTED, ON_TIME, OUT_OF_ORDER, PARTIAL, CheckpointVerdict,
     Flag, Gap, RoundVerdict, UnexpectedScan, moment,
 )
+from checklists.patrol.visit_answers import answer_flags
 
 
 def judge_round(route: Route, occurrence: Occurrence, result: RoundResult | None,
@@ -84,6 +87,7 @@ def judge_round(route: Route, occurrence: Occurrence, result: RoundResult | None
                                started, finished, timed)
     ended = finished if finished is not None else (timed[-1][0] if timed else started)
     flags.extend(fraud_flags(route, occurrence, result, context, visits, walk, timed, ended))
+    flags.extend(answer_flags(result, context))
     scanned = len(visits)
     status = COMPLETED if scanned == len(route.stops) else PARTIAL if scanned else MISSED
     marked = context.marked_missed_at

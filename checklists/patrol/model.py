@@ -220,16 +220,31 @@ class PhotoRef:
 
 @dataclass(frozen=True, slots=True)
 class Visit:
-    """What was done at one checkpoint: answers to its checklist, photos, when it was left."""
+    """What was done at one checkpoint: answers to its checklist, photos, when it was left.
+
+    ``checklist_id`` / ``checklist_version`` name the checklist version the device
+    rendered (both or neither; rounds of older apps name none): the answers are
+    judged and labelled by that version, not by whatever is newest when read."""
 
     answers: dict[str, Any] = field(default_factory=dict)
     photos: tuple[PhotoRef, ...] = ()
     done_at: datetime | None = None
+    checklist_id: str | None = None
+    checklist_version: int | None = None
+
+    @property
+    def checklist(self) -> tuple[str, int] | None:
+        """``(checklist_id, version)`` the answers were given to, if the device said."""
+        if self.checklist_id is None or self.checklist_version is None:
+            return None
+        return self.checklist_id, self.checklist_version
 
     def to_doc(self) -> dict[str, Any]:
         doc: dict[str, Any] = {"answers": self.answers, "photos": [p.to_doc() for p in self.photos]}
         if self.done_at is not None:
             doc["done_at"] = iso(self.done_at)
+        if self.checklist is not None:
+            doc["checklist_id"], doc["checklist_version"] = self.checklist
         return doc
 
 

@@ -13,16 +13,25 @@ Result format::
      "scans": [{"tag", "at", "method": "qr|nfc|gps|manual",
                 "gps": {"lat", "lon", "accuracy_m"}?}],
      "visits": {"<checkpoint_id>": {"answers": {...}, "done_at"?,
+                                    "checklist_id"?, "checklist_version"?,
                                     "photos": [{"sha256", "exif_time"?}]}}}
+
+A visit's ``checklist_id`` and ``checklist_version`` (given together) name the
+checklist version the device rendered; a version that is not a positive
+integer is refused, while an unknown version or answers that break its rules
+are judged and flagged (``checklists.patrol.visit_answers``).
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from checklists.patrol.model import SCAN_METHODS, GpsFix, PhotoRef, RoundResult, Scan, Visit
-from checklists.patrol.schemas import latitude, load_with, longitude
+from checklists.errors import flatten_errors
+from checklists.patrol.errors import PatrolInvalid
+from checklists.patrol.schemas import latitude, longitude
 from checklists.schema_parts import IdField, NonBlankString, StrictNumber
 
 MAX_SCANS = 2000
@@ -81,10 +90,24 @@ class PatrolVisitSchema(Schema):
     photos = fields.List(fields.Nested(PatrolPhotoRefSchema), load_default=list,
                          validate=validate.Length(max=50))
     done_at = device_time(allow_none=True, load_default=None)
+    checklist_id = IdField(allow_none=True, load_default=None,
+                           metadata={"description": "the checklist the device rendered"})
+    checklist_version = fields.Integer(
+        strict=True, allow_none=True, load_default=None, validate=validate.Range(min=1),
+        metadata={"description": "its version, as the device had pulled it"})
+
+    @validates_schema(skip_on_field_errors=True)
+    def _checklist_named_whole(self, data, **kwargs):
+        # one without the other names no version to judge the answers by
+        if (data["checklist_id"] is None) != (data["checklist_version"] is None):
+            missing = "checklist_version" if data["checklist_version"] is None else "checklist_id"
+            raise ValidationError("give checklist_id and checklist_version together",
+                                  field_name=missing)
 
     @post_load
     def _make(self, data, **kwargs) -> Visit:
-        return Visit(data["answers"], tuple(data["photos"]), data["done_at"])
+        return Visit(data["answers"], tuple(data["photos"]), data["done_at"],
+                     data["checklist_id"], data["checklist_version"])
 
 
 class PatrolRoundResultSchema(Schema):
@@ -115,6 +138,30 @@ _RESULT = PatrolRoundResultSchema()
 
 
 def load_round_result(data: Any) -> RoundResult:
-    """A round result; ``PatrolInvalid`` names each field that cannot be judged."""
-    return load_with(_RESULT, data, "round result")
+    """A round result; ``PatrolInvalid`` names each field that cannot be judged
+    (a visit's as ``visits.<checkpoint>.<field>``)."""
+    if not isinstance(data, Mapping):
+        raise PatrolInvalid({"_schema": ["a round result must be a JSON object"]})
+    try:
+        return _RESULT.load(data)
+    except ValidationError as err:
+        raise PatrolInvalid(flatten_errors(_visit_paths(err.messages))) from None
+
+
+def _visit_paths(messages: dict) -> dict:
+    """marshmallow files a dict value's errors under ``value`` (and a bad key's under
+    ``key``): name them as the device wrote them, ``visits.cp2.checklist_version``."""
+    visits = messages.get("visits")
+    if not isinstance(visits, Mapping):
+        return messages
+    named = {}
+    for checkpoint_id, errors in visits.items():
+        if isinstance(errors, Mapping) and {"key", "value"} >= errors.keys():
+            value = errors.get("value", {})
+            value = dict(value) if isinstance(value, Mapping) else {"_schema": value}
+            if "key" in errors:
+                value["_schema"] = [*value.get("_schema", ()), *errors["key"]]
+            errors = value
+        named[checkpoint_id] = errors
+    return {**messages, "visits": named}
 

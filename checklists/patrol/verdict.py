@@ -18,7 +18,7 @@ from checklists.patrol.lines import record_lines
 from checklists.patrol.model import iso
 
 #: bump when a judging rule changes meaning (stored verdicts say which rules judged them)
-RULES_VERSION = 1
+RULES_VERSION = 2        # 2: a visit's answers judged by the checklist version it names
 
 # round statuses
 COMPLETED, PARTIAL, MISSED, NOT_STARTED = "completed", "partial", "missed", "not_started"

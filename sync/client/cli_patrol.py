@@ -46,16 +46,21 @@ def start(occurrence_id):
 @click.option("--accuracy", type=float, help="The fix's accuracy in metres.")
 @click.option("--answers", "answers_file", type=click.Path(dir_okay=False),
               help="JSON file of answers to the checkpoint's checklist.")
+@click.option("--checklist-version", type=click.IntRange(min=1),
+              help="The version of the checkpoint's checklist the answers are to "
+                   "(default: the newest pulled).")
 @click.option("--photo", type=click.Path(dir_okay=False), help="A photo taken here.")
-def scan(tag, method, lat, lon, accuracy, answers_file, photo):
+def scan(tag, method, lat, lon, accuracy, answers_file, checklist_version, photo):
     """Record TAG scanned now (with its GPS fix, answers and a photo)."""
     fix = [lat, lon, accuracy]
     if any(v is not None for v in fix) and None in fix:
         raise click.UsageError("give --lat, --lon and --accuracy together")
     gps = None if lat is None else {"lat": lat, "lon": lon, "accuracy_m": accuracy}
     answers = read_json(answers_file, "--answers") if answers_file else None
+    if checklist_version is not None and not answers:
+        raise click.UsageError("--checklist-version goes with --answers")
     scanned = current_client().patrol.scan(tag, method=method, gps=gps, answers=answers,
-                                           photo=photo)
+                                           photo=photo, checklist_version=checklist_version)
     click.echo(f"Scanned {tag} ({method}) at {scanned['at']}.")
 
 

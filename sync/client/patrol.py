@@ -97,9 +97,12 @@ class PatrolRounds:
 
     def scan(self, tag: str, *, method: str = "qr", gps: dict | None = None,
              answers: dict | None = None, photo: str | None = None,
-             at: datetime | None = None) -> dict:
+             at: datetime | None = None, checklist_version: int | None = None) -> dict:
         """Record a tag read (or typed: ``manual``) now; answers and a photo go to its
-        checkpoint. A tag that is no checkpoint is still recorded (the server flags it)."""
+        checkpoint. A tag that is no checkpoint is still recorded (the server flags it).
+
+        Answers are to the checkpoint's checklist at ``checklist_version`` (default: the
+        newest pulled); the visit names that version, which the server judges them by."""
         walk = self._walking()
         if method not in SCAN_METHODS:
             raise InvalidInput(f"method must be one of {', '.join(SCAN_METHODS)}")
@@ -108,8 +111,11 @@ class PatrolRounds:
             scanned["gps"] = gps
         visit_of = None
         if answers or photo:
-            visit_of = self._checkpoint_of(walk["site_id"], tag)
+            checkpoint = self._checkpoint_of(walk["site_id"], tag)
+            visit_of = checkpoint["id"]
             visit = walk["visits"].setdefault(visit_of, {"answers": {}, "photos": []})
+            if answers:
+                self._name_checklist(visit, checkpoint, checklist_version)
             visit["answers"].update(answers or {})
             visit["done_at"] = scanned["at"]
             if photo:
@@ -137,11 +143,40 @@ class PatrolRounds:
             raise InvalidInput("no round in progress: `patrol start OCCURRENCE_ID` first")
         return walk
 
-    def _checkpoint_of(self, site_id: str, tag: str) -> str:
+    def _name_checklist(self, visit: dict, checkpoint: dict, version: int | None) -> None:
+        """Name on ``visit`` the checklist version its answers are to: all of a visit's
+        answers are to one version, the first one named there."""
+        named = self._checklist_answered(checkpoint, version)
+        if "checklist_version" not in visit:
+            visit.update(named)
+        elif version is not None and named["checklist_version"] != visit["checklist_version"]:
+            raise InvalidInput(f"the answers at {checkpoint['id']} are to version "
+                               f"{visit['checklist_version']} of {visit['checklist_id']}; "
+                               f"a visit's answers are to one version")
+
+    def _checklist_answered(self, checkpoint: dict, version: int | None) -> dict:
+        """``{checklist_id, checklist_version}`` of the pulled version answers are given to
+        (none when the checkpoint has no checklist or it was never pulled: older rounds
+        named none either, and the server then labels them by its newest)."""
+        checklist_id = checkpoint.get("checklist_id")
+        if not checklist_id:
+            if version is not None:
+                raise InvalidInput(f"checkpoint {checkpoint['id']} has no checklist: "
+                                   f"--checklist-version names nothing")
+            return {}
+        definition = self.pulled.definition(checklist_id, version)
+        if definition is None:
+            if version is not None:
+                raise InvalidInput(f"version {version} of checklist {checklist_id} is not on "
+                                   f"this device (run `fieldsync device pull`)")
+            return {}
+        return {"checklist_id": checklist_id, "checklist_version": definition["version"]}
+
+    def _checkpoint_of(self, site_id: str, tag: str) -> dict:
         record = self.pulled.record(CHECKPOINTS, site_id) or {"checkpoints": {}}
         for checkpoint in record["checkpoints"].values():
             if checkpoint["tag"] == tag:
-                return checkpoint["id"]
+                return checkpoint
         raise InvalidInput(f"tag {tag!r} is no checkpoint of this site: answers and photos "
                            f"need one (scan it without them to record it)")
 

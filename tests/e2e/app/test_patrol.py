@@ -121,6 +121,21 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"app-patrol-{name}.png"), full_page=False)
 
 
+def night_page(browser, base: str, given: dict, errors: list[str]):
+    """A phone of 360x780 on the site's clock at 22:02 on the night, the patrol screen of
+    ``given`` (pulled rows, me, lang) open; page errors go to ``errors``, dialogs are
+    confirmed. Returns (context, page)."""
+    context = browser.new_context(viewport={"width": 360, "height": 780}, locale="zh-CN",
+                                  timezone_id="Asia/Shanghai")
+    context.add_init_script(f"window.PATROL_TEST = {json.dumps(given)};")
+    page = context.new_page()
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.clock.install(time=datetime.fromisoformat("2026-11-02T22:02:00+08:00"))
+    page.goto(f"{base}/test-app/index.html#/patrol/{ROUND}")
+    return context, page
+
+
 def at_checkpoint(context, n: int) -> None:
     # accuracy 8..12 m: the screen's GPS line shows which fix it holds
     context.set_geolocation({"latitude": LAT0 + (n - 1) * 100 * METRE_LAT, "longitude": LON0,

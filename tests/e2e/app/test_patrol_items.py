@@ -9,9 +9,7 @@ item's picture and the signature (the visit's photos name them).
 from __future__ import annotations
 
 import hashlib
-import json
 import uuid
-from datetime import datetime
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
@@ -21,7 +19,7 @@ from tests.browsers import launch_chromium
 
 from .facilities_form import sign
 from .test_patrol import (  # noqa: F401 (fixtures)
-    ITEM, ROUND, patrol_site, problem_photo, pulled_rows, push_round, server, shot,
+    ITEM, ROUND, night_page, patrol_site, problem_photo, pulled_rows, push_round, server, shot,
 )
 
 pytestmark = pytest.mark.slow  # a browser start
@@ -69,14 +67,7 @@ def test_a_checkpoint_asks_photo_signature_repeat_and_calculated_items(
     errors = []
     with sync_playwright() as pw:
         browser = launch_chromium(pw)
-        context = browser.new_context(viewport={"width": 360, "height": 780}, locale="zh-CN",
-                                      timezone_id="Asia/Shanghai")
-        context.add_init_script(f"window.PATROL_TEST = {json.dumps(given)};")
-        page = context.new_page()
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("dialog", lambda dialog: dialog.accept())
-        page.clock.install(time=datetime.fromisoformat("2026-11-02T22:02:00+08:00"))
-        page.goto(f"{server}/test-app/index.html#/patrol/{ROUND}")
+        _, page = night_page(browser, server, given, errors)
         expect(page.locator(f"li[data-occurrence='{ROUND}'] .patrol-site")).to_have_text("Site A · ")
         page.locator(f"li[data-occurrence='{ROUND}'] button").click()
         page.fill("input.patrol-typed", "TAG-2")

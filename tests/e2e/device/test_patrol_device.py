@@ -35,6 +35,23 @@ def fix(n: int) -> dict:
     return {"lat": LAT0 + (n - 1) * 100 * METRE_LAT, "lon": LON0, "accuracy_m": 8}
 
 
+def guard_cli(tmp_path, client):
+    """``cli(*args)``: ``fieldsync device`` in a fresh data dir, logged in as guard-a and
+    pulled; each command must succeed and gives its output."""
+    runner, data_dir = CliRunner(), str(tmp_path / "cli-device")
+    obj = {"transport": FlaskTransport(client)}
+
+    def cli(*args, input=None):
+        result = runner.invoke(device_cli, ["--data-dir", data_dir, *args], obj=dict(obj),
+                               input=input)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    cli("login", "http://server.test", input=f"guard-a\n{PASSWORD}\n")
+    cli("pull")
+    return cli
+
+
 def test_the_library_walks_the_night_round_and_the_server_judges_it(device, patrol_site):
     device.pull()
     mine = [o["id"] for o in device.patrol.mine()]
@@ -70,17 +87,7 @@ def test_bad_scans_are_refused_on_the_device_naming_the_field(device, patrol_sit
 
 
 def test_the_cli_runs_a_round_with_a_photo_and_answers(tmp_path, client, patrol_site):
-    runner, data_dir = CliRunner(), str(tmp_path / "cli-device")
-    obj = {"transport": FlaskTransport(client)}
-
-    def cli(*args, input=None):
-        result = runner.invoke(device_cli, ["--data-dir", data_dir, *args], obj=dict(obj),
-                               input=input)
-        assert result.exit_code == 0, result.output
-        return result.output
-
-    cli("login", "http://server.test", input=f"guard-a\n{PASSWORD}\n")
-    cli("pull")
+    cli = guard_cli(tmp_path, client)
     assert ROUND in cli("patrol", "list")
     cli("patrol", "start", ROUND)
     photo = tmp_path / "lamp.jpg"
@@ -108,3 +115,42 @@ def test_the_cli_runs_a_round_with_a_photo_and_answers(tmp_path, client, patrol_
                       headers=outsider).status_code == 404
     assert [s["method"] for s in walked["result"]["scans"]] == ["nfc", "manual"]
     assert "manual_entry" in [f["code"] for f in walked["verdict"]["flags"]]
+
+
+def test_a_visits_answers_name_the_checklist_version_they_were_given_to(device, patrol_site):
+    """The newest pulled version by default, or the one asked for; the server judges by it."""
+    patrol_site.gate_checklist(1, 2)
+    device.pull()
+    device.patrol.start(ROUND, at=local("22:02"))
+    device.patrol.scan("TAG-1", method="nfc", at=local("22:05"))
+    device.patrol.scan("TAG-2", method="nfc", at=local("22:07"),
+                       answers={"g.barrier": {"value": "pass"}}, checklist_version=1)
+    device.patrol.scan("TAG-3", method="nfc", at=local("22:09"))
+    with pytest.raises(InvalidInput, match="version 7 of checklist gate-check is not on this"):
+        device.patrol.scan("TAG-2", answers={"g.staff": {"value": 2}}, checklist_version=7)
+    with pytest.raises(InvalidInput, match="cp3 has no checklist"):
+        device.patrol.scan("TAG-3", answers={"x": {"value": 1}}, checklist_version=1)
+    device.patrol.finish(at=local("22:14"))
+    device.push()
+    [walked] = patrol_site.rounds()
+    visit = walked["result"]["visits"]["cp2"]
+    assert (visit["checklist_id"], visit["checklist_version"]) == ("gate-check", 1)
+    assert [f for f in walked["verdict"]["flags"] if f["checkpoint_id"]] == []
+
+
+def test_the_cli_sends_the_newest_pulled_version_with_answers(tmp_path, client, patrol_site):
+    patrol_site.gate_checklist(1, 2)
+    cli = guard_cli(tmp_path, client)
+    cli("patrol", "start", ROUND)
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({"g.barrier": {"value": "pass"}}))   # a version-1 item
+    cli("patrol", "scan", "TAG-2", "--answers", str(answers))
+    cli("patrol", "finish")
+    cli("push")
+    [walked] = patrol_site.rounds()
+    visit = walked["result"]["visits"]["cp2"]
+    assert (visit["checklist_id"], visit["checklist_version"]) == ("gate-check", 2)
+    # judged by version 2, where g.barrier is no item and g.arm is required
+    assert [f["evidence"]["path"] for f in walked["verdict"]["flags"]
+            if f["code"] == "answer_invalid"] == ["visits.cp2.answers.g.barrier",
+                                                  "visits.cp2.answers.g.arm.value"]

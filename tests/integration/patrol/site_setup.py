@@ -11,8 +11,9 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
+from server.services import definitions
 from server.services.patrol.missed import patrol_pass
-from tests.unit.patrol.builders import checkpoint_doc, route_doc, schedule_doc
+from tests.unit.patrol.builders import checkpoint_doc, gate_checklist_doc, route_doc, schedule_doc
 
 API = "/api/v1/patrol"
 PLANNED_FROM = datetime(2026, 11, 2, tzinfo=UTC)      # 08:00 on the site's clock
@@ -46,6 +47,14 @@ class PatrolSite:
         r = self.post(f"/sites/{self.site_id}/schedules", self.schedule_body(**schedule_fields))
         assert r.status_code == 201, r.get_json()
         patrol_pass(self.store, PLANNED_FROM, timedelta(days=3))
+
+    def gate_checklist(self, *versions: int) -> None:
+        """Publish those versions of ``gate-check`` (builders) and make it cp2's checklist."""
+        for version in versions:
+            definitions.install(self.store, gate_checklist_doc(version), by="test")
+        r = self.client.patch(f"{API}/sites/{self.site_id}/checkpoints/cp2",
+                              json={"checklist_id": "gate-check"}, headers=self.boss)
+        assert r.status_code == 200, r.get_json()
 
     def schedule_body(self, **fields) -> dict:
         doc = schedule_doc(**{"assignees": {"guards": [self.guard_id]}, **fields})

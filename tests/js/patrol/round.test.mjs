@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   addScan, cleanAnswers, findRoute, fixFromPosition, localIso, myRounds, newRound, progress,
-  siteCheckpoints, submitRoundArgs, updateVisit,
+  siteCheckpoints, submitRoundArgs, updateVisit, visitDefinition,
 } from '../../../server/field_app/static/js/patrol/round.js';
 
 const at = (hhmm, day = '2026-11-02') => new Date(`${day}T${hhmm}:00+08:00`);
@@ -160,4 +160,28 @@ test("a visit's item photos go with the round only while its answers cite them",
     { sha256: photo, exif_time: '2026-11-02T22:04:30' }, { sha256: sig }]);
   assert.deepEqual(visits.cp2.answers['g.cars'],
     [{ label: '粤B12345', answers: { 'g.car.pass': { value: 'pass' } } }]);
+});
+
+test('a visit names the checklist version its answers were given to, and keeps it', () => {
+  let draft = newRound(occurrence(), { id: 'round-3', now: at('22:02') });
+  draft = updateVisit(draft, 'cp1', { photo: { sha256: 'f'.repeat(64) }, at: at('22:04') });
+  assert.equal(draft.visits.cp1.checklist_version, undefined);   // no form, no version
+  draft = updateVisit(draft, 'cp1', { answers: { 'g.barrier': { value: 'pass' } }, at: at('22:05'),
+    checklist: { checklist_id: 'gate-check', checklist_version: 1 } });
+  draft = updateVisit(draft, 'cp1', { photo: { sha256: 'e'.repeat(64) }, at: at('22:06') });
+  const { visits } = submitRoundArgs(draft, at('22:09'));
+  assert.equal(visits.cp1.checklist_id, 'gate-check');
+  assert.equal(visits.cp1.checklist_version, 1);
+  draft = updateVisit(draft, 'cp2', { answers: {}, at: at('22:07') });
+  assert.equal('checklist_id' in submitRoundArgs(draft, at('22:09')).visits.cp2, false);
+});
+
+test("a resumed visit's form renders the version it was answered on while it is pulled", () => {
+  const rows = [1, 2, 3].map((version) => ({ doc: { definition: { id: 'gate-check', version },
+    status: version === 3 ? 'retired' : 'published' } }));
+  const named = { checklist_id: 'gate-check', checklist_version: 1 };
+  assert.equal(visitDefinition(rows, 'gate-check', named).version, 1);
+  assert.equal(visitDefinition(rows, 'gate-check', { answers: {} }).version, 2);   // newest published
+  assert.equal(visitDefinition(rows, 'gate-check', { ...named, checklist_version: 9 }).version, 2);
+  assert.equal(visitDefinition(rows, 'other', named), null);
 });

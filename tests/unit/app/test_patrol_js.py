@@ -50,6 +50,7 @@ def test_a_round_built_in_javascript_is_loaded_and_judged_by_the_server_rules():
                   for n, when in enumerate(["22:05", "22:07", "22:09", "22:11", "22:13"], 1)],
         "visits": [{"checkpoint_id": "cp3", "at": local("22:10").isoformat(),
                     "answers": {"np.lighting.ok": {"value": "fail"}},
+                    "checklist": {"checklist_id": "night-lighting", "checklist_version": 3},
                     "photo": {"sha256": "b" * 64}}],
     }
     done = node(str(JS_TESTS / "walk_round.mjs"), stdin=json.dumps(plan))
@@ -57,15 +58,19 @@ def test_a_round_built_in_javascript_is_loaded_and_judged_by_the_server_rules():
     args = json.loads(done.stdout)
     result = load_round_result(args)          # the server's loader: raises naming a bad field
     assert result.to_doc()["scans"][0]["at"] == "2026-11-02T22:05:00+08:00"
+    # the version named is not given to the judge: judged as one this server lacks
     verdict = judge_round(route(), occurrence, result,
-                          JudgeContext(checkpoints(), received_at=local("22:20"))).to_record()
+                          JudgeContext(checkpoints(cp3={"checklist_id": "night-lighting"}),
+                                       received_at=local("22:20"))).to_record()
     assert verdict["status"] == "completed"
     assert [c["status"] for c in verdict["checkpoints"]] == ["on_time"] * 5
     assert [c["manual"] for c in verdict["checkpoints"]] == [False, True, False, False, False]
-    assert [f["code"] for f in verdict["flags"]] == ["manual_entry"]
+    assert [f["code"] for f in verdict["flags"]] == ["manual_entry", "checklist_unknown"]
     assert args["visits"]["cp3"] == {"answers": {"np.lighting.ok": {"value": "fail"}},
                                      "photos": [{"sha256": "b" * 64}],
-                                     "done_at": "2026-11-02T22:10:00.000+08:00"}
+                                     "done_at": "2026-11-02T22:10:00.000+08:00",
+                                     "checklist_id": "night-lighting", "checklist_version": 3}
+    assert result.visits["cp3"].checklist == ("night-lighting", 3)
 
 
 def jpeg(path: pathlib.Path, exif: dict[int, str] | None = None, ifd0: dict[int, str] | None = None):

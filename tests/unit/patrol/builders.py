@@ -104,3 +104,23 @@ def walk(times: list[str], tags: list[int] | None = None, **kw: Any) -> list[dic
     """Scans of ``TAG-n`` (n from ``tags``, default 1..len(times)) at ``times``."""
     tags = tags or list(range(1, len(times) + 1))
     return [scan(f"TAG-{n}", t, **kw) for n, t in zip(tags, times)]
+
+
+def gate_checklist_doc(version: int = 1) -> dict[str, Any]:
+    """The short checklist of a gate checkpoint. Version 2 renames the barrier item and
+    relabels the staff count, so labelling version-1 answers by version 2 shows them wrong."""
+    barrier = ({"id": "g.barrier", "type": "check", "required": True,
+                "label": {"zh": "道闸正常", "en": "Barrier works"}} if version == 1 else
+               {"id": "g.arm", "type": "check", "required": True,
+                "label": {"zh": "抬杆正常", "en": "Gate arm works"}})
+    staff = {"id": "g.staff", "type": "reading", "unit": "人",
+             "label": {"zh": "在岗人数", "en": "Staff on duty"} if version == 1 else
+             {"zh": "门岗人员", "en": "Guards at the gate"}}
+    weather = {"id": "g.weather", "type": "choice", "weight": 0,
+               "options": [{"id": "dry", "label": {"zh": "晴", "en": "dry"}},
+                           {"id": "wet", "label": {"zh": "雨", "en": "wet"}}],
+               "label": {"zh": "天气", "en": "Weather"}}
+    return {"id": "gate-check", "version": version, "kind": "patrol_checkpoint",
+            "title": {"zh": "门岗检查", "en": "Gate check"},
+            "sections": [{"id": "g", "title": {"zh": "门岗", "en": "Gate"},
+                          "items": [barrier, staff, weather]}]}

@@ -69,7 +69,16 @@ def test_a_route_document_round_trips():
     (("scans", 2, "method"), "telepathy", "scans[2].method"),
     (("scans", 3, "tag"), "", "scans[3].tag"),
     (("finished_at",), "2026-11-02T21:00:00+08:00", "finished_at"),
-    (("visits",), {"cp1": {"photos": [{"sha256": "xyz"}]}}, "visits.cp1.value.photos[0].sha256"),
+    (("visits",), {"cp1": {"photos": [{"sha256": "xyz"}]}}, "visits.cp1.photos[0].sha256"),
+    (("visits",), {"cp1": {"answers": ["pass"]}}, "visits.cp1.answers"),
+    (("visits",), {"cp1": {"checklist_id": "gate", "checklist_version": "2"}},
+     "visits.cp1.checklist_version"),
+    (("visits",), {"cp1": {"checklist_id": "gate", "checklist_version": 0}},
+     "visits.cp1.checklist_version"),
+    (("visits",), {"cp1": {"checklist_id": "gate"}}, "visits.cp1.checklist_version"),
+    (("visits",), {"cp1": {"checklist_version": 2}}, "visits.cp1.checklist_id"),
+    (("visits",), {"cp1": {"checklist_id": "no spaces", "checklist_version": 1}},
+     "visits.cp1.checklist_id"),
 ])
 def test_a_round_result_names_the_field_it_cannot_judge(path, value, field):
     doc = copy.deepcopy(GOOD)
@@ -88,6 +97,11 @@ def test_a_gps_checkin_needs_its_fix():
 
 def test_a_result_document_round_trips():
     loaded = load_round_result(GOOD)
+    assert load_round_result(loaded.to_doc()) == loaded
+    named = {**GOOD, "visits": {"cp1": {"answers": {"g.ok": {"value": "pass"}},
+                                        "checklist_id": "gate", "checklist_version": 2}}}
+    loaded = load_round_result(named)
+    assert loaded.visits["cp1"].checklist == ("gate", 2)
     assert load_round_result(loaded.to_doc()) == loaded
 
 

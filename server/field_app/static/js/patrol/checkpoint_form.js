@@ -16,15 +16,6 @@ import { PhotoShelf } from '../photos/shelf.js';
 import { h, hhmm } from './dom.js';
 import { exifTime } from './exif.js';
 
-/** The newest published pulled version of definition `id` (records `{definition, status}`). */
-export function newestDefinition(rows, id) {
-  const found = rows.map((r) => r.doc)
-    .filter((d) => d && d.definition && d.definition.id === id &&
-      (d.status || 'published') === 'published')
-    .sort((a, b) => a.definition.version - b.definition.version);
-  return found.length ? found[found.length - 1].definition : null;
-}
-
 /** A checkpoint item's photos: kept as patrol photos, with the camera's time like a problem photo. */
 class PatrolShelf extends PhotoShelf {
   async add(file, kind = 'patrol') {
@@ -63,7 +54,7 @@ function startingAnswers(definition, answers, tag, now) {
 
 /**
  * The form of a checkpoint's checklist over its visit (`{answers, item_photos}`):
- * `{element, answers(), photos(), problems(), flush(), refresh(), release()}`. `onChange(form)` runs
+ * `{element, checklist, answers(), photos(), problems(), flush(), refresh(), release()}`. `onChange(form)` runs
  * after each change (at once for a tap or a photo, after a pause in typing, and when the
  * page is hidden); `problemPhotos()` gives the visit's problem photos (sha256).
  */
@@ -79,6 +70,8 @@ export function checkpointForm(definition, { ctx, visit, tag, problemPhotos = ()
   keeper.attach();
   const form = {
     element,
+    /** The version answered (sent with the visit: the server judges the answers by it). */
+    checklist: { checklist_id: definition.id, checklist_version: definition.version },
     /** The answers to send: the items the logic shows, tidied (answers.js pruneAnswers). */
     answers: () => view.sent,
     /** Refs of the photos the answers cite ({sha256, exif_time?, ...}). */

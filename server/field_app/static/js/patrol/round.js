@@ -50,6 +50,28 @@ export function fixFromPosition(position) {
 
 const docs = (rows) => rows.map((r) => r.doc).filter(Boolean);
 
+/** The newest published pulled version of definition `id` (records `{definition, status}`). */
+export function newestDefinition(rows, id) {
+  const found = rows.map((r) => r.doc)
+    .filter((d) => d && d.definition && d.definition.id === id &&
+      (d.status || 'published') === 'published')
+    .sort((a, b) => a.definition.version - b.definition.version);
+  return found.length ? found[found.length - 1].definition : null;
+}
+
+/**
+ * The definition a visit's form renders: the version its answers were given to when the visit
+ * names one still pulled (a resumed round keeps labelling them as answered), else the newest.
+ */
+export function visitDefinition(rows, checklistId, visit) {
+  if (visit && visit.checklist_id === checklistId && Number.isInteger(visit.checklist_version)) {
+    const named = rows.map((r) => r.doc).find((d) => d && d.definition &&
+      d.definition.id === checklistId && d.definition.version === visit.checklist_version);
+    if (named) return named.definition;
+  }
+  return newestDefinition(rows, checklistId);
+}
+
 /** Whether `me` walks the occurrence: a named guard, or any guard for a post's round. */
 export function isAssigned(occurrence, me) {
   const assignees = occurrence.assignees || {};
@@ -128,15 +150,22 @@ export function addScan(draft, { tag, method, at, fix = null }) {
  * holds them all: an answer taken back or hidden by the checklist's logic must go), a problem
  * photo added (`{sha256, exif_time?}`), the refs of the photos its items took replaced when
  * given (`item_photos`: a photo item's pictures, a signature), `done_at` (the guard's last
- * act there) set to `at`.
+ * act there) set to `at`. `checklist` (`{checklist_id, checklist_version}`, given with the
+ * answers) names the version the form rendered: the server judges the answers by it.
  */
-export function updateVisit(draft, checkpointId, { answers = null, photo = null, itemPhotos = null, at }) {
+export function updateVisit(draft, checkpointId, { answers = null, photo = null, itemPhotos = null,
+  checklist = null, at }) {
   const old = draft.visits[checkpointId] || { answers: {}, photos: [] };
   const visit = {
     answers: answers === null ? old.answers : { ...answers },
     photos: photo ? [...old.photos, photo] : old.photos,
     done_at: localIso(at),
   };
+  const named = checklist || old;
+  if (named.checklist_id && Number.isInteger(named.checklist_version)) {
+    visit.checklist_id = named.checklist_id;
+    visit.checklist_version = named.checklist_version;
+  }
   const items = itemPhotos === null ? old.item_photos : itemPhotos;
   if (items && items.length) visit.item_photos = items.map((p) => ({ ...p }));
   return { ...draft, visits: { ...draft.visits, [checkpointId]: visit }, updated_at: visit.done_at };
@@ -180,6 +209,10 @@ export function submitRoundArgs(draft, finishedAt) {
     const answers = cleanAnswers(v.answers);
     const visit = { answers, photos: visitPhotos(v, answers) };
     if (v.done_at) visit.done_at = v.done_at;
+    if (v.checklist_id) {
+      visit.checklist_id = v.checklist_id;
+      visit.checklist_version = v.checklist_version;
+    }
     visits[cid] = visit;
   }
   return {

@@ -10,12 +10,12 @@
 import { fill, h, hhmm, label, pictureInput } from '../patrol/dom.js';
 import { exifTime } from '../patrol/exif.js';
 import { watchFix } from '../patrol/gps.js';
-import { checkpointForm, newestDefinition } from '../patrol/checkpoint_form.js';
+import { checkpointForm } from '../patrol/checkpoint_form.js';
 import { scanPanel } from '../patrol/scan_panel.js';
 import { siteNames } from '../site_names.js';
 import {
   CHECKPOINTS, DEFINITIONS, OCCURRENCES, ROUTES, WATCH, addScan, checkpointOfTag, findRoute,
-  myRounds, newRound, progress, siteCheckpoints, submitRoundArgs, updateVisit,
+  myRounds, newRound, progress, siteCheckpoints, submitRoundArgs, updateVisit, visitDefinition,
 } from '../patrol/round.js';
 
 const newId = () => (crypto.randomUUID ? crypto.randomUUID().replace(/-/g, '')
@@ -190,12 +190,13 @@ async function showRound(screen, initial) {
     closeForm();
     const visit = draft.visits[checkpoint.id] || { answers: {}, photos: [] };
     const definition = checkpoint.checklist_id
-      ? newestDefinition(definitionRows, checkpoint.checklist_id) : null;
+      ? visitDefinition(definitionRows, checkpoint.checklist_id, visit) : null;
     // every answer is kept as it is given: scanning the next checkpoint must not lose it
     form = definition ? checkpointForm(definition, { ctx, visit, tag, onError: failed,
       problemPhotos: () => visitPhotos(checkpoint.id).map((ph) => ph.sha256),
       onChange: (f) => save(updateVisit(draft, checkpoint.id,
-        { answers: f.answers(), itemPhotos: f.photos(), at: new Date() })) }) : null;
+        { answers: f.answers(), itemPhotos: f.photos(), checklist: f.checklist, at: new Date() })) })
+      : null;
     const shown = form;
     const photos = h('span', { class: 'patrol-photos' },
       ctx.t('patrol.photos_count', { count: visit.photos.length }));
@@ -227,7 +228,8 @@ async function showRound(screen, initial) {
         h('button', { type: 'button', class: 'patrol-big patrol-save', onclick: async () => {
           const problems = shown ? shown.problems() : [];
           await save(updateVisit(draft, checkpoint.id, shown
-            ? { answers: shown.answers(), itemPhotos: shown.photos(), at: new Date() }
+            ? { answers: shown.answers(), itemPhotos: shown.photos(), checklist: shown.checklist,
+              at: new Date() }
             : { answers: {}, at: new Date() }));
           message(screen, problems.length ? ctx.t('patrol.items_problems', { items: problems.join('、') })
             : ctx.t('patrol.saved'), problems.length ? 'warning' : 'ok');
