@@ -61,7 +61,7 @@ read in its source (datalogic-rs, datavalue-rs) and confirmed by probing:
   are text: "1d:2h:0m:0s", "2026-01-02T00:00:00Z" (UTC, whole seconds).
 
 Not reproduced: integers beyond 2^53 (exact i64 here, doubles in
-JavaScript), leap seconds in date arithmetic, and objects with a
+JavaScript), and objects with a
 ``datetime``/``timestamp`` key (which datalogic reads as times; a rule never
 sees an object, as it may not read both ``a`` and ``a.b``).
 """

@@ -68,9 +68,8 @@ function formatDuration(d) {
   return `${total / 86_400n}d:${(total % 86_400n) / 3_600n}h:${(total % 3_600n) / 60n}m:${total % 60n}s`;
 }
 
-/** DataDuration::saturate of a number of seconds (multiply, divide). */
-function durationOfSeconds(seconds, unchanged) {
-  if (!Number.isFinite(seconds)) return unchanged;
+/** DataDuration::saturate of a number of seconds (multiply, divide); ±infinity saturates. */
+function durationOfSeconds(seconds) {
   if (seconds > Number(I64_MAX) / 1000) return new Duration(DURATION_MAX);
   if (seconds < Number(I64_MIN) / 1000) return new Duration(DURATION_MIN);
   const whole = BigInt(Math.trunc(seconds));
@@ -183,10 +182,19 @@ function formatDateTime(dt) {
     + `${pad(Math.floor((daySecs % 3600) / 60), 2)}:${pad(daySecs % 60, 2)}Z`;
 }
 
+/** chrono's checked_add_signed; a time inside a leap second leaves it as chrono does. */
 function shift(dt, d, sign) {
-  const total = dt.secs * NS + dt.nanos + sign * d.ns;
-  const secs = total / NS - (total % NS < 0n ? 1n : 0n);
-  const moved = new DateTime(secs, total - secs * NS);
+  const delta = sign * d.ns;
+  let { secs, nanos } = dt;
+  if (nanos >= NS) {
+    const deltaSecs = delta / NS;
+    const deltaFrac = delta % NS;
+    if (deltaSecs > 0n || (deltaFrac > 0n && nanos >= 2n * NS - deltaFrac)) nanos -= NS;
+    else if (deltaSecs < 0n) { nanos -= NS; secs += 1n; } else return new DateTime(secs, nanos + deltaFrac);
+  }
+  const total = secs * NS + nanos + delta;
+  const whole = total / NS - (total % NS < 0n ? 1n : 0n);
+  const moved = new DateTime(whole, total - whole * NS);
   if (compareDateTimes(moved, MAX_UTC) > 0 || compareDateTimes(moved, MIN_UTC) < 0) {
     const up = sign > 0n ? wholeSeconds(d) > 0n : wholeSeconds(d) < 0n;
     return up ? MAX_UTC : MIN_UTC;
@@ -194,7 +202,15 @@ function shift(dt, d, sign) {
   return moved;
 }
 
-const between = (a, b) => new Duration((a.secs - b.secs) * NS + a.nanos - b.nanos);
+const secondOfDay = (dt) => ((dt.secs % 86_400n) + 86_400n) % 86_400n;
+
+/** chrono's signed_duration_since: a leap second counts once it is passed. */
+function between(a, b) {
+  let secs = a.secs - b.secs;
+  if (secondOfDay(a) > secondOfDay(b) && b.nanos >= NS) secs += 1n;
+  else if (secondOfDay(a) < secondOfDay(b) && a.nanos >= NS) secs -= 1n;
+  return new Duration(secs * NS + a.nanos - b.nanos);
+}
 
 // ---- what the operators do with them ---------------------------------------------------
 
@@ -209,9 +225,10 @@ const UTF8 = new TextEncoder();
 
 /** The server's cheap gate before it tries to read two values as times. */
 function couldBeTemporal(s) {
+  const first = s.charCodeAt(0);
+  if (!(first >= 0x30 && first <= 0x39)) return false;  // most text stops here
   const bytes = UTF8.encode(s);  // the server looks at UTF-8 bytes
-  if (bytes.length < 2 || bytes[0] < 0x30 || bytes[0] > 0x39) return false;
-  return (bytes.length >= 10 && bytes[4] === 0x2d) || /[dhms]/.test(s);
+  return bytes.length >= 2 && ((bytes.length >= 10 && bytes[4] === 0x2d) || /[dhms]/.test(s));
 }
 
 const ISO_SHAPE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})?$/;
@@ -294,8 +311,8 @@ export function scaleDuration(op, a, b, factorOf, onZero) {
   }
   if (d === null || factor === null || factor === undefined || !Number.isFinite(factor)) return null;
   const seconds = Number(wholeSeconds(d));
-  if (op === '*') return formatDuration(durationOfSeconds(seconds * factor, d));
+  if (op === '*') return formatDuration(durationOfSeconds(seconds * factor));
   if (factor === 0) return onZero();
   if (Math.abs(factor) < Number.EPSILON) return formatDuration(new Duration(DURATION_MAX));
-  return formatDuration(durationOfSeconds(seconds / factor, d));
+  return formatDuration(durationOfSeconds(seconds / factor));
 }
