@@ -52,8 +52,9 @@ export function parseDuration(s) {
   }
   let total = 0n;
   for (const unit of ['d', 'h', 'm', 's']) {  // checked arithmetic, in the server's order
-    total += (amounts[unit] ?? 0n) * UNIT_SECONDS[unit];
-    if (!inI64((amounts[unit] ?? 0n) * UNIT_SECONDS[unit]) || !inI64(total)) return null;
+    const part = (amounts[unit] ?? 0n) * UNIT_SECONDS[unit];
+    total += part;
+    if (!inI64(part) || !inI64(total)) return null;
   }
   if (total > I64_MAX / 1000n) return new Duration(DURATION_MAX);
   if (total < I64_MIN / 1000n) return new Duration(DURATION_MIN);
@@ -216,7 +217,6 @@ function between(a, b) {
 
 /** A value as a datetime, else as a duration, else null (extract_dt_dur). */
 function temporal(v) {
-  if (v instanceof DateTime || v instanceof Duration) return v;
   if (typeof v !== 'string') return null;
   return parseDateTime(v) ?? parseDuration(v);
 }
@@ -296,9 +296,9 @@ export function combineTimes(op, values) {
 }
 
 /**
- * duration * number (either order) and duration / number, with the factor already read
- * as a number (null when it is not one): the text of the scaled duration, null when the
- * pair is not of that shape, or throws `onZero()` for a zero divisor.
+ * duration * number (either order) and duration / number; `factorOf` reads the other
+ * operand as a number (undefined when it is not one). The text of the scaled duration,
+ * null when the pair is not of that shape, or what `onZero()` does for a zero divisor.
  */
 export function scaleDuration(op, a, b, factorOf, onZero) {
   const ta = temporal(a);
