@@ -25,6 +25,45 @@ blank, a calculation is blank, a constraint is not checked (``required`` is
 what asks for the missing answer) and an ``expr`` condition is false. JSON
 Logic itself would read null as 0 (``null < 10`` is true) and answer with
 confidence about a reading nobody took. The field app applies the same rule.
+
+The field app evaluates rules offline with its own port
+(``server/field_app/static/js/engine/jsonlogic.js``), which must agree with
+datalogic (5.9) exactly; the server stays the truth. What datalogic does,
+read in its source (datalogic-rs, datavalue-rs) and confirmed by probing:
+
+* Numbers are 64-bit integers or floats. Every arithmetic result (``+ - * /
+  %``) that is whole and fits is an integer (``10 / 2`` is 5, ``2.5 * 2`` is
+  5), so it prints "5" as in JavaScript. A float survives only when passed
+  through unchanged (a literal ``5.0``, an answer sent as ``5.0``, picked by
+  ``max``/``min``/``if``/``var``...), and ``cat``/``substr`` print it "5.0".
+  JSON.parse cannot keep that, so a rule using ``cat``/``substr`` may not
+  contain a whole number written as a decimal (refused at publish; see
+  ``decimal_whole_number_errors``); the app never sends ``5.0`` as an answer.
+  Floats print positionally with the shortest round-trip digits
+  ("0.00000015"); whole ones beyond ±2^63 as "1e20"; inside a list (JSON
+  text) in e-form below 1e-5 and from 1e16 ("[1e-6,1.5e16]").
+* Strings shaped like times are times. A datetime is RFC 3339
+  ("2026-01-01T08:00:00+08:00", "...Z", a fraction, "t" or a blank between
+  date and time) or ``%Y-%m-%dT%H:%M:%S`` read as UTC; a date alone
+  ("2026-01-01") is not one. A duration is <integer><d|h|m|s> groups, each
+  unit once, compact ("1d2h", "-1d2h" is -22 h) or one per colon-separated
+  part ("1d:-2h:3m:4s").
+* ``==``, ``===``, ``!=``, ``!==`` and ``in`` (a list) compare two strings
+  that both start with a digit and look temporal (an ISO "YYYY-" prefix, or a
+  d/h/m/s letter) as instants or lengths: ``"1d" == "24h"``,
+  ``"2026-01-01T00:00:00Z" == "2026-01-01T08:00:00+08:00"``; ``< <= > >=``
+  likewise (a datetime against a duration, or a string that is neither,
+  compares as text). Two ISO timestamps written alike compare as text.
+* ``+`` and ``-`` of two or more times fold left (datetime ± duration,
+  datetime - datetime, duration ± duration); ``*`` of a duration and a number
+  and ``/`` of a duration by a number (exactly two operands) scale it,
+  truncating to whole seconds and saturating at ±i64::MAX ms. The results
+  are text: "1d:2h:0m:0s", "2026-01-02T00:00:00Z" (UTC, whole seconds).
+
+Not reproduced: integers beyond 2^53 (exact i64 here, doubles in
+JavaScript), and objects with a
+``datetime``/``timestamp`` key (which datalogic reads as times; a rule never
+sees an object, as it may not read both ``a`` and ``a.b``).
 """
 from __future__ import annotations
 
@@ -40,6 +79,8 @@ ALLOWED_OPERATORS = frozenset({
 })
 #: operators whose operands must be numbers (an item of another type is a type error)
 NUMERIC_OPERATORS = frozenset({">", ">=", "<", "<=", "max", "min", "+", "-", "*", "/", "%"})
+#: operators that write values as text, where a float 5.0 and an integer 5 differ
+TEXT_OPERATORS = frozenset({"cat", "substr"})
 #: item types whose value is a number
 NUMERIC_TYPES = frozenset({"reading", "calculate"})
 MAX_DEPTH = 32
@@ -138,7 +179,7 @@ def expression_errors(rule: Any, earlier: Mapping[str, Mapping], all_ids: set,
     if diagnostics:
         d = diagnostics[0]
         return [f"not a valid JSON Logic rule at {d['pointer'] or '/'}: {d['message']}"]
-    errors: list[str] = []
+    errors: list[str] = decimal_whole_number_errors(rule)
     reads = sorted(set(variables(rule)))
     for ref in reads:
         if ref == self_id and allow_self:
@@ -159,6 +200,39 @@ def expression_errors(rule: Any, earlier: Mapping[str, Mapping], all_ids: set,
             types[self_id] = None
         errors.extend(_type_errors(rule, types, 0))
     return errors
+
+
+def decimal_whole_number_errors(rule: Any) -> list[str]:
+    """Whole numbers written as decimals (``5.0``) in a rule that makes text.
+
+    The server keeps ``5.0`` a float and ``cat``/``substr`` write it "5.0";
+    the field app reads the definition with ``JSON.parse``, where it is 5, and
+    would preview "5". Nothing else tells ``5.0`` from ``5``, so only rules
+    using ``cat`` or ``substr`` are refused (whole numbers beyond ±2^63 print
+    alike on both sides).
+    """
+    operators: set[str] = set()
+    whole: list[float] = []
+    _collect_literals(rule, operators, whole, 0)
+    if not operators & TEXT_OPERATORS:
+        return []
+    return [f"{x!r} is a whole number written as a decimal in a rule that uses cat or substr: "
+            f"the server writes it as \"{int(x)}.0\" and the field app as \"{int(x)}\"; "
+            f"write {int(x)}" for x in dict.fromkeys(whole)]
+
+
+def _collect_literals(node: Any, operators: set[str], whole: list[float], depth: int) -> None:
+    if depth > MAX_DEPTH:
+        return
+    if isinstance(node, list):
+        for sub in node:
+            _collect_literals(sub, operators, whole, depth + 1)
+    elif isinstance(node, dict):
+        for op, args in node.items():
+            operators.add(op)
+            _collect_literals(args, operators, whole, depth + 1)
+    elif isinstance(node, float) and node.is_integer() and abs(node) < 2.0 ** 63:
+        whole.append(node)
 
 
 def _shape_errors(node: Any, depth: int) -> list[str]:

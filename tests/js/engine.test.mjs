@@ -43,6 +43,22 @@ test('JSON Logic follows the server evaluator where json-logic-js differs', () =
   assert.equal(truthy('0'), true);
 });
 
+test('strings shaped like durations and datetimes are times, as on the server', () => {
+  assert.equal(applyRule({ '==': ['1d', '24h'] }, {}), true);
+  assert.equal(applyRule({ '<': ['10d', '9d'] }, {}), false);
+  assert.equal(applyRule({ '==': [{ var: 'due' }, '2026-01-01T08:00:00+08:00'] }, { due: '2026-01-01T00:00:00Z' }), true);
+  assert.equal(applyRule({ '==': ['2026-01-01', '2026-01-01T00:00:00Z'] }, {}), false); // a date alone is text
+  assert.equal(applyRule({ '+': ['2026-01-01T00:00:00Z', '1d'] }, {}), '2026-01-02T00:00:00Z');
+  assert.equal(applyRule({ '/': ['1d', 7] }, {}), '0d:3h:25m:42s');
+  assert.equal(applyRule({ '*': ['1d', 2, 3] }, {}), null);
+});
+
+test('cat writes numbers as the server does', () => {
+  assert.equal(applyRule({ cat: [{ '/': [10, 2] }, ' ', { '*': [2.5, 2] }] }, {}), '5 5');
+  assert.equal(applyRule({ cat: [1e20, ' ', -0] }, {}), '1e20 0');
+  assert.equal(applyRule({ substr: [[1e-6, 0.5, 3], 0] }, {}), '[1e-6,0.5,3]');
+});
+
 test('a calculation is blank until every item it reads is answered', () => {
   const label = { zh: 'x', en: 'x' };
   const form = compileDefinition({

@@ -95,6 +95,9 @@ def _calc(item_id, rule):
     ({"throw": "x"}, "operator 'throw' is not allowed"),
     ({"+": [1, 2], "-": [3]}, "an operation is an object with one operator"),
     ({"var": {"cat": ["a", "b"]}}, "var must name an item id"),
+    ({"cat": [{"*": [{"var": "size"}, 2.0]}, " m"]},
+     '2.0 is a whole number written as a decimal in a rule that uses cat or substr: '
+     'the server writes it as "2.0" and the field app as "2"; write 2'),
 ])
 def test_publish_refuses_a_bad_expression_naming_where(rule, message):
     bad = definition(section("s", item("ok"), item("name", "text"),
@@ -102,6 +105,14 @@ def test_publish_refuses_a_bad_expression_naming_where(rule, message):
     errors = errors_of(bad)
     assert list(errors) == ["sections[0].items[3].calculation"]
     assert message in errors["sections[0].items[3].calculation"][0]
+
+
+def test_a_decimal_whole_number_is_fine_where_no_text_is_made():
+    """5.0 and 5 differ only when written as text, which the field app cannot reproduce."""
+    ok = definition(section("s", item("size", "reading"),
+                            _calc("double", {"*": [{"var": "size"}, 2.0]}),
+                            _calc("label", {"cat": [{"var": "size"}, 2.5, " m"]})))
+    checklists.load_definition(ok)
 
 
 def test_publish_names_a_cycle_between_calculations():

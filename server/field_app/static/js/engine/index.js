@@ -13,9 +13,12 @@
  * test_engine_js_crosscheck.py scores every built-in template and over a thousand
  * generated answer sets with both engines and requires identical results.
  *
- * Known gaps, both in expressions over text answers only: the server prints a whole
- * float in `cat` as "5.0" (JavaScript has no such float), and it compares strings shaped
- * like durations ("1d", "24h") as durations; here they compare as text.
+ * jsonlogic.js reproduces how the server writes numbers as text (number_text.js) and how
+ * it compares and computes with strings shaped like datetimes and durations (temporal.js).
+ * Known gaps: integers beyond 2^53, which JavaScript cannot hold exactly, and a whole
+ * float from the data (an answer sent as 5.0 by another client; JSON.parse makes it 5),
+ * which the server's cat writes "5.0". A rule literal such as 5.0 would differ the same
+ * way, so publishing refuses it in rules that use cat or substr.
  *
  *   const form = compileDefinition(definitionDoc);  // a pulled `definitions` record or its .definition
  *   const ev = evaluate(form, answers);              // answers shaped as submit_result sends them

@@ -5,6 +5,9 @@
 // A rule that fails at run time (division by zero, a number compared with "abc") throws
 // RuleError; applyRule() turns that into null, as Expression.evaluate does on the server.
 
+import { toText } from './number_text.js';
+import { combineTimes, scaleDuration, timesEqual, timesOrder } from './temporal.js';
+
 export class RuleError extends Error {}
 
 const fail = (why) => { throw new RuleError(why); };
@@ -86,11 +89,21 @@ function kind(v) {
   return typeof v;
 }
 
-/** Ordering (<, <=, >, >=) as compare_ordered does it. */
+/** Rust's str ordering: by code point (UTF-16 units differ above U+FFFF). */
+function compareText(a, b) {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i += 1) {
+    if (a.charCodeAt(i) !== b.charCodeAt(i)) return a.codePointAt(i) < b.codePointAt(i) ? -1 : 1;
+  }
+  return a.length - b.length;
+}
+
+/** Ordering (<, <=, >, >=) as compare_ordered does it; strings shaped like times compare as times. */
 function ordered(a, b, op) {
-  const cmp = (x, y) => (op === '<' ? x < y : op === '<=' ? x <= y : op === '>' ? x > y : x >= y);
+  const holds = (order) => (op === '<' ? order < 0 : op === '<=' ? order <= 0 : op === '>' ? order > 0 : order >= 0);
+  const cmp = (x, y) => holds(x < y ? -1 : x > y ? 1 : x === y ? 0 : NaN);
   if (typeof a === 'number' && typeof b === 'number') return cmp(a, b);
-  if (typeof a === 'string' && typeof b === 'string') return cmp(a, b);
+  if (typeof a === 'string' && typeof b === 'string') return holds(timesOrder(a, b) ?? compareText(a, b));
   if (typeof a === 'object' && a !== null) fail('NaN');
   if (typeof b === 'object' && b !== null) fail('NaN');
   const x = toNumber(a);
@@ -100,31 +113,9 @@ function ordered(a, b, op) {
   return false;
 }
 
-/** A number as datalogic's cat writes it: never in exponent form. */
-function plainNumber(x) {
-  if (Number.isInteger(x) && Math.abs(x) < 1e21) return `${x}`;
-  const text = `${x}`;
-  if (!text.includes('e')) return text;
-  const [mantissa, exp] = text.split('e');
-  const e = Number(exp);
-  const negative = mantissa.startsWith('-');
-  const digits = mantissa.replace(/^-/, '').replace('.', '');
-  const point = mantissa.replace(/^-/, '').indexOf('.');
-  const intLen = (point === -1 ? digits.length : point) + e;
-  const out = intLen <= 0 ? `0.${'0'.repeat(-intLen)}${digits}`
-    : intLen >= digits.length ? digits + '0'.repeat(intLen - digits.length)
-      : `${digits.slice(0, intLen)}.${digits.slice(intLen)}`;
-  return (negative ? '-' : '') + out;
-}
-
-/** datalogic's data_to_str: how cat and substr read a value as text. */
-function toText(v) {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'string') return v;
-  if (typeof v === 'boolean') return v ? 'true' : 'false';
-  if (typeof v === 'number') return plainNumber(v);
-  return JSON.stringify(v);
-}
+// ==, ===, !=, !== and `in`: two strings shaped like times are equal as times ("1d" == "24h").
+const sameLoose = (a, b) => timesEqual(a, b) ?? looseEquals(a, b);
+const sameStrict = (a, b) => timesEqual(a, b) ?? strictEquals(a, b);
 
 const catText = (v) => (Array.isArray(v) ? v.map(toText).join('') : toText(v));
 
@@ -150,6 +141,12 @@ function arithmetic(op, args, values) {
     if (op !== '-' && Array.isArray(args[0])) fail('NaN');
     if (op === '-' && !values[0].length) fail('Invalid Arguments');
     return fold(values[0].map(numberOrFail));
+  }
+  if (values.length >= 2 && !values.every((v) => !Number.isNaN(toNumber(v) ?? NaN))) {
+    // not all numbers: datetimes and durations combine, anything else fails
+    const text = op === '*' ? (values.length === 2 ? scaleDuration(op, values[0], values[1], toNumber, null) : null)
+      : combineTimes(op, values);
+    return text ?? fail('NaN');
   }
   if (op === '-' && values.length === 0) fail('Invalid Arguments');
   if (op === '-' && values.length === 1) return -numberOrFail(values[0]);
@@ -190,6 +187,8 @@ function divMod(op, args, data) {
   const first = run(args[0], data);
   if (args.length === 2) {
     const second = run(args[1], data);
+    const scaled = op === '/' ? scaleDuration(op, first, second, toNumber, () => fail('NaN')) : null;
+    if (scaled !== null) return scaled;
     const a = numberOrFail(first);
     const b = numberOrFail(second);
     return b === 0 ? byZero(a, isWhole(first), second) : divide(op, a, b);
@@ -284,7 +283,7 @@ function run(rule, data) {
     case 'in': {
       const [needle, hay] = values;
       if (typeof hay === 'string') return typeof needle === 'string' && hay.includes(needle);
-      return Array.isArray(hay) && hay.some((x) => strictEquals(needle, x));
+      return Array.isArray(hay) && hay.some((x) => sameStrict(needle, x));
     }
     case 'cat': return values.map(catText).join('');
     case 'substr': return substr(values[0], values[1], values[2]);
@@ -295,15 +294,15 @@ function run(rule, data) {
 function compare(op, args, data) {
   if (args.length < 2) fail('Invalid Arguments');
   if (op === '!=' || op === '!==') {
-    const eq = op === '!==' ? strictEquals : looseEquals;
+    const eq = op === '!==' ? sameStrict : sameLoose;
     return !eq(run(args[0], data), run(args[1], data));
   }
   const first = run(args[0], data);
   let prev = first;
   for (const arg of args.slice(1)) {
     const cur = run(arg, data);
-    const holds = op === '==' ? looseEquals(first, cur)
-      : op === '===' ? strictEquals(first, cur) : ordered(prev, cur, op);
+    const holds = op === '==' ? sameLoose(first, cur)
+      : op === '===' ? sameStrict(first, cur) : ordered(prev, cur, op);
     if (!holds) return false;
     prev = cur;
   }
