@@ -17,6 +17,7 @@ import orjson
 import yaml
 from marshmallow import ValidationError
 
+from checklists import expressions
 from checklists.errors import DefinitionInvalid, flatten_errors
 from checklists.model import Definition
 from checklists.schema import DefinitionSchema
@@ -24,15 +25,20 @@ from checklists.schema import DefinitionSchema
 _SCHEMA = DefinitionSchema()
 
 
-def load_definition(data: Any) -> Definition:
+def load_definition(data: Any, *, publishing: bool = False) -> Definition:
     """Validate ``data`` and build the immutable definition.
 
+    ``publishing``: also apply the checks only new definitions must pass
+    (``checklists.expressions.publishing``); a stored one is loaded without them.
     Raises :class:`DefinitionInvalid` whose ``.errors`` lists every problem as
     ``{"sections[2].items[5].deduction.max": ["..."]}``.
     """
     if not isinstance(data, dict):
         raise DefinitionInvalid({"_schema": ["a definition must be a JSON object"]})
     try:
+        if publishing:
+            with expressions.publishing():
+                return _SCHEMA.load(data)
         return _SCHEMA.load(data)
     except ValidationError as err:
         raise DefinitionInvalid(flatten_errors(err.messages)) from None

@@ -67,7 +67,9 @@ sees an object, as it may not read both ``a`` and ``a.b``).
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import datalogic_py
@@ -81,6 +83,9 @@ ALLOWED_OPERATORS = frozenset({
 NUMERIC_OPERATORS = frozenset({">", ">=", "<", "<=", "max", "min", "+", "-", "*", "/", "%"})
 #: operators that write values as text, where a float 5.0 and an integer 5 differ
 TEXT_OPERATORS = frozenset({"cat", "substr"})
+#: set while a definition is being published (``publishing``): checks that only new
+#: definitions must pass, never ones already stored (their results must stay readable)
+_PUBLISHING: ContextVar[bool] = ContextVar("publishing_definition", default=False)
 #: item types whose value is a number
 NUMERIC_TYPES = frozenset({"reading", "calculate"})
 MAX_DEPTH = 32
@@ -179,7 +184,7 @@ def expression_errors(rule: Any, earlier: Mapping[str, Mapping], all_ids: set,
     if diagnostics:
         d = diagnostics[0]
         return [f"not a valid JSON Logic rule at {d['pointer'] or '/'}: {d['message']}"]
-    errors: list[str] = decimal_whole_number_errors(rule)
+    errors: list[str] = decimal_whole_number_errors(rule) if _PUBLISHING.get() else []
     reads = sorted(set(variables(rule)))
     for ref in reads:
         if ref == self_id and allow_self:
@@ -200,6 +205,18 @@ def expression_errors(rule: Any, earlier: Mapping[str, Mapping], all_ids: set,
             types[self_id] = None
         errors.extend(_type_errors(rule, types, 0))
     return errors
+
+
+@contextmanager
+def publishing() -> Iterator[None]:
+    """Validate as for publishing: the rules added since a stored definition was
+    published (``decimal_whole_number_errors``) apply to new ones only. A stored
+    definition that breaks them still loads, so its results stay readable and scored."""
+    token = _PUBLISHING.set(True)
+    try:
+        yield
+    finally:
+        _PUBLISHING.reset(token)
 
 
 def decimal_whole_number_errors(rule: Any) -> list[str]:

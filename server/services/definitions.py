@@ -41,8 +41,9 @@ def record_id(def_id: str, version: int) -> str:
 
 
 def _validated(body: Mapping[str, Any]) -> checklists.Definition:
+    """``body`` checked as a definition to publish (stored ones are read by ``parsed``)."""
     try:
-        return checklists.load_definition(body)
+        return checklists.load_definition(body, publishing=True)
     except checklists.DefinitionInvalid as exc:
         raise Invalid(exc.errors) from None
 

@@ -106,3 +106,29 @@ def test_score_preview_explains_points_and_names_wrong_items(client, admin, team
         "env.clean": {"value": "maybe"}, "ghost": {"value": "pass"}}})
     assert r.status_code == 422
     assert {"answers.env.clean.value", "answers.ghost"} <= set(r.json["errors"]["json"])
+
+
+def _with_text_rule(decimal):
+    b = body()
+    b["sections"][0]["items"].append(
+        {"id": "env.area", "type": "reading", "label": {"zh": "面积", "en": "Area"}})
+    b["sections"][0]["items"].append(
+        {"id": "env.label", "type": "calculate", "label": {"zh": "标注", "en": "Label"},
+         "calculation": {"cat": [{"*": [{"var": "env.area"}, decimal]}, " m2"]}})
+    return b
+
+
+def test_a_decimal_in_a_text_rule_is_refused_at_publish_but_a_stored_one_still_scores(
+        client, admin, app_store):
+    r = client.put("/api/v1/definitions/daily-round/draft", json=_with_text_rule(2.0),
+                   headers=admin)
+    assert r.status_code == 422 and "write 2" in str(r.json)
+    # one published before the rule existed (written as the store holds it) stays readable
+    from server.services.definitions import _put_published
+    doc = {"definition": _with_text_rule(2.0), "status": "published",
+           "published_at": "2026-01-01T00:00:00+00:00", "published_by": "admin"}
+    with app_store.transaction() as tx:
+        tx.commit([_put_published(doc)])
+    scored = definitions.evaluate(app_store, "daily-round", 1, {
+        "env.clean": {"value": "pass"}, "env.area": {"value": 3}})
+    assert scored["max"] == 5

@@ -49,9 +49,10 @@ def load(*sections: dict[str, Any], **fields: Any) -> checklists.Definition:
 
 
 def errors_of(data: Any) -> dict[str, list[str]]:
-    """The flat error dict ``load_definition`` raises for ``data`` (fails if it loads)."""
+    """The flat error dict ``load_definition`` raises for ``data`` when publishing it
+    (fails if it loads)."""
     try:
-        checklists.load_definition(data)
+        checklists.load_definition(data, publishing=True)
     except checklists.DefinitionInvalid as err:
         return err.errors
     raise AssertionError("definition unexpectedly valid")

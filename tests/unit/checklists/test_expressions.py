@@ -107,6 +107,15 @@ def test_publish_refuses_a_bad_expression_naming_where(rule, message):
     assert message in errors["sections[0].items[3].calculation"][0]
 
 
+def test_a_stored_definition_with_a_decimal_in_a_text_rule_still_loads():
+    """The refusal is for new definitions: one published before it must stay readable."""
+    stored = definition(section("s", item("size", "reading"),
+                                _calc("label", {"cat": [{"*": [{"var": "size"}, 2.0]}, " m"]})))
+    assert errors_of(stored)  # refused when published now
+    loaded = checklists.load_definition(stored)  # read from the store: loads
+    assert checklists.load_definition(loaded.to_dict()).to_dict() == loaded.to_dict()
+
+
 def test_a_decimal_whole_number_is_fine_where_no_text_is_made():
     """5.0 and 5 differ only when written as text, which the field app cannot reproduce."""
     ok = definition(section("s", item("size", "reading"),
