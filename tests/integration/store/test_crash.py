@@ -6,6 +6,7 @@ acknowledged -- while the next push is in flight. The reopened store must
 hold every acknowledged result exactly once, and the device's retry of the
 push it never saw answered must apply or be a duplicate, never a gap.
 """
+import http.client
 import json
 import os
 import random
@@ -53,10 +54,11 @@ class Pusher(threading.Thread):
             try:
                 with urllib.request.urlopen(request, timeout=60) as response:
                     answer = json.load(response)
-            except OSError:
+            except (OSError, http.client.HTTPException):
+                # the server was killed, maybe mid-answer (IncompleteRead): not acknowledged
                 with self.progress:
                     self.progress.notify_all()
-                return  # the server was killed
+                return
             with self.progress:
                 self.acked += [f"{self.prefix}{a['id']}" for a in answer["results"]
                                if a["status"] in ("applied", "duplicate")]
