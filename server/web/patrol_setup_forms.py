@@ -147,7 +147,8 @@ class ScheduleForm(FlaskForm):
     def body(self) -> dict:
         rule, dtstart = self._rule()
         post = (self.post.data or "").strip()
-        assignees = {"post": post} if post else {"guards": list(self.guards.data or [])}
+        guards = list(self.guards.data or [])
+        assignees = {"post": post} if post else {"guards": guards} if guards else {}
         return _given(route_id=self.route_id.data, early_start_min=self.early_start_min.data,
                       grace_min=self.grace_min.data, deadline_min=self.deadline_min.data) | {
             "rrule": rule, "dtstart": dtstart, "assignees": assignees}
