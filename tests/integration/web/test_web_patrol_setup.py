@@ -143,3 +143,18 @@ def test_checkpoint_pages_and_forms_keep_to_roles_and_sites(web, accounts, team,
     no_token = web("supervisor-a").post(base, NEW_CP, token=False)
     assert no_token.status_code == 403
     assert stored_checkpoints(app_store, team) == before
+
+
+def test_the_setup_pages_speak_chinese(web, team, site):
+    browser = web("supervisor-a")
+    page = browser.get("/patrol/setup").text
+    assert "每天：22:00、00:00、02:00、04:00、06:00" in page and "打印二维码标签" in page
+    assert "300 秒 ± 300 秒" in page and "巡查人" in page
+    route = browser.get("/patrol/routes/night-walk/edit").text
+    assert "路线 夜巡路线：发布第 2 版" in route and "从上一点步行 (秒)" in route
+    schedule = browser.get(f"/patrol/sites/{team.site_a['id']}/schedules/new").text
+    assert "每天固定时刻" in schedule and "周一" in schedule
+    refused = browser.post(f"/patrol/sites/{team.site_a['id']}/schedules/new", {
+        "route_id": "night-walk", "repeat": "times", "times": "22:00, 23:30",
+        "starts_on": "2030-01-07", "post": "东门"})
+    assert refused.status_code == 400 and "所有时刻的分钟须相同" in refused.text
