@@ -104,7 +104,7 @@ class RouteForm(FlaskForm):
             rows = self._chosen_rows()
             if k.isdigit() and int(k) < len(rows):
                 row = rows[int(k)].form
-                return row._fields.get(leaf, row.position)
+                return row.position if leaf == "checkpoint_id" else row._fields.get(leaf, row.position)
             return None
         return self._fields.get({"id": "route_id"}.get(name, name))
 
@@ -147,8 +147,8 @@ class ScheduleForm(FlaskForm):
     def body(self) -> dict:
         rule, dtstart = self._rule()
         post = (self.post.data or "").strip()
-        guards = list(self.guards.data or [])
-        assignees = {"post": post} if post else {"guards": guards} if guards else {}
+        guards = list(self.guards.data or [])  # both or neither: the service says "one of them"
+        assignees = {**({"guards": guards} if guards else {}), **({"post": post} if post else {})}
         return _given(route_id=self.route_id.data, early_start_min=self.early_start_min.data,
                       grace_min=self.grace_min.data, deadline_min=self.deadline_min.data) | {
             "rrule": rule, "dtstart": dtstart, "assignees": assignees}
@@ -157,6 +157,6 @@ class ScheduleForm(FlaskForm):
         if name == "rrule":
             return self.interval_min if self.repeat.data == "interval" else self.times
         if name.startswith("assignees"):
-            return self.post if (self.post.data or "").strip() else self.guards
+            return self.post if name == "assignees.post" else self.guards
         target = {"dtstart": "starts_on", "route_version": "route_id"}.get(name, name)
         return self._fields.get(target)

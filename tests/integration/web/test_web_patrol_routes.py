@@ -14,11 +14,11 @@ ROWS = ["cp1", "cp2", "cp3", "cp4", "cp5", "cp9"]  # the form's rows: on the rou
 
 def route_form(name: str, places: dict[str, int], **fields) -> dict:
     """The route form for checkpoints in ``ROWS`` order: ``places`` = {checkpoint: place}."""
-    data = {"name": name, "order": "strict", **fields}
+    data = {"name": name, "order": "strict"}
     for n, cp in enumerate(ROWS):
         data[f"stops-{n}-checkpoint_id"] = cp
         data[f"stops-{n}-position"] = str(places.get(cp, ""))
-    return data
+    return data | fields
 
 
 def newest(app_store, team, route_id):
@@ -73,6 +73,9 @@ def test_a_refused_route_names_the_row_and_stores_nothing(web, team, app_store, 
     assert too_long.status_code == 400
     assert errors_of(too_long.text) == [
         "stops-1-travel_s: Must be greater than or equal to 0 and less than or equal to 86400."]
+    ghost = browser.post(url, route_form("鬼", {"cp1": 1, "cp2": 2}, **{
+        "stops-1-checkpoint_id": "ghost"}), headers=EN)               # deleted meanwhile
+    assert errors_of(ghost.text) == ["stops-1-position: no checkpoint 'ghost' in the site"]
     taken = browser.post(url, route_form("重名", {"cp1": 1}, route_id="night-walk"), headers=EN)
     assert taken.status_code == 409 and "already exists" in taken.text
     assert [r["route"]["id"] for r in routes.list_routes(
@@ -125,6 +128,7 @@ def test_a_fixed_post_every_half_hour(web, team, app_store, site):
     ({"repeat": "interval", "interval_min": "5"},
      ["interval_min: produces more than 96 rounds on 2030-01-07 (at most one every 15 minutes)"]),
     ({"guards": []}, ["guards: give guards or a post (one of them)"]),
+    ({"post": "东门"}, ["guards: give guards or a post (one of them)"]),
     ({"route_id": "nowhere"}, ["route_id: no route 'nowhere' at this site"]),
     ({"grace_min": "60", "deadline_min": "30"}, ["deadline_min: must be after the grace (60 min)"]),
 ])
