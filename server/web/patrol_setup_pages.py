@@ -105,12 +105,17 @@ def _edit_page(site: dict, checkpoint: dict, form: CheckpointForm, status: int =
                            form=form, action_form=ActionForm()), status
 
 
+def _site_checkpoint(actor, site_id: str, checkpoint_id: str) -> tuple[dict, dict]:
+    """(the site, its checkpoint); another site's is not found, as everywhere."""
+    site, _sites = chosen_site(get_store(), actor, site_id)
+    return site, checkpoints.get_checkpoint(get_store(), actor, site["id"], checkpoint_id)
+
+
 @bp.get("/patrol/sites/<site_id>/checkpoints/<checkpoint_id>")
 @page(*SUPERVISING)
 def edit_checkpoint(actor, site_id, checkpoint_id):
     store = get_store()
-    site, _sites = chosen_site(store, actor, site_id)
-    found = checkpoints.get_checkpoint(store, actor, site["id"], checkpoint_id)
+    site, found = _site_checkpoint(actor, site_id, checkpoint_id)
     return _edit_page(site, found, checkpoint_form(store, **found))
 
 
@@ -118,8 +123,7 @@ def edit_checkpoint(actor, site_id, checkpoint_id):
 @page(*SUPERVISING)
 def update_checkpoint(actor, site_id, checkpoint_id):
     store = get_store()
-    site, _sites = chosen_site(store, actor, site_id)
-    found = checkpoints.get_checkpoint(store, actor, site["id"], checkpoint_id)
+    site, found = _site_checkpoint(actor, site_id, checkpoint_id)
     form = checkpoint_form(store, CheckpointForm())
     try:
         saved = run_form(form, lambda: checkpoints.update_checkpoint(
@@ -134,9 +138,7 @@ def update_checkpoint(actor, site_id, checkpoint_id):
 @page(*SUPERVISING)
 def delete_checkpoint(actor, site_id, checkpoint_id):
     """Refused (409, naming the routes) while a route's newest version visits it."""
-    store = get_store()
-    site, _sites = chosen_site(store, actor, site_id)
-    found = checkpoints.get_checkpoint(store, actor, site["id"], checkpoint_id)
-    checkpoints.delete_checkpoint(store, actor, site["id"], checkpoint_id)
+    site, found = _site_checkpoint(actor, site_id, checkpoint_id)
+    checkpoints.delete_checkpoint(get_store(), actor, site["id"], checkpoint_id)
     flash(_("Checkpoint %(name)s deleted.", name=found["name"]))
     return _back(site["id"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.browsers import launch_chromium, serving
+from tests.browsers import launch_chromium, log_in, serving
 from tests.conftest import PASSWORD
 from tests.integration.patrol.test_labels import pdf_text
 
@@ -27,11 +27,7 @@ def test_a_supervisor_sets_up_a_patrol_and_prints_its_labels(base, team):
             context = chromium.new_context(viewport={"width": 1280, "height": 900},
                                            locale="zh-CN", accept_downloads=True)
             page = context.new_page()
-            page.goto(base + "/")
-            page.fill("input[name=username]", "supervisor-a")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("#login button[type=submit]")
-            page.wait_for_url(base + "/dashboard")
+            log_in(page, base, "supervisor-a", PASSWORD)
 
             page.click("header nav >> text=巡更")
             page.click("#setup-link")
