@@ -110,8 +110,8 @@ def publish_next_version(actor, route_id):
 def _schedule_form(actor, site: dict, form: ScheduleForm | None = None) -> ScheduleForm:
     store = get_store()
     form = form or ScheduleForm(starts_on=to_site_local(_now(), site_zone(site["id"])).date())
-    form.route_id.choices = [SelectChoice(r["route"]["id"], f'{r["route"]["name"]} ({r["route"]["id"]})')
-                             for r in routes.list_routes(store, actor, site["id"])]
+    form.route_id.choices = [SelectChoice(r["id"], f'{r["name"]} ({r["id"]})') for r in (
+        record["route"] for record in routes.list_routes(store, actor, site["id"]))]
     form.guards.choices = [SelectChoice(g["id"], g["username"])
                            for g in site_guards(store, actor, site["id"])]
     return form

@@ -23,7 +23,8 @@ from server.services.errors import Invalid
 from .forms import CheckboxesField
 from .recurrence_words import WEEKDAYS, daily_rule, interval_rule
 
-ORDER_CHOICES = [SelectChoice("strict", _l("in this order")), SelectChoice("any", _l("in any order"))]
+ORDER_CHOICES = [SelectChoice("strict", _l("in this order")),
+                 SelectChoice("any", _l("in any order"))]
 
 
 def _given(**values) -> dict:
@@ -35,7 +36,8 @@ class CheckpointForm(FlaskForm):
     """A tagged place; the tag code is what its printed QR label holds."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    tag = StringField(_l("Tag code (in the QR label)"), validators=[DataRequired(), Length(max=256)])
+    tag = StringField(_l("Tag code (in the QR label)"),
+                      validators=[DataRequired(), Length(max=256)])
     checklist_id = SelectField(_l("Checklist answered here"), choices=[], validate_choice=False)
     lat = FloatField(_l("Latitude"), validators=[Optional()])
     lon = FloatField(_l("Longitude"), validators=[Optional()])
@@ -104,7 +106,9 @@ class RouteForm(FlaskForm):
             rows = self._chosen_rows()
             if k.isdigit() and int(k) < len(rows):
                 row = rows[int(k)].form
-                return row.position if leaf == "checkpoint_id" else row._fields.get(leaf, row.position)
+                if leaf == "checkpoint_id":  # a hidden field: shown under the row's order
+                    return row.position
+                return row._fields.get(leaf, row.position)
             return None
         return self._fields.get({"id": "route_id"}.get(name, name))
 
@@ -139,7 +143,8 @@ class ScheduleForm(FlaskForm):
         if self.repeat.data == "interval":
             if self.interval_min.data is None:
                 raise Invalid({"interval_min": [_("Say how many minutes apart.")]})
-            rule = interval_rule(self.interval_min.data, self.from_hour.data, self.to_hour.data, days)
+            rule = interval_rule(self.interval_min.data, self.from_hour.data,
+                                 self.to_hour.data, days)
             return rule, f"{first.isoformat()}T{self.from_hour.data or 0:02d}:00"
         rule, start = daily_rule(self.times.data or "", days)
         return rule, f"{first.isoformat()}T{start}"

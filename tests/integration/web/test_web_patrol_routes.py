@@ -7,7 +7,9 @@ import pytest
 from server.services.accounts.users import actor_of
 from server.services.patrol import routes, schedules
 
-from .test_web_patrol_setup import EN, errors_of, site  # noqa: F401 - the fixture
+from tests.integration.patrol.conftest import patrol_site  # noqa: F401 (the fixture)
+
+from .test_web_patrol_setup import EN, errors_of
 
 ROWS = ["cp1", "cp2", "cp3", "cp4", "cp5", "cp9"]  # the form's rows: on the route first
 
@@ -34,7 +36,7 @@ SCHEDULE = {"repeat": "times", "times": "21:30, 23:30", "starts_on": "2030-01-07
             "early_start_min": "5", "grace_min": "10", "deadline_min": "45"}
 
 
-def test_a_route_is_published_and_its_next_version_too(web, team, app_store, site):
+def test_a_route_is_published_and_its_next_version_too(web, team, app_store, patrol_site):
     browser = web("supervisor-a", **EN)
     new = browser.get(f"/patrol/sites/{team.site_a['id']}/routes/new", headers=EN)
     assert new.status_code == 200 and new.text.count('name="stops-') == 6 * 5
@@ -62,7 +64,7 @@ def test_a_route_is_published_and_its_next_version_too(web, team, app_store, sit
         "route"]["stops"][2]["checkpoint_id"] == "cp3"                  # version 1 kept
 
 
-def test_a_refused_route_names_the_row_and_stores_nothing(web, team, app_store, site):
+def test_a_refused_route_names_the_row_and_stores_nothing(web, team, app_store, patrol_site):
     browser = web("supervisor-a", **EN)
     browser.get(f"/patrol/sites/{team.site_a['id']}/routes/new", headers=EN)
     url = f"/patrol/sites/{team.site_a['id']}/routes/new"
@@ -83,7 +85,7 @@ def test_a_refused_route_names_the_row_and_stores_nothing(web, team, app_store, 
     assert newest(app_store, team, "night-walk")["version"] == 1
 
 
-def test_a_schedule_is_added_in_words_and_stopped(web, team, app_store, site):
+def test_a_schedule_is_added_in_words_and_stopped(web, team, app_store, patrol_site):
     browser = web("supervisor-a", **EN)
     form = browser.get(f"/patrol/sites/{team.site_a['id']}/schedules/new", headers=EN)
     assert form.status_code == 200 and ">guard-a<" in form.text and "guard-b" not in form.text
@@ -106,7 +108,7 @@ def test_a_schedule_is_added_in_words_and_stopped(web, team, app_store, site):
     assert browser.post(f"/patrol/schedules/{new['id']}/stop", headers=EN).status_code == 409
 
 
-def test_a_fixed_post_every_half_hour(web, team, app_store, site):
+def test_a_fixed_post_every_half_hour(web, team, app_store, patrol_site):
     browser = web("supervisor-a", **EN)
     browser.get(f"/patrol/sites/{team.site_a['id']}/schedules/new", headers=EN)
     added = browser.post(f"/patrol/sites/{team.site_a['id']}/schedules/new", {
@@ -132,7 +134,7 @@ def test_a_fixed_post_every_half_hour(web, team, app_store, site):
     ({"route_id": "nowhere"}, ["route_id: no route 'nowhere' at this site"]),
     ({"grace_min": "60", "deadline_min": "30"}, ["deadline_min: must be after the grace (60 min)"]),
 ])
-def test_a_refused_schedule_says_why_under_the_field(web, team, app_store, site, fields,
+def test_a_refused_schedule_says_why_under_the_field(web, team, app_store, patrol_site, fields,
                                                       expected):
     browser = web("supervisor-a", **EN)
     browser.get(f"/patrol/sites/{team.site_a['id']}/schedules/new", headers=EN)
@@ -144,7 +146,7 @@ def test_a_refused_schedule_says_why_under_the_field(web, team, app_store, site,
     assert list(site_schedules(app_store, team)) == ["night"]
 
 
-def test_route_and_schedule_forms_keep_to_roles_and_sites(web, accounts, team, app_store, site):
+def test_route_and_schedule_forms_keep_to_roles_and_sites(web, accounts, team, app_store, patrol_site):
     accounts.user("supervisor", username="supervisor-b", site_ids=[team.site_b["id"]])
     site_a = team.site_a["id"]
     for name, status in [("guard-a", 403), ("engineer-a", 403), ("supervisor-b", 404)]:

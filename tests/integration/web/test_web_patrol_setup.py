@@ -5,24 +5,14 @@ from __future__ import annotations
 
 import html
 
-import pytest
-
 from server.services.accounts.users import actor_of
 from server.services.patrol import checkpoints
-from tests.integration.patrol.site_setup import PatrolSite
+from tests.integration.patrol.conftest import patrol_site  # noqa: F401 (the fixture)
 from tests.integration.patrol.test_labels import pdf_text
 
 EN = {"Accept-Language": "en"}
 NEW_CP = {"name": "东门", "tag": "NHG-10", "checklist_id": "", "lat": "31.21", "lon": "121.41",
           "radius_m": "25"}
-
-
-@pytest.fixture
-def site(client, team, app_store):
-    """Site A with 北门…南门 and 泳池, the route night-walk and the schedule night."""
-    site = PatrolSite(client, team, app_store)
-    site.set_up()
-    return site
 
 
 def stored_checkpoints(app_store, team) -> dict:
@@ -39,7 +29,7 @@ def errors_of(text: str) -> list[str]:
     return out
 
 
-def test_the_setup_page_lists_checkpoints_routes_and_schedules(web, team, site):
+def test_the_setup_page_lists_checkpoints_routes_and_schedules(web, team, patrol_site):
     browser = web("supervisor-a", **EN)
     day = browser.get("/patrol", headers=EN)
     assert f'href="/patrol/setup?site={team.site_a["id"]}"' in day.text
@@ -57,7 +47,7 @@ def test_the_setup_page_lists_checkpoints_routes_and_schedules(web, team, site):
     assert "guard-a" in schedules_part and "15 / 60 min" in schedules_part
 
 
-def test_print_qr_labels_is_the_apis_pdf(web, site):
+def test_print_qr_labels_is_the_apis_pdf(web, patrol_site):
     resp = web("supervisor-a").get("/patrol/routes/night-walk/labels.pdf")
     assert resp.status_code == 200 and resp.mimetype == "application/pdf"
     assert "night-walk-labels.pdf" in resp.headers["Content-Disposition"]
@@ -65,7 +55,7 @@ def test_print_qr_labels_is_the_apis_pdf(web, site):
     assert "北门" in text and "TAG-5" in text and "泳池" not in text
 
 
-def test_a_checkpoint_is_added_edited_and_deleted(web, team, app_store, site):
+def test_a_checkpoint_is_added_edited_and_deleted(web, team, app_store, patrol_site):
     browser = web("supervisor-a", **EN)
     browser.get("/patrol/setup", headers=EN)
     base = f"/patrol/sites/{team.site_a['id']}/checkpoints"
@@ -85,7 +75,7 @@ def test_a_checkpoint_is_added_edited_and_deleted(web, team, app_store, site):
     assert "cp9" not in stored_checkpoints(app_store, team)
 
 
-def test_a_checklist_is_chosen_from_the_published_ones_and_taken_off(web, team, app_store, site):
+def test_a_checklist_is_chosen_from_the_published_ones_and_taken_off(web, team, app_store, patrol_site):
     from server.services import definitions
     definitions.install(app_store, {
         "id": "gate-check", "version": 1, "kind": "inspection", "title": {"zh": "门岗检查", "en": "Gate"},
@@ -105,7 +95,7 @@ def test_a_checklist_is_chosen_from_the_published_ones_and_taken_off(web, team, 
 
 
 def test_a_refused_checkpoint_shows_the_services_words_under_its_fields(web, team, app_store,
-                                                                         site):
+                                                                         patrol_site):
     browser = web("supervisor-a", **EN)
     browser.get("/patrol/setup", headers=EN)
     before = stored_checkpoints(app_store, team)
@@ -127,7 +117,7 @@ def test_a_refused_checkpoint_shows_the_services_words_under_its_fields(web, tea
     assert stored_checkpoints(app_store, team) == before
 
 
-def test_checkpoint_pages_and_forms_keep_to_roles_and_sites(web, accounts, team, app_store, site):
+def test_checkpoint_pages_and_forms_keep_to_roles_and_sites(web, accounts, team, app_store, patrol_site):
     accounts.user("supervisor", username="supervisor-b", site_ids=[team.site_b["id"]])
     before = stored_checkpoints(app_store, team)
     base = f"/patrol/sites/{team.site_a['id']}/checkpoints"
@@ -145,7 +135,7 @@ def test_checkpoint_pages_and_forms_keep_to_roles_and_sites(web, accounts, team,
     assert stored_checkpoints(app_store, team) == before
 
 
-def test_the_setup_pages_speak_chinese(web, team, site):
+def test_the_setup_pages_speak_chinese(web, team, patrol_site):
     browser = web("supervisor-a")
     page = browser.get("/patrol/setup").text
     assert "每天：22:00、00:00、02:00、04:00、06:00" in page and "打印二维码标签" in page
