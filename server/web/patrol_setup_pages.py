@@ -56,10 +56,11 @@ def setup_page(actor, site_id: str | None, status: int = 200, form: CheckpointFo
     site, sites = chosen_site(store, actor, site_id)
     found = checkpoints.list_checkpoints(store, actor, site["id"])
     planned = schedules.list_schedules(store, actor, site["id"])
+    listed = routes.list_routes(store, actor, site["id"])
     return render_template(
         "web/patrol_setup.html", site=site, sites=sites, checkpoints=found,
         names={c["id"]: c["name"] for c in found}, titles=checklist_titles(store),
-        routes=routes.list_routes(store, actor, site["id"]),
+        routes=listed, route_names={r["route"]["id"]: r["route"]["name"] for r in listed},
         schedules=planned, people=users_by_ids(store, {
             g for s in planned for g in s["schedule"]["assignees"].get("guards", ())}),
         describe=describe, form=checkpoint_form(store, form), action_form=ActionForm()), status

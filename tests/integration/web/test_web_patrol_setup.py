@@ -45,6 +45,18 @@ def test_the_setup_page_lists_checkpoints_routes_and_schedules(web, team, patrol
     schedules_part = page.text[page.text.index('id="schedules"'):]
     assert "Every day: at 22:00、00:00、02:00、04:00、06:00" in schedules_part
     assert "guard-a" in schedules_part and "15 / 60 min" in schedules_part
+    assert "夜巡路线 · version 1" in schedules_part
+
+
+def test_a_schedule_timed_by_windows_shows_them(web, client, team, patrol_site):
+    windows = [{"checkpoint_id": "cp1", "open_min": 0, "close_min": 10},
+               {"checkpoint_id": "cp5", "open_min": 20, "close_min": 40}]
+    body = {**patrol_site.schedule_body(timing={"mode": "window", "windows": windows}),
+            "id": "windowed"}
+    assert patrol_site.post(f"/sites/{patrol_site.site_id}/schedules", body).status_code == 201
+    page = web("supervisor-a", **EN).get("/patrol/setup", headers=EN).text
+    row = page[page.index('id="schedule-windowed"'):][:1500]
+    assert "北门: 0–10 min after the start" in row and "南门: 20–40 min after the start" in row
 
 
 def test_print_qr_labels_is_the_apis_pdf(web, patrol_site):
