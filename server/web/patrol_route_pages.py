@@ -38,11 +38,14 @@ def _setup(site_id: str):
     return redirect(url_for("web_patrol_setup.setup", site=site_id))
 
 
+def _site_checkpoints(site: dict) -> dict[str, dict]:
+    """The site's checkpoints by id, to name the forms' rows."""
+    return checkpoints.checkpoints_record(get_store(), site["id"])["checkpoints"]
+
+
 def _route_page(site: dict, form: RouteForm, current: dict | None, status: int = 200):
-    store_checkpoints = {c["id"]: c for c in checkpoints.checkpoints_record(
-        get_store(), site["id"])["checkpoints"].values()}
     return render_template("web/patrol_route.html", site=site, form=form, current=current,
-                           checkpoints=store_checkpoints), status
+                           checkpoints=_site_checkpoints(site)), status
 
 
 def _publish(actor, site: dict, current: dict | None):
@@ -114,11 +117,14 @@ def _schedule_form(actor, site: dict, form: ScheduleForm | None = None) -> Sched
         record["route"] for record in routes.list_routes(store, actor, site["id"]))]
     form.guards.choices = [SelectChoice(g["id"], g["username"])
                            for g in site_guards(store, actor, site["id"])]
+    if not form.is_submitted():
+        form.fill_windows(checkpoints.list_checkpoints(store, actor, site["id"]))
     return form
 
 
 def _schedule_page(site: dict, form: ScheduleForm, status: int = 200):
-    return render_template("web/patrol_schedule.html", site=site, form=form), status
+    return render_template("web/patrol_schedule.html", site=site, form=form,
+                           checkpoints=_site_checkpoints(site)), status
 
 
 @bp.get("/patrol/sites/<site_id>/schedules/new")

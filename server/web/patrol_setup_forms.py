@@ -32,6 +32,18 @@ def _given(**values) -> dict:
     return {k: v for k, v in values.items() if v is not None and v != ""}
 
 
+def _row_field(rows: list, path: str, key_field: str):
+    """The field for ``<k>].<leaf>`` (the rest of ``stops[k].travel_s``): the k-th row sent.
+
+    ``checkpoint_id`` is a hidden field, so its problem shows under ``key_field``.
+    """
+    k, _, leaf = path.partition("].")
+    if not k.isdigit() or int(k) >= len(rows):
+        return None
+    row = rows[int(k)].form
+    return row[key_field] if leaf == "checkpoint_id" else row._fields.get(leaf, row[key_field])
+
+
 class CheckpointForm(FlaskForm):
     """A tagged place; the tag code is what its printed QR label holds."""
 
@@ -102,15 +114,16 @@ class RouteForm(FlaskForm):
         if name == "stops":  # shown above the rows
             return None
         if name.startswith("stops["):
-            k, _, leaf = name[len("stops["):].partition("].")
-            rows = self._chosen_rows()
-            if k.isdigit() and int(k) < len(rows):
-                row = rows[int(k)].form
-                if leaf == "checkpoint_id":  # a hidden field: shown under the row's order
-                    return row.position
-                return row._fields.get(leaf, row.position)
-            return None
+            return _row_field(self._chosen_rows(), name[len("stops["):], "position")
         return self._fields.get({"id": "route_id"}.get(name, name))
+
+
+class WindowRow(Form):
+    """A checkpoint's window after the round's start, for rounds timed by windows."""
+
+    checkpoint_id = HiddenField()
+    open_min = IntegerField(_l("From (min)"), validators=[Optional()])
+    close_min = IntegerField(_l("To (min)"), validators=[Optional()])
 
 
 class ScheduleForm(FlaskForm):
@@ -135,6 +148,18 @@ class ScheduleForm(FlaskForm):
     grace_min = IntegerField(_l("Late after (min)"), default=15, validators=[Optional()])
     deadline_min = IntegerField(_l("Missed if not done within (min)"), default=60,
                                 validators=[Optional()])
+    timing_mode = SelectField(_l("Each checkpoint is on time"), choices=[
+        SelectChoice("offset", _l("by the route's walk from the scan before")),
+        SelectChoice("window", _l("within its window after the round's start"))])
+    windows = FieldList(FormField(WindowRow))
+
+    def fill_windows(self, checkpoints: list[dict]) -> None:
+        for checkpoint in checkpoints:
+            self.windows.append_entry({"checkpoint_id": checkpoint["id"]})
+
+    def _window_rows(self) -> list:
+        return [r for r in self.windows.entries
+                if r.form.open_min.data is not None or r.form.close_min.data is not None]
 
     def _rule(self) -> tuple[str, str]:
         """(RRULE, first local start as ``YYYY-MM-DDTHH:MM``); ``Invalid`` naming the field."""
@@ -154,14 +179,23 @@ class ScheduleForm(FlaskForm):
         post = (self.post.data or "").strip()
         guards = list(self.guards.data or [])  # both or neither: the service says "one of them"
         assignees = {**({"guards": guards} if guards else {}), **({"post": post} if post else {})}
+        timing = {"mode": self.timing_mode.data}
+        windows = [_given(checkpoint_id=r.form.checkpoint_id.data, open_min=r.form.open_min.data,
+                          close_min=r.form.close_min.data) for r in self._window_rows()]
+        if windows:  # given in offset mode too: the service says they are for windows
+            timing["windows"] = windows
         return _given(route_id=self.route_id.data, early_start_min=self.early_start_min.data,
                       grace_min=self.grace_min.data, deadline_min=self.deadline_min.data) | {
-            "rrule": rule, "dtstart": dtstart, "assignees": assignees}
+            "rrule": rule, "dtstart": dtstart, "assignees": assignees, "timing": timing}
 
     def field_for(self, name: str):
         if name == "rrule":
             return self.interval_min if self.repeat.data == "interval" else self.times
         if name.startswith("assignees"):
             return self.post if name == "assignees.post" else self.guards
+        if name.startswith("timing.windows["):
+            return _row_field(self._window_rows(), name[len("timing.windows["):], "open_min")
+        if name.startswith("timing"):
+            return self.timing_mode
         target = {"dtstart": "starts_on", "route_version": "route_id"}.get(name, name)
         return self._fields.get(target)

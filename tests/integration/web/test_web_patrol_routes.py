@@ -33,6 +33,7 @@ def site_schedules(app_store, team) -> dict:
 
 
 SCHEDULE = {"repeat": "times", "times": "21:30, 23:30", "starts_on": "2030-01-07",
+            "timing_mode": "offset",
             "early_start_min": "5", "grace_min": "10", "deadline_min": "45"}
 
 
@@ -123,7 +124,39 @@ def test_a_fixed_post_every_half_hour(web, team, app_store, patrol_site):
         "/patrol/setup", headers=EN).text
 
 
+def windows(*rows: tuple[str, str, str]) -> dict:
+    """The schedule form's window rows: (checkpoint, from, to) minutes after the start."""
+    out = {}
+    for n, (cp, start, end) in enumerate(rows):
+        out |= {f"windows-{n}-checkpoint_id": cp, f"windows-{n}-open_min": start,
+                f"windows-{n}-close_min": end}
+    return out
+
+
+def test_rounds_timed_by_windows(web, team, app_store, patrol_site):
+    browser = web("supervisor-a", **EN)
+    form = browser.get(f"/patrol/sites/{team.site_a['id']}/schedules/new", headers=EN)
+    assert form.text.count('name="windows-') == 6 * 3                  # every checkpoint
+    added = browser.post(f"/patrol/sites/{team.site_a['id']}/schedules/new", {
+        **SCHEDULE, "route_id": "night-walk", "guards": team.users["guard"]["id"],
+        "timing_mode": "window", **windows(("cp1", "0", "10"), ("cp2", "", ""),
+                                           ("cp5", "20", "40"))}, headers=EN)
+    assert added.status_code == 302, errors_of(added.text)
+    [new] = [s for k, s in site_schedules(app_store, team).items() if k != "night"]
+    assert new["schedule"]["timing"] == {"mode": "window", "windows": [
+        {"checkpoint_id": "cp1", "open_min": 0, "close_min": 10},
+        {"checkpoint_id": "cp5", "open_min": 20, "close_min": 40}]}
+
+
 @pytest.mark.parametrize(("fields", "expected"), [
+    ({"timing_mode": "window"}, ["timing_mode: mode 'window' needs windows"]),
+    ({"timing_mode": "offset", **windows(("cp1", "0", "10"))},
+     ["timing_mode: windows are for mode 'window'"]),
+    ({"timing_mode": "window", **windows(("cp1", "0", "10"), ("cp9", "5", "9"))},
+     ["windows-1-open_min: not a stop of route night-walk@1"]),
+    ({"timing_mode": "window", **windows(("cp1", "0", ""), ("cp2", "9", "5"))},
+     ["windows-0-close_min: Missing data for required field.",
+      "windows-1-close_min: must not be before open_min"]),
     ({"times": "22:00, 25:00"}, ["times: Not a time of day (HH:MM): 25:00"]),
     ({"times": "22:00, 23:30"}, ["times: All times need the same minutes (22:00, 00:00, 02:00); "
                                  "make another schedule for the others."]),

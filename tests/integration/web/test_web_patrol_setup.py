@@ -158,5 +158,5 @@ def test_the_setup_pages_speak_chinese(web, team, patrol_site):
     assert "每天固定时刻" in schedule and "周一" in schedule
     refused = browser.post(f"/patrol/sites/{team.site_a['id']}/schedules/new", {
         "route_id": "night-walk", "repeat": "times", "times": "22:00, 23:30",
-        "starts_on": "2030-01-07", "post": "东门"})
+        "starts_on": "2030-01-07", "post": "东门", "timing_mode": "offset"})
     assert refused.status_code == 400 and "所有时刻的分钟须相同" in refused.text
