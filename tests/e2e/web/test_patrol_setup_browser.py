@@ -1,5 +1,6 @@
 """A supervisor sets up a patrol in headless Chromium: two checkpoints, a route through
-them, then downloads the route's QR label sheet (screenshots ``web-patrol-*.png``)."""
+them, downloads the route's QR label sheet and schedules its rounds (screenshots
+``web-patrol-*.png``)."""
 from __future__ import annotations
 
 import pytest
@@ -60,5 +61,13 @@ def test_a_supervisor_sets_up_a_patrol_and_prints_its_labels(base, team):
             pdf = download.value.path().read_bytes()
             text = pdf_text(pdf)
             assert pdf.startswith(b"%PDF") and "北门" in text and "NHG-02" in text
+
+            page.click("#new-schedule")
+            page.fill("#schedule-form input[name=times]", "22:00, 00:00, 02:00")
+            page.check("#schedule-form input[name=guards]")
+            shot(page, "patrol-4-schedule-form")
+            page.click("#schedule-form button[type=submit]")
+            page.wait_for_selector("text=排班已添加，巡更已排出。")
+            assert "每天：22:00、00:00、02:00" in page.inner_text("#schedules")
         finally:
             chromium.close()
