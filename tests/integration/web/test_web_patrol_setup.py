@@ -59,6 +59,15 @@ def test_a_schedule_timed_by_windows_shows_them(web, client, team, patrol_site):
     assert "北门: 0–10 min after the start" in row and "南门: 20–40 min after the start" in row
 
 
+def test_a_rule_the_words_cannot_say_is_shown_as_stored(web, team, patrol_site):
+    body = {**patrol_site.schedule_body(rrule="FREQ=DAILY;BYHOUR=22;BYMINUTE=0;COUNT=3"),
+            "id": "three-nights"}
+    assert patrol_site.post(f"/sites/{patrol_site.site_id}/schedules", body).status_code == 201
+    page = web("supervisor-a", **EN).get("/patrol/setup", headers=EN).text
+    row = page[page.index('id="schedule-three-nights"'):][:1500]
+    assert ">FREQ=DAILY;BYHOUR=22;BYMINUTE=0;COUNT=3" in row
+
+
 def test_print_qr_labels_is_the_apis_pdf(web, patrol_site):
     resp = web("supervisor-a").get("/patrol/routes/night-walk/labels.pdf")
     assert resp.status_code == 200 and resp.mimetype == "application/pdf"
