@@ -32,3 +32,12 @@ def serving(wsgi_app) -> Iterator[str]:
     finally:
         http.shutdown()
         thread.join()
+
+
+def log_in(page, base: str, username: str, password: str) -> None:
+    """Log ``page`` in through the login form and wait for the dashboard."""
+    page.goto(base + "/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("#login button[type=submit]")
+    page.wait_for_url(base + "/dashboard")

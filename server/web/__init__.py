@@ -21,10 +21,12 @@ from . import admin_catalog, admin_users, auth, dashboard, i18n, result_pages, r
 from . import patrol_pages, register_pages, states, ticket_pages, tickets_board
 from . import complaint_handling, complaint_pages, definition_upload, plan_pages
 from . import violation_pages
+from . import patrol_route_pages, patrol_setup_pages
 
 AREAS = (auth, dashboard, results, result_pages, admin_users, admin_catalog, tickets_board,
          ticket_pages, patrol_pages, register_pages, plan_pages, complaint_pages,
-         complaint_handling, violation_pages, definition_upload)
+         complaint_handling, violation_pages, definition_upload, patrol_setup_pages,
+         patrol_route_pages)
 
 
 def _me() -> dict[str, Actor | None]:

@@ -114,12 +114,13 @@ class CallbackForm(FlaskForm):
     remarks = TextAreaField(_l("Remarks"), validators=[Length(max=4000)])
 
 
-def show_errors(form: FlaskForm, error: Invalid) -> None:
-    """Put a service's field errors (``Invalid.messages``) under the form's fields."""
+def show_errors(form: FlaskForm, error: Invalid, field_for=None) -> None:
+    """Put a service's field errors (``Invalid.messages``) under the form's fields
+    (``field_for(name)``: the field for a name that is not the field's own)."""
     for name, problems in error.messages.items():
         if isinstance(problems, dict):  # per list position: {"0": ["Unknown site."]}
             problems = [" ".join(p) for p in problems.values()]
-        field = form._fields.get(name)
+        field = (field_for or form._fields.get)(name)
         if field is None:
             form.form_errors.extend(problems)
         else:
@@ -134,7 +135,8 @@ class FormRefused(Exception):
         self.status = status
 
 
-def run_form(form: FlaskForm, action: Callable[[], Any], *, conflict_field=None) -> Any:
+def run_form(form: FlaskForm, action: Callable[[], Any], *, conflict_field=None,
+             field_for=None) -> Any:
     """``action()``'s result once ``form`` is valid, else ``FormRefused``: 400 for bad
     fields (the service's own ``Invalid`` included), 409 for a ``Conflict``
     reported under ``conflict_field`` (a taken username or site code)."""
@@ -143,7 +145,7 @@ def run_form(form: FlaskForm, action: Callable[[], Any], *, conflict_field=None)
     try:
         return action()
     except Invalid as exc:
-        show_errors(form, exc)
+        show_errors(form, exc, field_for)
         raise FormRefused(400) from None
     except Conflict as exc:
         if conflict_field is None:

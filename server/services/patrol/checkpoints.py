@@ -51,14 +51,16 @@ def create_checkpoint(store: Store, actor: Actor, site_id: str, body: dict) -> d
 
 def update_checkpoint(store: Store, actor: Actor, site_id: str, checkpoint_id: str,
                       changes: dict) -> dict:
-    """Change a checkpoint's fields (a new tag must be free in the site)."""
+    """Change a checkpoint's fields (a new tag must be free in the site); a field
+    changed to ``None`` is removed (the web's edit form takes a checklist off so)."""
     with store.transaction() as tx:
         require_manager(tx, actor, site_id)
         record = checkpoints_record(tx, site_id)
         current = record["checkpoints"].get(checkpoint_id)
         if current is None:
             raise NotFound(f"no checkpoint {checkpoint_id!r} at this site")
-        return _save(tx, record, {**current, **changes, "id": checkpoint_id, "site_id": site_id})
+        merged = {k: v for k, v in {**current, **changes}.items() if v is not None}
+        return _save(tx, record, {**merged, "id": checkpoint_id, "site_id": site_id})
 
 
 def delete_checkpoint(store: Store, actor: Actor, site_id: str, checkpoint_id: str) -> None:

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 from pypdf import PdfReader
 
-from tests.browsers import launch_chromium, serving
+from tests.browsers import launch_chromium, log_in, serving
 from tests.conftest import PASSWORD
 from tests.integration.web.plan_complaint_seeding import seed_complaint
 from tests.integration.web.seeding import seed_results
@@ -52,11 +52,7 @@ def test_a_supervisor_reviews_a_result_in_a_browser(server, browser, app_store, 
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page = context.new_page()
 
-    page.goto(base + "/")
-    page.fill("input[name=username]", "supervisor-a")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login button[type=submit]")
-    page.wait_for_url(base + "/dashboard")
+    log_in(page, base, "supervisor-a", PASSWORD)
     assert page.locator("#trend svg").count() == 1
     assert page.locator("#latest").inner_text().count("Site A") == 1
     assert "Site B" not in page.content()
