@@ -33,7 +33,7 @@ from checklists.patrol.schemas import (
     load_schedule, tag_clashes,
 )
 from checklists.patrol.verdict import RULES_VERSION, RoundVerdict, explain_record
-from checklists.patrol.visit_answers import answer_flags, named_checklists
+from checklists.patrol.visit_answers import named_checklists
 
 __all__ = [
     "Assignees", "CANCELLED", "Checkpoint", "GpsFix", "JudgeContext", "MAX_ROUNDS_PER_DAY",
