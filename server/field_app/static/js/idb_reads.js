@@ -36,11 +36,19 @@ function connection() {
 /** Run `ask(store)` in one readonly transaction over `stores`: it returns an object of
  *  IDBRequests, resolved to their results once the transaction completes (null when the
  *  device has no database). */
-export async function readOnly(stores, ask) {
+export async function readOnly(stores, ask, again = true) {
   const conn = await connection();
   if (!conn) return null;
+  let tx;
+  try {
+    tx = conn.transaction(stores, 'readonly');
+  } catch (err) {
+    // closed for Dexie's upgrade between the open and this read (onversionchange has let
+    // it go): read on a new connection
+    if (err.name !== 'InvalidStateError' || !again) throw err;
+    return readOnly(stores, ask, false);
+  }
   return new Promise((resolve, reject) => {
-    const tx = conn.transaction(stores, 'readonly');
     const requests = ask((name) => tx.objectStore(name));
     tx.oncomplete = () => resolve(Object.fromEntries(
       Object.entries(requests).map(([key, req]) => [key, req.result])));
