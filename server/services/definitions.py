@@ -26,7 +26,7 @@ from server.store import Put, Store
 from server.store.base import Reader
 
 from .errors import Conflict, Invalid, NotFound
-from .paging import read_page
+from .paging import all_records, read_page
 
 DEFS_BUCKET = "defs"
 ALL = "all"
@@ -138,6 +138,12 @@ def list_versions(reader: Reader, def_id: str) -> list[dict]:
 
 def list_published(reader: Reader, *, cursor: str | None, limit: int):
     return read_page(reader, "definitions", ALL, ALL, cursor=cursor, limit=limit)
+
+
+def all_published(reader: Reader) -> list[dict]:
+    """Every published or retired version's record, page after page (a page's choice
+    lists must not stop at the first page of versions)."""
+    return [record.doc for record in all_records(reader, "definitions", ALL, ALL)]
 
 
 def retire(store: Store, def_id: str, version: int, *, by: str) -> dict:

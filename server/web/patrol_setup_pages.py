@@ -13,7 +13,6 @@ from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from server.extensions import get_store
-from server.repositories.results import MAX_LIMIT
 from server.services import definitions
 from server.services.accounts.users import users_by_ids
 from server.services.patrol import checkpoints, labels, routes, schedules
@@ -31,9 +30,9 @@ bp = page_blueprint("web_patrol_setup", __name__)
 def checklist_titles(store) -> dict[str, str]:
     """Published checklists a checkpoint may ask for: id -> title in the page's language."""
     titles: dict[str, str] = {}
-    for record in definitions.list_published(store, cursor=None, limit=MAX_LIMIT).items:
-        if record.doc.get("status") == "published":
-            body = record.doc["definition"]
+    for doc in definitions.all_published(store):
+        if doc.get("status") == "published":
+            body = doc["definition"]
             titles[body["id"]] = label(body.get("title")) or body["id"]
     return dict(sorted(titles.items()))
 

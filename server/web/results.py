@@ -29,10 +29,9 @@ CSV_COLUMNS = ("id", "site", "checklist", "version", "submitted_at", "inspector"
 
 def checklist_choices(store) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(definition ids with titles, band ids with labels) of the published checklists."""
-    page_ = definitions.list_published(store, cursor=None, limit=MAX_LIMIT)
     checklists, bands = {}, {}
-    for record in page_.items:
-        body = record.doc["definition"]
+    for doc in definitions.all_published(store):
+        body = doc["definition"]
         checklists.setdefault(body["id"], label(body.get("title")))
         for band in (body.get("scoring") or {}).get("bands", ()):
             bands.setdefault(band["id"], label(band.get("label")))

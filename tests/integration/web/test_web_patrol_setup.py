@@ -169,3 +169,21 @@ def test_the_setup_pages_speak_chinese(web, team, patrol_site):
         "route_id": "night-walk", "repeat": "times", "times": "22:00, 23:30",
         "starts_on": "2030-01-07", "post": "东门", "timing_mode": "offset"})
     assert refused.status_code == 400 and "所有时刻的分钟须相同" in refused.text
+
+
+def test_the_checklist_choice_lists_checklists_past_the_first_page_of_versions(
+        web, team, app_store, patrol_site):
+    from server.services import definitions
+    from server.services.paging import MAX_LIMIT
+
+    def body(def_id, version):
+        return {"id": def_id, "version": version, "kind": "inspection",
+                "title": {"zh": def_id, "en": def_id},
+                "sections": [{"id": "g", "title": {"zh": "门岗", "en": "Gate"}, "items": [
+                    {"id": "g.ok", "type": "check", "label": {"zh": "正常", "en": "OK"}}]}]}
+    for version in range(1, MAX_LIMIT + 2):  # more versions than one page holds, listed first
+        definitions.install(app_store, body("aaa-many", version), by="test")
+    definitions.install(app_store, body("zzz-gate", 1), by="test")
+    page = web("supervisor-a", **EN).get(
+        f"/patrol/sites/{team.site_a['id']}/checkpoints/cp9", headers=EN).text
+    assert '<option value="zzz-gate">zzz-gate (zzz-gate)</option>' in page
