@@ -65,7 +65,8 @@
   if (!snap) { startShell(); return; }
   paint(snap);
   // open the database now, while the shell loads, and let go: the browser keeps it open a
-  // moment, so Dexie's open finds it ready. Never create it (no snapshot without one).
+  // moment, so the shell's first read (idb_reads.js) finds it ready. Never create it (no
+  // snapshot without one).
   try {
     const warm = indexedDB.open('fieldsync');
     warm.onupgradeneeded = () => warm.transaction.abort();

@@ -9,6 +9,7 @@
 // id's history) rotates the client id: pending ones are renumbered from 1 under the new
 // id, which is safe because every mutation is idempotent by its own record id.
 import { db, getMeta, setMeta } from './db.js';
+import { deviceTime } from './local_time.js';
 import { ACKED, PENDING, REJECTED } from './outbox_states.js';
 
 export { ACKED, PENDING, REJECTED };
@@ -23,13 +24,7 @@ export function newId() {
 }
 
 /** Local time with its offset, as the Python client's client_ts. */
-export function nowText(date = new Date()) {
-  const pad = (n) => String(Math.trunc(Math.abs(n))).padStart(2, '0');
-  const off = -date.getTimezoneOffset();
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T` +
-    `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}` +
-    `${off >= 0 ? '+' : '-'}${pad(off / 60)}:${pad(off % 60)}`;
-}
+export const nowText = (date = new Date()) => deviceTime(date);
 
 /** The client id (created once, with the id counter, on first use). */
 export async function clientId() {

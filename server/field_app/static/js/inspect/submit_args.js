@@ -6,18 +6,10 @@
  * their markup), device times with the device's UTC offset, GPS when there is a fix,
  * and the plan occurrence being filled (sync/plan_link.py).
  */
+import { deviceTime } from '../local_time.js';
 import { citedPhotos } from './answers.js';
 
-const pad = (n, w = 2) => String(Math.trunc(Math.abs(n))).padStart(w, '0');
-
-/** ISO 8601 in the device's own zone, to the second: `2026-11-29T22:15:00+08:00`. */
-export function deviceTime(date = new Date()) {
-  const off = -date.getTimezoneOffset();
-  const sign = off >= 0 ? '+' : '-';
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
-    `T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}` +
-    `${sign}${pad(off / 60)}:${pad(off % 60)}`;
-}
+export { deviceTime }; // the form's times, as its modules import them
 
 /** A new result id: 32 hex digits like the Python client's uuid4().hex. */
 export function newResultId() {

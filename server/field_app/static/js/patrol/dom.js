@@ -26,10 +26,7 @@ export function label(text, lang) {
   return (lang && lang.startsWith('en') ? text.en : text.zh) || text.zh || text.en || '';
 }
 
-/** `HH:MM` of a time on the device's clock. */
-export function hhmm(date) {
-  return `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
-}
+export { hhmm } from '../local_time.js'; // the patrol screens' times, as they import them
 
 /**
  * A file input for one picture from the rear camera (or the gallery): `onFile(file)` per

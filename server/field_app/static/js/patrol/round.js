@@ -8,6 +8,7 @@
 // with its UTC offset; the server corrects them by the offset it measures at the push.
 
 import { citedPhotos } from '../inspect/answers.js';
+import { deviceTime } from '../local_time.js';
 
 export const SCAN_METHODS = Object.freeze(['qr', 'nfc', 'gps', 'manual']);
 /** A typed code: accepted by the server but flagged (`manual_entry` on the round). */
@@ -22,16 +23,8 @@ export const CHECKPOINTS = 'patrol_checkpoints';
 export const DEFINITIONS = 'definitions';
 export const WATCH = 'household_watch';
 
-const pad = (n, width = 2) => String(Math.trunc(Math.abs(n))).padStart(width, '0');
-
-/** ISO 8601 on the device's clock with its UTC offset (what the Python client sends). */
-export function localIso(date) {
-  const offset = -date.getTimezoneOffset();
-  const sign = offset < 0 ? '-' : '+';
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
-    `T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}` +
-    `.${pad(date.getMilliseconds(), 3)}${sign}${pad(offset / 60)}:${pad(offset % 60)}`;
-}
+/** ISO 8601 on the device's clock with its UTC offset, to the millisecond (a scan's time). */
+export const localIso = (date) => deviceTime(date, { millis: true });
 
 /**
  * A GPS fix as the server stores it, or null when the browser's reading is one the server
