@@ -133,6 +133,9 @@ def test_a_refused_checkpoint_shows_the_services_words_under_its_fields(web, tea
     edit = browser.post(f"{base}/cp2", {"name": "", "tag": "TAG-3", "lat": "31", "lon": "121"},
                         headers=EN)
     assert edit.status_code == 400 and "name: This field is required." in errors_of(edit.text)
+    oversized = browser.post(base, {**NEW_CP, "name": "门" * 5000, "tag": "T" * 5000}, headers=EN)
+    assert oversized.status_code == 400
+    assert {p.split(":")[0] for p in errors_of(oversized.text)} >= {"name", "tag"}
     on_route = browser.post(f"{base}/cp1/delete", headers=EN)
     assert on_route.status_code == 409 and "night-walk" in on_route.text
     assert stored_checkpoints(app_store, team) == before
